@@ -1,0 +1,86 @@
+package io.stageguard.access;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.authorization.Groups;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * HTTP basic authentication in front of every door for machines: Camunda's own filter on the
+ * engine REST API (as Camunda Run does it), and a check against the same identity store on
+ * Stageguard's API and reports. Reading needs any known user; changing needs an operator or a
+ * release manager.
+ */
+@Configuration(proxyBeanMethods = false)
+class HttpSecurityConfiguration {
+
+    @Bean
+    FilterRegistrationBean<Filter> engineRestAuthentication() {
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        registration.setName("camunda-engine-rest-auth");
+        registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
+        registration.addUrlPatterns("/engine-rest/*");
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity) {
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity));
+        registration.setName("stageguard-api-auth");
+        registration.addUrlPatterns("/api/*", "/reports/*");
+        return registration;
+    }
+
+    static final class BasicAuthFilter extends OncePerRequestFilter {
+        private static final List<String> WRITERS = List.of(Groups.CAMUNDA_ADMIN, IdentitySetup.RELEASE_MANAGERS);
+        private final IdentityService identity;
+
+        BasicAuthFilter(IdentityService identity) {
+            this.identity = identity;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String user = authenticatedUser(request.getHeader("Authorization"));
+            if (user == null) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"Stageguard\"");
+                response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in with a Stageguard (Camunda) user");
+                return;
+            }
+            boolean writes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
+            if (writes && WRITERS.stream().noneMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0)) {
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and release managers may change releases and sites");
+                return;
+            }
+            chain.doFilter(request, response);
+        }
+
+        private String authenticatedUser(String header) {
+            if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) return null;
+            String user = decoded.substring(0, colon);
+            return identity.checkPassword(user, decoded.substring(colon + 1)) ? user : null;
+        }
+    }
+}

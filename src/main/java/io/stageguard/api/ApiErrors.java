@@ -1,0 +1,32 @@
+package io.stageguard.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every refused request answers the same shape: {@code {"message": ..., "errors": {field: problem}}}. */
+@RestControllerAdvice(basePackageClasses = ApiErrors.class)
+class ApiErrors {
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Map<String, Object>> invalid(InvalidRequestException e) {
+        return body(e.status(), e.status() == HttpStatus.BAD_REQUEST ? "the request has invalid fields" : "the request cannot be carried out now", e.errors());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        String detail = e.getMostSpecificCause().getMessage();
+        return body(HttpStatus.BAD_REQUEST, "the body is not the JSON expected", Map.of("body", detail == null ? "unreadable" : detail.split("\n")[0]));
+    }
+
+    private static ResponseEntity<Map<String, Object>> body(HttpStatus status, String message, Map<String, String> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("errors", errors);
+        return ResponseEntity.status(status).body(body);
+    }
+}

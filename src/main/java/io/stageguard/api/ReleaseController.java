@@ -1,0 +1,47 @@
+package io.stageguard.api;
+
+import io.stageguard.StageguardProperties;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The door for other systems: start a release, read how it is doing. */
+@RestController
+@RequestMapping("/api/releases")
+class ReleaseController {
+    private final ReleaseService releases;
+    private final ReleaseStatusReader status;
+    private final StageguardProperties app;
+
+    ReleaseController(ReleaseService releases, ReleaseStatusReader status, StageguardProperties app) {
+        this.releases = releases;
+        this.status = status;
+        this.app = app;
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, Object>> start(@RequestBody ReleaseService.ReleaseRequest request) {
+        ReleaseService.StartedRelease started = releases.start(request);
+        String self = app.publicUrl() + "/api/releases/" + started.releaseId();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("releaseId", started.releaseId());
+        body.put("processInstanceId", started.processInstanceId());
+        body.put("links", Map.of(
+                "status", self,
+                "cockpit", app.publicUrl() + "/camunda/app/cockpit/default/#/process-instance/" + started.processInstanceId() + "/runtime",
+                "tasklist", app.publicUrl() + "/camunda/app/tasklist/default/"));
+        return ResponseEntity.created(URI.create(self)).body(body);
+    }
+
+    @GetMapping("/{releaseId}")
+    ResponseEntity<Map<String, Object>> get(@PathVariable String releaseId) {
+        return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    }
+}

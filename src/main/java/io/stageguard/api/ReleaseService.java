@@ -1,0 +1,128 @@
+package io.stageguard.api;
+
+import io.stageguard.StageguardProperties;
+import io.stageguard.process.ReleaseVariables;
+import io.stageguard.qa.QaProperties;
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteRegistry;
+import io.stageguard.update.Change;
+import io.stageguard.update.ChangeSetValidator;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/** Starts releases: validates the request, checks the site can be reached, and starts the process. */
+@Service
+public class ReleaseService {
+    public static final String PROCESS_KEY = "staging-release";
+
+    private final SiteRegistry sites;
+    private final RuntimeService runtime;
+    private final ReleaseVariables vars;
+    private final PageFetcher fetcher;
+    private final JdbcTemplate jdbc;
+    private final QaProperties qa;
+    private final StageguardProperties app;
+
+    public ReleaseService(SiteRegistry sites, RuntimeService runtime, ReleaseVariables vars, PageFetcher fetcher,
+                          JdbcTemplate jdbc, QaProperties qa, StageguardProperties app) {
+        this.sites = sites;
+        this.runtime = runtime;
+        this.vars = vars;
+        this.fetcher = fetcher;
+        this.jdbc = jdbc;
+        this.qa = qa;
+        this.app = app;
+    }
+
+    public record ReleaseRequest(String siteId, List<Change> changes, List<String> qaPaths) {
+    }
+
+    public record StartedRelease(String releaseId, String processInstanceId) {
+    }
+
+    public StartedRelease start(ReleaseRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Optional<Site> site = Optional.empty();
+        if (request.siteId() == null || request.siteId().isBlank()) {
+            errors.put("siteId", "is required");
+        } else {
+            site = sites.find(request.siteId());
+            if (site.isEmpty()) errors.put("siteId", "unknown site '" + request.siteId() + "': register it with PUT /api/sites/{siteId}");
+        }
+        errors.putAll(ChangeSetValidator.problems(request.changes()));
+        List<String> paths = request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
+        for (int i = 0; i < paths.size(); i++) {
+            String problem = qaPathProblem(paths.get(i));
+            if (problem != null) errors.put("qaPaths[" + i + "]", problem);
+        }
+        if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
+
+        Site target = site.get();
+        if (runtime.createProcessInstanceQuery().processDefinitionKey(PROCESS_KEY).active()
+                .variableValueEquals(ReleaseVariables.SITE_ID, target.id()).count() > 0) {
+            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("siteId", "site " + target.id() + " already has a release in progress"));
+        }
+        Map<String, String> unreachable = reachability(target);
+        if (!unreachable.isEmpty()) throw new InvalidRequestException(HttpStatus.SERVICE_UNAVAILABLE, unreachable);
+
+        String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.update("insert into sg_release (id, site_id, created_at) values (?, ?, ?)", releaseId, target.id(), Timestamp.from(Instant.now()));
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put(ReleaseVariables.SITE_ID, target.id());
+        variables.put("releaseId", releaseId);
+        variables.put(ReleaseVariables.CHANGES, vars.json(request.changes()));
+        variables.put(ReleaseVariables.QA_PATHS, vars.json(paths));
+        variables.put(ReleaseVariables.QA_ROUND, 1);
+        variables.put(ReleaseVariables.MAX_QA_ROUNDS, qa.maxRounds());
+        variables.put("liveUrl", target.live().baseUrl());
+        variables.put("stagingUrl", target.staging().baseUrl());
+        variables.put("statusUrl", app.publicUrl() + "/api/releases/" + releaseId);
+        ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
+        jdbc.update("update sg_release set process_instance_id = ? where id = ?", instance.getId(), releaseId);
+        return new StartedRelease(releaseId, instance.getId());
+    }
+
+    static String qaPathProblem(String path) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//")) return "must be a path on the site starting with '/'";
+        if (path.matches(".*(^|/)\\.\\.(/|$).*") || path.contains("\\") || path.matches(".*\\s.*")) {
+            return "must not contain '..', '\\' or spaces: it may not leave the document root";
+        }
+        return null;
+    }
+
+    private Map<String, String> reachability(Site site) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        checkDatabase("live.database", site.live().database(), errors);
+        checkDatabase("staging.database", site.staging().database(), errors);
+        try {
+            int status = fetcher.get(site.live().url("/")).status();
+            if (status >= 500) errors.put("live.baseUrl", "live answers HTTP " + status + " on /; fix live before releasing to it");
+        } catch (IOException e) {
+            errors.put("live.baseUrl", "live site unreachable at " + site.live().baseUrl() + ": " + e.getMessage());
+        }
+        return errors;
+    }
+
+    private static void checkDatabase(String field, DatabaseConnection db, Map<String, String> errors) {
+        try (Connection c = db.open()) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            errors.put(field, "database unreachable (" + db + "): " + e.getMessage());
+        }
+    }
+}

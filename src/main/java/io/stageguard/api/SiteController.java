@@ -1,0 +1,51 @@
+package io.stageguard.api;
+
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.SiteValidator;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Registers the sites Stageguard may release. Passwords go in and are never answered back. */
+@RestController
+@RequestMapping("/api/sites")
+class SiteController {
+    private final SiteRegistry registry;
+
+    SiteController(SiteRegistry registry) {
+        this.registry = registry;
+    }
+
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging) {
+    }
+
+    @PutMapping("/{siteId}")
+    ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
+        Site site = new Site(siteId, request.live(), request.staging());
+        Map<String, String> problems = SiteValidator.problems(site);
+        if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
+        registry.save(site);
+        return ResponseEntity.ok(describe(site));
+    }
+
+    @GetMapping("/{siteId}")
+    ResponseEntity<Map<String, Object>> get(@PathVariable String siteId) {
+        return registry.find(siteId).map(s -> ResponseEntity.ok(describe(s))).orElse(ResponseEntity.notFound().build());
+    }
+
+    private static Map<String, Object> describe(Site site) {
+        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()));
+    }
+
+    private static Map<String, Object> describe(SiteEnvironment env) {
+        return Map.of("baseUrl", env.baseUrl(), "documentRoot", env.documentRoot().toString(), "database", env.database().toString());
+    }
+}

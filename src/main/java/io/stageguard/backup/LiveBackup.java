@@ -1,0 +1,148 @@
+package io.stageguard.backup;
+
+import io.stageguard.StageguardProperties;
+import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.site.Sha256;
+import io.stageguard.site.Site;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Phases 5 and 6: the pre-deploy backup of everything a deploy will touch (the folders of the
+ * changed plugins and themes and the whole database), its checksum verification, and the restore.
+ *
+ * <p>Layout of a backup folder: {@code files/<folder>} for each folder that existed,
+ * {@code touched.txt} listing every folder the deploy touches ({@code present} or {@code absent}),
+ * {@code database.sql}, and {@code SHA256SUMS} over all of them.
+ */
+@Component
+public class LiveBackup {
+    private final JdbcTemplate jdbc;
+    private final StageguardProperties properties;
+
+    public LiveBackup(JdbcTemplate jdbc, StageguardProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    public record Summary(Path directory, int folders, int tables, String checksumsSha256) {
+    }
+
+    /** Takes the backup afresh (a retry replaces a half-written one) and records it as unverified. */
+    public Summary create(String releaseId, Site site, List<String> touchedFolders) throws IOException, SQLException {
+        Path dir = directoryOf(releaseId);
+        FileTreeCopier.deleteTree(dir);
+        Files.createDirectories(dir.resolve("files"));
+        StringBuilder touched = new StringBuilder();
+        for (String folder : touchedFolders) {
+            Path live = site.live().documentRoot().resolve(folder);
+            if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
+                FileTreeCopier.copy(live, dir.resolve("files").resolve(folder), Set.of());
+                touched.append("present ").append(folder).append('\n');
+            } else {
+                touched.append("absent ").append(folder).append('\n');
+            }
+        }
+        Files.writeString(dir.resolve("touched.txt"), touched, StandardCharsets.UTF_8);
+        int tables;
+        try (Connection c = site.live().database().open()) {
+            c.setReadOnly(true);
+            tables = DatabaseDump.write(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+        }
+        String sums = checksums(dir);
+        Files.writeString(dir.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
+        String sumsSha = Sha256.of(sums);
+        jdbc.update("delete from sg_backup where release_id = ?", releaseId);
+        jdbc.update("insert into sg_backup (release_id, directory, checksums_sha256, created_at) values (?, ?, ?, ?)",
+                releaseId, dir.toString(), sumsSha, Timestamp.from(Instant.now()));
+        return new Summary(dir, touchedFolders.size(), tables, sumsSha);
+    }
+
+    /** Recomputes every checksum; returns the problems found (empty when the backup is intact) and marks it verified. */
+    public List<String> verify(String releaseId) throws IOException {
+        List<String> problems = new ArrayList<>();
+        var rows = jdbc.queryForList("select directory, checksums_sha256 from sg_backup where release_id = ?", releaseId);
+        if (rows.isEmpty()) return List.of("no backup recorded for release " + releaseId);
+        Path dir = Path.of((String) rows.get(0).get("directory"));
+        Path sumsFile = dir.resolve("SHA256SUMS");
+        if (!Files.isRegularFile(sumsFile)) return List.of("backup has no SHA256SUMS at " + sumsFile);
+        String recorded = Files.readString(sumsFile, StandardCharsets.UTF_8);
+        if (!Sha256.of(recorded).equals(rows.get(0).get("checksums_sha256"))) {
+            problems.add("SHA256SUMS was altered after the backup was taken");
+        }
+        String actual = checksums(dir);
+        if (!actual.equals(recorded)) {
+            problems.add("backup files differ from their checksums");
+        }
+        if (!recorded.contains("  database.sql\n") || Files.size(dir.resolve("database.sql")) == 0) {
+            problems.add("backup holds no database dump");
+        }
+        if (problems.isEmpty()) {
+            jdbc.update("update sg_backup set verified_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+        }
+        return problems;
+    }
+
+    public boolean isVerified(String releaseId) {
+        Integer n = jdbc.queryForObject("select count(*) from sg_backup where release_id = ? and verified_at is not null", Integer.class, releaseId);
+        return n != null && n > 0;
+    }
+
+    /** Puts live back as it was before the deploy: touched folders and the whole database. */
+    public List<String> restore(String releaseId, Site site) throws IOException, SQLException {
+        List<String> problems = verify(releaseId);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("backup of release " + releaseId + " failed verification, not restoring: " + String.join("; ", problems));
+        }
+        Path dir = directoryOf(releaseId);
+        List<String> done = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("touched.txt"), StandardCharsets.UTF_8)) {
+            String[] parts = line.split(" ", 2);
+            Path live = site.live().documentRoot().resolve(parts[1]);
+            FileTreeCopier.deleteTree(live);
+            if (parts[0].equals("present")) {
+                FileTreeCopier.copy(dir.resolve("files").resolve(parts[1]), live, Set.of());
+                done.add("restored " + parts[1]);
+            } else {
+                done.add("removed " + parts[1] + " (absent before the deploy)");
+            }
+        }
+        try (Connection c = site.live().database().open()) {
+            DatabaseDump.restore(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+        }
+        done.add("restored the database");
+        jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+        return done;
+    }
+
+    private Path directoryOf(String releaseId) {
+        return properties.backupsDir().resolve(releaseId);
+    }
+
+    private static String checksums(Path dir) throws IOException {
+        TreeMap<String, String> sums = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                String rel = dir.relativize(f).toString();
+                if (!rel.equals("SHA256SUMS")) sums.put(rel, Sha256.of(f));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        sums.forEach((file, sha) -> out.append(sha).append("  ").append(file).append('\n'));
+        return out.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package io.stageguard.clone;
+
+import io.stageguard.site.SiteEnvironment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns live's wp-config.php into staging's: staging's own database and URLs, the environment
+ * type WordPress and plugins use to behave as non-production, and debug logging on. Everything
+ * else in live's file (custom constants, salts) is kept so staging runs the same code paths.
+ */
+public final class StagingConfigWriter {
+    private static final Pattern TABLE_PREFIX = Pattern.compile("\\$table_prefix\\s*=\\s*['\"][^'\"]*['\"]\\s*;");
+
+    private StagingConfigWriter() {
+    }
+
+    public static String stagingConfig(String liveConfig, SiteEnvironment staging) {
+        Map<String, String> constants = new LinkedHashMap<>();
+        constants.put("DB_NAME", php(staging.database().name()));
+        constants.put("DB_USER", php(staging.database().user()));
+        constants.put("DB_PASSWORD", php(staging.database().password() == null ? "" : staging.database().password()));
+        constants.put("DB_HOST", php(staging.database().wordpressHost()));
+        constants.put("WP_HOME", php(staging.baseUrl()));
+        constants.put("WP_SITEURL", php(staging.baseUrl()));
+        constants.put("WP_ENVIRONMENT_TYPE", php("staging"));
+        constants.put("WP_DEBUG_LOG", "true");
+        constants.put("WP_DEBUG_DISPLAY", "false");
+        String config = liveConfig;
+        StringBuilder missing = new StringBuilder();
+        for (Map.Entry<String, String> c : constants.entrySet()) {
+            Pattern define = Pattern.compile("define\\s*\\(\\s*['\"]" + c.getKey() + "['\"]\\s*,.*?\\)\\s*;");
+            String replacement = "define( '" + c.getKey() + "', " + c.getValue() + " );";
+            Matcher m = define.matcher(config);
+            if (m.find()) {
+                config = m.replaceAll(Matcher.quoteReplacement(replacement));
+            } else {
+                missing.append(replacement).append('\n');
+            }
+        }
+        config = TABLE_PREFIX.matcher(config).replaceFirst(Matcher.quoteReplacement("$table_prefix = " + php(staging.database().tablePrefix()) + ";"));
+        int anchor = anchor(config);
+        return config.substring(0, anchor) + "/* Stageguard: staging settings */\n" + missing + config.substring(anchor);
+    }
+
+    /** Constants must be defined before wp-settings.php loads. */
+    private static int anchor(String config) {
+        int marker = config.indexOf("/* That's all, stop editing!");
+        if (marker >= 0) return marker;
+        int settings = config.indexOf("require_once");
+        if (settings >= 0 && config.indexOf("wp-settings.php", settings) >= 0) return config.lastIndexOf('\n', settings) + 1;
+        throw new IllegalStateException("live wp-config.php does not load wp-settings.php; cannot write staging settings");
+    }
+
+    static String php(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

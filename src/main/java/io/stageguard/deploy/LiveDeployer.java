@@ -1,0 +1,50 @@
+package io.stageguard.deploy;
+
+import io.stageguard.backup.LiveBackup;
+import io.stageguard.site.Sha256;
+import io.stageguard.site.Site;
+import io.stageguard.update.PackageInstaller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Phase 5: installs exactly the frozen packages on live, in the tested order. Every package is
+ * checked against the manifest before the first one is installed, and nothing is installed
+ * without a verified backup of what it replaces.
+ */
+@Component
+public class LiveDeployer {
+    private final ChangeSetFreezer freezer;
+    private final LiveBackup backup;
+
+    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup) {
+        this.freezer = freezer;
+        this.backup = backup;
+    }
+
+    public List<String> deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
+        FrozenManifest manifest = freezer.load(releaseId);
+        if (!backup.isVerified(releaseId)) {
+            throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
+        }
+        for (FrozenManifest.Entry e : manifest.entries()) {
+            if (!Files.isRegularFile(e.change().packageFile())) {
+                throw new ManifestMismatchException(e.change().label() + ": package " + e.packagePath() + " is gone");
+            }
+            String actual = Sha256.of(e.change().packageFile());
+            if (!actual.equals(e.sha256())) {
+                throw new ManifestMismatchException(e.change().label() + ": package changed after sign-off (sha256 "
+                        + actual + ", frozen " + e.sha256() + ")");
+            }
+        }
+        List<String> installed = new ArrayList<>();
+        for (FrozenManifest.Entry e : manifest.entries()) {
+            PackageInstaller.install(site.live().documentRoot(), e.change());
+            installed.add(e.change().label());
+        }
+        return installed;
+    }
+}

@@ -1,0 +1,85 @@
+package io.stageguard.process;
+
+import io.stageguard.backup.LiveBackup;
+import io.stageguard.deploy.CachePurger;
+import io.stageguard.deploy.ChangeSetFreezer;
+import io.stageguard.deploy.LiveDeployer;
+import io.stageguard.deploy.ManifestMismatchException;
+import io.stageguard.site.SiteHealthCheck;
+import java.io.IOException;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Phase 5 and 6 service tasks. */
+@Configuration(proxyBeanMethods = false)
+class PushAndRollbackDelegates {
+
+    @Bean
+    JavaDelegate backupLiveDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveBackup backup) {
+        return execution -> {
+            String releaseId = vars.releaseId(execution);
+            List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
+            LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
+            execution.setVariable("backupSummary", summary.folders() + " folder(s) and " + summary.tables()
+                    + " table(s) in " + summary.directory());
+        };
+    }
+
+    /** A backup that does not verify stops the release before live is touched: an incident, not a path around it. */
+    @Bean
+    JavaDelegate verifyBackupDelegate(ReleaseVariables vars, LiveBackup backup) {
+        return execution -> {
+            List<String> problems = backup.verify(vars.releaseId(execution));
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("The pre-deploy backup failed verification: " + String.join("; ", problems));
+            }
+        };
+    }
+
+    @Bean
+    JavaDelegate deployFrozenChangesDelegate(ReleaseVariables vars, LiveDeployer deployer) {
+        return execution -> {
+            execution.setVariable("liveVerified", false);
+            try {
+                execution.setVariable("deployedChanges", vars.json(deployer.deploy(vars.releaseId(execution), vars.site(execution))));
+            } catch (ManifestMismatchException | IOException e) {
+                throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
+            }
+        };
+    }
+
+    @Bean
+    JavaDelegate purgeCachesDelegate(ReleaseVariables vars, CachePurger purger) {
+        return execution -> execution.setVariable("cachePurge", String.join("; ", purger.purge(vars.site(execution))));
+    }
+
+    @Bean
+    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
+        return execution -> {
+            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), vars.qaPaths(execution));
+            execution.setVariable("liveVerification", result.summary());
+            execution.setVariable("liveVerified", result.healthy());
+        };
+    }
+
+    @Bean
+    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup) {
+        return execution -> execution.setVariable("rollbackReport",
+                String.join("; ", backup.restore(vars.releaseId(execution), vars.site(execution))));
+    }
+
+    /** Live still broken after the restore needs a person now: an incident that says so. */
+    @Bean
+    JavaDelegate verifyRestoredLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
+        return execution -> {
+            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), vars.qaPaths(execution));
+            execution.setVariable("restoredLiveVerification", result.summary());
+            if (!result.healthy()) {
+                throw new IllegalStateException("Live still fails after restoring the pre-deploy backup: " + result.summary());
+            }
+        };
+    }
+}

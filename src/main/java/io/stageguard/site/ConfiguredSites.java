@@ -1,0 +1,30 @@
+package io.stageguard.site;
+
+import java.util.Map;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Registers the sites given in configuration at start-up, refusing any that do not validate. */
+@Component
+class ConfiguredSites {
+    private final SitesProperties properties;
+    private final SiteRegistry registry;
+
+    ConfiguredSites(SitesProperties properties, SiteRegistry registry) {
+        this.properties = properties;
+        this.registry = registry;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void register() {
+        properties.sites().forEach((id, def) -> {
+            Site site = new Site(id, def.live(), def.staging());
+            Map<String, String> problems = SiteValidator.problems(site);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("configured site " + id + " is invalid: " + problems);
+            }
+            registry.save(site);
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package io.stageguard.site;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fetches pages of a site over real HTTP. Redirects are followed only within the same origin: a
+ * staging page that redirects to the live host is a broken clone, not a page to follow.
+ */
+@Component
+public class PageFetcher implements AutoCloseable {
+    private static final int MAX_REDIRECTS = 5;
+    private final CloseableHttpClient client = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(5))
+                            .setSocketTimeout(Timeout.ofSeconds(60))
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false).build())
+            .disableAutomaticRetries()
+            .setUserAgent("Stageguard")
+            .build();
+
+    /** A fetched page: the final URL, its status, body and where a redirect pointed, if it left the origin. */
+    public record Page(String url, int status, String body, String offOriginRedirect) {
+    }
+
+    public Page get(String url) throws IOException {
+        URI uri = URI.create(url);
+        for (int hop = 0; ; hop++) {
+            final URI current = uri;
+            Page page = client.execute(new HttpGet(current), response -> {
+                Header location = response.getFirstHeader("Location");
+                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+                return new Page(current.toString(), response.getCode(), body,
+                        location == null ? null : current.resolve(location.getValue()).toString());
+            });
+            if (page.status() < 300 || page.status() >= 400 || page.offOriginRedirect() == null) {
+                return new Page(page.url(), page.status(), page.body(), null);
+            }
+            URI next = URI.create(page.offOriginRedirect());
+            if (!sameOrigin(current, next) || hop >= MAX_REDIRECTS) {
+                return page;
+            }
+            uri = next;
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

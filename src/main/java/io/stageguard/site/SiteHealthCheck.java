@@ -1,0 +1,68 @@
+package io.stageguard.site;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/** Asks a running site whether the given paths render: a 2xx answer without a PHP fatal error. */
+@Component
+public class SiteHealthCheck {
+    /** What PHP and WordPress print when a page dies; with or without WP_DEBUG. */
+    private static final Pattern PHP_FATAL = Pattern.compile(
+            "(<b>(Fatal|Parse) error</b>:|PHP (Fatal|Parse) error:|There has been a critical error on this website)");
+
+    private final PageFetcher fetcher;
+
+    public SiteHealthCheck(PageFetcher fetcher) {
+        this.fetcher = fetcher;
+    }
+
+    public record PageHealth(String path, int status, String problem) {
+        public boolean healthy() { return problem == null; }
+    }
+
+    public record Health(String baseUrl, List<PageHealth> pages) {
+        public boolean healthy() { return pages.stream().allMatch(PageHealth::healthy); }
+
+        public String summary() {
+            StringBuilder out = new StringBuilder();
+            for (PageHealth p : pages) {
+                out.append(p.path()).append(' ').append(p.status()).append(' ')
+                        .append(p.healthy() ? "ok" : p.problem()).append('\n');
+            }
+            return out.toString().trim();
+        }
+    }
+
+    public static boolean showsPhpFatal(String html) {
+        return html != null && PHP_FATAL.matcher(html).find();
+    }
+
+    public Health check(SiteEnvironment env, List<String> paths) {
+        List<PageHealth> results = new ArrayList<>();
+        for (String path : paths) {
+            results.add(checkPage(env, path));
+        }
+        return new Health(env.baseUrl(), results);
+    }
+
+    private PageHealth checkPage(SiteEnvironment env, String path) {
+        try {
+            PageFetcher.Page page = fetcher.get(env.url(path));
+            if (page.offOriginRedirect() != null) {
+                return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect());
+            }
+            if (page.status() >= 400) {
+                return new PageHealth(path, page.status(), "HTTP " + page.status());
+            }
+            if (showsPhpFatal(page.body())) {
+                return new PageHealth(path, page.status(), "PHP fatal error in the page");
+            }
+            return new PageHealth(path, page.status(), null);
+        } catch (IOException e) {
+            return new PageHealth(path, 0, "unreachable: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.stageguard.site;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a site definition before it is stored; every problem is named by its field. */
+public final class SiteValidator {
+    private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{1,32}");
+    private static final Pattern DB_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+    private SiteValidator() {
+    }
+
+    public static Map<String, String> problems(Site site) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (site.id() == null || !SITE_ID.matcher(site.id()).matches()) {
+            errors.put("siteId", "must be 1-64 lower-case letters, digits or '-'");
+        }
+        checkEnvironment("live", site.live(), true, errors);
+        checkEnvironment("staging", site.staging(), false, errors);
+        if (errors.isEmpty()) {
+            if (site.live().documentRoot().equals(site.staging().documentRoot())
+                    || site.staging().documentRoot().startsWith(site.live().documentRoot())
+                    || site.live().documentRoot().startsWith(site.staging().documentRoot())) {
+                errors.put("staging.documentRoot", "must not be or overlap the live document root");
+            }
+            DatabaseConnection l = site.live().database();
+            DatabaseConnection s = site.staging().database();
+            if (l.host().equals(s.host()) && l.port() == s.port() && l.name().equals(s.name())) {
+                errors.put("staging.database.name", "must not be the live database");
+            }
+            if (!l.tablePrefix().equals(s.tablePrefix())) {
+                errors.put("staging.database.tablePrefix", "must equal live's (" + l.tablePrefix() + "): renaming the prefix is not supported yet");
+            }
+            if (site.live().baseUrl().equals(site.staging().baseUrl())) {
+                errors.put("staging.baseUrl", "must differ from the live base URL");
+            }
+        }
+        return errors;
+    }
+
+    private static void checkEnvironment(String side, SiteEnvironment env, boolean mustExist, Map<String, String> errors) {
+        if (env == null) {
+            errors.put(side, "is required");
+            return;
+        }
+        if (env.baseUrl() == null || !env.baseUrl().matches("https?://[^/\\s]+(/\\S*)?")) {
+            errors.put(side + ".baseUrl", "must be an http(s) URL");
+        }
+        Path root = env.documentRoot();
+        if (root == null) {
+            errors.put(side + ".documentRoot", "is required");
+        } else if (mustExist && !Files.isRegularFile(root.resolve("wp-load.php"))) {
+            errors.put(side + ".documentRoot", "holds no WordPress (no wp-load.php in " + root + ")");
+        } else if (!mustExist && (root.getParent() == null || !Files.isDirectory(root.getParent()))) {
+            errors.put(side + ".documentRoot", "its parent folder must exist");
+        }
+        DatabaseConnection db = env.database();
+        if (db == null) {
+            errors.put(side + ".database", "is required");
+            return;
+        }
+        if (db.host() == null || db.host().isBlank()) errors.put(side + ".database.host", "is required");
+        if (db.port() <= 0 || db.port() > 65535) errors.put(side + ".database.port", "must be 1-65535");
+        if (db.name() == null || !DB_NAME.matcher(db.name()).matches()) {
+            errors.put(side + ".database.name", "must be letters, digits or '_'");
+        }
+        if (db.user() == null || db.user().isBlank()) errors.put(side + ".database.user", "is required");
+        if (!PREFIX.matcher(db.tablePrefix()).matches()) {
+            errors.put(side + ".database.tablePrefix", "must be letters, digits or '_'");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.stageguard.site;
+
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Sites known from configuration ({@code stageguard.sites.<id>.live...}); registered at start-up. */
+@ConfigurationProperties("stageguard")
+public record SitesProperties(Map<String, SiteDefinition> sites) {
+    public SitesProperties {
+        if (sites == null) sites = Map.of();
+    }
+
+    public record SiteDefinition(SiteEnvironment live, SiteEnvironment staging) {
+    }
+}

@@ -1,0 +1,93 @@
+package io.stageguard.site;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a WordPress database table by table, streaming rows so that a large site never sits in
+ * memory. Every value is read as its exact text (zero dates such as {@code 0000-00-00 00:00:00}
+ * included) or, for binary columns, as bytes.
+ */
+public final class WordPressTables {
+    private WordPressTables() {
+    }
+
+    /** Columns of a streamed table: names, and which hold bytes rather than text. */
+    public record Columns(List<String> names, boolean[] binary) {
+    }
+
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(Object[] row) throws SQLException;
+    }
+
+    /** Tables that belong to the site: those whose name starts with its table prefix. */
+    public static List<String> list(Connection c, String prefix) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        String like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%";
+        try (var ps = c.prepareStatement("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE' AND Tables_in_" + c.getCatalog() + " LIKE ?")) {
+            ps.setString(1, like);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    public static String createStatement(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quote(table))) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    /** Streams every row of a table into the sink; returns the column layout seen. */
+    public static Columns stream(Connection c, String table, java.util.function.Consumer<Columns> onColumns, RowSink sink) throws SQLException {
+        try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            st.setFetchSize(1000);
+            try (ResultSet rs = st.executeQuery("SELECT * FROM " + quote(table))) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                List<String> names = new ArrayList<>(n);
+                boolean[] binary = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    names.add(md.getColumnName(i + 1));
+                    int type = md.getColumnType(i + 1);
+                    binary[i] = type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+                }
+                Columns columns = new Columns(names, binary);
+                onColumns.accept(columns);
+                while (rs.next()) {
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = binary[i] ? rs.getBytes(i + 1) : rs.getString(i + 1);
+                    }
+                    sink.accept(row);
+                }
+                return columns;
+            }
+        }
+    }
+
+    /**
+     * Session settings for writing rows back exactly as read, the same ones mysqldump uses: zero
+     * dates and explicit zero ids are kept, and load order between tables does not matter.
+     */
+    public static void prepareForLoad(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'");
+            st.execute("SET SESSION foreign_key_checks = 0");
+            st.execute("SET SESSION unique_checks = 0");
+        }
+    }
+
+    public static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

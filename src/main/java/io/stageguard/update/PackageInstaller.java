@@ -1,0 +1,74 @@
+package io.stageguard.update;
+
+import io.stageguard.clone.FileTreeCopier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Enumeration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Installs a plugin or theme zip into a document root. The zip is unpacked next to its target and
+ * swapped in with renames, so a failed unpack leaves the installed version untouched; entries that
+ * would land outside the target folder (zip-slip) are refused.
+ */
+public final class PackageInstaller {
+    private PackageInstaller() {
+    }
+
+    public static void install(Path documentRoot, Change change) throws IOException {
+        Path target = documentRoot.resolve(change.targetFolder()).normalize();
+        if (!target.startsWith(documentRoot.resolve("wp-content"))) {
+            throw new IllegalArgumentException("change " + change.label() + " would install outside wp-content");
+        }
+        Files.createDirectories(target.getParent());
+        Path unpacked = target.resolveSibling(".stageguard-new-" + change.slug());
+        Path previous = target.resolveSibling(".stageguard-old-" + change.slug());
+        FileTreeCopier.deleteTree(unpacked);
+        FileTreeCopier.deleteTree(previous);
+        unpack(change.packageFile(), change.slug(), unpacked);
+        if (Files.exists(target)) {
+            Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
+        FileTreeCopier.deleteTree(previous);
+    }
+
+    /** WordPress zips hold one top folder named after the slug; its content becomes the target folder. */
+    private static void unpack(Path zip, String slug, Path into) throws IOException {
+        Files.createDirectories(into);
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            String strip = singleTopFolder(file, slug);
+            Enumeration<? extends ZipEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (strip != null) {
+                    if (!name.startsWith(strip)) continue;
+                    name = name.substring(strip.length());
+                }
+                if (name.isEmpty()) continue;
+                Path out = into.resolve(name).normalize();
+                if (!out.startsWith(into)) {
+                    throw new IOException("zip entry escapes its folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    try (InputStream in = file.getInputStream(entry)) {
+                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String singleTopFolder(ZipFile file, String slug) {
+        String prefix = slug + "/";
+        return file.stream().allMatch(e -> e.getName().startsWith(prefix)) ? prefix : null;
+    }
+}
