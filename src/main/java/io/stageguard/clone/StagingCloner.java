@@ -50,7 +50,7 @@ public class StagingCloner {
         }
         Set<Path> excluded = properties.exclude().stream().map(Path::of).collect(Collectors.toSet());
         excluded.add(Path.of("wp-config.php"));
-        FileTreeCopier.deleteTree(stagingRoot);
+        FileTreeCopier.emptyFolder(stagingRoot);
         FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, stagingRoot, excluded);
         String config = StagingConfigWriter.stagingConfig(Files.readString(liveConfig, StandardCharsets.UTF_8), site.staging());
         Files.writeString(stagingRoot.resolve("wp-config.php"), config, StandardCharsets.UTF_8);

@@ -1,0 +1,141 @@
+package io.stageguard.demo;
+
+import io.stageguard.site.DatabaseConnection;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * WordPress from Debian's package, laid out as a standalone site and served by PHP's built-in
+ * server on 127.0.0.1. Debian's tree is mostly symlinks into /etc and /usr/share: it is copied
+ * with the links resolved, and gets a wp-config.php of its own.
+ */
+public final class LocalWordPress {
+    private static final Path DEBIAN_WORDPRESS = Path.of("/usr/share/wordpress");
+
+    private LocalWordPress() {
+    }
+
+    /** A PHP built-in web server serving one document root. */
+    public static final class PhpServer implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        private PhpServer(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        public String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            Processes.stop(process);
+        }
+    }
+
+    /** Copies WordPress into {@code documentRoot}, configures it for {@code db} and {@code baseUrl}, and installs it. */
+    public static void install(Path documentRoot, String baseUrl, DatabaseConnection db, String title, String adminPassword) throws IOException {
+        if (!Files.isRegularFile(DEBIAN_WORDPRESS.resolve("wp-load.php"))) {
+            throw new IOException("Debian's wordpress package is not installed (no " + DEBIAN_WORDPRESS + "/wp-load.php)");
+        }
+        Files.createDirectories(documentRoot.getParent());
+        Processes.run(List.of("cp", "-rL", DEBIAN_WORDPRESS.toString(), documentRoot.toString()), null);
+        Files.deleteIfExists(documentRoot.resolve("wp-config.php"));
+        Files.deleteIfExists(documentRoot.resolve(".htaccess"));
+        Files.writeString(documentRoot.resolve("wp-config.php"), config(baseUrl, db), StandardCharsets.UTF_8);
+        php(documentRoot, baseUrl, """
+                define('WP_INSTALLING', true);
+                require ABSPATH_DIR . '/wp-load.php';
+                require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+                $result = wp_install($argv[1], 'admin', 'admin@example.invalid', true, '', $argv[2]);
+                update_option('permalink_structure', '/%postname%/');
+                echo 'installed ', $result['user_id'], "\\n";
+                """, title, adminPassword);
+    }
+
+    /** Runs PHP with WordPress's document root and host set up the way a web request would have them. */
+    public static String php(Path documentRoot, String baseUrl, String code, String... args) throws IOException {
+        Path script = Files.createTempFile("stageguard-wp-", ".php");
+        try {
+            String host = baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", "");
+            Files.writeString(script, "<?php\n"
+                    + "const ABSPATH_DIR = " + quote(documentRoot.toString()) + ";\n"
+                    + "$_SERVER['HTTP_HOST'] = " + quote(host) + ";\n"
+                    + "$_SERVER['REQUEST_URI'] = '/';\n$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';\n"
+                    + code, StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(List.of("php", script.toString()));
+            command.addAll(List.of(args));
+            return Processes.run(command, documentRoot);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    /** Activates an installed plugin, the way an admin clicking "Activate" would. */
+    public static void activatePlugin(Path documentRoot, String baseUrl, String pluginFile) throws IOException {
+        php(documentRoot, baseUrl, """
+                require ABSPATH_DIR . '/wp-load.php';
+                require_once ABSPATH . 'wp-admin/includes/plugin.php';
+                $r = activate_plugin($argv[1]);
+                if (is_wp_error($r)) { fwrite(STDERR, $r->get_error_message()); exit(1); }
+                """, pluginFile);
+    }
+
+    public static PhpServer serve(Path documentRoot, int port) throws IOException {
+        Files.createDirectories(documentRoot);
+        ProcessBuilder pb = new ProcessBuilder("php", "-S", "127.0.0.1:" + port, "-t", documentRoot.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(documentRoot.resolveSibling(documentRoot.getFileName() + "-php-server.log").toFile());
+        // several workers: a browser loads a page and its assets at once
+        pb.environment().put("PHP_CLI_SERVER_WORKERS", "4");
+        Process process = pb.start();
+        PhpServer server = new PhpServer(process, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Processes.awaitPort(process, port, Duration.ofSeconds(20), "php -S");
+        return server;
+    }
+
+    public static int freePort() throws IOException {
+        return Processes.freePort();
+    }
+
+    private static String config(String baseUrl, DatabaseConnection db) {
+        StringBuilder salts = new StringBuilder();
+        for (String key : new String[] {"AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
+                "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"}) {
+            salts.append("define( '").append(key).append("', '").append(java.util.UUID.randomUUID()).append("' );\n");
+        }
+        return "<?php\n"
+                + "define( 'DB_NAME', " + quote(db.name()) + " );\n"
+                + "define( 'DB_USER', " + quote(db.user()) + " );\n"
+                + "define( 'DB_PASSWORD', " + quote(db.password()) + " );\n"
+                + "define( 'DB_HOST', " + quote(db.wordpressHost()) + " );\n"
+                + "define( 'DB_CHARSET', 'utf8mb4' );\n"
+                + "define( 'DB_COLLATE', '' );\n"
+                + salts
+                + "define( 'WP_HOME', " + quote(baseUrl) + " );\n"
+                + "define( 'WP_SITEURL', " + quote(baseUrl) + " );\n"
+                + "define( 'WP_DEBUG', false );\n"
+                + "define( 'AUTOMATIC_UPDATER_DISABLED', true );\n"
+                + "define( 'DISABLE_WP_CRON', true );\n"
+                + "$table_prefix = " + quote(db.tablePrefix()) + ";\n"
+                + "/* That's all, stop editing! Happy publishing. */\n"
+                + "if ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\n"
+                + "require_once ABSPATH . 'wp-settings.php';\n";
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

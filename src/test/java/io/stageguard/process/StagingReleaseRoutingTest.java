@@ -1,0 +1,231 @@
+package io.stageguard.process;
+
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.historyService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.taskQuery;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Walks every path of the staging-release model and its six phase models with the delegates
+ * mocked: the mocks only set the variables the real delegates promise to set.
+ */
+@ExtendWith(ProcessEngineExtension.class)
+@Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
+        "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
+        "forms/developer-signoff.form", "forms/client-signoff.form", "forms/revise-change-set.form"})
+class StagingReleaseRoutingTest {
+    /** Which delegates ran, in order. */
+    private final List<String> calls = new ArrayList<>();
+    /** Answers the mocked QA and live verification give, one per call. */
+    private final List<Boolean> qaVerdicts = new ArrayList<>();
+    private final List<Boolean> liveVerdicts = new ArrayList<>();
+    private boolean deployFails;
+    private boolean revisionInvalid;
+
+    @BeforeEach
+    void mockDelegates() {
+        for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
+                "backupLiveDelegate", "verifyBackupDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
+            register(name, e -> { });
+        }
+        register("browserQaDelegate", e -> e.setVariable("qaPassed", qaVerdicts.remove(0)));
+        register("freezeChangeSetDelegate", e -> e.setVariable("changeSetFrozen", true));
+        register("recordRejectionDelegate", e -> e.setVariable("changeSetFrozen", false));
+        register("acceptRevisedChangeSetDelegate", e -> {
+            if (revisionInvalid) {
+                revisionInvalid = false;
+                throw new BpmnError("INVALID_CHANGE_SET", "changes[0].package: no such file");
+            }
+            e.setVariable("qaRound", (Integer) e.getVariable("qaRound") + 1);
+        });
+        register("deployFrozenChangesDelegate", e -> {
+            e.setVariable("liveVerified", false);
+            if (deployFails) throw new BpmnError("DEPLOY_FAILED", "package changed after sign-off");
+        });
+        register("verifyLiveDelegate", e -> e.setVariable("liveVerified", liveVerdicts.remove(0)));
+    }
+
+    private void register(String name, JavaDelegate behaviour) {
+        Mocks.register(name, (JavaDelegate) e -> {
+            calls.add(name);
+            behaviour.execute(e);
+        });
+    }
+
+    @AfterEach
+    void reset() {
+        Mocks.reset();
+    }
+
+    private ProcessInstance start() {
+        return runtimeService().startProcessInstanceByKey("staging-release", "rel-test",
+                withVariables("siteId", "acme", "qaRound", 1, "maxQaRounds", 3));
+    }
+
+    /** Executes jobs until the release waits for a person or ends. */
+    private void runJobs() {
+        for (int i = 0; i < 100; i++) {
+            List<Job> jobs = managementService().createJobQuery().executable().list();
+            if (jobs.isEmpty()) return;
+            execute(jobs.get(0));
+        }
+        throw new AssertionError("the release kept producing jobs");
+    }
+
+    private Task waitingTask(String taskDefinitionKey) {
+        runJobs();
+        Task t = taskQuery().taskDefinitionKey(taskDefinitionKey).singleResult();
+        if (t == null) throw new AssertionError("no open task " + taskDefinitionKey + "; delegates called: " + calls);
+        return t;
+    }
+
+    private void signOff(String developer, String client) {
+        complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", developer, "developerComment", "dev says"));
+        if (client != null) {
+            complete(waitingTask("Task_ClientSignoff"), withVariables("clientDecision", client, "clientComment", "client says"));
+        }
+    }
+
+    private void assertEndedAt(ProcessInstance release, String endEvent) {
+        runJobs();
+        assertThat(release).isEnded().hasPassed(endEvent);
+    }
+
+    @Test
+    void happyPathRunsAllPhasesInOrderAndReleases() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
+                "browserQaDelegate", "freezeChangeSetDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+                "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
+        assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
+                "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
+    }
+
+    @Test
+    void failedQaAsksForRevisionThenRetestsOnAFreshCloneAndReleases() {
+        qaVerdicts.addAll(List.of(false, true));
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        Task revise = waitingTask("Task_ReviseChangeSet");
+        assertThat(revise).hasCandidateGroup("developers");
+        complete(revise, withVariables("revisionDecision", "revise"));
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "staging is reset by a fresh clone");
+        assertEquals(2, historyService().createHistoricVariableInstanceQuery()
+                .processInstanceId(release.getId()).variableName("qaRound").singleResult().getValue());
+        assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count());
+    }
+
+    @Test
+    void failedQaCanBeAbandonedWithoutTouchingLive() {
+        qaVerdicts.add(false);
+        ProcessInstance release = start();
+        complete(waitingTask("Task_ReviseChangeSet"), withVariables("revisionDecision", "abandon"));
+        assertEndedAt(release, "EndEvent_Abandoned");
+        assertThat(release).hasNotPassed("CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive");
+    }
+
+    @Test
+    void developerRejectGoesBackToRevisionWithoutAskingTheClient() {
+        qaVerdicts.addAll(List.of(true, true));
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("reject", null);
+        assertEquals(0, taskQuery().taskDefinitionKey("Task_ClientSignoff").count());
+        complete(waitingTask("Task_ReviseChangeSet"), withVariables("revisionDecision", "revise"));
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(1, calls.stream().filter("recordRejectionDelegate"::equals).count());
+    }
+
+    @Test
+    void clientRejectGoesBackToRevisionAndNothingIsFrozen() {
+        qaVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("approve", "reject");
+        Task revise = waitingTask("Task_ReviseChangeSet");
+        assertEquals(List.of(), calls.stream().filter(c -> c.equals("freezeChangeSetDelegate") || c.contains("Live")).toList());
+        complete(revise, withVariables("revisionDecision", "abandon"));
+        assertEndedAt(release, "EndEvent_Abandoned");
+    }
+
+    @Test
+    void failedLiveVerificationRestoresTheBackupAndEndsRolledBack() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(false);
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_RolledBack");
+        assertEquals(List.of("restoreBackupDelegate", "verifyRestoredLiveDelegate"), calls.subList(calls.size() - 2, calls.size()));
+    }
+
+    @Test
+    void refusedDeployAlsoLeadsToRollback() {
+        qaVerdicts.add(true);
+        deployFails = true;
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_RolledBack");
+        assertEquals(0, calls.stream().filter("purgeCachesDelegate"::equals).count());
+        assertEquals("package changed after sign-off", historyService().createHistoricVariableInstanceQuery()
+                .processInstanceId(release.getId()).variableName("deployError").singleResult().getValue());
+    }
+
+    @Test
+    void invalidRevisionReturnsToTheReviseTaskWithTheReason() {
+        qaVerdicts.addAll(List.of(false, true));
+        liveVerdicts.add(true);
+        revisionInvalid = true;
+        ProcessInstance release = start();
+        complete(waitingTask("Task_ReviseChangeSet"), withVariables("revisionDecision", "revise"));
+        Task again = waitingTask("Task_ReviseChangeSet");
+        assertEquals("changes[0].package: no such file", runtimeService().getVariable(release.getId(), "revisionError"));
+        complete(again, withVariables("revisionDecision", "revise"));
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+    }
+
+    @Test
+    void qaRoundsRunOutAfterTheConfiguredMaximum() {
+        qaVerdicts.addAll(List.of(false, false, false));
+        ProcessInstance release = start();
+        for (int round = 1; round <= 3; round++) {
+            complete(waitingTask("Task_ReviseChangeSet"), withVariables("revisionDecision", "revise"));
+        }
+        assertEndedAt(release, "EndEvent_RoundsExhausted");
+        assertEquals(3, calls.stream().filter("browserQaDelegate"::equals).count());
+    }
+
+    @Test
+    void startingOnlyCreatesAJobSoTheCallerNeverWaitsForCloning() {
+        ProcessInstance release = start();
+        assertThat(release).isWaitingAt("CallActivity_CreateStagingClone");
+        assertEquals(List.of(), calls);
+        assertEquals(1, managementService().createJobQuery().processInstanceId(release.getId()).count());
+    }
+}
