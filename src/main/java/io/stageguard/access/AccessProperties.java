@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * People and systems that use Stageguard, created in Camunda's identity store at start-up.
  * Groups: {@code camunda-admin} (operators: Cockpit, Admin, all tasks), {@code developers} and
- * {@code clients} (Tasklist), {@code release-managers} (systems that start releases over REST).
+ * {@code clients} (Tasklist), {@code integrations} (systems that start releases over REST).
  */
 @ConfigurationProperties("stageguard.access")
 public record AccessProperties(List<UserDefinition> users) {

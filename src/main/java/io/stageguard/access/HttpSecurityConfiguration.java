@@ -45,7 +45,7 @@ class HttpSecurityConfiguration {
     }
 
     static final class BasicAuthFilter extends OncePerRequestFilter {
-        private static final List<String> WRITERS = List.of(Groups.CAMUNDA_ADMIN, IdentitySetup.RELEASE_MANAGERS);
+        private static final List<String> WRITERS = List.of(Groups.CAMUNDA_ADMIN, IdentitySetup.INTEGRATIONS);
         private final IdentityService identity;
 
         BasicAuthFilter(IdentityService identity) {
@@ -63,7 +63,7 @@ class HttpSecurityConfiguration {
             }
             boolean writes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
             if (writes && WRITERS.stream().noneMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0)) {
-                response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and release managers may change releases and sites");
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }
             chain.doFilter(request, response);

@@ -11,7 +11,7 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
-import org.camunda.bpm.spring.boot.starter.event.PostDeployEvent;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class IdentitySetup {
     public static final String DEVELOPERS = "developers";
     public static final String CLIENTS = "clients";
-    public static final String RELEASE_MANAGERS = "release-managers";
+    public static final String INTEGRATIONS = "integrations";
 
     private final IdentityService identity;
     private final AuthorizationService authorizations;
@@ -37,9 +37,9 @@ public class IdentitySetup {
         this.properties = properties;
     }
 
-    @EventListener(PostDeployEvent.class)
+    @EventListener(ApplicationStartedEvent.class)
     public void setUp() {
-        Map.of(DEVELOPERS, "Developers", CLIENTS, "Clients", RELEASE_MANAGERS, "Release managers (REST)")
+        Map.of(DEVELOPERS, "Developers", CLIENTS, "Clients", INTEGRATIONS, "Integrations (systems that start releases over REST)")
                 .forEach(this::group);
         for (String approvers : new String[] {DEVELOPERS, CLIENTS}) {
             grant(approvers, Resources.APPLICATION, "tasklist", Permissions.ACCESS);

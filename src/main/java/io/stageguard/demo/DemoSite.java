@@ -1,0 +1,98 @@
+package io.stageguard.demo;
+
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.update.Change;
+import io.stageguard.update.PackageInstaller;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * A live WordPress with hello-stageguard 1.0.0 active, an empty staging twin, both served on
+ * 127.0.0.1 from one throwaway MariaDB, and the fixture packages to release.
+ */
+public final class DemoSite implements AutoCloseable {
+    private final LocalMariaDb mariaDb;
+    private final LocalWordPress.PhpServer liveServer;
+    private final LocalWordPress.PhpServer stagingServer;
+    private final Site site;
+    private final Path packages;
+
+    private DemoSite(LocalMariaDb mariaDb, LocalWordPress.PhpServer liveServer, LocalWordPress.PhpServer stagingServer, Site site, Path packages) {
+        this.mariaDb = mariaDb;
+        this.liveServer = liveServer;
+        this.stagingServer = stagingServer;
+        this.site = site;
+        this.packages = packages;
+    }
+
+    public static DemoSite create(Path dir, String siteId) throws IOException {
+        LocalMariaDb mariaDb = LocalMariaDb.start(dir.resolve("mariadb"));
+        DatabaseConnection liveDb = mariaDb.createDatabase("live_wp", "live_user", secret(), "wp_");
+        DatabaseConnection stagingDb = mariaDb.createDatabase("staging_wp", "staging_user", secret(), "wp_");
+        int livePort = LocalWordPress.freePort();
+        int stagingPort = LocalWordPress.freePort();
+        String liveUrl = "http://127.0.0.1:" + livePort;
+        String stagingUrl = "http://127.0.0.1:" + stagingPort;
+        Path liveRoot = dir.resolve("live");
+        Path stagingRoot = dir.resolve("staging");
+        Path packages = dir.resolve("packages");
+        for (String version : new String[] {"1.0.0", "1.1.0", "1.2.0", "1.3.0"}) {
+            FixturePlugin.zip(version, packages);
+        }
+        LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
+        PackageInstaller.install(liveRoot, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
+                packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()));
+        LocalWordPress.activatePlugin(liveRoot, liveUrl, FixturePlugin.MAIN_FILE);
+        LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
+        LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);
+        warmUp(liveUrl);
+        Site site = new Site(siteId, new SiteEnvironment(liveUrl, liveRoot, liveDb), new SiteEnvironment(stagingUrl, stagingRoot, stagingDb));
+        return new DemoSite(mariaDb, live, staging, site, packages);
+    }
+
+    public Site site() {
+        return site;
+    }
+
+    public LocalMariaDb mariaDb() {
+        return mariaDb;
+    }
+
+    public Path fixturePackage(String version) {
+        return packages.resolve(FixturePlugin.SLUG + "-" + version + ".zip");
+    }
+
+    /**
+     * A fresh install writes rows on its first page views (rewrite rules, theme mods); a live site
+     * that has had visitors already has them, so the demo site gets its first visitor here.
+     */
+    private static void warmUp(String liveUrl) throws IOException {
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : new String[] {"/", "/sample-page/"}) {
+            try {
+                client.send(HttpRequest.newBuilder(URI.create(liveUrl + path)).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while warming up live", e);
+            }
+        }
+    }
+
+    private static String secret() {
+        return UUID.randomUUID().toString().substring(0, 18);
+    }
+
+    @Override
+    public void close() {
+        stagingServer.close();
+        liveServer.close();
+        mariaDb.close();
+    }
+}

@@ -1,0 +1,254 @@
+package io.stageguard.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.demo.DemoSite;
+import io.stageguard.demo.FixturePlugin;
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.Sha256;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole SOP on real parts: a live WordPress from Debian's package and its staging twin on a
+ * MariaDB started for this test, served by php -S, checked in headless Chromium. Releases start
+ * over the REST API and approvers complete their tasks through the engine's task API.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseEndToEndTest {
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
+    private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
+
+    @TempDir
+    static Path work;
+    static DemoSite demo;
+
+    @Autowired TestRestTemplate rest;
+    @Autowired SiteRegistry sites;
+    @Autowired TaskService tasks;
+    @Autowired RuntimeService runtime;
+    @Autowired HistoryService history;
+    @Autowired IdentityService identity;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired PageFetcher fetcher;
+
+    @BeforeAll
+    static void startSite() throws Exception {
+        demo = DemoSite.create(work.resolve("site"), "acme");
+    }
+
+    @AfterAll
+    static void stopSite() {
+        if (demo != null) demo.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1");
+        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+    }
+
+    @BeforeEach
+    void registerSite() {
+        sites.save(demo.site());
+    }
+
+    /** A test that failed half-way must not leave its release blocking the next one (one release per site). */
+    @AfterEach
+    void cancelUnfinishedReleases() {
+        runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
+                .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
+    }
+
+    private Site site() {
+        return demo.site();
+    }
+
+    @Test
+    @Order(1)
+    void anApprovedUpdateReachesLiveAndNothingTouchesLiveBeforeSignoff() throws Exception {
+        LiveSnapshot before = LiveSnapshot.of(site().live());
+        String release = startRelease("1.1.0");
+
+        Task developerTask = awaitTask(release, "Task_DeveloperSignoff");
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).as("live changes before sign-off").isEmpty();
+        assertThat(Files.readString(site().staging().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("1.1.0");
+        assertThat(demo.mariaDb().sql("SELECT option_value FROM staging_wp.wp_options WHERE option_name IN ('home', 'blog_public') ORDER BY option_name DESC"))
+                .isEqualTo(site().staging().baseUrl() + "\n0\n");
+        assertThat(tasksVisibleTo("client", "clients")).as("a client sees no developer task").isEmpty();
+        String reportUrl = (String) runtime.getVariable(developerTask.getProcessInstanceId(), "qaReportUrl");
+        ResponseEntity<String> report = asOperator().getForEntity(java.net.URI.create(reportUrl).getPath(), String.class);
+        assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(report.getBody()).contains("Passed").contains("page-1-diff.png");
+
+        complete("dev", "developers", developerTask, Map.of("developerDecision", "approve", "developerComment", "looks right"));
+        Task clientTask = awaitTask(release, "Task_ClientSignoff");
+        assertThat(tasksVisibleTo("client", "clients")).extracting(Task::getTaskDefinitionKey).containsExactly("Task_ClientSignoff");
+        complete("client", "clients", clientTask, Map.of("clientDecision", "approve"));
+
+        Map<String, Object> status = awaitEnd(release);
+        assertThat(status.get("outcome")).isEqualTo("Released");
+        assertThat(Files.readString(site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
+        assertThat(fetcher.get(site().live().url("/")).body()).contains("Hello from Stageguard 1.1.0");
+        assertThat(jdbc.queryForObject("select package_sha256 from sg_applied_change where release_id = ?", String.class, release))
+                .isEqualTo(Sha256.of(demo.fixturePackage("1.1.0")));
+        assertThat(jdbc.queryForObject("select manifest_sha256 from sg_frozen_manifest where release_id = ?", String.class, release))
+                .isEqualTo(variables(status).get("manifestSha256"));
+    }
+
+    @Test
+    @Order(2)
+    void aReleaseWithAFatalErrorIsStoppedByQaAndNeverReachesSignoffOrLive() throws Exception {
+        LiveSnapshot before = LiveSnapshot.of(site().live());
+        String release = startRelease("1.2.0");
+
+        Task revise = awaitTask(release, "Task_ReviseChangeSet");
+        assertThat(revise.getName()).isEqualTo("Revise the change set");
+        Map<String, Object> vars = runtime.getVariables(revise.getProcessInstanceId());
+        assertThat(vars.get("qaPassed")).isEqualTo(false);
+        assertThat((String) vars.get("reviseReason")).contains("/: staging answered HTTP 500").contains("PHP fatal error");
+        assertThat(asOperator().getForObject(java.net.URI.create((String) vars.get("qaReportUrl")).getPath(), String.class)).contains("Failed").contains("HTTP 500");
+        assertThat(history.createHistoricActivityInstanceQuery().activityId("Task_DeveloperSignoff").list())
+                .filteredOn(a -> a.getRootProcessInstanceId().equals(revise.getProcessInstanceId())).isEmpty();
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).isEmpty();
+
+        complete("dev", "developers", revise, Map.of("revisionDecision", "abandon"));
+        assertThat(awaitEnd(release).get("outcome")).isEqualTo("Release abandoned");
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void whenLiveBreaksAfterDeployTheBackupIsRestoredExactly() throws Exception {
+        LiveSnapshot before = LiveSnapshot.of(site().live());
+        String release = startRelease("1.3.0");
+        complete("dev", "developers", awaitTask(release, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
+        complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+
+        Map<String, Object> status = awaitEnd(release);
+        assertThat(status.get("outcome")).isEqualTo("Rolled back");
+        assertThat((String) variables(status).get("liveVerification")).contains("/ 500");
+        LiveSnapshot after = LiveSnapshot.of(site().live());
+        assertThat(after.differencesFrom(before)).as("live after rollback").isEmpty();
+        assertThat(fetcher.get(site().live().url("/")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void badRequestsAreRefusedNamingEachField() {
+        Map<String, Object> body = Map.of("siteId", "nope", "qaPaths", List.of("/../../etc/passwd"),
+                "changes", List.of(Map.of("type", "plugin", "slug", "../evil", "package", "/no/such.zip")));
+        ResponseEntity<Map<String, Object>> answer = asOperator().exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body),
+                new ParameterizedTypeReference<>() { });
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((Map<String, String>) answer.getBody().get("errors")).containsOnlyKeys(
+                "siteId", "changes[0].slug", "changes[0].package", "qaPaths[0]");
+        assertThat(rest.getForEntity("/api/releases/x", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(rest.getForEntity("/engine-rest/task", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(rest.withBasicAuth("client", "client").postForEntity("/api/releases", body, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
+    private TestRestTemplate asOperator() {
+        return rest.withBasicAuth("operator", "operator");
+    }
+
+    private String startRelease(String version) {
+        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", QA_PATHS, "changes", List.of(Map.of(
+                "type", "plugin", "slug", FixturePlugin.SLUG, "version", version, "package", demo.fixturePackage(version).toString())));
+        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
+                new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+        assertThat(answer.getStatusCode()).as("start: %s", answer.getBody()).isEqualTo(HttpStatus.CREATED);
+        return (String) answer.getBody().get("releaseId");
+    }
+
+    private Task awaitTask(String release, String taskKey) {
+        return await(taskKey).until(() -> {
+            failOnIncident(release);
+            return tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).singleResult();
+        }, t -> t != null);
+    }
+
+    private Map<String, Object> awaitEnd(String release) {
+        return await("end of " + release).until(() -> {
+            failOnIncident(release);
+            return status(release);
+        }, s -> "ended".equals(s.get("state")));
+    }
+
+    private org.awaitility.core.ConditionFactory await(String what) {
+        return org.awaitility.Awaitility.await(what).atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(500));
+    }
+
+    private void failOnIncident(String release) {
+        for (var instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
+            Incident incident = runtime.createIncidentQuery().processInstanceId(instance.getId()).singleResult();
+            if (incident != null) throw new AssertionError("incident at " + incident.getActivityId() + ": " + incident.getIncidentMessage());
+        }
+        // a failing job shows before it becomes an incident: report its exception at once rather than after the retries
+        for (var instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
+            var failed = history.createHistoricJobLogQuery().processInstanceId(instance.getId()).failureLog().list();
+            if (!failed.isEmpty()) throw new AssertionError("job failed at " + failed.get(0).getActivityId() + ": " + failed.get(0).getJobExceptionMessage());
+        }
+    }
+
+    private Map<String, Object> status(String release) {
+        return asOperator().exchange("/api/releases/" + release, HttpMethod.GET, null,
+                new ParameterizedTypeReference<Map<String, Object>>() { }).getBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> variables(Map<String, Object> status) {
+        return (Map<String, Object>) status.get("variables");
+    }
+
+    private List<Task> tasksVisibleTo(String user, String group) {
+        identity.setAuthentication(user, List.of(group));
+        try {
+            return tasks.createTaskQuery().list();
+        } finally {
+            identity.clearAuthentication();
+        }
+    }
+
+    private void complete(String user, String group, Task task, Map<String, Object> variables) {
+        identity.setAuthentication(user, List.of(group));
+        try {
+            tasks.claim(task.getId(), user);
+            tasks.complete(task.getId(), variables);
+        } finally {
+            identity.clearAuthentication();
+        }
+    }
+}
