@@ -194,7 +194,16 @@ class ReleaseEndToEndTest {
     }
 
     private Task awaitTask(String release, String taskKey) {
-        return await(taskKey).until(() -> {
+        return await(taskKey).failFast("release left the expected path", () -> {
+            Map<String, Object> now = status(release);
+            if ("ended".equals(now.get("state"))) throw new AssertionError("release ended: " + now.get("outcome") + " " + now.get("variables"));
+            List<?> steps = (List<?>) now.get("step");
+            if (steps != null && !steps.isEmpty() && steps.stream().noneMatch(s -> String.valueOf(s).isEmpty())
+                    && tasks.createTaskQuery().processInstanceBusinessKey(release).count() > 0
+                    && tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).count() == 0) {
+                throw new AssertionError("release waits at " + steps + " instead of " + taskKey + "; " + now.get("variables"));
+            }
+        }).until(() -> {
             failOnIncident(release);
             return tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).singleResult();
         }, t -> t != null);
