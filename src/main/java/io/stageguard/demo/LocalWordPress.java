@@ -94,7 +94,10 @@ public final class LocalWordPress {
 
     public static PhpServer serve(Path documentRoot, int port) throws IOException {
         Files.createDirectories(documentRoot);
-        ProcessBuilder pb = new ProcessBuilder("php", "-S", "127.0.0.1:" + port, "-t", documentRoot.toString())
+        // the built-in server caches compiled PHP and by default rechecks files only every 2 s, so a plugin
+        // swapped in just before a request could still run in its old version
+        ProcessBuilder pb = new ProcessBuilder("php", "-d", "opcache.revalidate_freq=0", "-S", "127.0.0.1:" + port,
+                "-t", documentRoot.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(documentRoot.resolveSibling(documentRoot.getFileName() + "-php-server.log").toFile());
         // several workers: a browser loads a page and its assets at once
