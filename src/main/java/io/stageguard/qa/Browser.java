@@ -60,7 +60,10 @@ public final class Browser implements AutoCloseable {
                 + ".filter(function(i){return !i.complete}).map(function(i){return new Promise(function(r){i.onload=i.onerror=r})})))"
                 + ".then(function(){done()})");
         long height = ((Number) js.executeScript("return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)")).longValue();
-        driver.manage().window().setSize(new Dimension(properties.viewportWidth(), (int) Math.min(Math.max(height, 600), properties.maxPageHeight())));
+        // the window size includes the browser's own frame; the page needs the viewport to hold all of it
+        long frame = ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
+        long viewport = Math.min(Math.max(height, 600), properties.maxPageHeight());
+        driver.manage().window().setSize(new Dimension(properties.viewportWidth(), (int) (viewport + frame)));
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
         List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
