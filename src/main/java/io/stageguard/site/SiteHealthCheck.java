@@ -19,7 +19,8 @@ public class SiteHealthCheck {
         this.fetcher = fetcher;
     }
 
-    public record PageHealth(String path, int status, String problem) {
+    /** One page's answer; {@code html} is what was served, kept for checks that read the page itself. */
+    public record PageHealth(String path, int status, String problem, String html) {
         public boolean healthy() { return problem == null; }
     }
 
@@ -52,17 +53,17 @@ public class SiteHealthCheck {
         try {
             PageFetcher.Page page = fetcher.get(env.url(path));
             if (page.offOriginRedirect() != null) {
-                return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect());
+                return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect(), page.body());
             }
             if (page.status() >= 400) {
-                return new PageHealth(path, page.status(), "HTTP " + page.status());
+                return new PageHealth(path, page.status(), "HTTP " + page.status(), page.body());
             }
             if (showsPhpFatal(page.body())) {
-                return new PageHealth(path, page.status(), "PHP fatal error in the page");
+                return new PageHealth(path, page.status(), "PHP fatal error in the page", page.body());
             }
-            return new PageHealth(path, page.status(), null);
+            return new PageHealth(path, page.status(), null, page.body());
         } catch (IOException e) {
-            return new PageHealth(path, 0, "unreachable: " + e.getMessage());
+            return new PageHealth(path, 0, "unreachable: " + e.getMessage(), "");
         }
     }
 }

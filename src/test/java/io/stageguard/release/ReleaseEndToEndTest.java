@@ -120,6 +120,10 @@ class ReleaseEndToEndTest {
 
         Map<String, Object> status = awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Released");
+        List<String> recorded = history.createHistoricDetailQuery().variableUpdates().list().stream()
+                .map(d -> String.valueOf(((org.camunda.bpm.engine.history.HistoricVariableUpdate) d).getValue())).toList();
+        assertThat(recorded).isNotEmpty().noneMatch(v -> v.contains(site().live().database().password())
+                || v.contains(site().staging().database().password()));
         assertThat(Files.readString(site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
         assertThat(fetcher.get(site().live().url("/")).body()).contains("Hello from Stageguard 1.1.0");
         assertThat(jdbc.queryForObject("select package_sha256 from sg_applied_change where release_id = ?", String.class, release))
@@ -129,7 +133,7 @@ class ReleaseEndToEndTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aReleaseWithAFatalErrorIsStoppedByQaAndNeverReachesSignoffOrLive() throws Exception {
         LiveSnapshot before = LiveSnapshot.of(site().live());
         String release = startRelease("1.2.0");
@@ -150,7 +154,7 @@ class ReleaseEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void whenLiveBreaksAfterDeployTheBackupIsRestoredExactly() throws Exception {
         LiveSnapshot before = LiveSnapshot.of(site().live());
         String release = startRelease("1.3.0");
@@ -163,6 +167,66 @@ class ReleaseEndToEndTest {
         LiveSnapshot after = LiveSnapshot.of(site().live());
         assertThat(after.differencesFrom(before)).as("live after rollback").isEmpty();
         assertThat(fetcher.get(site().live().url("/")).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void aFailedRoundCanBeRevisedWithAFixedPackageAndARejectionComesBackWithItsComment() throws Exception {
+        LiveSnapshot before = LiveSnapshot.of(site().live());
+        String release = startRelease("1.2.0");
+        Task revise = awaitTask(release, "Task_ReviseChangeSet");
+        String fixed = "[{\"type\":\"plugin\",\"slug\":\"hello-stageguard\",\"version\":\"1.1.0\",\"package\":\""
+                + demo.fixturePackage("1.1.0") + "\"}]";
+        complete("dev", "developers", revise, Map.of("revisionDecision", "revise", "revisedChanges", fixed));
+
+        Task developerTask = awaitTask(release, "Task_DeveloperSignoff");
+        Map<String, Object> vars = runtime.getVariables(developerTask.getProcessInstanceId());
+        assertThat(vars.get("qaRound")).isEqualTo(2);
+        assertThat(vars.get("qaPassed")).isEqualTo(true);
+        assertThat(jdbc.queryForList("select version from sg_applied_change where release_id = ? order by qa_round", String.class, release))
+                .containsExactly("1.2.0", "1.1.0");
+        assertThat(Files.readString(site().staging().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
+
+        complete("dev", "developers", developerTask, Map.of("developerDecision", "reject", "developerComment", "wait for the sale to end"));
+        Task again = awaitTask(release, "Task_ReviseChangeSet");
+        assertThat((String) runtime.getVariable(again.getProcessInstanceId(), "reviseReason"))
+                .isEqualTo("Rejected by the developer: wait for the sale to end");
+        complete("dev", "developers", again, Map.of("revisionDecision", "abandon"));
+        assertThat(awaitEnd(release).get("outcome")).isEqualTo("Release abandoned");
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).isEmpty();
+    }
+
+    @Test
+    void sitesAreRegisteredOverRestWithoutEchoingPasswordsAndCheckedField() {
+        Map<String, Object> staging = Map.of("baseUrl", "http://127.0.0.1:9", "documentRoot", work.resolve("other-staging").toString(),
+                "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_staging", "user", "u", "password", "staging-secret-42", "tablePrefix", "wp_"));
+        Map<String, Object> live = Map.of("baseUrl", "http://127.0.0.1:8", "documentRoot", site().live().documentRoot().toString(),
+                "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "live-secret-42", "tablePrefix", "wp_"));
+        ResponseEntity<String> saved = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
+                new HttpEntity<>(Map.of("live", live, "staging", staging)), String.class);
+        assertThat(saved.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(saved.getBody()).contains("other_live").doesNotContain("secret-42");
+
+        ResponseEntity<Map<String, Object>> refused = asOperator().exchange("/api/sites/Bad_Id", HttpMethod.PUT,
+                new HttpEntity<>(Map.of("live", live, "staging", Map.of("baseUrl", "ftp://x", "documentRoot", site().live().documentRoot().toString(),
+                        "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "p", "tablePrefix", "wp_")))),
+                new ParameterizedTypeReference<>() { });
+        assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((Map<String, String>) refused.getBody().get("errors")).containsOnlyKeys("siteId", "staging.baseUrl");
+    }
+
+    @Test
+    void aReleaseForASiteThatCannotBeReachedIsRefusedWithTheReason() {
+        Site down = new Site("down", new io.stageguard.site.SiteEnvironment("http://127.0.0.1:9", site().live().documentRoot(),
+                new io.stageguard.site.DatabaseConnection("127.0.0.1", 9, "nothing", "nobody", "x", "wp_")), site().staging());
+        sites.save(down);
+        Map<String, Object> body = Map.of("siteId", "down", "changes", List.of(Map.of(
+                "type", "plugin", "slug", FixturePlugin.SLUG, "package", demo.fixturePackage("1.1.0").toString())));
+        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
+                new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat((Map<String, String>) answer.getBody().get("errors")).containsKeys("live.database", "live.baseUrl");
+        assertThat(runtime.createProcessInstanceQuery().variableValueEquals("siteId", "down").count()).isZero();
     }
 
     @Test
@@ -196,12 +260,12 @@ class ReleaseEndToEndTest {
     private Task awaitTask(String release, String taskKey) {
         return await(taskKey).failFast("release left the expected path", () -> {
             Map<String, Object> now = status(release);
-            if ("ended".equals(now.get("state"))) throw new AssertionError("release ended: " + now.get("outcome") + " " + now.get("variables"));
-            List<?> steps = (List<?>) now.get("step");
-            if (steps != null && !steps.isEmpty() && steps.stream().noneMatch(s -> String.valueOf(s).isEmpty())
-                    && tasks.createTaskQuery().processInstanceBusinessKey(release).count() > 0
-                    && tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).count() == 0) {
-                throw new AssertionError("release waits at " + steps + " instead of " + taskKey + "; " + now.get("variables"));
+            if ("ended".equals(now.get("state"))) {
+                throw new AssertionError("release ended as " + now.get("outcome") + " instead of reaching " + taskKey + "; " + variables(now));
+            }
+            Task waiting = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
+            if (waiting != null && !waiting.getTaskDefinitionKey().equals(taskKey)) {
+                throw new AssertionError("release waits at " + waiting.getName() + " instead of " + taskKey + "; " + variables(now));
             }
         }).until(() -> {
             failOnIncident(release);
