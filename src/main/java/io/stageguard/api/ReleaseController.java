@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The door for other systems: start a release, read how it is doing. */
+/** The door for other systems: start a release or a staging refresh, read how it is doing. */
 @RestController
-@RequestMapping("/api/releases")
+@RequestMapping("/api")
 class ReleaseController {
     private final ReleaseService releases;
     private final ReleaseStatusReader status;
@@ -26,9 +26,18 @@ class ReleaseController {
         this.app = app;
     }
 
-    @PostMapping
+    @PostMapping("/releases")
     ResponseEntity<Map<String, Object>> start(@RequestBody ReleaseService.ReleaseRequest request) {
-        ReleaseService.StartedRelease started = releases.start(request);
+        return created(releases.start(request));
+    }
+
+    /** Phase 1 alone for a registered site: refresh staging from live. Its status reads like a release's. */
+    @PostMapping("/sites/{siteId}/staging-refresh")
+    ResponseEntity<Map<String, Object>> refreshStaging(@PathVariable String siteId) {
+        return created(releases.refreshStaging(siteId));
+    }
+
+    private ResponseEntity<Map<String, Object>> created(ReleaseService.StartedRelease started) {
         String self = app.publicUrl() + "/api/releases/" + started.releaseId();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("releaseId", started.releaseId());
@@ -40,7 +49,7 @@ class ReleaseController {
         return ResponseEntity.created(URI.create(self)).body(body);
     }
 
-    @GetMapping("/{releaseId}")
+    @GetMapping("/releases/{releaseId}")
     ResponseEntity<Map<String, Object>> get(@PathVariable String releaseId) {
         return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
     }

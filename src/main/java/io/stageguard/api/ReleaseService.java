@@ -29,6 +29,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ReleaseService {
     public static final String PROCESS_KEY = "staging-release";
+    public static final String REFRESH_PROCESS_KEY = "create-staging-clone";
 
     private final SiteRegistry sites;
     private final RuntimeService runtime;
@@ -73,12 +74,7 @@ public class ReleaseService {
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();
-        if (runtime.createProcessInstanceQuery().processDefinitionKey(PROCESS_KEY).active()
-                .variableValueEquals(ReleaseVariables.SITE_ID, target.id()).count() > 0) {
-            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("siteId", "site " + target.id() + " already has a release in progress"));
-        }
-        Map<String, String> unreachable = reachability(target);
-        if (!unreachable.isEmpty()) throw new InvalidRequestException(HttpStatus.SERVICE_UNAVAILABLE, unreachable);
+        refuseWhenBusyOrUnreachable(target);
 
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
         jdbc.update("insert into sg_release (id, site_id, created_at) values (?, ?, ?)", releaseId, target.id(), Timestamp.from(Instant.now()));
@@ -95,6 +91,35 @@ public class ReleaseService {
         ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
         jdbc.update("update sg_release set process_instance_id = ? where id = ?", instance.getId(), releaseId);
         return new StartedRelease(releaseId, instance.getId());
+    }
+
+    /**
+     * Phase 1 on its own: makes staging a fresh, private copy of live (after an incident on staging,
+     * or before a developer starts work there). It takes the site's release slot while it runs.
+     */
+    public StartedRelease refreshStaging(String siteId) {
+        Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
+                Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
+        refuseWhenBusyOrUnreachable(target);
+        String refreshId = "refresh-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put(ReleaseVariables.SITE_ID, target.id());
+        variables.put(ReleaseVariables.QA_PATHS, vars.json(List.of("/")));
+        variables.put("liveUrl", target.live().baseUrl());
+        variables.put("stagingUrl", target.staging().baseUrl());
+        variables.put("statusUrl", app.publicUrl() + "/api/releases/" + refreshId);
+        ProcessInstance instance = runtime.startProcessInstanceByKey(REFRESH_PROCESS_KEY, refreshId, variables);
+        return new StartedRelease(refreshId, instance.getId());
+    }
+
+    /** One release (or refresh) per site at a time: two would overwrite each other's staging. */
+    private void refuseWhenBusyOrUnreachable(Site target) {
+        if (runtime.createProcessInstanceQuery().processDefinitionKeyIn(PROCESS_KEY, REFRESH_PROCESS_KEY).active()
+                .variableValueEquals(ReleaseVariables.SITE_ID, target.id()).count() > 0) {
+            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("siteId", "site " + target.id() + " already has a release or staging refresh in progress"));
+        }
+        Map<String, String> unreachable = reachability(target);
+        if (!unreachable.isEmpty()) throw new InvalidRequestException(HttpStatus.SERVICE_UNAVAILABLE, unreachable);
     }
 
     static String qaPathProblem(String path) {

@@ -4,13 +4,19 @@ import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.Site;
 import io.stageguard.site.WordPressTables;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -22,6 +28,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class StagingCloner {
     private static final int BATCH_ROWS = 500;
+    /** Where the staging guard lives in staging; must-use plugins load before any other and cannot be switched off. */
+    static final Path GUARD = Path.of("wp-content", "mu-plugins", "stageguard-staging.php");
     private final CloneProperties properties;
 
     public StagingCloner(CloneProperties properties) {
@@ -34,13 +42,23 @@ public class StagingCloner {
         }
     }
 
-    public record DatabaseReport(int tables, long rows, long valuesRewritten, long millis) {
+    /**
+     * @param keysRenamed option and usermeta keys that carry the table prefix, renamed to staging's
+     * @param sanitized   rows changed per sanitize rule
+     */
+    public record DatabaseReport(int tables, long rows, long valuesRewritten, long keysRenamed, Map<String, Long> sanitized, long millis) {
         public String summary() {
-            return tables + " tables, " + rows + " rows, " + valuesRewritten + " values rewritten in " + millis + " ms";
+            return tables + " tables, " + rows + " rows, " + valuesRewritten + " values rewritten, " + keysRenamed
+                    + " prefixed keys renamed, " + sanitized.values().stream().mapToLong(Long::longValue).sum()
+                    + " personal values replaced in " + millis + " ms";
         }
     }
 
-    public FileReport cloneFiles(Site site) throws IOException {
+    /**
+     * Copies live's files into staging, gives staging its own wp-config.php and installs the staging
+     * guard, which admits only requests carrying the credential whose SHA-256 is {@code accessSha256}.
+     */
+    public FileReport cloneFiles(Site site, String accessSha256) throws IOException {
         long start = System.nanoTime();
         Path liveRoot = site.live().documentRoot();
         Path stagingRoot = site.staging().documentRoot();
@@ -50,11 +68,21 @@ public class StagingCloner {
         }
         Set<Path> excluded = properties.exclude().stream().map(Path::of).collect(Collectors.toSet());
         excluded.add(Path.of("wp-config.php"));
+        excluded.add(Path.of("robots.txt"));
+        excluded.add(GUARD);
         FileTreeCopier.emptyFolder(stagingRoot);
         FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, stagingRoot, excluded);
-        String config = StagingConfigWriter.stagingConfig(Files.readString(liveConfig, StandardCharsets.UTF_8), site.staging());
+        String config = StagingConfigWriter.stagingConfig(Files.readString(liveConfig, StandardCharsets.UTF_8), site.staging(),
+                accessSha256, properties.stagingCron(), properties.allowOutgoingHttp());
         Files.writeString(stagingRoot.resolve("wp-config.php"), config, StandardCharsets.UTF_8);
-        return new FileReport(copied.files() + 1, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
+        // a robots.txt file is served by the web server before WordPress (and the guard) could answer
+        Files.writeString(stagingRoot.resolve("robots.txt"), "User-agent: *\nDisallow: /\n", StandardCharsets.UTF_8);
+        Path guard = stagingRoot.resolve(GUARD);
+        Files.createDirectories(guard.getParent());
+        try (InputStream in = StagingCloner.class.getResourceAsStream("/staging/stageguard-staging.php")) {
+            Files.copy(Objects.requireNonNull(in, "staging guard missing from the classpath"), guard, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new FileReport(copied.files() + 3, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
     }
 
     public DatabaseReport cloneDatabase(Site site) throws SQLException {
@@ -62,9 +90,12 @@ public class StagingCloner {
         DatabaseConnection liveDb = site.live().database();
         DatabaseConnection stagingDb = site.staging().database();
         UrlRewriter rewriter = new UrlRewriter(site.live().baseUrl(), site.staging().baseUrl());
+        PrefixedKeys keys = new PrefixedKeys(liveDb.tablePrefix(), stagingDb.tablePrefix());
         long rows = 0;
         long rewritten = 0;
-        int tables = 0;
+        long renamed = 0;
+        List<String> copied = new ArrayList<>();
+        Map<String, Long> sanitized;
         try (Connection live = liveDb.open(); Connection staging = stagingDb.open()) {
             live.setReadOnly(true);
             WordPressTables.prepareForLoad(staging);
@@ -74,27 +105,32 @@ public class StagingCloner {
                 }
             }
             for (String table : WordPressTables.list(live, liveDb.tablePrefix())) {
-                String target = stagingDb.tablePrefix() + table.substring(liveDb.tablePrefix().length());
-                long[] counts = copyTable(live, staging, table, target, rewriter, table.equals(liveDb.tablePrefix() + "posts"));
+                String unprefixed = table.substring(liveDb.tablePrefix().length());
+                String target = stagingDb.tablePrefix() + unprefixed;
+                long[] counts = copyTable(live, staging, table, target, rewriter, keys.forTable(unprefixed), unprefixed.equals("posts"));
                 rows += counts[0];
                 rewritten += counts[1];
-                tables++;
+                renamed += counts[2];
+                copied.add(target);
             }
+            sanitized = DataSanitizer.sanitize(staging, stagingDb.tablePrefix(), copied, properties.sanitizeRules());
             hideFromSearchEngines(staging, stagingDb.tablePrefix());
         }
-        return new DatabaseReport(tables, rows, rewritten, (System.nanoTime() - start) / 1_000_000);
+        return new DatabaseReport(copied.size(), rows, rewritten, renamed, sanitized, (System.nanoTime() - start) / 1_000_000);
     }
 
+    /** Copies one table row by row; returns rows copied, values rewritten and keys renamed. */
     private long[] copyTable(Connection live, Connection staging, String table, String target, UrlRewriter rewriter,
-                             boolean keepGuid) throws SQLException {
+                             PrefixedKeys.Column keyColumn, boolean keepGuid) throws SQLException {
         String create = WordPressTables.createStatement(live, table)
                 .replaceFirst("CREATE TABLE `[^`]+`", "CREATE TABLE " + WordPressTables.quote(target).replace("$", "\\$"));
         try (Statement st = staging.createStatement()) {
             st.execute(create);
         }
-        long[] counts = new long[2];
+        long[] counts = new long[3];
         PreparedStatement[] insert = new PreparedStatement[1];
         int[] guidColumn = {-1};
+        int[] renameColumn = {-1};
         boolean autoCommit = staging.getAutoCommit();
         staging.setAutoCommit(false);
         try {
@@ -108,10 +144,17 @@ public class StagingCloner {
                 }
                 // WordPress asks that GUIDs never change, even when the site moves
                 if (keepGuid) guidColumn[0] = columns.names().indexOf("guid");
+                if (keyColumn != null) renameColumn[0] = columns.names().indexOf(keyColumn.name());
             }, row -> {
                 for (int i = 0; i < row.length; i++) {
                     Object value = row[i];
-                    if (value instanceof String text && i != guidColumn[0]) {
+                    if (i == renameColumn[0] && value instanceof String key) {
+                        String after = keyColumn.rename(key);
+                        if (!after.equals(key)) {
+                            counts[2]++;
+                            value = after;
+                        }
+                    } else if (value instanceof String text && i != guidColumn[0]) {
                         String after = rewriter.rewrite(text);
                         if (after != text) {
                             counts[1]++;

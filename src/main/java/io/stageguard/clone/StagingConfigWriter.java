@@ -1,6 +1,7 @@
 package io.stageguard.clone;
 
 import io.stageguard.site.SiteEnvironment;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -8,8 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Turns live's wp-config.php into staging's: staging's own database and URLs, the environment
- * type WordPress and plugins use to behave as non-production, and debug logging on. Everything
- * else in live's file (custom constants, salts) is kept so staging runs the same code paths.
+ * type WordPress and plugins use to behave as non-production, debug logging on, fresh secret keys
+ * (a staging copy must not be able to forge live's cookies), cron and outgoing HTTP off unless
+ * asked for, and the hash of the credential the staging guard accepts. Everything else in live's
+ * file (custom constants) is kept so staging runs the same code paths.
  */
 public final class StagingConfigWriter {
     private static final Pattern TABLE_PREFIX = Pattern.compile("\\$table_prefix\\s*=\\s*['\"][^'\"]*['\"]\\s*;");
@@ -17,7 +20,19 @@ public final class StagingConfigWriter {
     private StagingConfigWriter() {
     }
 
-    public static String stagingConfig(String liveConfig, SiteEnvironment staging) {
+    /** A constant's value: a quoted string (which may hold ");" as live's salts do) or a bare expression. */
+    private static final String PHP_VALUE = "(?:'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|[^;'\"]*?)";
+    private static final String[] SECRET_KEYS = {"AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
+            "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"};
+    private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;<=>?@[]^_{|}~";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * @param accessSha256 SHA-256 of the credential Stageguard presents to the staging guard
+     * @param cron         whether WordPress cron may run on staging
+     * @param outgoingHttp whether staging's WordPress may call other hosts
+     */
+    public static String stagingConfig(String liveConfig, SiteEnvironment staging, String accessSha256, boolean cron, boolean outgoingHttp) {
         Map<String, String> constants = new LinkedHashMap<>();
         constants.put("DB_NAME", php(staging.database().name()));
         constants.put("DB_USER", php(staging.database().user()));
@@ -28,10 +43,14 @@ public final class StagingConfigWriter {
         constants.put("WP_ENVIRONMENT_TYPE", php("staging"));
         constants.put("WP_DEBUG_LOG", "true");
         constants.put("WP_DEBUG_DISPLAY", "false");
+        constants.put("DISABLE_WP_CRON", cron ? "false" : "true");
+        constants.put("WP_HTTP_BLOCK_EXTERNAL", outgoingHttp ? "false" : "true");
+        constants.put("STAGEGUARD_ACCESS_SHA256", php(accessSha256));
+        for (String key : SECRET_KEYS) constants.put(key, php(freshKey()));
         String config = liveConfig;
         StringBuilder missing = new StringBuilder();
         for (Map.Entry<String, String> c : constants.entrySet()) {
-            Pattern define = Pattern.compile("define\\s*\\(\\s*['\"]" + c.getKey() + "['\"]\\s*,.*?\\)\\s*;");
+            Pattern define = Pattern.compile("define\\s*\\(\\s*['\"]" + c.getKey() + "['\"]\\s*,\\s*" + PHP_VALUE + "\\s*\\)\\s*;");
             String replacement = "define( '" + c.getKey() + "', " + c.getValue() + " );";
             Matcher m = define.matcher(config);
             if (m.find()) {
@@ -52,6 +71,12 @@ public final class StagingConfigWriter {
         int settings = config.indexOf("require_once");
         if (settings >= 0 && config.indexOf("wp-settings.php", settings) >= 0) return config.lastIndexOf('\n', settings) + 1;
         throw new IllegalStateException("live wp-config.php does not load wp-settings.php; cannot write staging settings");
+    }
+
+    private static String freshKey() {
+        StringBuilder key = new StringBuilder(64);
+        for (int i = 0; i < 64; i++) key.append(KEY_ALPHABET.charAt(RANDOM.nextInt(KEY_ALPHABET.length())));
+        return key.toString();
     }
 
     static String php(String value) {

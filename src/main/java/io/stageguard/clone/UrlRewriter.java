@@ -9,33 +9,56 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Replaces the live site's URL with the staging URL in database values without breaking them:
  * PHP-serialized values are parsed and written back with their byte lengths recomputed (at any
  * depth, serialized strings inside serialized strings included); JSON-escaped
- * ({@code http:\/\/host}) and URL-encoded forms are replaced alongside the plain one.
+ * ({@code http:\/\/host}), URL-encoded and protocol-relative forms, and the {@code www.} twin of the
+ * live host, are replaced alongside the plain one.
  */
 public final class UrlRewriter {
-    private final List<String[]> pairs;
+    /**
+     * A match must end where the live host (or path) ends: {@code https://shop.example} is not to
+     * be found inside {@code https://shop.example.org} or {@code https://shop.examples.com}.
+     */
+    private static final String BOUNDARY = "(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])";
+    private final Map<String, String> replacements;
+    private final Pattern pattern;
     private final String[] needles;
 
     public UrlRewriter(String liveUrl, String stagingUrl) {
         Map<String, String> map = new LinkedHashMap<>();
-        URI live = URI.create(liveUrl);
         URI staging = URI.create(stagingUrl);
-        String liveAuthority = live.getRawAuthority() + nullToEmpty(live.getRawPath());
-        String stagingAuthority = staging.getRawAuthority() + nullToEmpty(staging.getRawPath());
-        for (String scheme : new String[] {"https", "http"}) {
-            addForms(map, scheme + "://" + liveAuthority, staging.getScheme() + "://" + stagingAuthority);
+        String stagingAuthority = staging.getRawAuthority() + trimSlashes(staging.getRawPath());
+        List<String> needles = new ArrayList<>();
+        for (String liveAuthority : hostVariants(URI.create(liveUrl))) {
+            for (String scheme : new String[] {"https", "http"}) {
+                addForms(map, scheme + "://" + liveAuthority, staging.getScheme() + "://" + stagingAuthority);
+            }
+            addForms(map, "//" + liveAuthority, "//" + stagingAuthority);
+            needles.add(liveAuthority);
+            needles.add(liveAuthority.replace("/", "\\/"));
+            needles.add(URLEncoder.encode(liveAuthority, StandardCharsets.UTF_8));
         }
-        addForms(map, "//" + liveAuthority, "//" + stagingAuthority);
-        List<String[]> list = new ArrayList<>();
-        map.forEach((from, to) -> list.add(new String[] {from, to}));
+        this.replacements = map;
         // longest first, so that "https://host" is not half-replaced by the "//host" rule
-        list.sort(Comparator.comparingInt((String[] p) -> p[0].length()).reversed());
-        this.pairs = list;
-        this.needles = new String[] {liveAuthority, liveAuthority.replace("/", "\\/"), URLEncoder.encode(liveAuthority, StandardCharsets.UTF_8)};
+        this.pattern = Pattern.compile(map.keySet().stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .map(Pattern::quote)
+                .collect(Collectors.joining("|", "(?:", ")" + BOUNDARY)));
+        this.needles = needles.toArray(String[]::new);
+    }
+
+    /** The live host as written, and its www. twin: sites are reachable, and linked, under both. */
+    private static List<String> hostVariants(URI live) {
+        String authority = live.getRawAuthority();
+        String path = trimSlashes(live.getRawPath());
+        String twin = authority.startsWith("www.") ? authority.substring(4) : "www." + authority;
+        return List.of(authority + path, twin + path);
     }
 
     private static void addForms(Map<String, String> map, String from, String to) {
@@ -44,7 +67,7 @@ public final class UrlRewriter {
         map.put(URLEncoder.encode(from, StandardCharsets.UTF_8), URLEncoder.encode(to, StandardCharsets.UTF_8));
     }
 
-    private static String nullToEmpty(String s) {
+    private static String trimSlashes(String s) {
         return s == null ? "" : s.replaceAll("/+$", "");
     }
 
@@ -59,7 +82,8 @@ public final class UrlRewriter {
                 SerializedRewrite r = new SerializedRewrite(bytes);
                 r.value();
                 if (r.pos == bytes.length) {
-                    return r.out.toString(StandardCharsets.UTF_8);
+                    String out = r.out.toString(StandardCharsets.UTF_8);
+                    return out.equals(value) ? value : out;
                 }
             } catch (IllegalArgumentException | IndexOutOfBoundsException notSerialized) {
                 // plain text that merely starts like a serialized value
@@ -76,11 +100,14 @@ public final class UrlRewriter {
     }
 
     private String replacePlain(String value) {
-        String result = value;
-        for (String[] p : pairs) {
-            if (result.contains(p[0])) result = result.replace(p[0], p[1]);
-        }
-        return result;
+        Matcher m = pattern.matcher(value);
+        if (!m.find()) return value;
+        StringBuilder out = new StringBuilder(value.length() + 32);
+        do {
+            m.appendReplacement(out, Matcher.quoteReplacement(replacements.get(m.group())));
+        } while (m.find());
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static boolean looksSerialized(String v) {

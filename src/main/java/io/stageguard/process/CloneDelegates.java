@@ -1,7 +1,11 @@
 package io.stageguard.process;
 
+import io.stageguard.clone.ParityCheck;
+import io.stageguard.clone.ParityReport;
+import io.stageguard.clone.StagingAccess;
 import io.stageguard.clone.StagingCloner;
 import io.stageguard.clone.StagingVerifier;
+import io.stageguard.site.Site;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
@@ -12,23 +16,40 @@ import org.springframework.context.annotation.Configuration;
 class CloneDelegates {
 
     @Bean
-    JavaDelegate cloneFilesDelegate(ReleaseVariables vars, StagingCloner cloner) {
-        return execution -> execution.setVariable("cloneFilesReport", cloner.cloneFiles(vars.site(execution)).summary());
+    JavaDelegate cloneFilesDelegate(ReleaseVariables vars, StagingCloner cloner, StagingAccess access) {
+        return execution -> {
+            Site site = vars.site(execution);
+            execution.setVariable("cloneFilesReport", vars.json(cloner.cloneFiles(site, access.tokenSha256(site.id()))));
+        };
     }
 
     @Bean
     JavaDelegate cloneDatabaseDelegate(ReleaseVariables vars, StagingCloner cloner) {
-        return execution -> execution.setVariable("cloneDatabaseReport", cloner.cloneDatabase(vars.site(execution)).summary());
+        return execution -> execution.setVariable("cloneDatabaseReport", vars.json(cloner.cloneDatabase(vars.site(execution))));
     }
 
-    /** An unusable staging site is an environment problem for an operator: it becomes an incident after the retries. */
+    /** An unusable or public staging site is an environment problem for an operator: it becomes an incident after the retries. */
     @Bean
-    JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier) {
+    JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier, StagingAccess access) {
         return execution -> {
-            List<String> problems = verifier.verify(vars.site(execution), vars.qaPaths(execution));
+            Site site = vars.site(execution);
+            List<String> problems = verifier.verify(site, vars.qaPaths(execution), access.headers(site.id()));
             if (!problems.isEmpty()) {
-                throw new IllegalStateException("Staging is not a working copy of live: " + String.join("; ", problems));
+                throw new IllegalStateException("Staging is not a working, private copy of live: " + String.join("; ", problems));
             }
+        };
+    }
+
+    /** A blocking mismatch is a business outcome (the release cannot be tested meaningfully), routed by a gateway. */
+    @Bean
+    JavaDelegate checkParityDelegate(ReleaseVariables vars, ParityCheck parity, StagingAccess access) {
+        return execution -> {
+            Site site = vars.site(execution);
+            ParityReport report = parity.check(site, access.headers(site.id()));
+            execution.setVariable("parityReport", vars.json(report.items()));
+            execution.setVariable("parityIndex", report.parityIndex());
+            execution.setVariable("paritySummary", report.summary());
+            execution.setVariable("parityBlocked", report.blocked());
         };
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -47,9 +48,12 @@ public final class Browser implements AutoCloseable {
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        driver.executeCdpCommand("Network.enable", Map.of());
     }
 
-    public Capture capture(String url) {
+    /** Loads a page and captures it; {@code headers} go with every request of this page (the staging credential), and only of this page. */
+    public Capture capture(String url, Map<String, String> headers) {
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", headers));
         driver.manage().logs().get(LogType.BROWSER); // drop what earlier pages logged
         driver.manage().window().setSize(new Dimension(properties.viewportWidth(), 900));
         driver.get(url);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteHealthCheck;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.springframework.stereotype.Component;
 
@@ -28,8 +30,10 @@ public class BrowserQa {
     private final StageguardProperties app;
     private final PageFetcher fetcher;
     private final ObjectMapper json;
+    private final StagingAccess access;
 
-    public BrowserQa(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ObjectMapper json) {
+    public BrowserQa(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ObjectMapper json, StagingAccess access) {
+        this.access = access;
         this.qa = qa;
         this.app = app;
         this.fetcher = fetcher;
@@ -56,10 +60,11 @@ public class BrowserQa {
     }
 
     private QaReport.PageResult checkPage(Browser browser, Site site, String path, Path dir, String name) throws IOException {
+        Map<String, String> stagingAccess = access.headers(site.id());
         int liveStatus = fetcher.get(site.live().url(path)).status();
-        int stagingStatus = fetcher.get(site.staging().url(path)).status();
-        Browser.Capture live = browser.capture(site.live().url(path));
-        Browser.Capture staging = browser.capture(site.staging().url(path));
+        int stagingStatus = fetcher.get(site.staging().url(path), stagingAccess).status();
+        Browser.Capture live = browser.capture(site.live().url(path), Map.of());
+        Browser.Capture staging = browser.capture(site.staging().url(path), stagingAccess);
         Files.write(dir.resolve(name + "-live.png"), live.png());
         Files.write(dir.resolve(name + "-staging.png"), staging.png());
         ScreenshotComparer.Comparison cmp = ScreenshotComparer.compare(read(live.png()), read(staging.png()));

@@ -3,6 +3,9 @@ package io.stageguard.site;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -33,22 +36,37 @@ public class PageFetcher implements AutoCloseable {
             .setUserAgent("Stageguard")
             .build();
 
-    /** A fetched page: the final URL, its status, body and where a redirect pointed, if it left the origin. */
-    public record Page(String url, int status, String body, String offOriginRedirect) {
+    /**
+     * A fetched page: the final URL, its status, body, where a redirect pointed if it left the
+     * origin, and the response headers (names in lower case, first value of each).
+     */
+    public record Page(String url, int status, String body, String offOriginRedirect, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
     }
 
     public Page get(String url) throws IOException {
+        return get(url, Map.of());
+    }
+
+    /** Fetches with extra request headers, sent on every same-origin hop (the staging credential). */
+    public Page get(String url, Map<String, String> requestHeaders) throws IOException {
         URI uri = URI.create(url);
         for (int hop = 0; ; hop++) {
             final URI current = uri;
-            Page page = client.execute(new HttpGet(current), response -> {
+            HttpGet request = new HttpGet(current);
+            requestHeaders.forEach(request::setHeader);
+            Page page = client.execute(request, response -> {
                 Header location = response.getFirstHeader("Location");
                 String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+                Map<String, String> headers = new HashMap<>();
+                for (Header h : response.getHeaders()) headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
                 return new Page(current.toString(), response.getCode(), body,
-                        location == null ? null : current.resolve(location.getValue()).toString());
+                        location == null ? null : current.resolve(location.getValue()).toString(), headers);
             });
             if (page.status() < 300 || page.status() >= 400 || page.offOriginRedirect() == null) {
-                return new Page(page.url(), page.status(), page.body(), null);
+                return new Page(page.url(), page.status(), page.body(), null, page.headers());
             }
             URI next = URI.create(page.offOriginRedirect());
             if (!sameOrigin(current, next) || hop >= MAX_REDIRECTS) {

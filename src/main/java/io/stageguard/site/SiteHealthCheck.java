@@ -3,6 +3,7 @@ package io.stageguard.site;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -42,16 +43,21 @@ public class SiteHealthCheck {
     }
 
     public Health check(SiteEnvironment env, List<String> paths) {
+        return check(env, paths, Map.of());
+    }
+
+    /** Checks with extra request headers: the credential that gets past the staging guard. */
+    public Health check(SiteEnvironment env, List<String> paths, Map<String, String> headers) {
         List<PageHealth> results = new ArrayList<>();
         for (String path : paths) {
-            results.add(checkPage(env, path));
+            results.add(checkPage(env, path, headers));
         }
         return new Health(env.baseUrl(), results);
     }
 
-    private PageHealth checkPage(SiteEnvironment env, String path) {
+    private PageHealth checkPage(SiteEnvironment env, String path, Map<String, String> headers) {
         try {
-            PageFetcher.Page page = fetcher.get(env.url(path));
+            PageFetcher.Page page = fetcher.get(env.url(path), headers);
             if (page.offOriginRedirect() != null) {
                 return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect(), page.body());
             }

@@ -33,9 +33,6 @@ public final class SiteValidator {
             if (l.host().equals(s.host()) && l.port() == s.port() && l.name().equals(s.name())) {
                 errors.put("staging.database.name", "must not be the live database");
             }
-            if (!l.tablePrefix().equals(s.tablePrefix())) {
-                errors.put("staging.database.tablePrefix", "must equal live's (" + l.tablePrefix() + "): renaming the prefix is not supported yet");
-            }
             if (site.live().baseUrl().equals(site.staging().baseUrl())) {
                 errors.put("staging.baseUrl", "must differ from the live base URL");
             }

@@ -41,6 +41,7 @@ class StagingReleaseRoutingTest {
     private final List<Boolean> liveVerdicts = new ArrayList<>();
     private boolean deployFails;
     private boolean revisionInvalid;
+    private boolean parityBlocked;
 
     @BeforeEach
     void mockDelegates() {
@@ -48,6 +49,7 @@ class StagingReleaseRoutingTest {
                 "backupLiveDelegate", "verifyBackupDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
             register(name, e -> { });
         }
+        register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
         register("browserQaDelegate", e -> e.setVariable("qaPassed", qaVerdicts.remove(0)));
         register("freezeChangeSetDelegate", e -> e.setVariable("changeSetFrozen", true));
         register("recordRejectionDelegate", e -> e.setVariable("changeSetFrozen", false));
@@ -112,13 +114,29 @@ class StagingReleaseRoutingTest {
     }
 
     @Test
+    void aBlockingParityMismatchEndsTheReleaseBeforeAnythingIsUpdated() {
+        parityBlocked = true;
+        ProcessInstance release = start();
+        assertEndedAt(release, "EndEvent_ParityBlocked");
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"), calls);
+    }
+
+    @Test
+    void stagingCanBeRefreshedFromLiveOnItsOwn() {
+        ProcessInstance refresh = runtimeService().startProcessInstanceByKey("create-staging-clone", "refresh-test", withVariables("siteId", "acme"));
+        runJobs();
+        assertThat(refresh).isEnded().hasPassed("Task_CheckParity", "EndEvent_StagingReady");
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"), calls);
+    }
+
+    @Test
     void happyPathRunsAllPhasesInOrderAndReleases() {
         qaVerdicts.add(true);
         liveVerdicts.add(true);
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
                 "browserQaDelegate", "freezeChangeSetDelegate", "backupLiveDelegate", "verifyBackupDelegate",
                 "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",

@@ -1,0 +1,84 @@
+<?php
+/**
+ * Plugin Name: Stageguard staging guard
+ * Description: Installed by Stageguard on staging copies only. Keeps visitors and search engines out, and keeps mail in.
+ * Version: 1.0.0
+ *
+ * Staging holds a copy of a real site: it must not be seen, indexed, or send anything to real people.
+ * This file is written by Stageguard when it clones live into staging and is never deployed to live.
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+// Search engines: a header on every answer, on top of blog_public = 0 and a disallow-all robots.txt.
+if ( ! headers_sent() ) {
+	header( 'X-Robots-Tag: noindex, nofollow', true );
+}
+add_filter( 'pre_option_blog_public', function () {
+	return '0';
+} );
+
+/** The credential a request carries: Stageguard's own header, or the password of HTTP basic auth. */
+function stageguard_presented_credential() {
+	if ( ! empty( $_SERVER['HTTP_X_STAGEGUARD_ACCESS'] ) ) {
+		return (string) $_SERVER['HTTP_X_STAGEGUARD_ACCESS'];
+	}
+	if ( isset( $_SERVER['PHP_AUTH_PW'] ) ) {
+		return (string) $_SERVER['PHP_AUTH_PW'];
+	}
+	$authorization = $_SERVER['HTTP_AUTHORIZATION'] ?? ( $_SERVER['REDIRECT_HTTP_AUTHORIZATION'] ?? '' );
+	if ( 0 === stripos( $authorization, 'basic ' ) ) {
+		$pair = base64_decode( substr( $authorization, 6 ), true );
+		if ( false !== $pair && false !== strpos( $pair, ':' ) ) {
+			return substr( $pair, strpos( $pair, ':' ) + 1 );
+		}
+	}
+	return '';
+}
+
+if ( PHP_SAPI !== 'cli' ) {
+	$stageguard_path = parse_url( $_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH );
+	if ( '/robots.txt' === $stageguard_path ) {
+		header( 'Content-Type: text/plain; charset=utf-8' );
+		echo "User-agent: *\nDisallow: /\n";
+		exit;
+	}
+	$stageguard_expected = defined( 'STAGEGUARD_ACCESS_SHA256' ) ? STAGEGUARD_ACCESS_SHA256 : '';
+	$stageguard_given    = stageguard_presented_credential();
+	// Fails closed: without a configured credential nobody gets in.
+	if ( '' === $stageguard_expected || '' === $stageguard_given || ! hash_equals( $stageguard_expected, hash( 'sha256', $stageguard_given ) ) ) {
+		status_header( 401 );
+		header( 'WWW-Authenticate: Basic realm="Staging site (Stageguard)"' );
+		header( 'Content-Type: text/plain; charset=utf-8' );
+		header( 'Cache-Control: no-store' );
+		echo "This is a private staging copy. Ask the site's operator for access.\n";
+		exit;
+	}
+}
+
+// Mail: stored for QA to read, never handed to a mail server.
+add_filter( 'pre_wp_mail', function ( $short_circuit, $atts ) {
+	global $wpdb;
+	$table = $wpdb->prefix . 'stageguard_mail';
+	$wpdb->query( "CREATE TABLE IF NOT EXISTS `$table` (
+		id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+		captured_at DATETIME NOT NULL,
+		recipients TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		message LONGTEXT NOT NULL,
+		headers TEXT NOT NULL
+	) " . $wpdb->get_charset_collate() );
+	$flatten = function ( $value ) {
+		return is_array( $value ) ? implode( "\n", $value ) : (string) $value;
+	};
+	$wpdb->insert( $table, array(
+		'captured_at' => gmdate( 'Y-m-d H:i:s' ),
+		'recipients'  => $flatten( $atts['to'] ?? '' ),
+		'subject'     => (string) ( $atts['subject'] ?? '' ),
+		'message'     => (string) ( $atts['message'] ?? '' ),
+		'headers'     => $flatten( $atts['headers'] ?? '' ),
+	) );
+	return true;
+}, PHP_INT_MAX, 2 );
