@@ -46,6 +46,16 @@ class UrlRewriterTest {
     }
 
     @Test
+    void theWwwTwinIsRewrittenButOtherHostsThatMerelyStartAlikeAreNot() {
+        assertThat(rewriter.rewrite("see https://www.shop.example/about and //www.shop.example/x.css"))
+                .isEqualTo("see http://127.0.0.1:8089/about and //127.0.0.1:8089/x.css");
+        String others = "https://shop.example.org/ https://shop.examples.com/ https://shop.example-cdn.net/a.png";
+        assertThat(rewriter.rewrite(others)).isSameAs(others);
+        assertThat(rewriter.rewrite("Visit https://shop.example. Or https://shop.example, or https://shop.example?"))
+                .isEqualTo("Visit http://127.0.0.1:8089. Or http://127.0.0.1:8089, or http://127.0.0.1:8089?");
+    }
+
+    @Test
     void valuesWithoutTheLiveUrlAreReturnedUntouched() {
         String unrelated = "s:5:\"hello\";";
         assertThat(rewriter.rewrite(unrelated)).isSameAs(unrelated);

@@ -3,6 +3,7 @@ package io.stageguard.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.DemoSite;
+import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;

@@ -1,4 +1,4 @@
-package io.stageguard.release;
+package io.stageguard.testsupport;
 
 import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteEnvironment;
@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  * database row except the housekeeping WordPress writes on its own when pages are viewed
  * (transients and the cron schedule).
  */
-record LiveSnapshot(Map<String, String> files, Map<String, List<String>> tables) {
+public record LiveSnapshot(Map<String, String> files, Map<String, List<String>> tables) {
 
-    static LiveSnapshot of(SiteEnvironment env) throws IOException, SQLException {
+    public static LiveSnapshot of(SiteEnvironment env) throws IOException, SQLException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(env.documentRoot())) {
             for (Path p : paths.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
@@ -48,7 +48,7 @@ record LiveSnapshot(Map<String, String> files, Map<String, List<String>> tables)
     }
 
     /** What differs from an earlier snapshot, one line per file or row; empty when nothing does. */
-    List<String> differencesFrom(LiveSnapshot earlier) {
+    public List<String> differencesFrom(LiveSnapshot earlier) {
         List<String> out = new ArrayList<>();
         java.util.Set<String> paths = new java.util.TreeSet<>(files.keySet());
         paths.addAll(earlier.files.keySet());
