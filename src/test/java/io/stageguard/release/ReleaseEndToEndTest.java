@@ -131,6 +131,32 @@ class ReleaseEndToEndTest {
                 .isEqualTo(Sha256.of(demo.fixturePackage("1.1.0")));
         assertThat(jdbc.queryForObject("select manifest_sha256 from sg_frozen_manifest where release_id = ?", String.class, release))
                 .isEqualTo(variables(status).get("manifestSha256"));
+        assertThat(site().live().documentRoot().resolve("wp-content/mu-plugins")).as("the staging guard never reaches live").doesNotExist();
+    }
+
+    @Test
+    @Order(5)
+    void stagingIsRefreshedFromLiveOnItsOwnWithAParityReport() throws Exception {
+        ResponseEntity<Map<String, Object>> started = rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh",
+                HttpMethod.POST, HttpEntity.EMPTY, new ParameterizedTypeReference<>() { });
+        assertThat(started.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        String refresh = (String) started.getBody().get("releaseId");
+        assertThat(refresh).startsWith("refresh-");
+
+        Map<String, Object> status = awaitEnd(refresh);
+        assertThat(status.get("outcome")).isEqualTo("Staging ready");
+        Map<String, Object> results = variables(status);
+        assertThat((String) results.get("paritySummary")).startsWith("Parity 100%");
+        assertThat((List<?>) results.get("parityReport")).hasSizeGreaterThan(10);
+        assertThat((Map<String, Object>) results.get("cloneDatabaseReport")).containsKeys("tables", "rows", "valuesRewritten", "sanitized", "millis");
+        assertThat(fetcher.get(site().staging().url("/")).status()).as("strangers are kept out").isEqualTo(401);
+        assertThat(Files.readString(site().staging().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)))
+                .as("staging is live's copy again").isEqualTo(Files.readString(site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)));
+
+        ResponseEntity<Map<String, Object>> unknown = rest.withBasicAuth("ci", "ci").exchange("/api/sites/nope/staging-refresh",
+                HttpMethod.POST, HttpEntity.EMPTY, new ParameterizedTypeReference<>() { });
+        assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat((Map<String, String>) unknown.getBody().get("errors")).containsKey("siteId");
     }
 
     @Test
