@@ -87,6 +87,35 @@ public final class WordPressTables {
         }
     }
 
+    /**
+     * A CREATE TABLE statement split into the table with its primary and unique keys, and the
+     * secondary keys to add once the rows are in ({@code null} when there are none).
+     */
+    public record DeferredKeys(String createWithoutThem, String addThem) {
+    }
+
+    public static DeferredKeys deferSecondaryKeys(String create) {
+        List<String> kept = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        for (String line : create.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("KEY ") || trimmed.startsWith("FULLTEXT KEY ") || trimmed.startsWith("SPATIAL KEY ")) {
+                deferred.add("ADD " + trimmed.replaceAll(",$", ""));
+            } else {
+                kept.add(line);
+            }
+        }
+        if (deferred.isEmpty()) return new DeferredKeys(create, null);
+        // the last column or key line before ")" must not end with a comma any more
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            if (kept.get(i).trim().startsWith(")")) {
+                kept.set(i - 1, kept.get(i - 1).replaceAll(",$", ""));
+                break;
+            }
+        }
+        return new DeferredKeys(String.join("\n", kept), String.join(", ", deferred));
+    }
+
     public static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }

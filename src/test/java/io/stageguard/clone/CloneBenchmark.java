@@ -37,7 +37,7 @@ class CloneBenchmark {
     @TempDir
     Path work;
 
-    record Run(double seconds, long peakKb) {
+    record Run(double seconds, long peakKb, String output) {
     }
 
     @Test
@@ -80,8 +80,10 @@ class CloneBenchmark {
                       Stageguard clone + rewrite + sanitize %8.1f s   peak %,8d KiB (JVM, -Xmx256m)
                       time ratio  clone / baseline          %8.2f x
                       peak ratio  clone / largest baseline  %8.2f x
+                    Stageguard's own report:
+                    %s
                     """, FILES, MEGABYTES, ROWS, copy.seconds(), copy.peakKb(), dump.seconds(), dump.peakKb(), baselineSeconds,
-                    clone.seconds(), clone.peakKb(), clone.seconds() / baselineSeconds, (double) clone.peakKb() / baselinePeak);
+                    clone.seconds(), clone.peakKb(), clone.seconds() / baselineSeconds, (double) clone.peakKb() / baselinePeak, clone.output().indent(2).stripTrailing());
             System.out.println(report);
             Path out = Path.of("target", "benchmark", "clone.txt");
             Files.createDirectories(out.getParent());
@@ -115,6 +117,7 @@ class CloneBenchmark {
         int exit = p.waitFor();
         assertThat(exit).as("%s failed: %s", command, Files.readString(work.resolve("run.log"))).isZero();
         String[] fields = Files.readString(stats, StandardCharsets.UTF_8).trim().split("\\s+");
-        return new Run(Double.parseDouble(fields[fields.length - 2]), Long.parseLong(fields[fields.length - 1]));
+        return new Run(Double.parseDouble(fields[fields.length - 2]), Long.parseLong(fields[fields.length - 1]),
+                Files.readString(work.resolve("run.log")).trim());
     }
 }

@@ -154,6 +154,9 @@ class StagingCloneTest {
                 List<String> columns = columnNames(l, table);
                 List<List<String>> liveRows = rows(l, table);
                 List<List<String>> stagingRows = rows(s, "stg_" + name);
+                // secondary keys are added after the load; the table must end up exactly as live defines it
+                assertThat(WordPressTables.createStatement(s, "stg_" + name).replace("`stg_" + name + "`", "`" + table + "`"))
+                        .as("definition of " + name).isEqualTo(WordPressTables.createStatement(l, table));
                 assertThat(stagingRows).as("rows of " + name).hasSameSizeAs(liveRows);
                 for (int r = 0; r < liveRows.size(); r++) {
                     List<String> lr = liveRows.get(r);
