@@ -20,10 +20,16 @@ add_filter( 'pre_option_blog_public', function () {
 	return '0';
 } );
 
-/** The credential a request carries: Stageguard's own header, or the password of HTTP basic auth. */
+/**
+ * The credential a request carries: Stageguard's own header (its HTTP checks), its cookie (its
+ * browser sessions, local or on a Selenium Grid), or the password of HTTP basic auth (people).
+ */
 function stageguard_presented_credential() {
 	if ( ! empty( $_SERVER['HTTP_X_STAGEGUARD_ACCESS'] ) ) {
 		return (string) $_SERVER['HTTP_X_STAGEGUARD_ACCESS'];
+	}
+	if ( ! empty( $_COOKIE['stageguard_access'] ) ) {
+		return (string) $_COOKIE['stageguard_access'];
 	}
 	if ( isset( $_SERVER['PHP_AUTH_PW'] ) ) {
 		return (string) $_SERVER['PHP_AUTH_PW'];

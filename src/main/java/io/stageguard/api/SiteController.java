@@ -2,6 +2,7 @@ package io.stageguard.api;
 
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.site.SiteValidator;
 import java.util.Map;
@@ -24,12 +25,12 @@ class SiteController {
         this.registry = registry;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging) {
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa) {
     }
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        Site site = new Site(siteId, request.live(), request.staging());
+        Site site = new Site(siteId, request.live(), request.staging(), request.qa());
         Map<String, String> problems = SiteValidator.problems(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         registry.save(site);
@@ -42,7 +43,7 @@ class SiteController {
     }
 
     private static Map<String, Object> describe(Site site) {
-        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()));
+        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", site.qa());
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {

@@ -41,6 +41,8 @@ public final class StagingConfigWriter {
         constants.put("WP_HOME", php(staging.baseUrl()));
         constants.put("WP_SITEURL", php(staging.baseUrl()));
         constants.put("WP_ENVIRONMENT_TYPE", php("staging"));
+        // WP_DEBUG_LOG only takes effect with WP_DEBUG; QA reads the log for warnings the release brought in
+        constants.put("WP_DEBUG", "true");
         constants.put("WP_DEBUG_LOG", "true");
         constants.put("WP_DEBUG_DISPLAY", "false");
         constants.put("DISABLE_WP_CRON", cron ? "false" : "true");

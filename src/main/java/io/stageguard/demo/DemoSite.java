@@ -1,16 +1,15 @@
 package io.stageguard.demo;
 
+import io.stageguard.qa.PageDiscovery;
 import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
 import io.stageguard.update.PackageInstaller;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -70,18 +69,13 @@ public final class DemoSite implements AutoCloseable {
     }
 
     /**
-     * A fresh install writes rows on its first page views (rewrite rules, theme mods); a live site
-     * that has had visitors already has them, so the demo site gets its first visitor here.
+     * A fresh install writes rows on its first page views (rewrite rules, theme mods, the category
+     * tree cache an archive page builds); a live site that has had visitors and crawlers already has
+     * them, so every page a crawler would find gets its first visit here.
      */
     private static void warmUp(String liveUrl) throws IOException {
-        HttpClient client = HttpClient.newHttpClient();
-        for (String path : new String[] {"/", "/sample-page/"}) {
-            try {
-                client.send(HttpRequest.newBuilder(URI.create(liveUrl + path)).build(), HttpResponse.BodyHandlers.discarding());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while warming up live", e);
-            }
+        try (PageFetcher fetcher = new PageFetcher()) {
+            for (String path : new PageDiscovery(fetcher).pages(liveUrl, List.of("/"), 100)) fetcher.get(liveUrl + path);
         }
     }
 

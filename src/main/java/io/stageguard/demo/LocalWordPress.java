@@ -96,8 +96,22 @@ public final class LocalWordPress {
         Files.createDirectories(documentRoot);
         // the built-in server caches compiled PHP and by default rechecks files only every 2 s, so a plugin
         // swapped in just before a request could still run in its old version
+        // a router in place of WordPress's .htaccess rules: what is not a file or folder goes to index.php
+        // (wp-sitemap.xml, for one); it lives beside the document root, never in it
+        Path router = documentRoot.resolveSibling(documentRoot.getFileName() + "-router.php");
+        Files.writeString(router, """
+                <?php
+                $path = parse_url( $_SERVER['REQUEST_URI'], PHP_URL_PATH );
+                if ( file_exists( $_SERVER['DOCUMENT_ROOT'] . $path ) ) {
+                	return false;
+                }
+                $_SERVER['SCRIPT_NAME'] = '/index.php';
+                $_SERVER['SCRIPT_FILENAME'] = $_SERVER['DOCUMENT_ROOT'] . '/index.php';
+                chdir( $_SERVER['DOCUMENT_ROOT'] );
+                require $_SERVER['DOCUMENT_ROOT'] . '/index.php';
+                """, StandardCharsets.UTF_8);
         ProcessBuilder pb = new ProcessBuilder("php", "-d", "opcache.revalidate_freq=0", "-S", "127.0.0.1:" + port,
-                "-t", documentRoot.toString())
+                "-t", documentRoot.toString(), router.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(documentRoot.resolveSibling(documentRoot.getFileName() + "-php-server.log").toFile());
         // several workers: a browser loads a page and its assets at once

@@ -2,78 +2,182 @@ package io.stageguard.qa;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.remote.RemoteWebDriver;
 
-/** One headless Chromium session, started and configured the same way for live and staging. */
+/**
+ * One headless Chromium session, local through chromedriver or on a Selenium Grid through the same
+ * WebDriver calls, that renders pages the same way every time so that live and staging compare.
+ */
 public final class Browser implements AutoCloseable {
-    /** Motion and the text caret make two renderings of the same page differ. */
+    /** The cookie the staging guard accepts; a cookie, unlike CDP headers, works on a Grid too. */
+    static final String ACCESS_COOKIE = "stageguard_access";
+    /** Motion, the caret and scrollbars make two renderings of the same page differ. */
     private static final String STILL_CSS = "*,*::before,*::after{animation:none!important;transition:none!important;"
             + "caret-color:transparent!important;scroll-behavior:auto!important}";
-    private final ChromeDriver driver;
+    private static final Pattern FAILED_RESOURCE = Pattern.compile("^(\\S+) - Failed to load resource: (?:the server responded with a status of (\\d+)|(net::\\S+))");
+    private final WebDriver driver;
     private final Path profile;
     private final QaProperties properties;
 
-    public record Capture(byte[] png, String html, List<String> consoleErrors) {
+    /** How long the page took, as the browser measured it, and what it loaded. */
+    public record Timing(long ttfbMillis, long domContentLoadedMillis, long loadMillis, int requests, long bytes) {
+    }
+
+    /**
+     * @param consoleErrors  console errors and uncaught exceptions, with the script's URL where the browser gives one
+     * @param failedRequests sub-requests (scripts, styles, images, XHR) answered with 4xx/5xx, as "status URL"
+     */
+    public record Capture(byte[] png, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing) {
     }
 
     public Browser(QaProperties properties) throws IOException {
         this.properties = properties;
         this.profile = Files.createTempDirectory("stageguard-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(properties.chromiumBinary());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile);
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--font-render-hinting=none");
+        if (properties.hostResolverRules() != null) options.addArguments("--host-resolver-rules=" + properties.hostResolverRules());
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(properties.chromedriver()))
-                .usingAnyFreePort()
-                .build();
-        this.driver = new ChromeDriver(service, options);
+        if (properties.gridUrl() != null) {
+            this.driver = new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
+        } else {
+            options.setBinary(properties.chromiumBinary());
+            options.addArguments("--user-data-dir=" + profile);
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File(properties.chromedriver()))
+                    .usingAnyFreePort()
+                    .build();
+            this.driver = new ChromeDriver(service, options);
+        }
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     }
 
-    /** Loads a page and captures it; {@code headers} go with every request of this page (the staging credential), and only of this page. */
-    public Capture capture(String url, Map<String, String> headers) {
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", headers));
+    /** Lets this session past the staging guard of the site at {@code stagingBaseUrl}; the cookie goes to that host only. */
+    public void admitTo(String stagingBaseUrl, String token) {
+        driver.get(stagingBaseUrl + "/robots.txt"); // answered before the guard asks for credentials
+        driver.manage().addCookie(new Cookie(ACCESS_COOKIE, token, "/"));
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Loads a page at a viewport width, stills it, and captures it whole. */
+    public Capture capture(String url, QaProperties.Viewport viewport, List<String> masks) {
+        driver.manage().window().setSize(new Dimension(viewport.width(), 900));
         driver.manage().logs().get(LogType.BROWSER); // drop what earlier pages logged
-        driver.manage().window().setSize(new Dimension(properties.viewportWidth(), 900));
         driver.get(url);
-        JavascriptExecutor js = driver;
-        js.executeScript("var s=document.createElement('style');s.textContent=arguments[0];document.head.appendChild(s);", STILL_CSS);
-        js.executeAsyncScript("var done=arguments[arguments.length-1];"
-                + "Promise.all([document.fonts?document.fonts.ready:null].concat(Array.from(document.images)"
-                + ".filter(function(i){return !i.complete}).map(function(i){return new Promise(function(r){i.onload=i.onerror=r})})))"
-                + ".then(function(){done()})");
+        stillAndSettle(masks);
+        JavascriptExecutor js = (JavascriptExecutor) driver;
         long height = ((Number) js.executeScript("return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)")).longValue();
         // the window size includes the browser's own frame; the page needs the viewport to hold all of it
         long frame = ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
-        long viewport = Math.min(Math.max(height, 600), properties.maxPageHeight());
-        driver.manage().window().setSize(new Dimension(properties.viewportWidth(), (int) (viewport + frame)));
-        byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .toList();
-        return new Capture(png, driver.getPageSource(), errors);
+        long viewportHeight = Math.min(Math.max(height, 600), properties.maxPageHeight());
+        driver.manage().window().setSize(new Dimension(viewport.width(), (int) (viewportHeight + frame)));
+        js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+        byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        Timing timing = timing(js);
+        List<String> consoleErrors = new ArrayList<>();
+        List<String> failedRequests = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER).getAll()) {
+            if (entry.getLevel().intValue() < Level.SEVERE.intValue()) continue;
+            Matcher failed = FAILED_RESOURCE.matcher(entry.getMessage());
+            if (failed.find()) {
+                String resource = failed.group(1);
+                // the page's own status is reported as such; only its sub-requests count here. A network error
+                // reaching another host (an avatar service, a CDN) says more about where Stageguard runs than about the release.
+                boolean ownPage = resource.equals(url) || resource.equals(driver.getCurrentUrl());
+                boolean networkErrorElsewhere = failed.group(3) != null && !sameHost(resource, url);
+                if (!ownPage && !networkErrorElsewhere) {
+                    failedRequests.add((failed.group(2) != null ? failed.group(2) : failed.group(3)) + " " + resource);
+                }
+            } else {
+                consoleErrors.add(entry.getMessage());
+            }
+        }
+        return new Capture(png, driver.getPageSource(), consoleErrors, failedRequests, timing);
+    }
+
+    /**
+     * Makes a page hold still: motion off, caret hidden, masked regions hidden, lazy content
+     * scrolled into view and loaded, web fonts and images complete, focus dropped.
+     */
+    void stillAndSettle(List<String> masks) {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        String maskCss = masks.isEmpty() ? "" : masks.stream().collect(Collectors.joining(",")) + "{visibility:hidden!important}";
+        js.executeScript("var s=document.createElement('style');s.textContent=arguments[0];(document.head||document.documentElement).appendChild(s);",
+                STILL_CSS + maskCss);
+        js.executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                var y = 0, step = Math.max(window.innerHeight, 400), limit = arguments[0];
+                function scroll() {
+                  var end = Math.min(document.documentElement.scrollHeight, limit);
+                  if (y < end) { window.scrollTo(0, y); y += step; setTimeout(scroll, 50); return; }
+                  window.scrollTo(0, 0);
+                  Array.from(document.images).forEach(function (i) { if (i.loading === 'lazy') i.loading = 'eager'; });
+                  var pending = Array.from(document.images).filter(function (i) { return !i.complete; })
+                    .map(function (i) { return new Promise(function (r) { i.addEventListener('load', r); i.addEventListener('error', r); }); });
+                  if (document.fonts) pending.push(document.fonts.ready);
+                  var timeout = new Promise(function (r) { setTimeout(r, 10000); });
+                  Promise.race([Promise.all(pending), timeout]).then(function () {
+                    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+                    requestAnimationFrame(function () { requestAnimationFrame(function () { done(); }); });
+                  });
+                }
+                scroll();
+                """, properties.maxPageHeight());
+    }
+
+    private static boolean sameHost(String a, String b) {
+        try {
+            return URI.create(a).getHost().equalsIgnoreCase(URI.create(b).getHost());
+        } catch (IllegalArgumentException | NullPointerException notAUrl) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Timing timing(JavascriptExecutor js) {
+        Map<String, Object> t = (Map<String, Object>) js.executeScript("""
+                var n = performance.getEntriesByType('navigation')[0] || {};
+                var r = performance.getEntriesByType('resource');
+                var bytes = (n.transferSize || 0) + r.reduce(function (s, e) { return s + (e.transferSize || 0); }, 0);
+                return {ttfb: Math.round(n.responseStart || 0), dcl: Math.round(n.domContentLoadedEventEnd || 0),
+                        load: Math.round(n.loadEventEnd || 0), requests: r.length + 1, bytes: bytes};
+                """);
+        return new Timing(num(t.get("ttfb")), num(t.get("dcl")), num(t.get("load")), (int) num(t.get("requests")), num(t.get("bytes")));
+    }
+
+    private static long num(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
     }
 
     @Override
@@ -82,7 +186,7 @@ public final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
         }
     }

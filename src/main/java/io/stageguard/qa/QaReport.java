@@ -2,17 +2,80 @@ package io.stageguard.qa;
 
 import java.util.List;
 
-/** What one QA round found: per page, live against staging, and the gate's verdict. */
-public record QaReport(String releaseId, int round, boolean passed, List<String> findings, List<PageResult> pages,
-                       String htmlUrl, String jsonUrl) {
+/**
+ * What one QA round found, live against staging, and the quality gate's verdict. Written as
+ * {@code report.json} next to the HTML report; culprit search updates it in place.
+ *
+ * @param verdict  {@code pass}, {@code warn} (pass with warnings the approvers see) or {@code fail}
+ * @param reasons  why, in the words of the quality-gate decision table
+ * @param changes  the change set as tested, in order ("plugin slug 1.2.3")
+ * @param culpritSearch how culprits were searched for by bisection, if they were
+ */
+public record QaReport(String releaseId, int round, String verdict, List<String> reasons, List<String> changes,
+                       List<Finding> findings, List<PageResult> pages, List<FlowResult> flows,
+                       List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl) {
 
-    public record PageResult(String path, int liveStatus, int stagingStatus, double pixelDifference,
-                             boolean stagingPhpFatal, List<String> liveConsoleErrors, List<String> newConsoleErrors,
-                             String liveImage, String stagingImage, String diffImage) {
+    public static final String PASS = "pass";
+    public static final String WARN = "warn";
+    public static final String FAIL = "fail";
+
+    /**
+     * One problem. {@code kind}: http, php-fatal, php-log, console, request, visual, performance or
+     * flow. {@code where}: the page path or flow name. {@code culprit}: the change that caused it
+     * ("plugin x 1.2.0"; "plugin x 1.2.0 together with theme y 2.0"), or null while unknown;
+     * {@code attributedBy}: how that was established (file path, only change, bisection).
+     */
+    public record Finding(String kind, String where, String viewport, String message, String culprit, String attributedBy) {
+        public Finding withCulprit(String culprit, String attributedBy) {
+            return new Finding(kind, where, viewport, message, culprit, attributedBy);
+        }
+
+        /** Identifies the same problem across bisection trials. */
+        public String key() {
+            return kind + "|" + where + "|" + (viewport == null ? "" : viewport);
+        }
+    }
+
+    public record PageResult(String path, int liveStatus, int stagingStatus, boolean stagingPhpFatal, List<Shot> shots,
+                             List<String> liveConsoleErrors, List<String> newConsoleErrors, List<String> newFailedRequests,
+                             Speed speed) {
+    }
+
+    /** One viewport of one page: the share of pixels that visibly differ, and the three images. */
+    public record Shot(String viewport, double difference, String liveImage, String stagingImage, String diffImage) {
+    }
+
+    /**
+     * Server response time (median of several requests) and what the browser measured, live and staging.
+     */
+    public record Speed(long liveServerMillis, long stagingServerMillis, Browser.Timing live, Browser.Timing staging) {
+        public long slowdownMillis() {
+            return stagingServerMillis - liveServerMillis;
+        }
+    }
+
+    public record FlowResult(String name, boolean passed, List<StepResult> steps) {
+    }
+
+    /** A flow step as it went; a failed step keeps a screenshot and the page's HTML. */
+    public record StepResult(String step, boolean passed, String error, String screenshot, String html) {
+    }
+
+    /** @param trials subsets tried, each as "plugin a 1.0, plugin b 2.0: found X" */
+    public record CulpritSearch(List<String> trials, String summary) {
+    }
+
+    public boolean passed() {
+        return !FAIL.equals(verdict);
     }
 
     public String summary() {
-        return (passed ? "QA passed" : "QA failed") + " in round " + round + " on " + pages.size() + " page(s)"
-                + (findings.isEmpty() ? "" : ": " + String.join("; ", findings));
+        String outcome = switch (verdict) {
+            case PASS -> "QA passed";
+            case WARN -> "QA passed with warnings";
+            default -> "QA failed";
+        };
+        return outcome + " in round " + round + " on " + pages.size() + " page(s)" + (flows.isEmpty() ? "" : " and " + flows.size() + " flow(s)")
+                + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
     }
 }

@@ -1,11 +1,10 @@
 package io.stageguard.qa;
 
 import io.stageguard.site.Site;
-import java.util.List;
 import java.util.Locale;
 import org.springframework.web.util.HtmlUtils;
 
-/** The QA round as a page an approver can read without knowing Stageguard. */
+/** The QA round as a page a client can read without knowing Stageguard: the verdict first, then the evidence. */
 final class QaReportWriter {
     private QaReportWriter() {
     }
@@ -14,51 +13,116 @@ final class QaReportWriter {
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>QA round ").append(r.round())
                 .append(" of ").append(e(r.releaseId())).append("</title><style>")
-                .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}")
+                .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
                 .append(".verdict{font-size:1.4em;padding:.5em 1em;border-radius:6px;display:inline-block}")
-                .append(".pass{background:#d7f5dd}.fail{background:#fbd9d9}")
-                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
-                .append(".shots{display:flex;gap:1em}.shots figure{margin:0}.shots img{width:320px;border:1px solid #ccc}")
+                .append(".pass{background:#d7f5dd}.warn{background:#fff1c2}.fail{background:#fbd9d9}")
+                .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
+                .append(".shots{display:flex;gap:1em;flex-wrap:wrap}.shots figure{margin:0}.shots img{width:260px;border:1px solid #ccc}")
+                .append(".ok{color:#17702c}.bad{color:#b00020}.culprit{font-weight:600}")
                 .append("</style></head><body>");
         h.append("<h1>QA report: release ").append(e(r.releaseId())).append(", round ").append(r.round()).append("</h1>");
         h.append("<p>Live <a href=\"").append(e(site.live().baseUrl())).append("\">").append(e(site.live().baseUrl()))
-                .append("</a> compared with staging <a href=\"").append(e(site.staging().baseUrl())).append("\">")
-                .append(e(site.staging().baseUrl())).append("</a>.</p>");
-        h.append("<p class=\"verdict ").append(r.passed() ? "pass\">Passed" : "fail\">Failed").append("</p>");
-        if (!r.findings().isEmpty()) {
-            h.append("<h2>Findings</h2><ul>");
-            r.findings().forEach(f -> h.append("<li>").append(e(f)).append("</li>"));
+                .append("</a> compared with staging ").append(e(site.staging().baseUrl())).append(" after these changes: ")
+                .append(e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes()))).append(".</p>");
+        String label = switch (r.verdict()) {
+            case QaReport.PASS -> "Passed";
+            case QaReport.WARN -> "Passed with warnings";
+            default -> "Failed";
+        };
+        h.append("<p class=\"verdict ").append(e(r.verdict())).append("\">").append(label).append("</p>");
+        h.append("<p>").append(r.pages().size()).append(" page(s) at ")
+                .append(r.pages().isEmpty() ? 0 : r.pages().get(0).shots().size()).append(" screen width(s), ")
+                .append(r.flows().size()).append(" user flow(s), ").append(r.findings().size()).append(" finding(s).</p>");
+        if (!r.reasons().isEmpty()) {
+            h.append("<h2>Why</h2><ul>");
+            r.reasons().forEach(reason -> h.append("<li>").append(e(reason)).append("</li>"));
             h.append("</ul>");
         }
-        h.append("<h2>Pages</h2><table><tr><th>Path</th><th>Live status</th><th>Staging status</th><th>Pixels changed</th>"
-                + "<th>PHP fatal on staging</th><th>New console errors</th></tr>");
+        if (!r.findings().isEmpty()) {
+            h.append("<h2>Findings</h2><table><tr><th>Where</th><th>What</th><th>Caused by</th></tr>");
+            for (QaReport.Finding f : r.findings()) {
+                h.append("<tr><td>").append(e(f.where())).append("</td><td>").append(e(f.message())).append("</td><td>");
+                if (f.culprit() == null) {
+                    h.append("not determined");
+                } else {
+                    h.append("<span class=\"culprit\">").append(e(f.culprit())).append("</span> <small>(").append(e(f.attributedBy())).append(")</small>");
+                }
+                h.append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        if (r.culpritSearch() != null) {
+            h.append("<h2>Culprit search</h2><p>").append(e(r.culpritSearch().summary())).append("</p><ol>");
+            r.culpritSearch().trials().forEach(t -> h.append("<li>").append(e(t)).append("</li>"));
+            h.append("</ol>");
+        }
+        h.append("<h2>Pages</h2><table><tr><th>Path</th><th>Status live / staging</th><th>Looks different</th>"
+                + "<th>Server time live / staging</th><th>Load (browser) live / staging</th><th>Requests, KiB live / staging</th></tr>");
         for (QaReport.PageResult p : r.pages()) {
-            h.append("<tr><td>").append(e(p.path())).append("</td><td>").append(p.liveStatus()).append("</td><td>")
-                    .append(p.stagingStatus()).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.2f%%", p.pixelDifference() * 100)).append("</td><td>")
-                    .append(p.stagingPhpFatal() ? "yes" : "no").append("</td><td>").append(list(p.newConsoleErrors()))
-                    .append("</td></tr>");
+            h.append("<tr><td><a href=\"#").append(e(anchor(p.path()))).append("\">").append(e(p.path())).append("</a></td><td>")
+                    .append(p.liveStatus()).append(" / ").append(p.stagingStatus()).append("</td><td>");
+            for (QaReport.Shot s : p.shots()) {
+                h.append(e(s.viewport())).append(' ').append(String.format(Locale.ROOT, "%.2f%%", s.difference() * 100)).append("<br>");
+            }
+            QaReport.Speed sp = p.speed();
+            h.append("</td><td>").append(sp.liveServerMillis()).append(" / ").append(sp.stagingServerMillis()).append(" ms</td><td>");
+            if (sp.live() != null) {
+                h.append(sp.live().loadMillis()).append(" / ").append(sp.staging().loadMillis()).append(" ms</td><td>")
+                        .append(sp.live().requests()).append(", ").append(sp.live().bytes() / 1024).append(" / ")
+                        .append(sp.staging().requests()).append(", ").append(sp.staging().bytes() / 1024);
+            } else {
+                h.append("</td><td>");
+            }
+            h.append("</td></tr>");
         }
         h.append("</table>");
         for (QaReport.PageResult p : r.pages()) {
-            h.append("<h3>").append(e(p.path())).append("</h3><div class=\"shots\">")
-                    .append(figure(p.liveImage(), "Live")).append(figure(p.stagingImage(), "Staging"))
-                    .append(figure(p.diffImage(), "Changed pixels (red)")).append("</div>");
+            h.append("<h3 id=\"").append(e(anchor(p.path()))).append("\">").append(e(p.path())).append("</h3>");
+            for (QaReport.Shot s : p.shots()) {
+                h.append("<p>").append(e(s.viewport())).append(": ").append(String.format(Locale.ROOT, "%.2f%%", s.difference() * 100))
+                        .append(" of the page looks different</p><div class=\"shots\">")
+                        .append(figure(s.liveImage(), "Live")).append(figure(s.stagingImage(), "Staging"))
+                        .append(figure(s.diffImage(), "Changed (red)")).append("</div>");
+            }
+        }
+        if (!r.flows().isEmpty()) {
+            h.append("<h2>User flows on staging</h2>");
+            for (QaReport.FlowResult flow : r.flows()) {
+                h.append("<h3>").append(e(flow.name())).append(flow.passed() ? " <span class=\"ok\">passed</span>" : " <span class=\"bad\">failed</span>")
+                        .append("</h3><ol>");
+                for (QaReport.StepResult s : flow.steps()) {
+                    h.append("<li class=\"").append(s.passed() ? "ok" : "bad").append("\">").append(e(s.step()));
+                    if (!s.passed()) {
+                        h.append(": ").append(e(s.error())).append(" (<a href=\"").append(e(s.screenshot())).append("\">screenshot</a>, <a href=\"")
+                                .append(e(s.html())).append("\">page HTML</a>)");
+                    }
+                    h.append("</li>");
+                }
+                h.append("</ol>");
+            }
+        }
+        if (!r.phpLog().isEmpty()) {
+            h.append("<h2>Staging PHP error log during this round</h2><table><tr><th>Level</th><th>Message</th><th>File</th><th>Times</th></tr>");
+            for (PhpErrorLog.Entry entry : r.phpLog()) {
+                h.append("<tr><td>").append(e(entry.level())).append("</td><td>").append(e(entry.message())).append("</td><td>")
+                        .append(e(entry.file() == null ? "" : entry.file() + ":" + entry.line())).append("</td><td>").append(entry.count()).append("</td></tr>");
+            }
+            h.append("</table>");
         }
         h.append("<p><a href=\"report.json\">This report as JSON</a></p></body></html>\n");
         return h.toString();
     }
 
+    private static String anchor(String path) {
+        return "page" + path.replaceAll("[^A-Za-z0-9]+", "-");
+    }
+
     private static String figure(String image, String caption) {
-        return "<figure><a href=\"" + e(image) + "\"><img src=\"" + e(image) + "\" alt=\"" + e(caption) + "\"></a><figcaption>"
+        return "<figure><a href=\"" + e(image) + "\"><img loading=\"lazy\" src=\"" + e(image) + "\" alt=\"" + e(caption) + "\"></a><figcaption>"
                 + e(caption) + "</figcaption></figure>";
     }
 
-    private static String list(List<String> items) {
-        return items.isEmpty() ? "none" : e(String.join("\n", items)).replace("\n", "<br>");
-    }
-
     private static String e(String s) {
-        return HtmlUtils.htmlEscape(s);
+        return s == null ? "" : HtmlUtils.htmlEscape(s);
     }
 }

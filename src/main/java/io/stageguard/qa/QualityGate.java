@@ -1,33 +1,80 @@
 package io.stageguard.qa;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.camunda.bpm.dmn.engine.DmnDecision;
+import org.camunda.bpm.dmn.engine.DmnEngine;
+import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
+import org.camunda.bpm.engine.DecisionService;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
-/** Turns page results into findings; any finding fails the gate. */
-public final class QualityGate {
-    private QualityGate() {
+/**
+ * The verdict of a QA round, decided by the {@code quality-gate} DMN decision table from counts
+ * and worst values of the round's findings. In the application the newest deployed version
+ * decides (and Cockpit shows each evaluation); outside it, the table in {@code dmn/}.
+ */
+@Component
+public class QualityGate {
+    public static final String DECISION = "quality-gate";
+    private final Function<Map<String, Object>, List<Map<String, Object>>> decision;
+
+    public record Verdict(String verdict, List<String> reasons) {
     }
 
-    public static List<String> findings(List<QaReport.PageResult> pages, double maxPixelDifference) {
-        List<String> findings = new ArrayList<>();
-        for (QaReport.PageResult p : pages) {
-            if (p.stagingStatus() >= 500) {
-                findings.add(p.path() + ": staging answered HTTP " + p.stagingStatus());
-            } else if (p.stagingStatus() >= 400 && p.liveStatus() < 400) {
-                findings.add(p.path() + ": staging answered HTTP " + p.stagingStatus() + " where live answered " + p.liveStatus());
-            }
-            if (p.stagingPhpFatal()) {
-                findings.add(p.path() + ": PHP fatal error in the staging page");
-            }
-            for (String error : p.newConsoleErrors()) {
-                findings.add(p.path() + ": new console error: " + error);
-            }
-            if (p.pixelDifference() > maxPixelDifference) {
-                findings.add(String.format(Locale.ROOT, "%s: %.1f%% of pixels differ from live (limit %.1f%%)",
-                        p.path(), p.pixelDifference() * 100, maxPixelDifference * 100));
-            }
+    @Autowired
+    public QualityGate(DecisionService decisions) {
+        this(inputs -> decisions.evaluateDecisionTableByKey(DECISION, inputs).getResultList());
+    }
+
+    private QualityGate(Function<Map<String, Object>, List<Map<String, Object>>> decision) {
+        this.decision = decision;
+    }
+
+    /** The gate as the file in {@code dmn/} defines it, evaluated by a standalone DMN engine. */
+    public static QualityGate fromModel() throws IOException {
+        DmnEngine engine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
+        DmnDecision table;
+        try (InputStream in = QualityGate.class.getResourceAsStream("/dmn/" + DECISION + ".dmn")) {
+            if (in == null) throw new IOException("dmn/" + DECISION + ".dmn is not on the classpath");
+            table = engine.parseDecision(DECISION, in);
         }
-        return findings;
+        return new QualityGate(inputs -> engine.evaluateDecisionTable(table, inputs).getResultList());
+    }
+
+    public Verdict judge(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
+        List<Map<String, Object>> matches = decision.apply(inputs(findings, pages));
+        List<String> reasons = new ArrayList<>();
+        String verdict = QaReport.PASS;
+        for (Map<String, Object> match : matches) {
+            String v = String.valueOf(match.get("verdict"));
+            reasons.add(v + ": " + match.get("reason"));
+            if (QaReport.FAIL.equals(v)) verdict = QaReport.FAIL;
+            else if (QaReport.WARN.equals(v) && !QaReport.FAIL.equals(verdict)) verdict = QaReport.WARN;
+        }
+        return new Verdict(verdict, reasons);
+    }
+
+    /** The decision's inputs: how many findings of each kind, the largest visual difference, the worst slowdown. */
+    static Map<String, Object> inputs(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("serverErrors", count(findings, "http"));
+        in.put("phpFatals", count(findings, "php-fatal"));
+        in.put("phpWarnings", count(findings, "php-warning"));
+        in.put("newConsoleErrors", count(findings, "console"));
+        in.put("failedRequests", count(findings, "request"));
+        in.put("failedFlows", count(findings, "flow"));
+        in.put("maxVisualDifference", pages.stream().flatMap(p -> p.shots().stream()).mapToDouble(QaReport.Shot::difference).max().orElse(0));
+        in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null).mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
+        return in;
+    }
+
+    private static int count(List<QaReport.Finding> findings, String kind) {
+        return (int) findings.stream().filter(f -> f.kind().equals(kind)).count();
     }
 }

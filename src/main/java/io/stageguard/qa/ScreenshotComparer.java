@@ -3,45 +3,168 @@ package io.stageguard.qa;
 import java.awt.image.BufferedImage;
 
 /**
- * Compares two screenshots pixel by pixel. A small per-channel tolerance absorbs anti-aliasing
- * noise; area present in only one image counts as different, so a page that grew or shrank shows.
+ * Compares two screenshots the way a person would: colour difference is measured in YIQ space
+ * (weighted for how the eye sees brightness), and pixels that differ only because a glyph or edge
+ * was anti-aliased a little differently are not counted. The approach follows Mapbox's pixelmatch.
+ * Area present in only one image counts as different, so a page that grew or shrank shows.
  */
 public final class ScreenshotComparer {
-    private static final int CHANNEL_TOLERANCE = 24;
-    private static final int HIGHLIGHT = 0xFFFF0044;
+    /** Largest YIQ distance between two colours (black and white), squared. */
+    private static final double MAX_YIQ_DELTA = 35215;
+    /** Share of that distance below which two colours look the same. */
+    private static final double THRESHOLD = 0.1;
+    private static final int CHANGED = 0xFF0044;
+    private static final int ANTI_ALIASED = 0xFFD24D;
 
     private ScreenshotComparer() {
     }
 
-    public record Comparison(double differingShare, BufferedImage diffImage) {
+    /** @param differingShare share of the compared area (0..1) that visibly changed */
+    public record Comparison(double differingShare, long differingPixels, BufferedImage diffImage) {
     }
 
     public static Comparison compare(BufferedImage live, BufferedImage staging) {
         int width = Math.max(live.getWidth(), staging.getWidth());
         int height = Math.max(live.getHeight(), staging.getHeight());
-        BufferedImage diff = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] a = pixels(live, width, height);
+        int[] b = pixels(staging, width, height);
+        boolean[] inA = area(live, width, height);
+        boolean[] inB = area(staging, width, height);
+        int[] out = new int[width * height];
+        double maxDelta = MAX_YIQ_DELTA * THRESHOLD * THRESHOLD;
         long differing = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                boolean inLive = x < live.getWidth() && y < live.getHeight();
-                boolean inStaging = x < staging.getWidth() && y < staging.getHeight();
-                int a = inLive ? live.getRGB(x, y) : 0;
-                int b = inStaging ? staging.getRGB(x, y) : 0;
-                if (inLive && inStaging && close(a, b)) {
-                    diff.setRGB(x, y, faded(b));
+                int i = y * width + x;
+                if (!inA[i] || !inB[i]) {
+                    differing++;
+                    out[i] = CHANGED;
+                    continue;
+                }
+                double delta = colorDelta(a[i], b[i], false);
+                if (Math.abs(delta) <= maxDelta) {
+                    out[i] = faded(b[i]);
+                } else if (antiAliased(a, x, y, width, height, b) || antiAliased(b, x, y, width, height, a)) {
+                    out[i] = ANTI_ALIASED;
                 } else {
                     differing++;
-                    diff.setRGB(x, y, HIGHLIGHT);
+                    out[i] = CHANGED;
                 }
             }
         }
-        return new Comparison((double) differing / ((long) width * height), diff);
+        BufferedImage diff = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        diff.setRGB(0, 0, width, height, out, 0, width);
+        return new Comparison((double) differing / ((long) width * height), differing, diff);
     }
 
-    private static boolean close(int a, int b) {
-        return Math.abs(((a >> 16) & 0xFF) - ((b >> 16) & 0xFF)) <= CHANNEL_TOLERANCE
-                && Math.abs(((a >> 8) & 0xFF) - ((b >> 8) & 0xFF)) <= CHANNEL_TOLERANCE
-                && Math.abs((a & 0xFF) - (b & 0xFF)) <= CHANNEL_TOLERANCE;
+    private static int[] pixels(BufferedImage img, int width, int height) {
+        int[] p = new int[width * height];
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            System.arraycopy(row, 0, p, y * width, w);
+        }
+        return p;
+    }
+
+    private static boolean[] area(BufferedImage img, int width, int height) {
+        boolean[] in = new boolean[width * height];
+        for (int y = 0; y < img.getHeight(); y++) {
+            java.util.Arrays.fill(in, y * width, y * width + img.getWidth(), true);
+        }
+        return in;
+    }
+
+    /**
+     * Whether the pixel at x,y of {@code img} looks like an anti-aliased edge: among its eight
+     * neighbours there is both a darker and a brighter one, and at least one of those extremes sits in
+     * a flat region in both images (so the edge itself did not move).
+     */
+    private static boolean antiAliased(int[] img, int x1, int y1, int width, int height, int[] other) {
+        int x0 = Math.max(x1 - 1, 0);
+        int y0 = Math.max(y1 - 1, 0);
+        int x2 = Math.min(x1 + 1, width - 1);
+        int y2 = Math.min(y1 + 1, height - 1);
+        int center = img[y1 * width + x1];
+        int zeroes = x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2 ? 1 : 0;
+        double min = 0;
+        double max = 0;
+        int minX = 0;
+        int minY = 0;
+        int maxX = 0;
+        int maxY = 0;
+        for (int x = x0; x <= x2; x++) {
+            for (int y = y0; y <= y2; y++) {
+                if (x == x1 && y == y1) continue;
+                double delta = colorDelta(center, img[y * width + x], true);
+                if (delta == 0) {
+                    zeroes++;
+                    if (zeroes > 2) return false;
+                } else if (delta < min) {
+                    min = delta;
+                    minX = x;
+                    minY = y;
+                } else if (delta > max) {
+                    max = delta;
+                    maxX = x;
+                    maxY = y;
+                }
+            }
+        }
+        if (min == 0 || max == 0) return false;
+        return hasManySiblings(img, minX, minY, width, height) && hasManySiblings(other, minX, minY, width, height)
+                || hasManySiblings(img, maxX, maxY, width, height) && hasManySiblings(other, maxX, maxY, width, height);
+    }
+
+    /** Whether at least three neighbours have exactly this pixel's colour. */
+    private static boolean hasManySiblings(int[] img, int x1, int y1, int width, int height) {
+        int x0 = Math.max(x1 - 1, 0);
+        int y0 = Math.max(y1 - 1, 0);
+        int x2 = Math.min(x1 + 1, width - 1);
+        int y2 = Math.min(y1 + 1, height - 1);
+        int center = img[y1 * width + x1];
+        int zeroes = x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2 ? 1 : 0;
+        for (int x = x0; x <= x2; x++) {
+            for (int y = y0; y <= y2; y++) {
+                if (x == x1 && y == y1) continue;
+                if (img[y * width + x] == center) {
+                    zeroes++;
+                    if (zeroes > 2) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Squared YIQ distance; negative when the second colour is lighter. With {@code yOnly}, the brightness difference alone. */
+    private static double colorDelta(int c1, int c2, boolean yOnly) {
+        if ((c1 & 0xFFFFFF) == (c2 & 0xFFFFFF)) return 0;
+        int r1 = (c1 >> 16) & 0xFF;
+        int g1 = (c1 >> 8) & 0xFF;
+        int b1 = c1 & 0xFF;
+        int r2 = (c2 >> 16) & 0xFF;
+        int g2 = (c2 >> 8) & 0xFF;
+        int b2 = c2 & 0xFF;
+        double y = rgb2y(r1, g1, b1) - rgb2y(r2, g2, b2);
+        if (yOnly) return y;
+        double i = rgb2i(r1, g1, b1) - rgb2i(r2, g2, b2);
+        double q = rgb2q(r1, g1, b1) - rgb2q(r2, g2, b2);
+        double delta = 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q;
+        return y > 0 ? -delta : delta;
+    }
+
+    private static double rgb2y(int r, int g, int b) {
+        return r * 0.29889531 + g * 0.58662247 + b * 0.11448223;
+    }
+
+    private static double rgb2i(int r, int g, int b) {
+        return r * 0.59597799 - g * 0.27417610 - b * 0.32180189;
+    }
+
+    private static double rgb2q(int r, int g, int b) {
+        return r * 0.21147017 - g * 0.52261711 + b * 0.31114694;
     }
 
     /** Unchanged pixels are washed out so the changed ones stand out. */

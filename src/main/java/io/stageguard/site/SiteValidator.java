@@ -22,6 +22,7 @@ public final class SiteValidator {
         }
         checkEnvironment("live", site.live(), true, errors);
         checkEnvironment("staging", site.staging(), false, errors);
+        checkQa(site.qa(), errors);
         if (errors.isEmpty()) {
             if (site.live().documentRoot().equals(site.staging().documentRoot())
                     || site.staging().documentRoot().startsWith(site.live().documentRoot())
@@ -38,6 +39,24 @@ public final class SiteValidator {
             }
         }
         return errors;
+    }
+
+    private static void checkQa(SiteQa qa, Map<String, String> errors) {
+        for (int i = 0; i < qa.masks().size(); i++) {
+            String mask = qa.masks().get(i);
+            if (mask == null || mask.isBlank() || mask.contains("{") || mask.contains("}")) {
+                errors.put("qa.masks[" + i + "]", "must be a CSS selector");
+            }
+        }
+        for (int f = 0; f < qa.flows().size(); f++) {
+            UserFlow flow = qa.flows().get(f);
+            if (flow.name() == null || flow.name().isBlank()) errors.put("qa.flows[" + f + "].name", "is required");
+            if (flow.steps().isEmpty()) errors.put("qa.flows[" + f + "].steps", "needs at least one step");
+            for (int s = 0; s < flow.steps().size(); s++) {
+                String problem = flow.steps().get(s).problem();
+                if (problem != null) errors.put("qa.flows[" + f + "].steps[" + s + "]", problem);
+            }
+        }
     }
 
     private static void checkEnvironment(String side, SiteEnvironment env, boolean mustExist, Map<String, String> errors) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ProcessEngineExtension.class)
 @Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
         "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
-        "forms/developer-signoff.form", "forms/client-signoff.form", "forms/revise-change-set.form"})
+        "dmn/quality-gate.dmn", "forms/developer-signoff.form", "forms/client-signoff.form", "forms/revise-change-set.form"})
 class StagingReleaseRoutingTest {
     /** Which delegates ran, in order. */
     private final List<String> calls = new ArrayList<>();
@@ -42,6 +42,7 @@ class StagingReleaseRoutingTest {
     private boolean deployFails;
     private boolean revisionInvalid;
     private boolean parityBlocked;
+    private boolean culpritUnknown;
 
     @BeforeEach
     void mockDelegates() {
@@ -50,7 +51,11 @@ class StagingReleaseRoutingTest {
             register(name, e -> { });
         }
         register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
-        register("browserQaDelegate", e -> e.setVariable("qaPassed", qaVerdicts.remove(0)));
+        register("browserQaDelegate", e -> {
+            e.setVariable("qaPassed", qaVerdicts.remove(0));
+            e.setVariable("qaNeedsCulpritSearch", culpritUnknown);
+        });
+        register("findCulpritsDelegate", e -> { });
         register("freezeChangeSetDelegate", e -> e.setVariable("changeSetFrozen", true));
         register("recordRejectionDelegate", e -> e.setVariable("changeSetFrozen", false));
         register("acceptRevisedChangeSetDelegate", e -> {
@@ -157,6 +162,27 @@ class StagingReleaseRoutingTest {
         assertEquals(2, historyService().createHistoricVariableInstanceQuery()
                 .processInstanceId(release.getId()).variableName("qaRound").singleResult().getValue());
         assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count());
+    }
+
+    @Test
+    void failuresWithoutAKnownCulpritAreBisectedBeforeTheDevelopersAreAsked() {
+        qaVerdicts.add(false);
+        culpritUnknown = true;
+        ProcessInstance release = start();
+        waitingTask("Task_ReviseChangeSet");
+        assertThat(release).isWaitingAt("Task_ReviseChangeSet");
+        assertEquals(List.of("applyChangeSetDelegate", "browserQaDelegate", "findCulpritsDelegate"), calls.subList(4, 7));
+        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("Task_FindCulprits").finished().count());
+    }
+
+    @Test
+    void aFailureWhoseCulpritIsKnownGoesStraightToTheDevelopers() {
+        qaVerdicts.add(false);
+        ProcessInstance release = start();
+        waitingTask("Task_ReviseChangeSet");
+        assertEquals(0, historyService().createHistoricActivityInstanceQuery().activityId("Task_FindCulprits").count());
+        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("EndEvent_QaDone").finished().count());
+        assertThat(release).isWaitingAt("Task_ReviseChangeSet");
     }
 
     @Test

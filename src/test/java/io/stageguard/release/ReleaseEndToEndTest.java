@@ -79,6 +79,7 @@ class ReleaseEndToEndTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1");
         registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+        registry.add("stageguard.qa.host-resolver-rules", () -> "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
     }
 
     @BeforeEach
@@ -112,7 +113,7 @@ class ReleaseEndToEndTest {
         String reportUrl = (String) runtime.getVariable(developerTask.getProcessInstanceId(), "qaReportUrl");
         ResponseEntity<String> report = asOperator().getForEntity(java.net.URI.create(reportUrl).getPath(), String.class);
         assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(report.getBody()).contains("Passed").contains("page-1-diff.png");
+        assertThat(report.getBody()).contains("Passed").contains("page-1-desktop-diff.png").contains("page-1-phone-diff.png");
 
         complete("dev", "developers", developerTask, Map.of("developerDecision", "approve", "developerComment", "looks right"));
         Task clientTask = awaitTask(release, "Task_ClientSignoff");
@@ -169,7 +170,8 @@ class ReleaseEndToEndTest {
         assertThat(revise.getName()).isEqualTo("Revise the change set");
         Map<String, Object> vars = runtime.getVariables(revise.getProcessInstanceId());
         assertThat(vars.get("qaPassed")).isEqualTo(false);
-        assertThat((String) vars.get("reviseReason")).contains("/: staging answered HTTP 500").contains("PHP fatal error");
+        assertThat((String) vars.get("reviseReason")).contains("/: staging answers HTTP 500").contains("PHP fatal error")
+                .contains("caused by plugin hello-stageguard 1.2.0");
         assertThat(asOperator().getForObject(java.net.URI.create((String) vars.get("qaReportUrl")).getPath(), String.class)).contains("Failed").contains("HTTP 500");
         assertThat(history.createHistoricActivityInstanceQuery().activityId("Task_DeveloperSignoff").list())
                 .filteredOn(a -> a.getRootProcessInstanceId().equals(revise.getProcessInstanceId())).isEmpty();
@@ -240,6 +242,7 @@ class ReleaseEndToEndTest {
                 new ParameterizedTypeReference<>() { });
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat((Map<String, String>) refused.getBody().get("errors")).containsOnlyKeys("siteId", "staging.baseUrl");
+
     }
 
     @Test

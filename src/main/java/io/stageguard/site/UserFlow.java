@@ -1,0 +1,52 @@
+package io.stageguard.site;
+
+import java.util.List;
+import java.util.Set;
+
+/** A declarative user flow, such as "post a comment": steps a browser takes on staging, and what it must then see. */
+public record UserFlow(String name, List<Step> steps) {
+    public UserFlow {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /**
+     * One step. {@code visit} needs {@code path}; {@code fill} and {@code select} need
+     * {@code selector} and {@code value}; {@code click} and {@code submit} need {@code selector};
+     * {@code expectText} needs {@code text} (in the page's visible text); {@code expectUrl} needs
+     * {@code text} (part of the current URL); {@code expectElement} needs {@code selector};
+     * {@code expectMail} needs {@code text} (in the subject or body of a mail staging captured
+     * during this flow).
+     */
+    public record Step(String action, String path, String selector, String value, String text) {
+        public static final Set<String> ACTIONS = Set.of("visit", "fill", "select", "click", "submit",
+                "expectText", "expectUrl", "expectElement", "expectMail");
+
+        /** What is wrong with this step, or null. */
+        public String problem() {
+            if (action == null || !ACTIONS.contains(action)) return "action must be one of " + ACTIONS;
+            return switch (action) {
+                case "visit" -> path == null || !path.startsWith("/") ? "visit needs a path starting with /" : null;
+                case "fill", "select" -> blank(selector) || value == null ? action + " needs selector and value" : null;
+                case "click", "submit", "expectElement" -> blank(selector) ? action + " needs a selector" : null;
+                default -> blank(text) ? action + " needs text" : null;
+            };
+        }
+
+        public String describe() {
+            return switch (action) {
+                case "visit" -> "visit " + path;
+                case "fill" -> "fill " + selector + " with \"" + value + "\"";
+                case "select" -> "select \"" + value + "\" in " + selector;
+                case "click", "submit" -> action + " " + selector;
+                case "expectElement" -> "expect element " + selector;
+                case "expectUrl" -> "expect the URL to contain \"" + text + "\"";
+                case "expectMail" -> "expect a captured mail containing \"" + text + "\"";
+                default -> "expect text \"" + text + "\"";
+            };
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.isBlank();
+        }
+    }
+}

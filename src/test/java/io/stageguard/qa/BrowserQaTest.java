@@ -1,0 +1,244 @@
+package io.stageguard.qa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.clone.StagingAccess;
+import io.stageguard.clone.StagingCloner;
+import io.stageguard.demo.LocalMariaDb;
+import io.stageguard.demo.LocalWordPress;
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
+import io.stageguard.site.UserFlow;
+import io.stageguard.update.Change;
+import io.stageguard.update.PackageInstaller;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Phase 3 against real parts: Debian's WordPress on MariaDB under php -S, headless Chromium, and
+ * fixture plugins (src/test/resources/qa-fixtures) installed on live at 1.0.0 and updated on
+ * staging to a 1.1.0 that shifts a layout, throws in JavaScript, logs a PHP warning, slows a page,
+ * breaks the comment form, or changes nothing visible. Live also shows a clock that the site's
+ * mask hides. The quality gate is the decision table deployed to the engine.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BrowserQaTest {
+    private static final List<String> FIXTURES = List.of("sg-harmless", "sg-layout-shift", "sg-js-error", "sg-php-warning",
+            "sg-slow-page", "sg-broken-comments", "sg-clock");
+    private static final UserFlow COMMENT = new UserFlow("post a comment", List.of(
+            new UserFlow.Step("visit", "/hello-world/", null, null, null),
+            new UserFlow.Step("fill", null, "#comment", "Checked by Stageguard", null),
+            new UserFlow.Step("fill", null, "#author", "Flow Tester", null),
+            new UserFlow.Step("fill", null, "#email", "flow@example.invalid", null),
+            new UserFlow.Step("submit", null, "#commentform", null, null),
+            new UserFlow.Step("expectText", null, null, null, "Your comment is awaiting moderation"),
+            new UserFlow.Step("expectMail", null, null, null, "Please moderate")));
+
+    /** Tests send traffic nowhere but loopback; the comment avatars WordPress links to must not leave the machine. */
+    private static final String LOOPBACK_ONLY = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1";
+
+    @TempDir
+    static Path work;
+    static LocalMariaDb mariaDb;
+    static LocalWordPress.PhpServer liveServer;
+    static LocalWordPress.PhpServer stagingServer;
+    static Site site;
+
+    @Autowired
+    BrowserQa qa;
+    @Autowired
+    CulpritFinder culprits;
+    @Autowired
+    StagingCloner cloner;
+    @Autowired
+    StagingAccess access;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:qa;DB_CLOSE_DELAY=-1");
+        registry.add("camunda.bpm.process-engine-name", () -> "qaTest");
+        registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+        registry.add("stageguard.qa.max-pages", () -> "3");
+        registry.add("stageguard.qa.host-resolver-rules", () -> LOOPBACK_ONLY);
+    }
+
+    @BeforeAll
+    static void liveSiteWithFixturePlugins() throws Exception {
+        mariaDb = LocalMariaDb.start(work.resolve("mariadb"));
+        DatabaseConnection liveDb = mariaDb.createDatabase("qa_live", "qa_live", "live-pw-3", "wp_");
+        DatabaseConnection stagingDb = mariaDb.createDatabase("qa_staging", "qa_staging", "staging-pw-4", "wp_");
+        int livePort = LocalWordPress.freePort();
+        int stagingPort = LocalWordPress.freePort();
+        String live = "http://127.0.0.1:" + livePort;
+        Path liveRoot = work.resolve("live");
+        LocalWordPress.install(liveRoot, live, liveDb, "QA shop", "qa-admin-pass");
+        for (String slug : FIXTURES) {
+            PackageInstaller.install(liveRoot, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
+            LocalWordPress.activatePlugin(liveRoot, live, slug + "/" + slug + ".php");
+        }
+        site = new Site("qa-shop", new SiteEnvironment(live, liveRoot, liveDb),
+                new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
+                new SiteQa(List.of(".sg-clock"), List.of(COMMENT)));
+        liveServer = LocalWordPress.serve(liveRoot, livePort);
+        try (PageFetcher warmUp = new PageFetcher()) {
+            warmUp.get(live + "/"); // a site that has had visitors has already written its rewrite rules
+        }
+        stagingServer = LocalWordPress.serve(site.staging().documentRoot(), stagingPort);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stagingServer != null) stagingServer.close();
+        if (liveServer != null) liveServer.close();
+        if (mariaDb != null) mariaDb.close();
+    }
+
+    /** Builds a fixture plugin zip from src/test/resources/qa-fixtures/{slug}/{version}/. */
+    private static Path zip(String slug, String version) throws IOException {
+        Path source = Path.of("src/test/resources/qa-fixtures", slug, version);
+        Path zip = work.resolve("packages").resolve(slug + "-" + version + ".zip");
+        Files.createDirectories(zip.getParent());
+        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file);
+             Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new ZipEntry(slug + "/" + source.relativize(p)));
+                Files.copy(p, out);
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    private static List<Change> updates(String... slugs) throws IOException {
+        List<Change> changes = new ArrayList<>();
+        for (String slug : slugs) changes.add(new Change("plugin", slug, "1.1.0", zip(slug, "1.1.0").toString()));
+        return changes;
+    }
+
+    /** Staging freshly cloned from live with the changes applied, as phases 1 and 2 leave it. */
+    private void stagingWith(List<Change> changes) throws Exception {
+        cloner.cloneFiles(site, access.tokenSha256(site.id()));
+        cloner.cloneDatabase(site);
+        for (Change change : changes) PackageInstaller.install(site.staging().documentRoot(), change);
+    }
+
+    private static Map<String, String> culpritsByKind(QaReport report) {
+        return report.findings().stream().collect(Collectors.toMap(f -> f.kind() + " " + f.where() + (f.viewport() == null ? "" : " " + f.viewport()),
+                f -> String.valueOf(f.culprit()), (a, b) -> a + " | " + b));
+    }
+
+    @Test
+    void aHarmlessUpdatePassesWithNoFindingAndTheMaskedClockIsNotAChange() throws Exception {
+        stagingWith(updates("sg-harmless"));
+        QaReport report = qa.run("rel-harmless", 1, site, updates("sg-harmless"), List.of("/"));
+
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.verdict()).isEqualTo(QaReport.PASS);
+        // discovered from the live site's menu and sitemap, up to the cap of 3
+        assertThat(report.pages()).extracting(QaReport.PageResult::path).hasSize(3).first().isEqualTo("/");
+        assertThat(report.pages()).extracting(QaReport.PageResult::path).contains("/sample-page/");
+        assertThat(report.pages()).allSatisfy(p -> assertThat(p.shots()).extracting(QaReport.Shot::viewport).containsExactly("desktop", "phone"));
+        assertThat(report.flows()).singleElement().satisfies(f -> assertThat(f.passed()).as(f.toString()).isTrue());
+        Path dir = work.resolve("stageguard/reports/rel-harmless/round-1");
+        assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone-diff.png");
+        assertThat(dir.resolve("report.json")).content().contains("\"verdict\" : \"pass\"");
+        BufferedImage phone = ImageIO.read(dir.resolve("page-1-phone-staging.png").toFile());
+        assertThat(phone.getWidth()).isLessThan(500);
+
+        // the clock does change on its own: without the mask two renderings of the same live page differ
+        QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
+        try (Browser browser = new Browser(props)) {
+            QaProperties.Viewport desktop = props.viewports().get(0);
+            byte[] first = browser.capture(site.live().url("/"), desktop, List.of()).png();
+            byte[] second = browser.capture(site.live().url("/"), desktop, List.of()).png();
+            assertThat(ScreenshotComparer.compare(image(first), image(second)).differingPixels()).isPositive();
+        }
+    }
+
+    @Test
+    void problemsWithAFilePathAreFoundAndPinnedOnTheirPlugin() throws Exception {
+        List<Change> changes = updates("sg-harmless", "sg-js-error", "sg-php-warning");
+        stagingWith(changes);
+        QaReport report = qa.run("rel-paths", 1, site, changes, List.of("/"));
+
+        assertThat(report.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(report.findings()).filteredOn(f -> f.kind().equals("console"))
+                .isNotEmpty()
+                .allSatisfy(f -> {
+                    assertThat(f.message()).contains("sg-js-error cannot start");
+                    assertThat(f.culprit()).isEqualTo("plugin sg-js-error 1.1.0");
+                    assertThat(f.attributedBy()).isEqualTo(Attribution.BY_PATH);
+                });
+        assertThat(report.findings()).filteredOn(f -> f.kind().equals("php-warning"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.message()).contains("Undefined array key \"greeting\"").contains("sg-php-warning.php");
+                    assertThat(f.culprit()).isEqualTo("plugin sg-php-warning 1.1.0");
+                });
+        assertThat(report.findings()).noneMatch(f -> String.valueOf(f.culprit()).contains("sg-harmless"));
+        assertThat(report.findings()).noneMatch(f -> f.kind().equals("visual") || f.kind().equals("flow"));
+        assertThat(BrowserQa.needsBisection(report)).isFalse();
+        assertThat(report.reasons()).anyMatch(r -> r.contains("console errors")).anyMatch(r -> r.contains("PHP warnings"));
+    }
+
+    @Test
+    void problemsWithoutAFilePathArePinnedOnTheirPluginByBisection() throws Exception {
+        List<Change> changes = updates("sg-harmless", "sg-layout-shift", "sg-slow-page", "sg-broken-comments");
+        stagingWith(changes);
+        QaReport report = qa.run("rel-bisect", 1, site, changes, List.of("/", "/sample-page/"));
+
+        assertThat(report.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(culpritsByKind(report)).containsOnlyKeys("visual /sample-page/ desktop", "visual /sample-page/ phone",
+                "performance /sample-page/", "flow post a comment");
+        assertThat(report.flows()).singleElement().satisfies(f -> {
+            assertThat(f.passed()).isFalse();
+            assertThat(f.steps()).last().satisfies(s -> {
+                assertThat(s.step()).contains("awaiting moderation");
+                assertThat(work.resolve("stageguard/reports/rel-bisect/round-1").resolve(s.screenshot())).exists();
+            });
+        });
+        assertThat(BrowserQa.needsBisection(report)).isTrue();
+
+        QaReport searched = culprits.find(report, site, changes);
+
+        assertThat(culpritsByKind(searched)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "visual /sample-page/ desktop", "plugin sg-layout-shift 1.1.0",
+                "visual /sample-page/ phone", "plugin sg-layout-shift 1.1.0",
+                "performance /sample-page/", "plugin sg-slow-page 1.1.0",
+                "flow post a comment", "plugin sg-broken-comments 1.1.0"));
+        assertThat(searched.findings()).allMatch(f -> f.attributedBy().equals(Attribution.BY_BISECTION));
+        assertThat(searched.culpritSearch().trials()).hasSize(4);
+        assertThat(searched.culpritSearch().summary()).contains("named the culprit of 4 of 4");
+        // staging is left as QA saw it: every change applied
+        assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-broken-comments/sg-broken-comments.php"))
+                .content().contains("Version: 1.1.0");
+    }
+
+    private static BufferedImage image(byte[] png) throws IOException {
+        return ImageIO.read(new ByteArrayInputStream(png));
+    }
+}

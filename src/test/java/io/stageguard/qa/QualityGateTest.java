@@ -1,0 +1,65 @@
+package io.stageguard.qa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The quality-gate decision table as shipped in dmn/, evaluated by Camunda's DMN engine. */
+class QualityGateTest {
+    private final QualityGate gate;
+
+    QualityGateTest() throws Exception {
+        gate = QualityGate.fromModel();
+    }
+
+    private static QaReport.Finding finding(String kind) {
+        return new QaReport.Finding(kind, "/", null, kind, null, null);
+    }
+
+    private static QaReport.PageResult page(double visual, long liveMillis, long stagingMillis) {
+        return new QaReport.PageResult("/", 200, 200, false, List.of(new QaReport.Shot("desktop", visual, "l", "s", "d")),
+                List.of(), List.of(), List.of(), new QaReport.Speed(liveMillis, stagingMillis, null, null));
+    }
+
+    @Test
+    void aCleanRoundPasses() {
+        QualityGate.Verdict v = gate.judge(List.of(), List.of(page(0, 100, 110)));
+        assertThat(v.verdict()).isEqualTo(QaReport.PASS);
+        assertThat(v.reasons()).isEmpty();
+    }
+
+    @Test
+    void eachHardProblemFailsTheRoundWithItsReason() {
+        for (String kind : List.of("http", "php-fatal", "console", "request", "flow")) {
+            QualityGate.Verdict v = gate.judge(List.of(finding(kind)), List.of(page(0, 100, 100)));
+            assertThat(v.verdict()).as(kind).isEqualTo(QaReport.FAIL);
+            assertThat(v.reasons()).as(kind).hasSize(1).allMatch(r -> r.startsWith("fail: "));
+        }
+    }
+
+    @Test
+    void warningsAndSmallChangesPassWithWarnings() {
+        assertThat(gate.judge(List.of(finding("php-warning")), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaReport.WARN);
+        assertThat(gate.judge(List.of(finding("php-notice")), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaReport.PASS);
+        assertThat(gate.judge(List.of(), List.of(page(0.02, 100, 100))).verdict()).isEqualTo(QaReport.WARN);
+        assertThat(gate.judge(List.of(), List.of(page(0, 100, 700))).verdict()).isEqualTo(QaReport.WARN);
+    }
+
+    @Test
+    void largeVisualChangesAndSlowdownsFail() {
+        assertThat(gate.judge(List.of(), List.of(page(0.08, 100, 100))).verdict()).isEqualTo(QaReport.FAIL);
+        QualityGate.Verdict slow = gate.judge(List.of(), List.of(page(0, 100, 1600)));
+        assertThat(slow.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(slow.reasons()).containsExactly("fail: a page answers more than a second slower than on live");
+    }
+
+    @Test
+    void everyMatchingRuleIsListedAndTheWorstVerdictWins() {
+        List<QaReport.Finding> findings = new ArrayList<>(List.of(finding("php-warning"), finding("console")));
+        QualityGate.Verdict v = gate.judge(findings, List.of(page(0.01, 100, 100)));
+        assertThat(v.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(v.reasons()).hasSize(3);
+    }
+}

@@ -1,0 +1,1 @@
+window.sgApp = { started: true };

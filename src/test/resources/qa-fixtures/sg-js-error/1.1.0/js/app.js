@@ -1,0 +1,1 @@
+window.sgApp = { started: false }; throw new Error('sg-js-error cannot start');

@@ -1,0 +1,8 @@
+<?php
+/**
+ * Plugin Name: SG slow page
+ * Description: A fixture: 1.1.0 makes the sample page wait 1.5 s on the server.
+ * Version: 1.1.0
+ */
+
+add_action( 'template_redirect', function () { if ( is_page( 'sample-page' ) ) { usleep( 1500000 ); } } );
