@@ -88,3 +88,23 @@ add_filter( 'pre_wp_mail', function ( $short_circuit, $atts ) {
 	) );
 	return true;
 }, PHP_INT_MAX, 2 );
+
+// Updates: staging changes only through Stageguard's change set. With outgoing HTTP off, WordPress's
+// own update checks would fail and log a warning on every admin screen, burying what QA looks for;
+// they are answered here with "nothing new" and never leave the machine.
+if ( defined( 'WP_HTTP_BLOCK_EXTERNAL' ) && WP_HTTP_BLOCK_EXTERNAL ) {
+	add_filter( 'pre_http_request', function ( $pre, $args, $url ) {
+		// only the update checks warn when they fail; other calls (browser and PHP version hints) fail quietly
+		if ( 'api.wordpress.org' !== wp_parse_url( $url, PHP_URL_HOST ) || ! preg_match( '#/(update|version)-check/#', $url ) ) {
+			return $pre;
+		}
+		$kind = false !== strpos( $url, '/themes/' ) ? 'themes' : 'plugins';
+		return array(
+			'headers'  => array(),
+			'body'     => wp_json_encode( array( $kind => array(), 'translations' => array(), 'no_update' => array() ) ),
+			'response' => array( 'code' => 200, 'message' => 'OK' ),
+			'cookies'  => array(),
+			'filename' => null,
+		);
+	}, 10, 3 );
+}

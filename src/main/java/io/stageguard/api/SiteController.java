@@ -5,6 +5,7 @@ import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.site.SiteValidator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,7 +44,11 @@ class SiteController {
     }
 
     private static Map<String, Object> describe(Site site) {
-        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", site.qa());
+        Map<String, Object> qa = new LinkedHashMap<>();
+        qa.put("masks", site.qa().masks());
+        qa.put("flows", site.qa().flows());
+        if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
+        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa);
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {

@@ -59,8 +59,8 @@ public class BrowserQa {
     }
 
     /** What a check of some pages and flows observed: results and findings, culprits not yet named. */
-    record Observation(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows, List<PhpErrorLog.Entry> phpLog,
-                       List<QaReport.Finding> findings) {
+    record Observation(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows, List<QaReport.AdminResult> adminScreens,
+                       List<PhpErrorLog.Entry> phpLog, List<QaReport.Finding> findings) {
     }
 
     public QaReport run(String releaseId, int round, Site site, List<Change> changes, List<String> qaPaths) throws IOException {
@@ -68,12 +68,13 @@ public class BrowserQa {
         FileTreeCopier.deleteTree(dir);
         Files.createDirectories(dir);
         List<String> paths = qa.discoverPages() ? new PageDiscovery(fetcher).pages(site.live().baseUrl(), qaPaths, qa.maxPages()) : qaPaths;
-        Observation seen = observe(site, paths, qa.viewports(), site.qa().flows(), dir);
+        List<String> adminPaths = site.qa().admin() == null ? List.of() : site.qa().admin().paths();
+        Observation seen = observe(site, paths, qa.viewports(), site.qa().flows(), adminPaths, dir);
         List<QaReport.Finding> findings = attributeByPath(seen, changes);
         QualityGate.Verdict verdict = gate.judge(findings, seen.pages());
         String base = app.publicUrl() + "/reports/" + releaseId + "/round-" + round + "/";
         QaReport report = new QaReport(releaseId, round, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
-                findings, seen.pages(), seen.flows(), seen.phpLog(), null, base + "index.html", base + "report.json");
+                findings, seen.pages(), seen.flows(), seen.adminScreens(), seen.phpLog(), null, base + "index.html", base + "report.json");
         write(report, site);
         return report;
     }
@@ -99,9 +100,10 @@ public class BrowserQa {
 
     /**
      * Checks the given pages at the given viewports, spread over parallel browser sessions, then
-     * the flows; the PHP log counts from the start of the check.
+     * the flows and admin screens on staging; the PHP log counts from the start of the check.
      */
-    Observation observe(Site site, List<String> paths, List<QaProperties.Viewport> viewports, List<UserFlow> flows, Path dir) throws IOException {
+    Observation observe(Site site, List<String> paths, List<QaProperties.Viewport> viewports, List<UserFlow> flows,
+                        List<String> adminPaths, Path dir) throws IOException {
         PhpErrorLog log = new PhpErrorLog(site.staging().documentRoot());
         long mark = log.mark();
         QaReport.PageResult[] pages = new QaReport.PageResult[paths.size()];
@@ -139,9 +141,16 @@ public class BrowserQa {
                 for (int f = 0; f < flows.size(); f++) flowResults.add(runner.run(browser, flows.get(f), "flow-" + (f + 1)));
             }
         }
+        List<QaReport.AdminResult> adminResults = List.of();
+        if (!adminPaths.isEmpty()) {
+            try (Browser browser = new Browser(qa)) {
+                browser.admitTo(site.staging().baseUrl(), access.token(site.id()));
+                adminResults = new AdminScreenCheck(site, dir, qa.viewports().get(0)).run(browser, adminPaths);
+            }
+        }
         List<PhpErrorLog.Entry> phpLog = log.since(mark);
         List<QaReport.PageResult> pageList = Arrays.asList(pages);
-        return new Observation(pageList, flowResults, phpLog, findings(pageList, flowResults, phpLog));
+        return new Observation(pageList, flowResults, adminResults, phpLog, findings(pageList, flowResults, adminResults, phpLog));
     }
 
     private QaReport.PageResult checkPage(Browser browser, Site site, String path, List<QaProperties.Viewport> viewports,
@@ -202,7 +211,8 @@ public class BrowserQa {
         return message.replace(site.staging().baseUrl(), site.live().baseUrl());
     }
 
-    static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows, List<PhpErrorLog.Entry> phpLog) {
+    static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
+                                           List<QaReport.AdminResult> adminScreens, List<PhpErrorLog.Entry> phpLog) {
         List<QaReport.Finding> findings = new ArrayList<>();
         for (QaReport.PageResult p : pages) {
             if (p.stagingStatus() >= 500 || p.stagingStatus() >= 400 && p.liveStatus() < 400) {
@@ -226,6 +236,12 @@ public class BrowserQa {
         for (QaReport.FlowResult flow : flows) {
             flow.steps().stream().filter(s -> !s.passed()).findFirst().ifPresent(s ->
                     findings.add(finding("flow", flow.name(), null, "flow \"" + flow.name() + "\" fails at \"" + s.step() + "\": " + s.error())));
+        }
+        for (QaReport.AdminResult a : adminScreens) {
+            if (a.phpFatal()) findings.add(finding("php-fatal", a.path(), null, "the admin screen shows a PHP fatal error"));
+            else if (!a.rendered()) findings.add(finding("http", a.path(), null, "the admin screen does not render"));
+            a.consoleErrors().forEach(e -> findings.add(finding("console", a.path(), null, "console error in the admin: " + e)));
+            a.failedRequests().forEach(r -> findings.add(finding("request", a.path(), null, "a sub-request of the admin fails: " + r)));
         }
         for (PhpErrorLog.Entry e : phpLog) {
             String kind = e.fatal() ? "php-fatal" : e.warning() ? "php-warning" : "php-notice";
@@ -251,6 +267,9 @@ public class BrowserQa {
         List<QaReport.Finding> out = new ArrayList<>();
         for (QaReport.Finding f : seen.findings()) {
             String culprit = Attribution.culprit(f.message(), changes).orElse(null);
+            // notices and deprecations from code the release does not touch are the site's old debts, shown in the
+            // report's PHP log but not held against this release
+            if (f.kind().equals("php-notice") && culprit != null && !Attribution.inChangeSet(culprit)) continue;
             if (culprit == null && f.kind().equals("php-fatal") && !f.where().equals("PHP error log")) culprit = fatalCulprit;
             if (culprit != null) {
                 out.add(f.withCulprit(culprit, Attribution.BY_PATH));

@@ -55,7 +55,8 @@ public class CulpritFinder {
     public QaReport find(QaReport report, Site site, List<Change> changes) throws IOException {
         List<QaReport.Finding> open = report.findings().stream().filter(f -> f.culprit() == null).toList();
         Set<String> keys = open.stream().map(QaReport.Finding::key).collect(Collectors.toCollection(LinkedHashSet::new));
-        List<String> paths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/")).distinct().toList();
+        List<String> paths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/") && !w.startsWith("/wp-admin/")).distinct().toList();
+        List<String> adminPaths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/wp-admin/")).distinct().toList();
         if (paths.isEmpty() && open.stream().anyMatch(f -> f.kind().startsWith("php-"))) {
             paths = report.pages().stream().map(QaReport.PageResult::path).toList(); // log lines come from whichever page ran the code
         }
@@ -73,7 +74,7 @@ public class CulpritFinder {
                 Path trialDir = dir.resolve("trial-" + (++trialNumber[0]));
                 Files.createDirectories(trialDir);
                 reset(site, subset.stream().map(changes::get).toList());
-                BrowserQa.Observation seen = qa.observe(site, pathsToCheck, viewports, flows, trialDir);
+                BrowserQa.Observation seen = qa.observe(site, pathsToCheck, viewports, flows, adminPaths, trialDir);
                 return seen.findings().stream().map(QaReport.Finding::key).collect(Collectors.toSet());
             });
         } finally {
@@ -91,7 +92,7 @@ public class CulpritFinder {
                 + found + " of " + keys.size() + " problem(s) without a file path"
                 + (found < keys.size() ? "; the rest appear with the whole set only, or the trial budget ran out" : "");
         return new QaReport(report.releaseId(), report.round(), report.verdict(), report.reasons(), report.changes(), findings,
-                report.pages(), report.flows(), report.phpLog(), new QaReport.CulpritSearch(trials, summary), report.htmlUrl(), report.jsonUrl());
+                report.pages(), report.flows(), report.adminScreens(), report.phpLog(), new QaReport.CulpritSearch(trials, summary), report.htmlUrl(), report.jsonUrl());
     }
 
     /** Turns "0,2: key a; key b" into readable words. */

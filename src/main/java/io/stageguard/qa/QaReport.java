@@ -12,7 +12,7 @@ import java.util.List;
  * @param culpritSearch how culprits were searched for by bisection, if they were
  */
 public record QaReport(String releaseId, int round, String verdict, List<String> reasons, List<String> changes,
-                       List<Finding> findings, List<PageResult> pages, List<FlowResult> flows,
+                       List<Finding> findings, List<PageResult> pages, List<FlowResult> flows, List<AdminResult> adminScreens,
                        List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl) {
 
     public static final String PASS = "pass";
@@ -59,6 +59,16 @@ public record QaReport(String releaseId, int round, String verdict, List<String>
 
     /** A flow step as it went; a failed step keeps a screenshot and the page's HTML. */
     public record StepResult(String step, boolean passed, String error, String screenshot, String html) {
+    }
+
+    /**
+     * A wp-admin screen on staging, loaded with the site's QA account. There is no live side: logging
+     * into live would write to it.
+     *
+     * @param rendered whether the screen shows WordPress's admin body
+     */
+    public record AdminResult(String path, boolean rendered, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
+                              String screenshot) {
     }
 
     /** @param trials subsets tried, each as "plugin a 1.0, plugin b 2.0: found X" */

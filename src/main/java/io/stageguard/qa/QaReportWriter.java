@@ -32,7 +32,8 @@ final class QaReportWriter {
         h.append("<p class=\"verdict ").append(e(r.verdict())).append("\">").append(label).append("</p>");
         h.append("<p>").append(r.pages().size()).append(" page(s) at ")
                 .append(r.pages().isEmpty() ? 0 : r.pages().get(0).shots().size()).append(" screen width(s), ")
-                .append(r.flows().size()).append(" user flow(s), ").append(r.findings().size()).append(" finding(s).</p>");
+                .append(r.flows().size()).append(" user flow(s), ").append(r.adminScreens().size()).append(" admin screen(s), ")
+                .append(r.findings().size()).append(" finding(s).</p>");
         if (!r.reasons().isEmpty()) {
             h.append("<h2>Why</h2><ul>");
             r.reasons().forEach(reason -> h.append("<li>").append(e(reason)).append("</li>"));
@@ -100,6 +101,19 @@ final class QaReportWriter {
                 }
                 h.append("</ol>");
             }
+        }
+        if (!r.adminScreens().isEmpty()) {
+            h.append("<h2>Admin screens on staging</h2><table><tr><th>Screen</th><th>Renders</th><th>PHP fatal</th><th>Console errors</th><th>Failed requests</th></tr>");
+            for (QaReport.AdminResult a : r.adminScreens()) {
+                h.append("<tr><td>");
+                if (a.screenshot() == null) h.append(e(a.path()));
+                else h.append("<a href=\"").append(e(a.screenshot())).append("\">").append(e(a.path())).append("</a>");
+                h.append("</td><td>").append(a.rendered() ? "yes" : "<span class=\"bad\">no</span>").append("</td><td>")
+                        .append(a.phpFatal() ? "<span class=\"bad\">yes</span>" : "no").append("</td><td>")
+                        .append(e(String.join("; ", a.consoleErrors()))).append("</td><td>").append(e(String.join("; ", a.failedRequests())))
+                        .append("</td></tr>");
+            }
+            h.append("</table>");
         }
         if (!r.phpLog().isEmpty()) {
             h.append("<h2>Staging PHP error log during this round</h2><table><tr><th>Level</th><th>Message</th><th>File</th><th>Times</th></tr>");

@@ -48,6 +48,16 @@ public final class SiteValidator {
                 errors.put("qa.masks[" + i + "]", "must be a CSS selector");
             }
         }
+        if (qa.admin() != null) {
+            if (qa.admin().user() == null || qa.admin().user().isBlank()) errors.put("qa.admin.user", "is required");
+            if (qa.admin().password() == null || qa.admin().password().isEmpty()) errors.put("qa.admin.password", "is required");
+            for (int i = 0; i < qa.admin().paths().size(); i++) {
+                String path = qa.admin().paths().get(i);
+                if (path == null || !path.startsWith("/wp-admin/") || path.contains("..")) {
+                    errors.put("qa.admin.paths[" + i + "]", "must be a path under /wp-admin/");
+                }
+            }
+        }
         for (int f = 0; f < qa.flows().size(); f++) {
             UserFlow flow = qa.flows().get(f);
             if (flow.name() == null || flow.name().isBlank()) errors.put("qa.flows[" + f + "].name", "is required");

@@ -58,6 +58,7 @@ class BrowserQaTest {
             new UserFlow.Step("expectMail", null, null, null, "Please moderate")));
 
     /** Tests send traffic nowhere but loopback; the comment avatars WordPress links to must not leave the machine. */
+    private static final String ADMIN_PASSWORD = "qa-admin-pass";
     private static final String LOOPBACK_ONLY = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1";
 
     @TempDir
@@ -95,14 +96,14 @@ class BrowserQaTest {
         int stagingPort = LocalWordPress.freePort();
         String live = "http://127.0.0.1:" + livePort;
         Path liveRoot = work.resolve("live");
-        LocalWordPress.install(liveRoot, live, liveDb, "QA shop", "qa-admin-pass");
+        LocalWordPress.install(liveRoot, live, liveDb, "QA shop", ADMIN_PASSWORD);
         for (String slug : FIXTURES) {
             PackageInstaller.install(liveRoot, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
             LocalWordPress.activatePlugin(liveRoot, live, slug + "/" + slug + ".php");
         }
         site = new Site("qa-shop", new SiteEnvironment(live, liveRoot, liveDb),
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
-                new SiteQa(List.of(".sg-clock"), List.of(COMMENT)));
+                new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)));
         liveServer = LocalWordPress.serve(liveRoot, livePort);
         try (PageFetcher warmUp = new PageFetcher()) {
             warmUp.get(live + "/"); // a site that has had visitors has already written its rewrite rules
@@ -163,6 +164,11 @@ class BrowserQaTest {
         assertThat(report.pages()).extracting(QaReport.PageResult::path).contains("/sample-page/");
         assertThat(report.pages()).allSatisfy(p -> assertThat(p.shots()).extracting(QaReport.Shot::viewport).containsExactly("desktop", "phone"));
         assertThat(report.flows()).singleElement().satisfies(f -> assertThat(f.passed()).as(f.toString()).isTrue());
+        assertThat(report.adminScreens()).extracting(QaReport.AdminResult::path).containsExactly("/wp-admin/", "/wp-admin/plugins.php");
+        assertThat(report.adminScreens()).allSatisfy(a -> {
+            assertThat(a.rendered()).as(a.toString()).isTrue();
+            assertThat(a.phpFatal()).isFalse();
+        });
         Path dir = work.resolve("stageguard/reports/rel-harmless/round-1");
         assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone-diff.png");
         assertThat(dir.resolve("report.json")).content().contains("\"verdict\" : \"pass\"");
@@ -193,6 +199,8 @@ class BrowserQaTest {
                     assertThat(f.culprit()).isEqualTo("plugin sg-js-error 1.1.0");
                     assertThat(f.attributedBy()).isEqualTo(Attribution.BY_PATH);
                 });
+        assertThat(report.findings()).filteredOn(f -> f.kind().equals("console")).extracting(QaReport.Finding::where)
+                .as("the script also breaks in the admin, which only staging is logged into").contains("/", "/wp-admin/", "/wp-admin/plugins.php");
         assertThat(report.findings()).filteredOn(f -> f.kind().equals("php-warning"))
                 .singleElement()
                 .satisfies(f -> {

@@ -243,6 +243,13 @@ class ReleaseEndToEndTest {
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat((Map<String, String>) refused.getBody().get("errors")).containsOnlyKeys("siteId", "staging.baseUrl");
 
+        Map<String, Object> qa = Map.of("masks", List.of(".clock", "  "), "flows", List.of(Map.of("name", "search", "steps", List.of(
+                Map.of("action", "visit", "path", "/"), Map.of("action", "submit"), Map.of("action", "teleport")))));
+        ResponseEntity<Map<String, Object>> badQa = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
+                new HttpEntity<>(Map.of("live", live, "staging", staging, "qa", qa)), new ParameterizedTypeReference<>() { });
+        assertThat(badQa.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((Map<String, String>) badQa.getBody().get("errors")).containsOnlyKeys("qa.masks[1]", "qa.flows[0].steps[1]", "qa.flows[0].steps[2]")
+                .containsEntry("qa.flows[0].steps[1]", "submit needs a selector");
     }
 
     @Test
