@@ -1,6 +1,7 @@
 package io.stageguard.qa;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * Compares two screenshots the way a person would: colour difference is measured in YIQ space
@@ -72,7 +73,7 @@ public final class ScreenshotComparer {
     private static boolean[] area(BufferedImage img, int width, int height) {
         boolean[] in = new boolean[width * height];
         for (int y = 0; y < img.getHeight(); y++) {
-            java.util.Arrays.fill(in, y * width, y * width + img.getWidth(), true);
+            Arrays.fill(in, y * width, y * width + img.getWidth(), true);
         }
         return in;
     }
@@ -83,20 +84,17 @@ public final class ScreenshotComparer {
      * a flat region in both images (so the edge itself did not move).
      */
     private static boolean antiAliased(int[] img, int x1, int y1, int width, int height, int[] other) {
-        int x0 = Math.max(x1 - 1, 0);
-        int y0 = Math.max(y1 - 1, 0);
-        int x2 = Math.min(x1 + 1, width - 1);
-        int y2 = Math.min(y1 + 1, height - 1);
+        Neighbourhood n = Neighbourhood.of(x1, y1, width, height);
         int center = img[y1 * width + x1];
-        int zeroes = x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2 ? 1 : 0;
+        int zeroes = n.onEdge();
         double min = 0;
         double max = 0;
         int minX = 0;
         int minY = 0;
         int maxX = 0;
         int maxY = 0;
-        for (int x = x0; x <= x2; x++) {
-            for (int y = y0; y <= y2; y++) {
+        for (int x = n.x0(); x <= n.x2(); x++) {
+            for (int y = n.y0(); y <= n.y2(); y++) {
                 if (x == x1 && y == y1) continue;
                 double delta = colorDelta(center, img[y * width + x], true);
                 if (delta == 0) {
@@ -120,14 +118,11 @@ public final class ScreenshotComparer {
 
     /** Whether at least three neighbours have exactly this pixel's colour. */
     private static boolean hasManySiblings(int[] img, int x1, int y1, int width, int height) {
-        int x0 = Math.max(x1 - 1, 0);
-        int y0 = Math.max(y1 - 1, 0);
-        int x2 = Math.min(x1 + 1, width - 1);
-        int y2 = Math.min(y1 + 1, height - 1);
+        Neighbourhood n = Neighbourhood.of(x1, y1, width, height);
         int center = img[y1 * width + x1];
-        int zeroes = x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2 ? 1 : 0;
-        for (int x = x0; x <= x2; x++) {
-            for (int y = y0; y <= y2; y++) {
+        int zeroes = n.onEdge();
+        for (int x = n.x0(); x <= n.x2(); x++) {
+            for (int y = n.y0(); y <= n.y2(); y++) {
                 if (x == x1 && y == y1) continue;
                 if (img[y * width + x] == center) {
                     zeroes++;
@@ -136,6 +131,20 @@ public final class ScreenshotComparer {
             }
         }
         return false;
+    }
+
+    /**
+     * The pixels around x1,y1 that exist. A pixel on the image's border has fewer neighbours, which
+     * counts as one that matches ({@code onEdge} = 1), as in pixelmatch.
+     */
+    private record Neighbourhood(int x0, int y0, int x2, int y2, int onEdge) {
+        static Neighbourhood of(int x1, int y1, int width, int height) {
+            int x0 = Math.max(x1 - 1, 0);
+            int y0 = Math.max(y1 - 1, 0);
+            int x2 = Math.min(x1 + 1, width - 1);
+            int y2 = Math.min(y1 + 1, height - 1);
+            return new Neighbourhood(x0, y0, x2, y2, x1 == x0 || x1 == x2 || y1 == y0 || y1 == y2 ? 1 : 0);
+        }
     }
 
     /** Squared YIQ distance; negative when the second colour is lighter. With {@code yOnly}, the brightness difference alone. */
