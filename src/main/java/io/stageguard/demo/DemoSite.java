@@ -6,7 +6,7 @@ import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
-import io.stageguard.update.PackageInstaller;
+import io.stageguard.update.ChangeInstaller;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,13 +46,13 @@ public final class DemoSite implements AutoCloseable {
             FixturePlugin.zip(version, packages);
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
-        PackageInstaller.install(liveRoot, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
+        SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
+        ChangeInstaller.install(liveSite, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
                 packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()));
-        LocalWordPress.activatePlugin(liveRoot, liveUrl, FixturePlugin.MAIN_FILE);
         LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
         LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);
         warmUp(liveUrl);
-        Site site = new Site(siteId, new SiteEnvironment(liveUrl, liveRoot, liveDb), new SiteEnvironment(stagingUrl, stagingRoot, stagingDb));
+        Site site = new Site(siteId, liveSite, new SiteEnvironment(stagingUrl, stagingRoot, stagingDb));
         return new DemoSite(mariaDb, live, staging, site, packages);
     }
 

@@ -1,12 +1,12 @@
 package io.stageguard.demo;
 
 import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,30 +66,7 @@ public final class LocalWordPress {
 
     /** Runs PHP with WordPress's document root and host set up the way a web request would have them. */
     public static String php(Path documentRoot, String baseUrl, String code, String... args) throws IOException {
-        Path script = Files.createTempFile("stageguard-wp-", ".php");
-        try {
-            String host = baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", "");
-            Files.writeString(script, "<?php\n"
-                    + "const ABSPATH_DIR = " + quote(documentRoot.toString()) + ";\n"
-                    + "$_SERVER['HTTP_HOST'] = " + quote(host) + ";\n"
-                    + "$_SERVER['REQUEST_URI'] = '/';\n$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';\n"
-                    + code, StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(List.of("php", script.toString()));
-            command.addAll(List.of(args));
-            return Processes.run(command, documentRoot);
-        } finally {
-            Files.deleteIfExists(script);
-        }
-    }
-
-    /** Activates an installed plugin, the way an admin clicking "Activate" would. */
-    public static void activatePlugin(Path documentRoot, String baseUrl, String pluginFile) throws IOException {
-        php(documentRoot, baseUrl, """
-                require ABSPATH_DIR . '/wp-load.php';
-                require_once ABSPATH . 'wp-admin/includes/plugin.php';
-                $r = activate_plugin($argv[1]);
-                if (is_wp_error($r)) { fwrite(STDERR, $r->get_error_message()); exit(1); }
-                """, pluginFile);
+        return WordPressPhp.run(documentRoot, baseUrl, "php", code, args);
     }
 
     public static PhpServer serve(Path documentRoot, int port) throws IOException {

@@ -3,7 +3,7 @@ package io.stageguard.deploy;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
-import io.stageguard.update.PackageInstaller;
+import io.stageguard.update.ChangeInstaller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public class LiveDeployer {
         }
         List<String> installed = new ArrayList<>();
         for (FrozenManifest.Entry e : manifest.entries()) {
-            PackageInstaller.install(site.live().documentRoot(), e.change());
+            ChangeInstaller.install(site.live(), e.change());
             installed.add(e.change().label());
         }
         return installed;

@@ -5,7 +5,7 @@ import io.stageguard.clone.StagingCloner;
 import io.stageguard.site.Site;
 import io.stageguard.site.UserFlow;
 import io.stageguard.update.Change;
-import io.stageguard.update.PackageInstaller;
+import io.stageguard.update.ChangeInstaller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +111,7 @@ public class CulpritFinder {
         } catch (SQLException e) {
             throw new IOException("could not reset the staging database: " + e.getMessage(), e);
         }
-        for (Change change : subset) PackageInstaller.install(site.staging().documentRoot(), change);
+        for (Change change : subset) ChangeInstaller.install(site.staging(), change);
     }
 
     /**

@@ -12,21 +12,18 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.UserFlow;
+import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.update.Change;
-import io.stageguard.update.PackageInstaller;
+import io.stageguard.update.ChangeInstaller;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,11 +94,9 @@ class BrowserQaTest {
         String live = "http://127.0.0.1:" + livePort;
         Path liveRoot = work.resolve("live");
         LocalWordPress.install(liveRoot, live, liveDb, "QA shop", ADMIN_PASSWORD);
-        for (String slug : FIXTURES) {
-            PackageInstaller.install(liveRoot, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
-            LocalWordPress.activatePlugin(liveRoot, live, slug + "/" + slug + ".php");
-        }
-        site = new Site("qa-shop", new SiteEnvironment(live, liveRoot, liveDb),
+        SiteEnvironment liveSite = new SiteEnvironment(live, liveRoot, liveDb);
+        for (String slug : FIXTURES) ChangeInstaller.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
+        site = new Site("qa-shop", liveSite,
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
                 new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)));
         liveServer = LocalWordPress.serve(liveRoot, livePort);
@@ -118,20 +113,8 @@ class BrowserQaTest {
         if (mariaDb != null) mariaDb.close();
     }
 
-    /** Builds a fixture plugin zip from src/test/resources/qa-fixtures/{slug}/{version}/. */
     private static Path zip(String slug, String version) throws IOException {
-        Path source = Path.of("src/test/resources/qa-fixtures", slug, version);
-        Path zip = work.resolve("packages").resolve(slug + "-" + version + ".zip");
-        Files.createDirectories(zip.getParent());
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file);
-             Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new ZipEntry(slug + "/" + source.relativize(p)));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
-        }
-        return zip;
+        return QaFixtures.zip(slug, version, work.resolve("packages"));
     }
 
     private static List<Change> updates(String... slugs) throws IOException {
@@ -144,7 +127,7 @@ class BrowserQaTest {
     private void stagingWith(List<Change> changes) throws Exception {
         cloner.cloneFiles(site, access.tokenSha256(site.id()));
         cloner.cloneDatabase(site);
-        for (Change change : changes) PackageInstaller.install(site.staging().documentRoot(), change);
+        for (Change change : changes) ChangeInstaller.install(site.staging(), change);
     }
 
     private static Map<String, String> culpritsByKind(QaReport report) {
@@ -153,9 +136,14 @@ class BrowserQaTest {
     }
 
     @Test
-    void aHarmlessUpdatePassesWithNoFindingAndTheMaskedClockIsNotAChange() throws Exception {
-        stagingWith(updates("sg-harmless"));
-        QaReport report = qa.run("rel-harmless", 1, site, updates("sg-harmless"), List.of("/"));
+    void aHarmlessUpdateAndANewPluginPassWithNoFindingAndTheMaskedClockIsNotAChange() throws Exception {
+        List<Change> changes = new ArrayList<>(updates("sg-harmless"));
+        changes.add(new Change("plugin", "sg-new-helper", "1.0.0", zip("sg-new-helper", "1.0.0").toString()));
+        stagingWith(changes);
+        // a plugin the release adds arrives active, its activation hook run, so QA tests it working
+        assertThat(mariaDb.sql("SELECT option_value FROM qa_staging.wp_options WHERE option_name IN ('active_plugins', 'sg_new_helper_activated') ORDER BY option_name"))
+                .contains("sg-new-helper/sg-new-helper.php").endsWith("yes\n");
+        QaReport report = qa.run("rel-harmless", 1, site, changes, List.of("/"));
 
         assertThat(report.findings()).isEmpty();
         assertThat(report.verdict()).isEqualTo(QaReport.PASS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.DemoSite;
 import io.stageguard.testsupport.LiveSnapshot;
+import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
@@ -12,6 +13,7 @@ import io.stageguard.site.SiteRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.HistoryService;
@@ -102,7 +104,8 @@ class ReleaseEndToEndTest {
     @Order(1)
     void anApprovedUpdateReachesLiveAndNothingTouchesLiveBeforeSignoff() throws Exception {
         LiveSnapshot before = LiveSnapshot.of(site().live());
-        String release = startRelease("1.1.0");
+        Path newPlugin = QaFixtures.zip("sg-new-helper", "1.0.0", work.resolve("packages"));
+        String release = startRelease("1.1.0", Map.of("type", "plugin", "slug", "sg-new-helper", "version", "1.0.0", "package", newPlugin.toString()));
 
         Task developerTask = awaitTask(release, "Task_DeveloperSignoff");
         assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).as("live changes before sign-off").isEmpty();
@@ -127,8 +130,11 @@ class ReleaseEndToEndTest {
         assertThat(recorded).isNotEmpty().noneMatch(v -> v.contains(site().live().database().password())
                 || v.contains(site().staging().database().password()));
         assertThat(Files.readString(site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
-        assertThat(fetcher.get(site().live().url("/")).body()).contains("Hello from Stageguard 1.1.0");
-        assertThat(jdbc.queryForObject("select package_sha256 from sg_applied_change where release_id = ?", String.class, release))
+        assertThat(fetcher.get(site().live().url("/")).body()).contains("Hello from Stageguard 1.1.0").contains("<!-- sg-new-helper 1.0.0 -->");
+        assertThat(demo.mariaDb().sql("SELECT option_value FROM live_wp.wp_options WHERE option_name = 'sg_new_helper_activated'"))
+                .as("the plugin the release added was activated on live, its activation hook run").isEqualTo("yes\n");
+        assertThat(jdbc.queryForObject("select package_sha256 from sg_applied_change where release_id = ? and slug = ?", String.class,
+                release, FixturePlugin.SLUG))
                 .isEqualTo(Sha256.of(demo.fixturePackage("1.1.0")));
         assertThat(jdbc.queryForObject("select manifest_sha256 from sg_frozen_manifest where release_id = ?", String.class, release))
                 .isEqualTo(variables(status).get("manifestSha256"));
@@ -285,9 +291,13 @@ class ReleaseEndToEndTest {
         return rest.withBasicAuth("operator", "operator");
     }
 
-    private String startRelease(String version) {
-        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", QA_PATHS, "changes", List.of(Map.of(
+    /** Starts a release of hello-stageguard at {@code version}, followed by any further changes. */
+    @SafeVarargs
+    private String startRelease(String version, Map<String, Object>... more) {
+        List<Map<String, Object>> changes = new ArrayList<>(List.of(Map.of(
                 "type", "plugin", "slug", FixturePlugin.SLUG, "version", version, "package", demo.fixturePackage(version).toString())));
+        changes.addAll(List.of(more));
+        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", QA_PATHS, "changes", changes);
         ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
                 new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
         assertThat(answer.getStatusCode()).as("start: %s", answer.getBody()).isEqualTo(HttpStatus.CREATED);

@@ -1,0 +1,46 @@
+package io.stageguard.update;
+
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.WordPressPhp;
+import java.io.IOException;
+import java.nio.file.Files;
+
+/**
+ * Puts one change in place on a site, staging or live, the same way on both: the package swapped
+ * in, and a plugin the site did not have before activated, because adding a plugin to a release
+ * means using it (and QA must test it running). Updates keep a plugin's state as it was; themes are
+ * never switched, since changing the active theme is a decision of its own.
+ */
+public final class ChangeInstaller {
+    private static final String ACTIVATE = """
+            require ABSPATH_DIR . '/wp-load.php';
+            require_once ABSPATH . 'wp-admin/includes/plugin.php';
+            $plugins = get_plugins( '/' . $argv[1] );
+            if ( ! $plugins ) {
+                echo 'no plugin header in any PHP file of wp-content/plugins/', $argv[1];
+                exit( 1 );
+            }
+            $result = activate_plugin( $argv[1] . '/' . array_key_first( $plugins ) );
+            if ( is_wp_error( $result ) ) {
+                echo $result->get_error_message();
+                exit( 1 );
+            }
+            """;
+
+    private ChangeInstaller() {
+    }
+
+    /** @return whether the change added a plugin the site did not have, which is now active */
+    public static boolean install(SiteEnvironment site, Change change) throws IOException {
+        boolean added = "plugin".equals(change.type()) && !Files.exists(site.documentRoot().resolve(change.targetFolder()));
+        PackageInstaller.install(site.documentRoot(), change);
+        if (added) {
+            try {
+                WordPressPhp.run(site, ACTIVATE, change.slug());
+            } catch (IOException e) {
+                throw new IOException("activating the new plugin " + change.label() + " failed: " + e.getMessage(), e);
+            }
+        }
+        return added;
+    }
+}
