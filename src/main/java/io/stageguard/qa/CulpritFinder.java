@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,14 +41,18 @@ public class CulpritFinder {
         this.properties = properties;
     }
 
-    /** A way to learn which of the given finding keys a subset of the change set (indexes, in order) produces. */
+    /** A way to learn which finding keys a subset of the change set (indexes, in order) produces. */
     @FunctionalInterface
-    public interface Trial {
+    public interface TrialRunner {
         Set<String> observe(List<Integer> subset) throws IOException;
     }
 
+    /** One subset tried, and which of the sought finding keys it produced. */
+    public record Trial(List<Integer> subset, Set<String> found) {
+    }
+
     /** Which changes cause each finding key: one index (alone) or two (together); absent when not reproduced. */
-    public record Search(Map<String, List<Integer>> culprits, List<String> trials) {
+    public record Search(Map<String, List<Integer>> culprits, List<Trial> trials) {
     }
 
     public QaReport find(QaReport report, Site site, List<Change> changes) throws IOException {
@@ -95,12 +98,11 @@ public class CulpritFinder {
                 report.pages(), report.flows(), report.adminScreens(), report.phpLog(), new QaReport.CulpritSearch(trials, summary), report.htmlUrl(), report.jsonUrl());
     }
 
-    /** Turns "0,2: key a; key b" into readable words. */
-    private static String describeTrial(String trial, List<Change> changes) {
-        String[] parts = trial.split(":", 2);
-        String set = parts[0].isEmpty() ? "nothing" : Arrays.stream(parts[0].split(","))
-                .map(i -> changes.get(Integer.parseInt(i)).label()).collect(Collectors.joining(", "));
-        return set + " ->" + (parts[1].isBlank() ? " no problem" : parts[1].replace("|", " "));
+    /** A trial in words: "plugin a 1.0, plugin b 2.0 -> visual /cart/ desktop; flow checkout". */
+    private static String describeTrial(Trial trial, List<Change> changes) {
+        String set = trial.subset().stream().map(i -> changes.get(i).label()).collect(Collectors.joining(", "));
+        return set + " -> " + (trial.found().isEmpty() ? "no problem"
+                : trial.found().stream().map(k -> k.replace("|", " ").strip()).collect(Collectors.joining("; ")));
     }
 
     /** Staging as live is, plus the given changes in order. */
@@ -118,28 +120,27 @@ public class CulpritFinder {
      * The search itself, independent of how a subset is tried: every change alone, then pairs for
      * what is still unexplained, within {@code budget} trials.
      */
-    public static Search search(int changes, Set<String> keys, int budget, Trial trial) throws IOException {
+    public static Search search(int changes, Set<String> keys, int budget, TrialRunner runner) throws IOException {
         Map<String, List<Integer>> culprits = new LinkedHashMap<>();
-        List<String> trials = new ArrayList<>();
+        List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < changes && trials.size() < budget; i++) {
-            Set<String> found = run(trial, List.of(i), keys, trials);
+            Set<String> found = run(runner, List.of(i), keys, trials);
             for (String key : found) culprits.putIfAbsent(key, List.of(i));
         }
         for (int i = 0; i < changes; i++) {
             for (int j = i + 1; j < changes; j++) {
                 if (culprits.keySet().containsAll(keys) || trials.size() >= budget) return new Search(culprits, trials);
-                Set<String> found = run(trial, List.of(i, j), keys, trials);
+                Set<String> found = run(runner, List.of(i, j), keys, trials);
                 for (String key : found) culprits.putIfAbsent(key, List.of(i, j));
             }
         }
         return new Search(culprits, trials);
     }
 
-    private static Set<String> run(Trial trial, List<Integer> subset, Set<String> keys, List<String> trials) throws IOException {
-        Set<String> found = new LinkedHashSet<>(trial.observe(subset));
+    private static Set<String> run(TrialRunner runner, List<Integer> subset, Set<String> keys, List<Trial> trials) throws IOException {
+        Set<String> found = new LinkedHashSet<>(runner.observe(subset));
         found.retainAll(keys);
-        trials.add(subset.stream().map(String::valueOf).collect(Collectors.joining(",")) + ":"
-                + found.stream().map(k -> " " + k).collect(Collectors.joining(";")));
+        trials.add(new Trial(subset, found));
         return found;
     }
 }

@@ -71,7 +71,7 @@ public record QaReport(String releaseId, int round, String verdict, List<String>
                               String screenshot) {
     }
 
-    /** @param trials subsets tried, each as "plugin a 1.0, plugin b 2.0: found X" */
+    /** @param trials subsets tried, in words: "plugin a 1.0, plugin b 2.0 -> visual /cart/ desktop" */
     public record CulpritSearch(List<String> trials, String summary) {
     }
 
