@@ -84,9 +84,9 @@ public final class PageDiscovery {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        String basePath = URI.create(base).getRawPath() == null ? "" : URI.create(base).getRawPath();
+        String basePath = URI.create(base).getRawPath();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (!basePath.isEmpty()) path = path.substring(Math.min(basePath.length(), path.length()));
+        if (basePath != null && !basePath.isEmpty()) path = path.substring(Math.min(basePath.length(), path.length()));
         if (!path.startsWith("/")) path = "/" + path;
         if (path.startsWith("/wp-admin") || path.startsWith("/wp-login") || path.startsWith("/wp-json") || path.contains("/feed")
                 || path.matches(".*\\.(xml|jpe?g|png|gif|webp|svg|pdf|zip|css|js)$")) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -79,21 +78,14 @@ public class SiteInventoryReader {
     }
 
     private JsonNode php(SiteEnvironment env) throws IOException {
-        Path probe = Files.createTempFile("stageguard-php-probe-", ".php");
+        String probe;
         try (InputStream in = SiteInventoryReader.class.getResourceAsStream("/site/php-probe.php")) {
-            Files.copy(Objects.requireNonNull(in, "php-probe.php missing from the classpath"), probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Process p = new ProcessBuilder(env.phpBinary(), probe.toString()).directory(env.documentRoot().toFile())
-                    .redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(env.phpBinary() + " failed to run the parity probe: " + new String(out, StandardCharsets.UTF_8));
-            }
-            return json.readTree(out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while probing PHP", e);
-        } finally {
-            Files.deleteIfExists(probe);
+            probe = new String(Objects.requireNonNull(in, "php-probe.php missing from the classpath").readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            return json.readTree(WordPressPhp.run(env, probe.replaceFirst("^<\\?php\\s*", "")));
+        } catch (IOException e) {
+            throw new IOException(env.phpBinary() + " failed to run the parity probe: " + e.getMessage(), e);
         }
     }
 
