@@ -1,5 +1,7 @@
 package io.stageguard.api;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -19,8 +21,26 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof UnrecognizedPropertyException unknown) {
+            // a field Stageguard does not know is refused, not ignored: "phpBinary" once chose the program Stageguard runs
+            return body(HttpStatus.BAD_REQUEST, "the request has invalid fields", Map.of(path(unknown),
+                    "is not a field Stageguard accepts; known here: " + unknown.getKnownPropertyIds()));
+        }
         String detail = e.getMostSpecificCause().getMessage();
         return body(HttpStatus.BAD_REQUEST, "the body is not the JSON expected", Map.of("body", detail == null ? "unreadable" : detail.split("\n")[0]));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) path.append('.');
+                path.append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
     }
 
     private static ResponseEntity<Map<String, Object>> body(HttpStatus status, String message, Map<String, String> errors) {

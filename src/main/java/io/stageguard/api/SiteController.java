@@ -3,8 +3,8 @@ package io.stageguard.api;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
+import io.stageguard.site.SiteRegistration;
 import io.stageguard.site.SiteRegistry;
-import io.stageguard.site.SiteValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -21,9 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/sites")
 class SiteController {
     private final SiteRegistry registry;
+    private final SiteRegistration registration;
 
-    SiteController(SiteRegistry registry) {
+    SiteController(SiteRegistry registry, SiteRegistration registration) {
         this.registry = registry;
+        this.registration = registration;
     }
 
     record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa) {
@@ -32,9 +34,8 @@ class SiteController {
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
         Site site = new Site(siteId, request.live(), request.staging(), request.qa());
-        Map<String, String> problems = SiteValidator.problems(site);
+        Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
-        registry.save(site);
         return ResponseEntity.ok(describe(site));
     }
 

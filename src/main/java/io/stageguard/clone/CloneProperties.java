@@ -12,11 +12,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stagingCron       let WordPress cron run on staging; off by default, because scheduled jobs send
  *                          mail, call payment and CRM APIs, and post to social networks
  * @param allowOutgoingHttp let staging's WordPress call hosts other than itself; off by default for the same reason
+ * @param symlinks          what a clone does with a link in live's files that points outside live's document root:
+ *                          {@code refuse-leaving} (the default) stops the clone and names the links, because staging
+ *                          writing through one would write into live's (or a shared) folder; {@code copy-leaving}
+ *                          copies what the link points at into staging instead
  */
 @ConfigurationProperties("stageguard.clone")
 public record CloneProperties(List<String> exclude, List<SanitizeRule> sanitize, List<SanitizeRule> extraSanitize,
-                              boolean stagingCron, boolean allowOutgoingHttp) {
+                              boolean stagingCron, boolean allowOutgoingHttp, FileTreeCopier.Links symlinks) {
     public CloneProperties {
+        if (symlinks == null) symlinks = FileTreeCopier.Links.REFUSE_LEAVING;
+        if (symlinks == FileTreeCopier.Links.KEEP) {
+            throw new IllegalArgumentException("stageguard.clone.symlinks: 'keep' would let staging write into live; use refuse-leaving or copy-leaving");
+        }
         if (exclude == null) {
             exclude = List.of(".git", "wp-content/cache", "wp-content/upgrade", "wp-content/backups", "wp-content/backup-db",
                     "wp-content/updraft", "wp-content/ai1wm-backups", "wp-content/uploads/backwpup",

@@ -1,6 +1,7 @@
 package io.stageguard.clone;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,20 +9,46 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Copies a document root file by file (streams, not whole files in memory), keeping symlinks and permissions. */
+/** Copies a document root file by file (streams, not whole files in memory), keeping permissions. */
 public final class FileTreeCopier {
-    public record Copied(long files, long bytes) {
+    /**
+     * @param linksLeavingTree symlinks whose target lies outside the copied tree (or nowhere), as
+     *                         relative paths; with {@link Links#REFUSE_LEAVING} they were not copied
+     */
+    public record Copied(long files, long bytes, List<Path> linksLeavingTree) {
+    }
+
+    /** What a copy does with symbolic links. */
+    public enum Links {
+        /** Links copied as they are: a backup must put back exactly what was there. */
+        KEEP,
+        /**
+         * Links inside the tree recreated to point at the same place in the copy; links that leave
+         * the tree are not copied and reported: a staging copy that writes through such a link
+         * would write into live's files.
+         */
+        REFUSE_LEAVING,
+        /** Links inside the tree as with {@link #REFUSE_LEAVING}; what a leaving link points at is copied in its place. */
+        COPY_LEAVING
     }
 
     private FileTreeCopier() {
     }
 
     public static Copied copy(Path from, Path to, Set<Path> excludedRelative) throws IOException {
+        return copy(from, to, excludedRelative, Links.KEEP);
+    }
+
+    public static Copied copy(Path from, Path to, Set<Path> excludedRelative, Links links) throws IOException {
         long[] counts = new long[2];
+        List<Path> leaving = new ArrayList<>();
+        Path realFrom = from.toRealPath();
         Files.createDirectories(to);
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
@@ -38,8 +65,19 @@ public final class FileTreeCopier {
                 Path rel = from.relativize(file);
                 if (excludedRelative.contains(rel)) return FileVisitResult.CONTINUE;
                 Path target = to.resolve(rel.toString());
-                if (attrs.isSymbolicLink()) {
+                if (attrs.isSymbolicLink() && links == Links.KEEP) {
                     Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+                } else if (attrs.isSymbolicLink()) {
+                    Path pointee = realTarget(file);
+                    if (pointee != null && pointee.startsWith(realFrom)) {
+                        // same place in the copy, relative, so it can never lead back into the source
+                        Path inCopy = to.resolve(realFrom.relativize(pointee).toString());
+                        Files.createSymbolicLink(target, target.getParent().relativize(inCopy));
+                    } else {
+                        leaving.add(rel);
+                        if (links == Links.REFUSE_LEAVING || pointee == null) return FileVisitResult.CONTINUE;
+                        counts[1] += materialize(pointee, target);
+                    }
                 } else {
                     Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS,
                             StandardCopyOption.REPLACE_EXISTING);
@@ -58,7 +96,32 @@ public final class FileTreeCopier {
                 return FileVisitResult.CONTINUE;
             }
         });
-        return new Copied(counts[0], counts[1]);
+        return new Copied(counts[0], counts[1], List.copyOf(leaving));
+    }
+
+    private static Path realTarget(Path link) {
+        try {
+            return link.toRealPath();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Copies what a link points at (a file or a whole folder, links followed) to {@code target}; returns bytes copied. */
+    private static long materialize(Path pointee, Path target) throws IOException {
+        long bytes = 0;
+        try (Stream<Path> paths = Files.walk(pointee, FileVisitOption.FOLLOW_LINKS)) {
+            for (Path p : paths.toList()) {
+                Path out = target.resolve(pointee.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.copy(p, out, StandardCopyOption.REPLACE_EXISTING);
+                    bytes += Files.size(p);
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Empties a folder but keeps it: a document root may be a mount point or carry ownership set up by the host. */

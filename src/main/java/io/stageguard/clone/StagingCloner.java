@@ -1,12 +1,16 @@
 package io.stageguard.clone;
 
 import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingProof;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
@@ -31,9 +35,13 @@ public class StagingCloner {
     /** Where the staging guard lives in staging; must-use plugins load before any other and cannot be switched off. */
     static final Path GUARD = Path.of("wp-content", "mu-plugins", "stageguard-staging.php");
     private final CloneProperties properties;
+    private final StagingProof proof;
+    private final WordPressPhp php;
 
-    public StagingCloner(CloneProperties properties) {
+    public StagingCloner(CloneProperties properties, StagingProof proof, WordPressPhp php) {
         this.properties = properties;
+        this.proof = proof;
+        this.php = php;
     }
 
     public record FileReport(long files, long bytes, long millis) {
@@ -57,6 +65,12 @@ public class StagingCloner {
     /**
      * Copies live's files into staging, gives staging its own wp-config.php and installs the staging
      * guard, which admits only requests carrying the credential whose SHA-256 is {@code accessSha256}.
+     *
+     * <p>The copy is built in a folder beside staging's root and swapped in only once it is complete,
+     * configured, guarded and checked: a web server pointed at staging never serves a half-copied
+     * site, live's wp-config.php, or WordPress's setup screen. Before anything is removed, staging is
+     * proven to be staging ({@link StagingProof}). A retry after a crash finds the half-built folder
+     * by its marker and starts it again.
      */
     public FileReport cloneFiles(Site site, String accessSha256) throws IOException {
         long start = System.nanoTime();
@@ -66,23 +80,71 @@ public class StagingCloner {
         if (!Files.isRegularFile(liveConfig)) {
             throw new IllegalStateException("live has no wp-config.php at " + liveConfig);
         }
+        proof.proveFolder(site);
+        Path next = beside(stagingRoot, "next");
+        Path previous = beside(stagingRoot, "previous");
+        removeOwnFolder(next, site);
+        removeOwnFolder(previous, site);
+        Files.createDirectories(next);
+        StagingProof.mark(next, site);
+
         Set<Path> excluded = properties.exclude().stream().map(Path::of).collect(Collectors.toSet());
         excluded.add(Path.of("wp-config.php"));
         excluded.add(Path.of("robots.txt"));
+        excluded.add(Path.of(StagingProof.MARKER));
         excluded.add(GUARD);
-        FileTreeCopier.emptyFolder(stagingRoot);
-        FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, stagingRoot, excluded);
+        FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, next, excluded, properties.symlinks());
+        if (properties.symlinks() == FileTreeCopier.Links.REFUSE_LEAVING && !copied.linksLeavingTree().isEmpty()) {
+            FileTreeCopier.deleteTree(next);
+            throw new IllegalStateException("Live's files hold symbolic links that point outside live's document root; staging writing "
+                    + "through them would write into live's (or a shared) folder, so the clone stopped and staging is unchanged: "
+                    + copied.linksLeavingTree().stream().limit(10).map(Path::toString).collect(Collectors.joining(", "))
+                    + (copied.linksLeavingTree().size() > 10 ? " and " + (copied.linksLeavingTree().size() - 10) + " more" : "")
+                    + ". Replace them with real folders on live, or set stageguard.clone.symlinks=copy-leaving to copy what they point at.");
+        }
         String config = StagingConfigWriter.stagingConfig(Files.readString(liveConfig, StandardCharsets.UTF_8), site.staging(),
                 accessSha256, properties.stagingCron(), properties.allowOutgoingHttp());
-        Files.writeString(stagingRoot.resolve("wp-config.php"), config, StandardCharsets.UTF_8);
+        Files.writeString(next.resolve("wp-config.php"), config, StandardCharsets.UTF_8);
         // a robots.txt file is served by the web server before WordPress (and the guard) could answer
-        Files.writeString(stagingRoot.resolve("robots.txt"), "User-agent: *\nDisallow: /\n", StandardCharsets.UTF_8);
-        Path guard = stagingRoot.resolve(GUARD);
+        Files.writeString(next.resolve("robots.txt"), "User-agent: *\nDisallow: /\n", StandardCharsets.UTF_8);
+        Path guard = next.resolve(GUARD);
         Files.createDirectories(guard.getParent());
         try (InputStream in = StagingCloner.class.getResourceAsStream("/staging/stageguard-staging.php")) {
             Files.copy(Objects.requireNonNull(in, "staging guard missing from the classpath"), guard, StandardCopyOption.REPLACE_EXISTING);
         }
-        return new FileReport(copied.files() + 3, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
+        Map<String, String> leaks = StagingConfigCheck.mismatches(php, next, site.staging(), accessSha256);
+        if (!leaks.isEmpty()) {
+            FileTreeCopier.deleteTree(next);
+            throw new NotStagingException(leaks.entrySet().stream().collect(Collectors.toMap(
+                    e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new)));
+        }
+        // checked again right before the swap: the folder may have been re-pointed while the copy ran
+        proof.proveFolder(site);
+        if (Files.exists(stagingRoot, LinkOption.NOFOLLOW_LINKS)) Files.move(stagingRoot, previous, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(next, stagingRoot, StandardCopyOption.ATOMIC_MOVE);
+        removeOwnFolder(previous, site);
+        return new FileReport(copied.files() + 4, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static boolean isEmpty(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> children = Files.list(folder)) {
+            return children.findAny().isEmpty();
+        }
+    }
+
+    /** A working folder next to staging's root, named after it, so it lives on the same file system (renames stay atomic). */
+    private static Path beside(Path stagingRoot, String role) {
+        return stagingRoot.resolveSibling("." + stagingRoot.getFileName() + ".stageguard-" + role);
+    }
+
+    /** Removes a working folder (or the staging root swapped out), but only an empty one or one that carries this site's marker. */
+    private static void removeOwnFolder(Path folder, Site site) throws IOException {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !(StagingProof.carriesMarker(folder, site) || isEmpty(folder))) {
+            throw new NotStagingException(Map.of("staging.documentRoot", folder + " is in the way of staging's working folder and was not made "
+                    + "by Stageguard for site '" + site.id() + "'; move it away"));
+        }
+        FileTreeCopier.deleteTree(folder);
     }
 
     public DatabaseReport cloneDatabase(Site site) throws SQLException {
@@ -96,6 +158,7 @@ public class StagingCloner {
         long renamed = 0;
         List<String> copied = new ArrayList<>();
         Map<String, Long> sanitized;
+        proof.proveDatabase(site);
         try (Connection live = liveDb.open(); Connection staging = stagingDb.open()) {
             live.setReadOnly(true);
             WordPressTables.prepareForLoad(staging);

@@ -34,12 +34,8 @@ public final class StagingConfigWriter {
      */
     public static String stagingConfig(String liveConfig, SiteEnvironment staging, String accessSha256, boolean cron, boolean outgoingHttp) {
         Map<String, String> constants = new LinkedHashMap<>();
-        constants.put("DB_NAME", php(staging.database().name()));
-        constants.put("DB_USER", php(staging.database().user()));
+        isolation(staging, accessSha256).forEach((name, value) -> constants.put(name, php(value)));
         constants.put("DB_PASSWORD", php(staging.database().password() == null ? "" : staging.database().password()));
-        constants.put("DB_HOST", php(staging.database().wordpressHost()));
-        constants.put("WP_HOME", php(staging.baseUrl()));
-        constants.put("WP_SITEURL", php(staging.baseUrl()));
         constants.put("WP_ENVIRONMENT_TYPE", php("staging"));
         // WP_DEBUG_LOG only takes effect with WP_DEBUG; QA reads the log for warnings the release brought in
         constants.put("WP_DEBUG", "true");
@@ -47,7 +43,8 @@ public final class StagingConfigWriter {
         constants.put("WP_DEBUG_DISPLAY", "false");
         constants.put("DISABLE_WP_CRON", cron ? "false" : "true");
         constants.put("WP_HTTP_BLOCK_EXTERNAL", outgoingHttp ? "false" : "true");
-        constants.put("STAGEGUARD_ACCESS_SHA256", php(accessSha256));
+        // a page-cache drop-in runs before any plugin, so before the guard: pages it kept would reach anyone
+        constants.put("WP_CACHE", "false");
         for (String key : SECRET_KEYS) constants.put(key, php(freshKey()));
         String config = liveConfig;
         StringBuilder missing = new StringBuilder();
@@ -64,6 +61,26 @@ public final class StagingConfigWriter {
         config = TABLE_PREFIX.matcher(config).replaceFirst(Matcher.quoteReplacement("$table_prefix = " + php(staging.database().tablePrefix()) + ";"));
         int anchor = anchor(config);
         return config.substring(0, anchor) + "/* Stageguard: staging settings */\n" + missing + config.substring(anchor);
+    }
+
+    /**
+     * The settings that keep staging away from live: its database, URLs and guard credential, and
+     * cache keys of its own, so a persistent object cache (Redis, Memcached) shared with live keeps
+     * the two sites' entries apart. After writing, {@link StagingConfigCheck} asks staging's PHP for
+     * the values WordPress really uses and compares them with these.
+     */
+    static Map<String, String> isolation(SiteEnvironment staging, String accessSha256) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("DB_NAME", staging.database().name());
+        settings.put("DB_USER", staging.database().user());
+        settings.put("DB_HOST", staging.database().wordpressHost());
+        settings.put("WP_HOME", staging.baseUrl());
+        settings.put("WP_SITEURL", staging.baseUrl());
+        settings.put("STAGEGUARD_ACCESS_SHA256", accessSha256);
+        String cacheKeys = "stageguard-staging-" + accessSha256.substring(0, 16) + ":";
+        settings.put("WP_CACHE_KEY_SALT", cacheKeys);
+        settings.put("WP_REDIS_PREFIX", cacheKeys);
+        return settings;
     }
 
     /** Constants must be defined before wp-settings.php loads. */

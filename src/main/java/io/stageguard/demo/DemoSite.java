@@ -3,6 +3,8 @@ package io.stageguard.demo;
 import io.stageguard.qa.PageDiscovery;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
@@ -47,7 +49,7 @@ public final class DemoSite implements AutoCloseable {
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
         SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
-        ChangeInstaller.install(liveSite, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
+        new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
                 packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()));
         LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
         LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);

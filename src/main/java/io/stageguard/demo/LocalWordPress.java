@@ -1,6 +1,7 @@
 package io.stageguard.demo;
 
 import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.PhpProperties;
 import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class LocalWordPress {
 
     /** Runs PHP with WordPress's document root and host set up the way a web request would have them. */
     public static String php(Path documentRoot, String baseUrl, String code, String... args) throws IOException {
-        return WordPressPhp.run(documentRoot, baseUrl, "php", code, args);
+        return new WordPressPhp(PhpProperties.defaults()).run(documentRoot, baseUrl, PhpProperties.DEFAULT_RUNTIME, code, args);
     }
 
     public static PhpServer serve(Path documentRoot, int port) throws IOException {

@@ -19,8 +19,10 @@ import org.springframework.stereotype.Component;
 public class LiveDeployer {
     private final ChangeSetFreezer freezer;
     private final LiveBackup backup;
+    private final ChangeInstaller installer;
 
-    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup) {
+    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer) {
+        this.installer = installer;
         this.freezer = freezer;
         this.backup = backup;
     }
@@ -42,7 +44,7 @@ public class LiveDeployer {
         }
         List<String> installed = new ArrayList<>();
         for (FrozenManifest.Entry e : manifest.entries()) {
-            ChangeInstaller.install(site.live(), e.change());
+            installer.install(site.live(), e.change());
             installed.add(e.change().label());
         }
         return installed;

@@ -33,8 +33,10 @@ public class CulpritFinder {
     private final StagingAccess access;
     private final BrowserQa qa;
     private final QaProperties properties;
+    private final ChangeInstaller installer;
 
-    public CulpritFinder(StagingCloner cloner, StagingAccess access, BrowserQa qa, QaProperties properties) {
+    public CulpritFinder(StagingCloner cloner, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer) {
+        this.installer = installer;
         this.cloner = cloner;
         this.access = access;
         this.qa = qa;
@@ -113,7 +115,7 @@ public class CulpritFinder {
         } catch (SQLException e) {
             throw new IOException("could not reset the staging database: " + e.getMessage(), e);
         }
-        for (Change change : subset) ChangeInstaller.install(site.staging(), change);
+        for (Change change : subset) installer.install(site.staging(), change);
     }
 
     /**

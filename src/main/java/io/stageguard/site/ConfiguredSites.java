@@ -9,22 +9,21 @@ import org.springframework.stereotype.Component;
 @Component
 class ConfiguredSites {
     private final SitesProperties properties;
-    private final SiteRegistry registry;
+    private final SiteRegistration registration;
 
-    ConfiguredSites(SitesProperties properties, SiteRegistry registry) {
+    ConfiguredSites(SitesProperties properties, SiteRegistration registration) {
         this.properties = properties;
-        this.registry = registry;
+        this.registration = registration;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void register() {
         properties.sites().forEach((id, def) -> {
             Site site = new Site(id, def.live(), def.staging(), def.qa());
-            Map<String, String> problems = SiteValidator.problems(site);
+            Map<String, String> problems = registration.register(site);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("configured site " + id + " is invalid: " + problems);
             }
-            registry.save(site);
         });
     }
 }

@@ -5,17 +5,17 @@ import java.nio.file.Path;
 /**
  * One running WordPress: live or its staging twin.
  *
- * @param phpBinary the PHP that runs this site's code, used to read its PHP version, extensions and
- *                  limits; {@code php} when not given
+ * @param phpRuntime the name of the configured PHP runtime ({@link PhpProperties}) that runs this
+ *                   site's code; {@code default} when not given. A name, never a program path.
  */
-public record SiteEnvironment(String baseUrl, Path documentRoot, DatabaseConnection database, String phpBinary) {
+public record SiteEnvironment(String baseUrl, Path documentRoot, DatabaseConnection database, String phpRuntime) {
 
     public SiteEnvironment(String baseUrl, Path documentRoot, DatabaseConnection database) {
         this(baseUrl, documentRoot, database, null);
     }
 
     public SiteEnvironment {
-        if (phpBinary == null || phpBinary.isBlank()) phpBinary = "php";
+        if (phpRuntime == null || phpRuntime.isBlank()) phpRuntime = PhpProperties.DEFAULT_RUNTIME;
         if (baseUrl != null) baseUrl = baseUrl.replaceAll("/+$", "");
         if (documentRoot != null) documentRoot = documentRoot.toAbsolutePath().normalize();
     }

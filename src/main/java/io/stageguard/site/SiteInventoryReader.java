@@ -36,10 +36,12 @@ public class SiteInventoryReader {
     private static final Pattern HEADER_VERSION = Pattern.compile("(?m)^[ \\t/*#@]*Version:\\s*(\\S+)");
     private static final Pattern SERIALIZED_STRING = Pattern.compile("s:\\d+:\"([^\"]*)\";");
     private final PageFetcher fetcher;
+    private final WordPressPhp wordPressPhp;
     private final ObjectMapper json = new ObjectMapper();
 
-    public SiteInventoryReader(PageFetcher fetcher) {
+    public SiteInventoryReader(PageFetcher fetcher, WordPressPhp wordPressPhp) {
         this.fetcher = fetcher;
+        this.wordPressPhp = wordPressPhp;
     }
 
     /** Item name to value, in a stable order. {@code headers} get a request past the staging guard. */
@@ -83,9 +85,9 @@ public class SiteInventoryReader {
             probe = new String(Objects.requireNonNull(in, "php-probe.php missing from the classpath").readAllBytes(), StandardCharsets.UTF_8);
         }
         try {
-            return json.readTree(WordPressPhp.run(env, probe.replaceFirst("^<\\?php\\s*", "")));
+            return json.readTree(wordPressPhp.run(env, probe.replaceFirst("^<\\?php\\s*", "")));
         } catch (IOException e) {
-            throw new IOException(env.phpBinary() + " failed to run the parity probe: " + e.getMessage(), e);
+            throw new IOException("PHP runtime '" + env.phpRuntime() + "' failed to run the parity probe: " + e.getMessage(), e);
         }
     }
 

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * application's own database, so that process variables only ever carry a site id.
  */
 @Component
-public class SiteRegistry {
+public class SiteRegistry implements KnownSites {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
@@ -40,6 +40,11 @@ public class SiteRegistry {
     public Optional<Site> find(String id) {
         List<String> rows = jdbc.queryForList("select definition from sg_site where id = ?", String.class, id);
         return rows.stream().findFirst().map(this::read);
+    }
+
+    @Override
+    public List<Site> all() {
+        return jdbc.queryForList("select definition from sg_site order by id", String.class).stream().map(this::read).toList();
     }
 
     public Site get(String id) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a site definition before it is stored; every problem is named by its field. */
@@ -11,29 +12,28 @@ public final class SiteValidator {
     private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private static final Pattern DB_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** A host name or an IP address: nothing a JDBC URL would read as parameters or another host. */
+    private static final Pattern DB_HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}]");
 
     private SiteValidator() {
     }
 
-    public static Map<String, String> problems(Site site) {
+    /**
+     * The shape of a definition. Whether staging collides with live or another site is decided from
+     * the file system and the database servers by {@code StagingProof}, here and again before every
+     * destructive step.
+     *
+     * @param phpRuntimes the PHP runtime names Stageguard's configuration allows
+     */
+    public static Map<String, String> problems(Site site, Set<String> phpRuntimes) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (site.id() == null || !SITE_ID.matcher(site.id()).matches()) {
             errors.put("siteId", "must be 1-64 lower-case letters, digits or '-'");
         }
-        checkEnvironment("live", site.live(), true, errors);
-        checkEnvironment("staging", site.staging(), false, errors);
+        checkEnvironment("live", site.live(), true, phpRuntimes, errors);
+        checkEnvironment("staging", site.staging(), false, phpRuntimes, errors);
         checkQa(site.qa(), errors);
         if (errors.isEmpty()) {
-            if (site.live().documentRoot().equals(site.staging().documentRoot())
-                    || site.staging().documentRoot().startsWith(site.live().documentRoot())
-                    || site.live().documentRoot().startsWith(site.staging().documentRoot())) {
-                errors.put("staging.documentRoot", "must not be or overlap the live document root");
-            }
-            DatabaseConnection l = site.live().database();
-            DatabaseConnection s = site.staging().database();
-            if (l.host().equals(s.host()) && l.port() == s.port() && l.name().equals(s.name())) {
-                errors.put("staging.database.name", "must not be the live database");
-            }
             if (site.live().baseUrl().equals(site.staging().baseUrl())) {
                 errors.put("staging.baseUrl", "must differ from the live base URL");
             }
@@ -69,13 +69,16 @@ public final class SiteValidator {
         }
     }
 
-    private static void checkEnvironment(String side, SiteEnvironment env, boolean mustExist, Map<String, String> errors) {
+    private static void checkEnvironment(String side, SiteEnvironment env, boolean mustExist, Set<String> phpRuntimes, Map<String, String> errors) {
         if (env == null) {
             errors.put(side, "is required");
             return;
         }
         if (env.baseUrl() == null || !env.baseUrl().matches("https?://[^/\\s]+(/\\S*)?")) {
             errors.put(side + ".baseUrl", "must be an http(s) URL");
+        }
+        if (!phpRuntimes.contains(env.phpRuntime())) {
+            errors.put(side + ".phpRuntime", "must be one of the PHP runtimes configured in stageguard.php.runtimes " + phpRuntimes);
         }
         Path root = env.documentRoot();
         if (root == null) {
@@ -90,7 +93,7 @@ public final class SiteValidator {
             errors.put(side + ".database", "is required");
             return;
         }
-        if (db.host() == null || db.host().isBlank()) errors.put(side + ".database.host", "is required");
+        if (db.host() == null || !DB_HOST.matcher(db.host()).matches()) errors.put(side + ".database.host", "must be a host name or IP address");
         if (db.port() <= 0 || db.port() > 65535) errors.put(side + ".database.port", "must be 1-65535");
         if (db.name() == null || !DB_NAME.matcher(db.name()).matches()) {
             errors.put(side + ".database.name", "must be letters, digits or '_'");

@@ -7,38 +7,65 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
 
 /**
  * Runs PHP inside a WordPress install with the site's own PHP, the way WP-CLI does: the script
  * gets {@code ABSPATH_DIR} (the document root) and a request environment for the site's host, and
  * loads WordPress itself when it needs it.
+ *
+ * <p>The program is one of the configured runtimes, never a path from a site definition. Paths
+ * and host reach PHP through the environment and values through {@code $argv}; nothing from a
+ * site definition is ever written into the script's source.
  */
-public final class WordPressPhp {
-    private WordPressPhp() {
+@Component
+public class WordPressPhp {
+    private static final String PRELUDE = """
+            <?php
+            define( 'ABSPATH_DIR', getenv( 'STAGEGUARD_ABSPATH_DIR' ) );
+            $_SERVER['HTTP_HOST'] = getenv( 'STAGEGUARD_HTTP_HOST' );
+            $_SERVER['REQUEST_URI'] = '/';
+            $_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+            """;
+    private final PhpProperties properties;
+
+    public WordPressPhp(PhpProperties properties) {
+        this.properties = properties;
     }
 
-    public static String run(SiteEnvironment env, String code, String... args) throws IOException {
-        return run(env.documentRoot(), env.baseUrl(), env.phpBinary(), code, args);
+    public String run(SiteEnvironment env, String code, String... args) throws IOException {
+        return run(env.documentRoot(), env.baseUrl(), env.phpRuntime(), code, args);
     }
 
-    /** Runs {@code code} (PHP without the opening tag); its output is returned, a non-zero exit is an error that shows it. */
-    public static String run(Path documentRoot, String baseUrl, String phpBinary, String code, String... args) throws IOException {
-        Path script = Files.createTempFile("stageguard-wp-", ".php");
+    /**
+     * Runs {@code code} (Stageguard's own PHP, without the opening tag); its output is returned, a
+     * non-zero exit is an error that shows it.
+     */
+    public String run(Path documentRoot, String baseUrl, String runtime, String code, String... args) throws IOException {
+        String binary;
         try {
-            String host = baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", "");
-            Files.writeString(script, "<?php\n"
-                    + "const ABSPATH_DIR = " + quote(documentRoot.toString()) + ";\n"
-                    + "$_SERVER['HTTP_HOST'] = " + quote(host) + ";\n"
-                    + "$_SERVER['REQUEST_URI'] = '/';\n$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';\n"
-                    + code, StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(List.of(phpBinary, script.toString()));
+            binary = properties.binary(runtime);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Path script = Files.createTempFile("stageguard-wp-", ".php");
+        Path output = Files.createTempFile("stageguard-wp-", ".out");
+        try {
+            Files.writeString(script, PRELUDE + code, StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(List.of(binary, script.toString()));
             command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).directory(documentRoot.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException("PHP in " + documentRoot + " did not finish within 5 minutes");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(documentRoot.toFile())
+                    // to a file, not a pipe: a script that never stops writing cannot block us before the timeout
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().put("STAGEGUARD_ABSPATH_DIR", documentRoot.toString());
+            builder.environment().put("STAGEGUARD_HTTP_HOST", baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", ""));
+            Process p = builder.start();
+            if (!p.waitFor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IOException("PHP in " + documentRoot + " did not finish within " + properties.timeout().toSeconds()
+                        + " s and was stopped");
             }
+            String out = Files.readString(output, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) throw new IOException("PHP in " + documentRoot + " exited " + p.exitValue() + ": " + out.strip());
             return out;
         } catch (InterruptedException e) {
@@ -46,10 +73,7 @@ public final class WordPressPhp {
             throw new IOException("interrupted while running PHP in " + documentRoot, e);
         } finally {
             Files.deleteIfExists(script);
+            Files.deleteIfExists(output);
         }
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

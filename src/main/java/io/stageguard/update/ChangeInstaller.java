@@ -4,6 +4,7 @@ import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Files;
+import org.springframework.stereotype.Component;
 
 /**
  * Puts one change in place on a site, staging or live, the same way on both: the package swapped
@@ -11,7 +12,8 @@ import java.nio.file.Files;
  * means using it (and QA must test it running). Updates keep a plugin's state as it was; themes are
  * never switched, since changing the active theme is a decision of its own.
  */
-public final class ChangeInstaller {
+@Component
+public class ChangeInstaller {
     private static final String ACTIVATE = """
             require ABSPATH_DIR . '/wp-load.php';
             require_once ABSPATH . 'wp-admin/includes/plugin.php';
@@ -27,16 +29,19 @@ public final class ChangeInstaller {
             }
             """;
 
-    private ChangeInstaller() {
+    private final WordPressPhp php;
+
+    public ChangeInstaller(WordPressPhp php) {
+        this.php = php;
     }
 
     /** @return whether the change added a plugin the site did not have, which is now active */
-    public static boolean install(SiteEnvironment site, Change change) throws IOException {
+    public boolean install(SiteEnvironment site, Change change) throws IOException {
         boolean added = "plugin".equals(change.type()) && !Files.exists(site.documentRoot().resolve(change.targetFolder()));
         PackageInstaller.install(site.documentRoot(), change);
         if (added) {
             try {
-                WordPressPhp.run(site, ACTIVATE, change.slug());
+                php.run(site, ACTIVATE, change.slug());
             } catch (IOException e) {
                 throw new IOException("activating the new plugin " + change.label() + " failed: " + e.getMessage(), e);
             }

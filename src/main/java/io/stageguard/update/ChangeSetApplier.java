@@ -2,6 +2,7 @@ package io.stageguard.update;
 
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingProof;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -15,8 +16,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class ChangeSetApplier {
     private final JdbcTemplate jdbc;
+    private final ChangeInstaller installer;
+    private final StagingProof proof;
 
-    public ChangeSetApplier(JdbcTemplate jdbc) {
+    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof) {
+        this.installer = installer;
+        this.proof = proof;
         this.jdbc = jdbc;
     }
 
@@ -27,12 +32,13 @@ public class ChangeSetApplier {
     @Transactional
     public List<AppliedChange> apply(String releaseId, int round, Site site, List<Change> changes) throws IOException {
         // a retry of the same round re-applies everything and records it afresh
+        proof.proveCloned(site);
         jdbc.update("delete from sg_applied_change where release_id = ? and qa_round = ?", releaseId, round);
         List<AppliedChange> applied = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             String sha = Sha256.of(change.packageFile());
-            ChangeInstaller.install(site.staging(), change);
+            installer.install(site.staging(), change);
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, version, package_path, package_sha256, applied_at) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     releaseId, round, i, change.type(), change.slug(), change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));

@@ -1,8 +1,12 @@
 package io.stageguard.clone;
 
 import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.PhpProperties;
 import io.stageguard.site.Sha256;
+import io.stageguard.site.WordPressPhp;
+import java.util.List;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingProof;
 import io.stageguard.site.SiteEnvironment;
 import java.nio.file.Path;
 
@@ -17,7 +21,8 @@ public final class CloneBenchmarkMain {
         Site site = new Site("bench",
                 new SiteEnvironment(args[0], Path.of(args[1]), new DatabaseConnection("127.0.0.1", port, "bench_live", "bench_live", "live-pw", "wp_")),
                 new SiteEnvironment(args[3], Path.of(args[4]), new DatabaseConnection("127.0.0.1", port, "bench_staging", "bench_staging", "staging-pw", "wp_")));
-        StagingCloner cloner = new StagingCloner(new CloneProperties(null, null, null, false, false));
+        StagingCloner cloner = new StagingCloner(new CloneProperties(null, null, null, false, false, null), new StagingProof(List::of),
+                new WordPressPhp(PhpProperties.defaults()));
         System.out.println(cloner.cloneFiles(site, Sha256.of("benchmark")).summary());
         System.out.println(cloner.cloneDatabase(site).summary());
     }

@@ -6,8 +6,11 @@ import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingProof;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.site.SiteInventoryReader;
@@ -86,7 +89,8 @@ class StagingCloneTest {
         fetcher.get(live + "/blocks/");
         liveBefore = LiveSnapshot.of(site.live());
 
-        StagingCloner cloner = new StagingCloner(new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false));
+        StagingCloner cloner = new StagingCloner(new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false, null),
+                new StagingProof(List::of), new WordPressPhp(PhpProperties.defaults()));
         fileReport = cloner.cloneFiles(site, Sha256.of(TOKEN));
         databaseReport = cloner.cloneDatabase(site);
         stagingServer = LocalWordPress.serve(site.staging().documentRoot(), stagingPort);
@@ -311,7 +315,12 @@ class StagingCloneTest {
     @Test
     @Order(7)
     void parityIsReadFromBothSitesAndOnlyConfiguredMismatchesBlock() throws Exception {
-        SiteInventoryReader reader = new SiteInventoryReader(fetcher);
+        // staging may run another configured PHP runtime: here one with a smaller memory limit than live's
+        Path php = work.resolve("php-small-memory");
+        Files.writeString(php, "#!/bin/sh\nexec php -d memory_limit=77M \"$@\"\n");
+        Files.setPosixFilePermissions(php, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SiteInventoryReader reader = new SiteInventoryReader(fetcher,
+                new WordPressPhp(new PhpProperties(Map.of("small-memory", php.toString()), null)));
         Map<String, String> access = Map.of(StagingAccess.HEADER, TOKEN);
         ParityReport same = new ParityCheck(reader, new ParityProperties(null)).check(site, access);
         assertThat(same.items()).extracting(ParityReport.Item::item).contains("wordpress.version", "php.version", "php.minorVersion",
@@ -324,12 +333,8 @@ class StagingCloneTest {
         assertThat(same.parityIndex()).as(same.summary()).isEqualTo(1.0);
         assertThat(same.blocked()).isFalse();
 
-        // staging runs a PHP with a smaller memory limit than live's
-        Path php = work.resolve("php-small-memory");
-        Files.writeString(php, "#!/bin/sh\nexec php -d memory_limit=77M \"$@\"\n");
-        Files.setPosixFilePermissions(php, PosixFilePermissions.fromString("rwxr-xr-x"));
         SiteEnvironment s = site.staging();
-        Site different = new Site(site.id(), site.live(), new SiteEnvironment(s.baseUrl(), s.documentRoot(), s.database(), php.toString()));
+        Site different = new Site(site.id(), site.live(), new SiteEnvironment(s.baseUrl(), s.documentRoot(), s.database(), "small-memory"));
         ParityReport warned = new ParityCheck(reader, new ParityProperties(null)).check(different, access);
         assertThat(warned.items()).filteredOn(i -> !i.matches()).singleElement()
                 .satisfies(i -> assertThat(i.item()).isEqualTo("php.ini.memory_limit"))

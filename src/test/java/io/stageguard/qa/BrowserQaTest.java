@@ -8,6 +8,8 @@ import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
@@ -43,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BrowserQaTest {
+    private static final ChangeInstaller INSTALLER = new ChangeInstaller(new WordPressPhp(PhpProperties.defaults()));
     private static final List<String> FIXTURES = List.of("sg-harmless", "sg-layout-shift", "sg-js-error", "sg-php-warning",
             "sg-slow-page", "sg-broken-comments", "sg-clock");
     private static final UserFlow COMMENT = new UserFlow("post a comment", List.of(
@@ -95,7 +98,7 @@ class BrowserQaTest {
         Path liveRoot = work.resolve("live");
         LocalWordPress.install(liveRoot, live, liveDb, "QA shop", ADMIN_PASSWORD);
         SiteEnvironment liveSite = new SiteEnvironment(live, liveRoot, liveDb);
-        for (String slug : FIXTURES) ChangeInstaller.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
+        for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
         site = new Site("qa-shop", liveSite,
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
                 new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)));
@@ -127,7 +130,7 @@ class BrowserQaTest {
     private void stagingWith(List<Change> changes) throws Exception {
         cloner.cloneFiles(site, access.tokenSha256(site.id()));
         cloner.cloneDatabase(site);
-        for (Change change : changes) ChangeInstaller.install(site.staging(), change);
+        for (Change change : changes) INSTALLER.install(site.staging(), change);
     }
 
     private static Map<String, String> culpritsByKind(QaReport report) {

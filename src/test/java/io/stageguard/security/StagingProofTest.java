@@ -1,0 +1,222 @@
+package io.stageguard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stageguard.clone.CloneProperties;
+import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.clone.StagingCloner;
+import io.stageguard.demo.LocalMariaDb;
+import io.stageguard.demo.LocalWordPress;
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.NotStagingException;
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.Sha256;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.StagingProof;
+import io.stageguard.site.WordPressPhp;
+import io.stageguard.site.WordPressTables;
+import io.stageguard.testsupport.LiveSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way a site definition could aim the clone's destructive steps (emptying a folder, dropping
+ * tables) at live or at somebody else's data, tried against a real WordPress on a real MariaDB:
+ * each is refused with the field and what it collides with, and nothing is written. The one
+ * legitimate neighbour, staging in live's database under another prefix, works.
+ */
+class StagingProofTest {
+    private static final WordPressPhp PHP = new WordPressPhp(PhpProperties.defaults());
+    private static final String ACCESS = Sha256.of("staging-proof-test");
+
+    @TempDir
+    static Path work;
+    static LocalMariaDb mariaDb;
+    static SiteEnvironment live;
+    static DatabaseConnection liveDb;
+    static DatabaseConnection stagingDb;
+    static LiveSnapshot liveBefore;
+    /** Other registered sites, as the registry would list them. */
+    static final List<Site> registered = new ArrayList<>();
+
+    @BeforeAll
+    static void liveSite() throws Exception {
+        mariaDb = LocalMariaDb.start(work.resolve("mariadb"));
+        liveDb = mariaDb.createDatabase("proof_live", "proof_live", "live-pw", "wp_");
+        stagingDb = mariaDb.createDatabase("proof_staging", "proof_staging", "staging-pw", "wp_");
+        Path liveRoot = work.resolve("live");
+        String liveUrl = "http://127.0.0.1:" + LocalWordPress.freePort();
+        LocalWordPress.install(liveRoot, liveUrl, liveDb, "Proof", "admin-pw");
+        live = new SiteEnvironment(liveUrl, liveRoot, liveDb);
+        liveBefore = LiveSnapshot.of(live);
+    }
+
+    @AfterEach
+    void liveIsUntouched() throws Exception {
+        assertThat(LiveSnapshot.of(live)).as("live after the attempt").isEqualTo(liveBefore);
+        registered.clear();
+    }
+
+    @AfterAll
+    static void stop() {
+        mariaDb.close();
+    }
+
+    private static StagingCloner cloner(FileTreeCopier.Links links) {
+        return new StagingCloner(new CloneProperties(null, null, null, false, false, links), new StagingProof(() -> registered), PHP);
+    }
+
+    private static Site site(Path stagingRoot, DatabaseConnection db) {
+        return new Site("proof", live, new SiteEnvironment("http://127.0.0.1:1/staging", stagingRoot, db));
+    }
+
+    private static void assertRefusedBoth(Site site, String field, String collision) {
+        assertThat(new StagingProof(() -> registered).problems(site)).as("at registration").containsKey(field)
+                .hasEntrySatisfying(field, problem -> assertThat(problem).contains(collision));
+    }
+
+    @Test
+    void aHostAliasOfLivesDatabaseIsRecognisedByTheServerAndNothingIsDropped() throws Exception {
+        DatabaseConnection alias = new DatabaseConnection("localhost", liveDb.port(), liveDb.name(), liveDb.user(), liveDb.password(), "wp_");
+        Site site = site(work.resolve("alias-staging"), alias);
+        assertRefusedBoth(site, "staging.database", "is live's database");
+        assertThatThrownBy(() -> cloner(null).cloneDatabase(site)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("staging.database").hasMessageContaining("'proof_live' with table prefix 'wp_'");
+    }
+
+    @Test
+    void theSameDatabaseAndPrefixUnderAnotherUserIsRefused() throws Exception {
+        mariaDb.sql("CREATE USER IF NOT EXISTS 'sneaky'@'127.0.0.1' IDENTIFIED BY 'sneaky-pw'; GRANT ALL ON `proof_live`.* TO 'sneaky'@'127.0.0.1';");
+        DatabaseConnection same = new DatabaseConnection("127.0.0.1", liveDb.port(), "proof_live", "sneaky", "sneaky-pw", "wp_");
+        assertRefusedBoth(site(work.resolve("same-staging"), same), "staging.database", "is live's database");
+        assertThatThrownBy(() -> cloner(null).cloneDatabase(site(work.resolve("same-staging"), same))).isInstanceOf(NotStagingException.class);
+    }
+
+    @Test
+    void anOverlappingPrefixInLivesDatabaseIsRefused() {
+        DatabaseConnection overlapping = new DatabaseConnection("127.0.0.1", liveDb.port(), "proof_live", liveDb.user(), liveDb.password(), "wp_staging_");
+        assertRefusedBoth(site(work.resolve("overlap-staging"), overlapping), "staging.database", "overlapping table prefix");
+    }
+
+    @Test
+    void stagingInLivesDatabaseUnderItsOwnPrefixIsAllowedAndWorks() throws Exception {
+        DatabaseConnection beside = new DatabaseConnection("127.0.0.1", liveDb.port(), "proof_live", liveDb.user(), liveDb.password(), "wpstg0_");
+        int port = LocalWordPress.freePort();
+        Site site = new Site("proof", live, new SiteEnvironment("http://127.0.0.1:" + port, work.resolve("beside-staging"), beside));
+        assertThat(new StagingProof(() -> registered).problems(site)).isEmpty();
+        StagingCloner cloner = cloner(null);
+        cloner.cloneFiles(site, ACCESS);
+        cloner.cloneDatabase(site);
+        try (Connection c = beside.open()) {
+            assertThat(WordPressTables.list(c, "wpstg0_")).contains("wpstg0_options", "wpstg0_posts");
+        }
+        try (LocalWordPress.PhpServer server = LocalWordPress.serve(site.staging().documentRoot(), port); PageFetcher fetcher = new PageFetcher()) {
+            assertThat(fetcher.get(server.baseUrl() + "/").status()).as("staging answers, to strangers with the guard's 401").isEqualTo(401);
+        }
+        // a second clone (a refresh) replaces staging again: the marker proves it is Stageguard's own
+        cloner.cloneFiles(site, ACCESS);
+        cloner.cloneDatabase(site);
+        try (Connection c = beside.open()) {
+            assertThat(WordPressTables.list(c, "wp_")).as("live's tables are all still there").contains("wp_options", "wp_posts");
+        }
+    }
+
+    @Test
+    void aStagingRootThatIsInsideOrContainsLivesIsRefusedBeforeAnythingIsRemoved() throws Exception {
+        Path inside = live.documentRoot().resolve("wp-content/staging");
+        Path containing = live.documentRoot().getParent();
+        for (Path root : List.of(live.documentRoot(), inside, containing)) {
+            Site site = site(root, stagingDb);
+            assertThat(new StagingProof(() -> registered).problems(site)).containsKey("staging.documentRoot");
+            assertThatThrownBy(() -> cloner(null).cloneFiles(site, ACCESS)).isInstanceOf(NotStagingException.class)
+                    .hasMessageContaining("live's document root");
+        }
+        // through a symlink too: the real path decides
+        Path link = work.resolve("innocent-looking");
+        Files.createSymbolicLink(link, live.documentRoot());
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site(link, stagingDb), ACCESS)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("is live's document root");
+    }
+
+    @Test
+    void anotherSitesRootsAndAForeignFolderAreRefusedAndKeepTheirFiles() throws Exception {
+        Path otherLive = Files.createDirectories(work.resolve("other-live"));
+        Path otherStaging = Files.createDirectories(work.resolve("other-staging"));
+        registered.add(new Site("other", new SiteEnvironment("http://127.0.0.1:2", otherLive, liveDb),
+                new SiteEnvironment("http://127.0.0.1:3", otherStaging, stagingDb)));
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site(otherLive, stagingDb), ACCESS))
+                .isInstanceOf(NotStagingException.class).hasMessageContaining("site 'other' live document root");
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site(otherStaging.resolve("sub"), stagingDb), ACCESS))
+                .isInstanceOf(NotStagingException.class).hasMessageContaining("site 'other' staging document root");
+
+        Path foreign = Files.createDirectories(work.resolve("someones-folder"));
+        Files.writeString(foreign.resolve("thesis.txt"), "years of work", StandardCharsets.UTF_8);
+        Site site = site(foreign, stagingDb);
+        assertRefusedBoth(site, "staging.documentRoot", "holds files Stageguard did not put there");
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site, ACCESS)).isInstanceOf(NotStagingException.class);
+        assertThat(foreign.resolve("thesis.txt")).hasContent("years of work");
+        assertThat(foreign).isDirectoryNotContaining("glob:**/wp-*");
+    }
+
+    @Test
+    void aMarkerOfAnotherSiteDoesNotOpenAFolder() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("marked-for-other"));
+        Files.writeString(folder.resolve(StagingProof.MARKER), "site=other\n");
+        Files.writeString(folder.resolve("index.php"), "<?php // other's staging");
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site(folder, stagingDb), ACCESS)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("no " + StagingProof.MARKER + " for site 'proof'");
+        assertThat(folder.resolve("index.php")).exists();
+    }
+
+    @Test
+    void aLiveConfigThatReadsTheDatabaseFromTheEnvironmentKeepsStagingFromBeingBuilt() throws Exception {
+        Path envLive = work.resolve("env-live");
+        Path liveConfig = live.documentRoot().resolve("wp-config.php");
+        // a copy of live whose wp-config.php takes DB_NAME from getenv(), with live's name as the fallback, as container images do
+        FileTreeCopier.copy(live.documentRoot(), envLive, java.util.Set.of());
+        Files.writeString(envLive.resolve("wp-config.php"), Files.readString(liveConfig)
+                .replace("define( 'DB_NAME', 'proof_live' );", "define( 'DB_NAME', getenv('WORDPRESS_DB_NAME') ?: 'proof_live' );"));
+        Site site = new Site("proof", new SiteEnvironment(live.baseUrl(), envLive, liveDb),
+                new SiteEnvironment("http://127.0.0.1:1/staging", work.resolve("env-staging"), stagingDb));
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site, ACCESS)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("staging wp-config.php DB_NAME").hasMessageContaining("'proof_live' instead of 'proof_staging'");
+        assertThat(work.resolve("env-staging")).doesNotExist();
+        assertThat(work.resolve(".env-staging.stageguard-next")).doesNotExist();
+    }
+
+    @Test
+    void aSymlinkOutOfLivesRootStopsTheCloneOrIsCopiedByConfiguration() throws Exception {
+        Path shared = Files.createDirectories(work.resolve("shared-uploads"));
+        Files.writeString(shared.resolve("logo.svg"), "<svg/>");
+        Path linkedLive = work.resolve("linked-live");
+        FileTreeCopier.copy(live.documentRoot(), linkedLive, java.util.Set.of());
+        Files.createSymbolicLink(linkedLive.resolve("wp-content/uploads"), shared);
+        Files.createSymbolicLink(linkedLive.resolve("wp-content/themes-link"), linkedLive.resolve("wp-content/themes"));
+        Site site = new Site("proof", new SiteEnvironment(live.baseUrl(), linkedLive, liveDb),
+                new SiteEnvironment("http://127.0.0.1:1/staging", work.resolve("linked-staging"), stagingDb));
+
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site, ACCESS)).hasMessageContaining("wp-content/uploads")
+                .hasMessageContaining("staging is unchanged");
+        assertThat(work.resolve("linked-staging")).doesNotExist();
+
+        cloner(FileTreeCopier.Links.COPY_LEAVING).cloneFiles(site, ACCESS);
+        Path uploads = work.resolve("linked-staging/wp-content/uploads");
+        assertThat(Files.isSymbolicLink(uploads)).as("a real folder on staging, not a way into the shared one").isFalse();
+        assertThat(uploads.resolve("logo.svg")).hasContent("<svg/>");
+        Path themes = work.resolve("linked-staging/wp-content/themes-link");
+        assertThat(themes.toRealPath()).as("a link inside the tree points inside staging's copy")
+                .isEqualTo(work.resolve("linked-staging/wp-content/themes").toRealPath());
+    }
+}
