@@ -24,6 +24,8 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Starts releases: validates the request, checks the site can be reached, and starts the process. */
 @Service
@@ -38,9 +40,13 @@ public class ReleaseService {
     private final JdbcTemplate jdbc;
     private final QaProperties qa;
     private final StageguardProperties app;
+    private final SiteSlot slot;
+    private final TransactionTemplate transactions;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, ReleaseVariables vars, PageFetcher fetcher,
-                          JdbcTemplate jdbc, QaProperties qa, StageguardProperties app) {
+                          JdbcTemplate jdbc, QaProperties qa, StageguardProperties app, SiteSlot slot, PlatformTransactionManager transactions) {
+        this.slot = slot;
+        this.transactions = new TransactionTemplate(transactions);
         this.sites = sites;
         this.runtime = runtime;
         this.vars = vars;
@@ -74,23 +80,27 @@ public class ReleaseService {
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();
-        refuseWhenBusyOrUnreachable(target);
+        refuseWhenUnreachable(target);
 
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
-        jdbc.update("insert into sg_release (id, site_id, created_at) values (?, ?, ?)", releaseId, target.id(), Timestamp.from(Instant.now()));
-        Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put(ReleaseVariables.SITE_ID, target.id());
-        variables.put("releaseId", releaseId);
-        variables.put(ReleaseVariables.CHANGES, vars.json(request.changes()));
-        variables.put(ReleaseVariables.QA_PATHS, vars.json(paths));
-        variables.put(ReleaseVariables.QA_ROUND, 1);
-        variables.put(ReleaseVariables.MAX_QA_ROUNDS, qa.maxRounds());
-        variables.put("liveUrl", target.live().baseUrl());
-        variables.put("stagingUrl", target.staging().baseUrl());
-        variables.put("statusUrl", app.publicUrl() + "/api/releases/" + releaseId);
-        ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
-        jdbc.update("update sg_release set process_instance_id = ? where id = ?", instance.getId(), releaseId);
-        return new StartedRelease(releaseId, instance.getId());
+        return inOneTransaction(() -> {
+            slot.take(target.id(), releaseId);
+            jdbc.update("insert into sg_release (id, site_id, created_at) values (?, ?, ?)", releaseId, target.id(), Timestamp.from(Instant.now()));
+            Map<String, Object> variables = new LinkedHashMap<>();
+            variables.put(ReleaseVariables.SITE_ID, target.id());
+            variables.put("releaseId", releaseId);
+            variables.put(ReleaseVariables.CHANGES, vars.json(request.changes()));
+            variables.put(ReleaseVariables.QA_PATHS, vars.json(paths));
+            variables.put(ReleaseVariables.QA_ROUND, 1);
+            variables.put(ReleaseVariables.MAX_QA_ROUNDS, qa.maxRounds());
+            variables.put("liveUrl", target.live().baseUrl());
+            variables.put("stagingUrl", target.staging().baseUrl());
+            variables.put("statusUrl", app.publicUrl() + "/api/releases/" + releaseId);
+            ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
+            jdbc.update("update sg_release set process_instance_id = ? where id = ?", instance.getId(), releaseId);
+            slot.heldBy(target.id(), releaseId, instance.getId());
+            return new StartedRelease(releaseId, instance.getId());
+        });
     }
 
     /**
@@ -100,7 +110,7 @@ public class ReleaseService {
     public StartedRelease refreshStaging(String siteId) {
         Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
                 Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
-        refuseWhenBusyOrUnreachable(target);
+        refuseWhenUnreachable(target);
         String refreshId = "refresh-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put(ReleaseVariables.SITE_ID, target.id());
@@ -108,16 +118,23 @@ public class ReleaseService {
         variables.put("liveUrl", target.live().baseUrl());
         variables.put("stagingUrl", target.staging().baseUrl());
         variables.put("statusUrl", app.publicUrl() + "/api/releases/" + refreshId);
-        ProcessInstance instance = runtime.startProcessInstanceByKey(REFRESH_PROCESS_KEY, refreshId, variables);
-        return new StartedRelease(refreshId, instance.getId());
+        return inOneTransaction(() -> {
+            slot.take(target.id(), refreshId);
+            ProcessInstance instance = runtime.startProcessInstanceByKey(REFRESH_PROCESS_KEY, refreshId, variables);
+            slot.heldBy(target.id(), refreshId, instance.getId());
+            return new StartedRelease(refreshId, instance.getId());
+        });
     }
 
-    /** One release (or refresh) per site at a time: two would overwrite each other's staging. */
-    private void refuseWhenBusyOrUnreachable(Site target) {
-        if (runtime.createProcessInstanceQuery().processDefinitionKeyIn(PROCESS_KEY, REFRESH_PROCESS_KEY).active()
-                .variableValueEquals(ReleaseVariables.SITE_ID, target.id()).count() > 0) {
-            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("siteId", "site " + target.id() + " already has a release or staging refresh in progress"));
-        }
+    /**
+     * One release (or refresh) per site at a time, since two would overwrite each other's staging:
+     * the slot is taken in the transaction that starts the process, so a failed start frees it.
+     */
+    private StartedRelease inOneTransaction(java.util.function.Supplier<StartedRelease> start) {
+        return transactions.execute(status -> start.get());
+    }
+
+    private void refuseWhenUnreachable(Site target) {
         Map<String, String> unreachable = reachability(target);
         if (!unreachable.isEmpty()) throw new InvalidRequestException(HttpStatus.SERVICE_UNAVAILABLE, unreachable);
     }

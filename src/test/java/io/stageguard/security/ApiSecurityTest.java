@@ -1,0 +1,163 @@
+package io.stageguard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.demo.DemoSite;
+import io.stageguard.site.SiteRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Attacks and mistakes through Stageguard's REST API, against a real site on a real MariaDB. The
+ * job executor is off: what is tested is what the API lets in, not the releases it starts.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ApiSecurityTest {
+    @TempDir
+    static Path work;
+    static DemoSite demo;
+
+    @Autowired TestRestTemplate rest;
+    @Autowired SiteRegistry sites;
+    @Autowired RuntimeService runtime;
+
+    @BeforeAll
+    static void startSite() throws Exception {
+        demo = DemoSite.create(work.resolve("site"), "acme");
+    }
+
+    @AfterAll
+    static void stopSite() {
+        if (demo != null) demo.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:api-security;DB_CLOSE_DELAY=-1");
+        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+        registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+    }
+
+    @AfterEach
+    void cancelEverything() {
+        runtime.createProcessInstanceQuery().list().forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
+    }
+
+    /** The demo site's definition as JSON, with {@code change} applied to it. */
+    private Map<String, Object> definition(java.util.function.Consumer<Map<String, Object>> change) {
+        Map<String, Object> live = environment(demo.site().live());
+        Map<String, Object> staging = environment(demo.site().staging());
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("live", live, "staging", staging));
+        change.accept(body);
+        return body;
+    }
+
+    private static Map<String, Object> environment(io.stageguard.site.SiteEnvironment env) {
+        var db = env.database();
+        Map<String, Object> database = new LinkedHashMap<>(Map.of("host", db.host(), "port", db.port(), "name", db.name(), "user", db.user(),
+                "password", db.password(), "tablePrefix", db.tablePrefix()));
+        return new LinkedHashMap<>(Map.of("baseUrl", env.baseUrl(), "documentRoot", env.documentRoot().toString(), "database", database));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> part(Map<String, Object> body, String... path) {
+        Map<String, Object> node = body;
+        for (String key : path) node = (Map<String, Object>) node.get(key);
+        return node;
+    }
+
+    private ResponseEntity<Map<String, Object>> put(String siteId, Map<String, Object> body) {
+        return rest.withBasicAuth("ci", "ci").exchange("/api/sites/" + siteId, HttpMethod.PUT, new HttpEntity<>(body),
+                new ParameterizedTypeReference<>() { });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> errors(ResponseEntity<Map<String, Object>> answer) {
+        return (Map<String, String>) answer.getBody().get("errors");
+    }
+
+    @Test
+    void aPhpBinaryInASiteDefinitionIsRefusedNamingTheField() {
+        ResponseEntity<Map<String, Object>> answer = put("evil", definition(b -> part(b, "staging").put("phpBinary", "/bin/sh")));
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(answer)).containsOnlyKeys("staging.phpBinary");
+        ResponseEntity<Map<String, Object>> runtime = put("evil", definition(b -> part(b, "staging").put("phpRuntime", "/bin/sh")));
+        assertThat(runtime.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(runtime)).containsOnlyKeys("staging.phpRuntime");
+        assertThat(sites.find("evil")).isEmpty();
+    }
+
+    @Test
+    void aStagingDatabaseThatIsLivesThroughAHostAliasIsRefusedAtRegistration() {
+        ResponseEntity<Map<String, Object>> answer = put("alias", definition(b -> {
+            Map<String, Object> stagingDb = part(b, "staging", "database");
+            stagingDb.putAll(part(b, "live", "database"));
+            stagingDb.put("host", "localhost");
+        }));
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(answer).get("staging.database")).contains("is live's database");
+        assertThat(sites.find("alias")).isEmpty();
+    }
+
+    @Test
+    void aDatabaseHostCarryingJdbcParametersIsRefused() {
+        ResponseEntity<Map<String, Object>> answer = put("jdbc", definition(b ->
+                part(b, "staging", "database").put("host", "127.0.0.1:3306/x?allowLoadLocalInfile=true&")));
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(answer)).containsKey("staging.database.host");
+    }
+
+    @Test
+    void twentySimultaneousStartsGiveOneReleaseAndNineteenConflicts() throws Exception {
+        sites.save(demo.site());
+        int starts = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(starts);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpStatus>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < starts; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return HttpStatus.valueOf(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST,
+                            HttpEntity.EMPTY, String.class).getStatusCode().value());
+                }));
+            }
+            go.countDown();
+            List<HttpStatus> statuses = new ArrayList<>();
+            for (Future<HttpStatus> answer : answers) statuses.add(answer.get());
+            assertThat(statuses).filteredOn(HttpStatus.CREATED::equals).hasSize(1);
+            assertThat(statuses).filteredOn(HttpStatus.CONFLICT::equals).hasSize(starts - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey("create-staging-clone").count()).isEqualTo(1);
+
+        // the slot belongs to a process: once that is gone (finished, or cancelled in Cockpit), the site is free again
+        runtime.createProcessInstanceQuery().list().forEach(p -> runtime.deleteProcessInstance(p.getId(), "operator cancelled"));
+        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, HttpEntity.EMPTY, String.class)
+                .getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+}
