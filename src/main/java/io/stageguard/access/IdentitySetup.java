@@ -1,5 +1,8 @@
 package io.stageguard.access;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
@@ -11,6 +14,7 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -19,7 +23,11 @@ import org.springframework.stereotype.Component;
  * Creates the configured users and groups and the least authorizations each group needs.
  * Approvers get Tasklist and the task filter; what tasks they see comes from the candidate
  * group on each user task, which the engine turns into a per-task authorization: so a client
- * sees client sign-off tasks and nothing else. Runs at every start and only adds what is missing.
+ * sees client sign-off tasks and nothing else. Runs at every start and only adds what is missing:
+ * a password is set when a user is created, so one changed in Camunda Admin survives a restart.
+ *
+ * <p>Then it refuses to go on if any user's password is their user name (the demo logins are such)
+ * while Stageguard answers on anything but loopback.
  */
 @Component
 public class IdentitySetup {
@@ -30,11 +38,14 @@ public class IdentitySetup {
     private final IdentityService identity;
     private final AuthorizationService authorizations;
     private final AccessProperties properties;
+    private final String serverAddress;
 
-    public IdentitySetup(IdentityService identity, AuthorizationService authorizations, AccessProperties properties) {
+    public IdentitySetup(IdentityService identity, AuthorizationService authorizations, AccessProperties properties,
+                         @Value("${server.address:}") String serverAddress) {
         this.identity = identity;
         this.authorizations = authorizations;
         this.properties = properties;
+        this.serverAddress = serverAddress;
     }
 
     @EventListener(ApplicationStartedEvent.class)
@@ -48,6 +59,26 @@ public class IdentitySetup {
         for (AccessProperties.UserDefinition u : properties.users()) {
             user(u);
         }
+        refuseKnownPasswordsOffLoopback();
+    }
+
+    private void refuseKnownPasswordsOffLoopback() {
+        if (isLoopback(serverAddress)) return;
+        List<String> known = identity.createUserQuery().list().stream().map(User::getId).filter(id -> identity.checkPassword(id, id)).toList();
+        if (!known.isEmpty()) {
+            throw new IllegalStateException("Refusing to start: users " + known + " have their user name as password (the demo logins) and "
+                    + "Stageguard would answer on " + (serverAddress.isBlank() ? "every network interface" : serverAddress)
+                    + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null || address.isBlank()) return false;
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private void group(String id, String name) {
@@ -60,15 +91,14 @@ public class IdentitySetup {
     }
 
     private void user(AccessProperties.UserDefinition def) {
-        User user = identity.createUserQuery().userId(def.id()).singleResult();
-        if (user == null) {
-            user = identity.newUser(def.id());
+        if (identity.createUserQuery().userId(def.id()).count() == 0) {
+            User user = identity.newUser(def.id());
+            user.setFirstName(def.firstName() == null ? def.id() : def.firstName());
+            user.setLastName(def.lastName() == null ? "" : def.lastName());
+            user.setEmail(def.email());
+            user.setPassword(def.password());
+            identity.saveUser(user);
         }
-        user.setFirstName(def.firstName() == null ? def.id() : def.firstName());
-        user.setLastName(def.lastName() == null ? "" : def.lastName());
-        user.setEmail(def.email());
-        user.setPassword(def.password());
-        identity.saveUser(user);
         for (String groupId : def.groups()) {
             if (Groups.CAMUNDA_ADMIN.equals(groupId)) group(groupId, "Operators");
             if (identity.createUserQuery().userId(def.id()).memberOfGroup(groupId).count() == 0) {
