@@ -21,8 +21,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * HTTP basic authentication in front of every door for machines: Camunda's own filter on the
  * engine REST API (as Camunda Run does it), and a check against the same identity store on
- * Stageguard's API and reports. Reading needs any known user; changing needs an operator or a
- * release manager.
+ * Stageguard's API and reports. Reading needs a part in the site ({@link AccessPolicy}); changing
+ * needs an operator or an integration. The user is handed on as the request attribute
+ * {@link AccessPolicy#USER}.
  */
 @Configuration(proxyBeanMethods = false)
 class HttpSecurityConfiguration {
@@ -37,8 +38,8 @@ class HttpSecurityConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity) {
-        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity));
+    FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity, AccessPolicy policy) {
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity, policy));
         registration.setName("stageguard-api-auth");
         registration.addUrlPatterns("/api/*", "/reports/*");
         return registration;
@@ -47,9 +48,11 @@ class HttpSecurityConfiguration {
     static final class BasicAuthFilter extends OncePerRequestFilter {
         private static final List<String> WRITERS = List.of(Groups.CAMUNDA_ADMIN, IdentitySetup.INTEGRATIONS);
         private final IdentityService identity;
+        private final AccessPolicy policy;
 
-        BasicAuthFilter(IdentityService identity) {
+        BasicAuthFilter(IdentityService identity, AccessPolicy policy) {
             this.identity = identity;
+            this.policy = policy;
         }
 
         @Override
@@ -66,6 +69,18 @@ class HttpSecurityConfiguration {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            if (path.startsWith("/reports/")) {
+                // /reports/{releaseId}/...: a report is the release's, so it is read by those with a part in its site
+                String releaseId = path.substring("/reports/".length()).replaceFirst("/.*$", "");
+                if (!policy.mayReadRelease(user, releaseId)) {
+                    response.sendError(HttpServletResponse.SC_FORBIDDEN, "you have no part in the site of release " + releaseId);
+                    return;
+                }
+                // reports hold pages copied from staging (a failed flow's HTML): never let them run script in Stageguard's origin
+                response.setHeader("Content-Security-Policy", "sandbox");
+            }
+            request.setAttribute(AccessPolicy.USER, user);
             chain.doFilter(request, response);
         }
 

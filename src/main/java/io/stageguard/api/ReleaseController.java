@@ -1,6 +1,11 @@
 package io.stageguard.api;
 
+import static io.stageguard.access.AccessPolicy.USER;
+
 import io.stageguard.StageguardProperties;
+import io.stageguard.access.AccessPolicy;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,22 +24,24 @@ class ReleaseController {
     private final ReleaseService releases;
     private final ReleaseStatusReader status;
     private final StageguardProperties app;
+    private final AccessPolicy policy;
 
-    ReleaseController(ReleaseService releases, ReleaseStatusReader status, StageguardProperties app) {
+    ReleaseController(ReleaseService releases, ReleaseStatusReader status, StageguardProperties app, AccessPolicy policy) {
+        this.policy = policy;
         this.releases = releases;
         this.status = status;
         this.app = app;
     }
 
     @PostMapping("/releases")
-    ResponseEntity<Map<String, Object>> start(@RequestBody ReleaseService.ReleaseRequest request) {
-        return created(releases.start(request));
+    ResponseEntity<Map<String, Object>> start(@RequestBody ReleaseService.ReleaseRequest request, @RequestAttribute(USER) String user) {
+        return created(releases.start(request, user));
     }
 
     /** Phase 1 alone for a registered site: refresh staging from live. Its status reads like a release's. */
     @PostMapping("/sites/{siteId}/staging-refresh")
-    ResponseEntity<Map<String, Object>> refreshStaging(@PathVariable String siteId) {
-        return created(releases.refreshStaging(siteId));
+    ResponseEntity<Map<String, Object>> refreshStaging(@PathVariable String siteId, @RequestAttribute(USER) String user) {
+        return created(releases.refreshStaging(siteId, user));
     }
 
     private ResponseEntity<Map<String, Object>> created(ReleaseService.StartedRelease started) {
@@ -50,7 +57,13 @@ class ReleaseController {
     }
 
     @GetMapping("/releases/{releaseId}")
-    ResponseEntity<Map<String, Object>> get(@PathVariable String releaseId) {
+    ResponseEntity<Map<String, Object>> get(@PathVariable String releaseId, @RequestAttribute(USER) String user) {
+        if (!policy.mayReadRelease(user, releaseId)) throw forbidden(releaseId);
         return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    }
+
+    /** The same answer whether the release exists or not: a stranger learns nothing from it. */
+    private static InvalidRequestException forbidden(String releaseId) {
+        return new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("releaseId", "you have no part in the site of release " + releaseId));
     }
 }

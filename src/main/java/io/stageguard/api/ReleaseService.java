@@ -3,6 +3,7 @@ package io.stageguard.api;
 import io.stageguard.StageguardProperties;
 import io.stageguard.process.ReleaseVariables;
 import io.stageguard.qa.QaProperties;
+import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
@@ -12,8 +13,6 @@ import io.stageguard.update.ChangeSetValidator;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,21 +35,21 @@ public class ReleaseService {
     private final RuntimeService runtime;
     private final ReleaseVariables vars;
     private final PageFetcher fetcher;
-    private final JdbcTemplate jdbc;
     private final QaProperties qa;
     private final StageguardProperties app;
     private final SiteSlot slot;
+    private final ReleaseRecords records;
     private final TransactionTemplate transactions;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, ReleaseVariables vars, PageFetcher fetcher,
-                          JdbcTemplate jdbc, QaProperties qa, StageguardProperties app, SiteSlot slot, PlatformTransactionManager transactions) {
+                          QaProperties qa, StageguardProperties app, SiteSlot slot, PlatformTransactionManager transactions, ReleaseRecords records) {
+        this.records = records;
         this.slot = slot;
         this.transactions = new TransactionTemplate(transactions);
         this.sites = sites;
         this.runtime = runtime;
         this.vars = vars;
         this.fetcher = fetcher;
-        this.jdbc = jdbc;
         this.qa = qa;
         this.app = app;
     }
@@ -62,7 +60,7 @@ public class ReleaseService {
     public record StartedRelease(String releaseId, String processInstanceId) {
     }
 
-    public StartedRelease start(ReleaseRequest request) {
+    public StartedRelease start(ReleaseRequest request, String startedBy) {
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<Site> site = Optional.empty();
         if (request.siteId() == null || request.siteId().isBlank()) {
@@ -85,7 +83,7 @@ public class ReleaseService {
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
         return inOneTransaction(() -> {
             slot.take(target.id(), releaseId);
-            jdbc.update("insert into sg_release (id, site_id, created_at) values (?, ?, ?)", releaseId, target.id(), Timestamp.from(Instant.now()));
+            records.create(releaseId, target.id(), startedBy);
             Map<String, Object> variables = new LinkedHashMap<>();
             variables.put(ReleaseVariables.SITE_ID, target.id());
             variables.put("releaseId", releaseId);
@@ -97,7 +95,7 @@ public class ReleaseService {
             variables.put("stagingUrl", target.staging().baseUrl());
             variables.put("statusUrl", app.publicUrl() + "/api/releases/" + releaseId);
             ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
-            jdbc.update("update sg_release set process_instance_id = ? where id = ?", instance.getId(), releaseId);
+            records.attachProcess(releaseId, instance.getId());
             slot.heldBy(target.id(), releaseId, instance.getId());
             return new StartedRelease(releaseId, instance.getId());
         });
@@ -107,7 +105,7 @@ public class ReleaseService {
      * Phase 1 on its own: makes staging a fresh, private copy of live (after an incident on staging,
      * or before a developer starts work there). It takes the site's release slot while it runs.
      */
-    public StartedRelease refreshStaging(String siteId) {
+    public StartedRelease refreshStaging(String siteId, String startedBy) {
         Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
                 Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
         refuseWhenUnreachable(target);
@@ -120,7 +118,9 @@ public class ReleaseService {
         variables.put("statusUrl", app.publicUrl() + "/api/releases/" + refreshId);
         return inOneTransaction(() -> {
             slot.take(target.id(), refreshId);
+            records.create(refreshId, target.id(), startedBy);
             ProcessInstance instance = runtime.startProcessInstanceByKey(REFRESH_PROCESS_KEY, refreshId, variables);
+            records.attachProcess(refreshId, instance.getId());
             slot.heldBy(target.id(), refreshId, instance.getId());
             return new StartedRelease(refreshId, instance.getId());
         });

@@ -1,6 +1,11 @@
 package io.stageguard.api;
 
+import static io.stageguard.access.AccessPolicy.USER;
+
+import io.stageguard.access.AccessPolicy;
 import io.stageguard.site.Site;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistration;
@@ -22,25 +27,30 @@ import org.springframework.web.bind.annotation.RestController;
 class SiteController {
     private final SiteRegistry registry;
     private final SiteRegistration registration;
+    private final AccessPolicy policy;
 
-    SiteController(SiteRegistry registry, SiteRegistration registration) {
+    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy) {
+        this.policy = policy;
         this.registry = registry;
         this.registration = registration;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa) {
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access) {
     }
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        Site site = new Site(siteId, request.live(), request.staging(), request.qa());
+        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access());
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         return ResponseEntity.ok(describe(site));
     }
 
     @GetMapping("/{siteId}")
-    ResponseEntity<Map<String, Object>> get(@PathVariable String siteId) {
+    ResponseEntity<Map<String, Object>> get(@PathVariable String siteId, @RequestAttribute(USER) String user) {
+        if (!policy.mayReadSite(user, siteId)) {
+            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+        }
         return registry.find(siteId).map(s -> ResponseEntity.ok(describe(s))).orElse(ResponseEntity.notFound().build());
     }
 

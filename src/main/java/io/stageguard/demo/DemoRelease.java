@@ -39,7 +39,7 @@ class DemoRelease {
         sites.save(demo.site());
         ReleaseService.StartedRelease started = releases.start(new ReleaseService.ReleaseRequest("acme",
                 List.of(new Change("plugin", FixturePlugin.SLUG, "1.1.0", demo.fixturePackage("1.1.0").toString())),
-                List.of("/", "/sample-page/")));
+                List.of("/", "/sample-page/")), "demo");
         log.info("""
 
                 ==== Stageguard demo is running ====

@@ -6,6 +6,8 @@ import io.stageguard.site.PageFetcher;
 import io.stageguard.site.PhpProperties;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteAccess;
+import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
@@ -54,7 +56,9 @@ public final class DemoSite implements AutoCloseable {
         LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
         LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);
         warmUp(liveUrl);
-        Site site = new Site(siteId, liveSite, new SiteEnvironment(stagingUrl, stagingRoot, stagingDb));
+        // the demo logins: dev is the site's developer, client its client (no one else's)
+        SiteAccess access = new SiteAccess(new SiteAccess.Approvers(List.of("dev"), null), new SiteAccess.Approvers(List.of("client"), null), null);
+        Site site = new Site(siteId, liveSite, new SiteEnvironment(stagingUrl, stagingRoot, stagingDb), SiteQa.NONE, access);
         return new DemoSite(mariaDb, live, staging, site, packages);
     }
 

@@ -29,6 +29,10 @@ public class LiveDeployer {
 
     public List<String> deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
         FrozenManifest manifest = freezer.load(releaseId);
+        if (!manifest.siteId().equals(site.id()) || !manifest.releaseId().equals(releaseId)) {
+            throw new IllegalStateException("the frozen manifest belongs to release " + manifest.releaseId() + " of site " + manifest.siteId()
+                    + ", not to release " + releaseId + " of site " + site.id() + "; refusing to deploy");
+        }
         if (!backup.isVerified(releaseId)) {
             throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
         }

@@ -3,6 +3,7 @@ package io.stageguard.process;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
@@ -27,22 +28,26 @@ public class ReleaseVariables {
 
     private final ObjectMapper mapper;
     private final SiteRegistry sites;
+    private final ReleaseRecords releases;
 
-    public ReleaseVariables(ObjectMapper mapper, SiteRegistry sites) {
+    public ReleaseVariables(ObjectMapper mapper, SiteRegistry sites, ReleaseRecords releases) {
         this.mapper = mapper;
         this.sites = sites;
+        this.releases = releases;
     }
 
     public String releaseId(DelegateExecution execution) {
         return execution.getProcessBusinessKey();
     }
 
+    /** The release's site as recorded when it started; the {@code siteId} variable only shows it. */
     public Site site(DelegateExecution execution) {
-        return sites.get((String) execution.getVariable(SITE_ID));
+        return sites.get(releases.get(releaseId(execution)).siteId());
     }
 
+    /** The QA round as Stageguard counts it; the {@code qaRound} variable only shows it. */
     public int round(DelegateExecution execution) {
-        return (Integer) execution.getVariable(QA_ROUND);
+        return releases.get(releaseId(execution)).qaRound();
     }
 
     public List<Change> changes(DelegateExecution execution) {

@@ -1,6 +1,7 @@
 package io.stageguard.process;
 
 import io.stageguard.deploy.ChangeSetFreezer;
+import io.stageguard.qa.BrowserQa;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,10 +11,15 @@ import org.springframework.context.annotation.Configuration;
 class SignoffDelegates {
 
     @Bean
-    JavaDelegate freezeChangeSetDelegate(ReleaseVariables vars, ChangeSetFreezer freezer) {
+    JavaDelegate freezeChangeSetDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa) {
         return execution -> {
-            ChangeSetFreezer.Frozen frozen = freezer.freeze(vars.releaseId(execution),
-                    (String) execution.getVariable(ReleaseVariables.SITE_ID), vars.round(execution));
+            String releaseId = vars.releaseId(execution);
+            int round = vars.round(execution);
+            // sign-off approves what QA passed; a round QA stopped is never frozen, whatever the variables say
+            if (!qa.read(releaseId, round).passed()) {
+                throw new IllegalStateException("QA round " + round + " of release " + releaseId + " did not pass; refusing to freeze it");
+            }
+            ChangeSetFreezer.Frozen frozen = freezer.freeze(releaseId, vars.site(execution).id(), round);
             execution.setVariable("frozenManifest", vars.json(frozen.manifest()));
             execution.setVariable("manifestSha256", frozen.sha256());
             execution.setVariable("changeSetFrozen", true);

@@ -1,6 +1,7 @@
 package io.stageguard.process;
 
 import io.stageguard.qa.BrowserQa;
+import io.stageguard.release.ReleaseRecords;
 import io.stageguard.qa.CulpritFinder;
 import io.stageguard.qa.QaReport;
 import io.stageguard.site.Site;
@@ -64,7 +65,7 @@ class UpdateAndQaDelegates {
      * current set, for a package rebuilt in place) and opens the next QA round.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars) {
+    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases) {
         return execution -> {
             Object revised = execution.getVariable("revisedChanges");
             List<Change> changes;
@@ -80,7 +81,7 @@ class UpdateAndQaDelegates {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }
             execution.setVariable(ReleaseVariables.CHANGES, vars.json(changes));
-            execution.setVariable(ReleaseVariables.QA_ROUND, vars.round(execution) + 1);
+            execution.setVariable(ReleaseVariables.QA_ROUND, releases.nextRound(vars.releaseId(execution)));
             execution.setVariable("revisedChanges", null);
             execution.setVariable("revisionError", null);
         };

@@ -101,7 +101,7 @@ class BrowserQaTest {
         for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
         site = new Site("qa-shop", liveSite,
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
-                new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)));
+                new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)), null);
         liveServer = LocalWordPress.serve(liveRoot, livePort);
         try (PageFetcher warmUp = new PageFetcher()) {
             warmUp.get(live + "/"); // a site that has had visitors has already written its rewrite rules

@@ -1,6 +1,7 @@
 package io.stageguard.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.demo.DemoSite;
 import io.stageguard.testsupport.LiveSnapshot;
@@ -9,6 +10,7 @@ import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +86,12 @@ class ReleaseEndToEndTest {
         registry.add("stageguard.qa.host-resolver-rules", () -> "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
     }
 
+    /** Acme's own people: two developers (four-eyes needs a second), one client; otherclient belongs to no part of acme. */
     @BeforeEach
     void registerSite() {
-        sites.save(demo.site());
+        Site s = demo.site();
+        sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
+                new SiteAccess.Approvers(List.of("client"), null), true)));
     }
 
     /** A test that failed half-way must not leave its release blocking the next one (one release per site). */
@@ -222,6 +227,13 @@ class ReleaseEndToEndTest {
                 .containsExactly("1.2.0", "1.1.0");
         assertThat(Files.readString(site().staging().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
 
+        assertThatThrownBy(() -> complete("dev", "developers", developerTask, Map.of("developerDecision", "approve")))
+                .as("four eyes: who revised the change set does not approve it").hasMessageContaining("Four eyes: dev last revised");
+        assertThatThrownBy(() -> complete("dev", "developers", developerTask, Map.of("developerDecision", "reject")))
+                .hasMessageContaining("needs a comment");
+        assertThatThrownBy(() -> complete("dev", "developers", developerTask, Map.of("developerDecision", "approve", "qaRound", 1)))
+                .as("a completion sets only its form's fields").hasMessageContaining("it tried to change qaRound");
+        assertThat(tasks.createTaskQuery().taskId(developerTask.getId()).count()).as("the refused completions left the task open").isOne();
         complete("dev", "developers", developerTask, Map.of("developerDecision", "reject", "developerComment", "wait for the sale to end"));
         Task again = awaitTask(release, "Task_ReviseChangeSet");
         assertThat((String) runtime.getVariable(again.getProcessInstanceId(), "reviseReason"))

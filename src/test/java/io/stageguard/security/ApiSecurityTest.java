@@ -1,9 +1,15 @@
 package io.stageguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stageguard.StageguardProperties;
 import io.stageguard.demo.DemoSite;
+import io.stageguard.release.ReleaseRecords;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +19,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +53,10 @@ class ApiSecurityTest {
     @Autowired TestRestTemplate rest;
     @Autowired SiteRegistry sites;
     @Autowired RuntimeService runtime;
+    @Autowired TaskService tasks;
+    @Autowired IdentityService identity;
+    @Autowired ReleaseRecords releases;
+    @Autowired StageguardProperties app;
 
     @BeforeAll
     static void startSite() throws Exception {
@@ -159,5 +173,85 @@ class ApiSecurityTest {
         runtime.createProcessInstanceQuery().list().forEach(p -> runtime.deleteProcessInstance(p.getId(), "operator cancelled"));
         assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, HttpEntity.EMPTY, String.class)
                 .getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    }
+
+    /** Acme (client: client) and beta (client: otherclient), and a release of acme waiting at client sign-off. */
+    private String acmeReleaseAtClientSignoff() throws Exception {
+        sites.save(demo.site());
+        Site acme = demo.site();
+        sites.save(new Site("beta", acme.live(), acme.staging(), acme.qa(), new SiteAccess(null, new SiteAccess.Approvers(List.of("otherclient"), null), null)));
+        String releaseId = "rel-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        releases.create(releaseId, "acme", "ci");
+        runtime.createProcessInstanceByKey("approval-and-signoff").businessKey(releaseId)
+                .setVariable("siteId", "acme").setVariable("qaRound", 1).setVariable("developerDecision", "approve")
+                .startBeforeActivity("Task_ClientSignoff").execute();
+        Path report = Files.createDirectories(app.reportsDir().resolve(releaseId).resolve("round-1")).resolve("report.html");
+        Files.writeString(report, "<html><script>alert(1)</script>report</html>");
+        return releaseId;
+    }
+
+    @Test
+    void aClientOfOneSiteReadsNothingOfAnother() throws Exception {
+        String release = acmeReleaseAtClientSignoff();
+        TestRestTemplate stranger = rest.withBasicAuth("otherclient", "otherclient");
+        TestRestTemplate client = rest.withBasicAuth("client", "client");
+        assertThat(stranger.getForEntity("/api/sites/acme", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(stranger.getForEntity("/api/releases/" + release, String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(stranger.getForEntity("/reports/" + release + "/round-1/report.html", String.class).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(stranger.getForEntity("/api/releases/rel-nothere", String.class).getStatusCode())
+                .as("a stranger cannot even tell whether a release exists").isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(stranger.getForEntity("/api/sites/beta", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        assertThat(client.getForEntity("/api/sites/acme", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(client.getForEntity("/api/releases/" + release, String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> report = client.getForEntity("/reports/" + release + "/round-1/report.html", String.class);
+        assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(report.getHeaders().getFirst("Content-Security-Policy")).as("a report's copied pages never run script here").isEqualTo("sandbox");
+        assertThat(rest.withBasicAuth("operator", "operator").getForEntity("/api/releases/" + release, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.OK);
+
+        assertThat(visibleTasks("otherclient")).as("another site's client sees no acme task").isEmpty();
+        assertThat(visibleTasks("client")).extracting(Task::getTaskDefinitionKey).containsExactly("Task_ClientSignoff");
+        Task task = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
+        assertThatThrownBy(() -> completeAs("otherclient", task, Map.of("clientDecision", "approve")))
+                .isInstanceOf(AuthorizationException.class);
+    }
+
+    @Test
+    void aSignoffCannotAimTheReleaseAtAnotherSiteOrSkipTheRules() throws Exception {
+        String release = acmeReleaseAtClientSignoff();
+        Task task = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
+        assertThatThrownBy(() -> completeAs("client", task, Map.of("clientDecision", "approve", "siteId", "beta")))
+                .hasMessageContaining("may set only clientComment and clientDecision").hasMessageContaining("it tried to change siteId");
+        assertThatThrownBy(() -> completeAs("client", task, Map.of("clientDecision", "approve", "liveVerified", true)))
+                .hasMessageContaining("it tried to change liveVerified");
+        assertThatThrownBy(() -> completeAs("client", task, Map.of("clientDecision", "reject")))
+                .hasMessageContaining("needs a comment");
+        assertThatThrownBy(() -> completeAs("client", task, Map.of("clientDecision", "maybe")))
+                .hasMessageContaining("one of [approve, reject]");
+        assertThat(runtime.getVariable(task.getProcessInstanceId(), "siteId")).isEqualTo("acme");
+        assertThat(tasks.createTaskQuery().taskId(task.getId()).count()).as("every refused completion left the task open").isOne();
+        assertThat(releases.get(release).siteId()).isEqualTo("acme");
+
+        completeAs("client", task, Map.of("clientDecision", "reject", "clientComment", "wrong colours"));
+        assertThat(tasks.createTaskQuery().taskId(task.getId()).count()).isZero();
+    }
+
+    private List<Task> visibleTasks(String user) {
+        identity.setAuthentication(user, List.of("clients"));
+        try {
+            return tasks.createTaskQuery().list();
+        } finally {
+            identity.clearAuthentication();
+        }
+    }
+
+    private void completeAs(String user, Task task, Map<String, Object> variables) {
+        identity.setAuthentication(user, List.of("clients"));
+        try {
+            tasks.complete(task.getId(), variables);
+        } finally {
+            identity.clearAuthentication();
+        }
     }
 }

@@ -1,0 +1,185 @@
+package io.stageguard.process;
+
+import io.stageguard.access.AccessPolicy;
+import io.stageguard.release.ReleaseRecords;
+import io.stageguard.site.Sha256;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteAccess;
+import io.stageguard.site.SiteRegistry;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.camunda.bpm.engine.variable.VariableMap;
+import org.camunda.bpm.engine.variable.value.TypedValue;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * What people may do with Stageguard's user tasks, enforced by the engine for every way a task is
+ * completed (Tasklist, the engine's REST API, Java):
+ * <ul>
+ *   <li>the site's own developers and clients are the task's candidates, so a client of one site
+ *       never sees or completes another site's tasks (the engine grants per-task authorizations to
+ *       candidates);</li>
+ *   <li>a completion may set only that form's fields: anything else (a {@code siteId}, a
+ *       {@code qaRound}, a QA verdict) is refused with the names, and nothing is kept;</li>
+ *   <li>a decision must be one the form offers, and a rejection needs a comment;</li>
+ *   <li>four-eyes: the user who started or last revised a release cannot approve it in developer
+ *       sign-off (per site, on by default); rejecting stays open to them.</li>
+ * </ul>
+ */
+@Component
+public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
+    /** Task-local: fingerprints of every variable the task could see when it was created. */
+    static final String FINGERPRINTS = "stageguardVariableFingerprints";
+
+    /** The user tasks Stageguard models, each with the only variables its form may set. */
+    enum GuardedTask {
+        DEVELOPER_SIGNOFF("Task_DeveloperSignoff", true, "developerDecision", "developerComment", "approve", "reject"),
+        CLIENT_SIGNOFF("Task_ClientSignoff", false, "clientDecision", "clientComment", "approve", "reject"),
+        REVISE_CHANGE_SET("Task_ReviseChangeSet", true, "revisionDecision", "revisedChanges", "revise", "abandon");
+
+        final String taskId;
+        final boolean forDevelopers;
+        final String decision;
+        final String detail;
+        final Set<String> decisions;
+
+        GuardedTask(String taskId, boolean forDevelopers, String decision, String detail, String... decisions) {
+            this.taskId = taskId;
+            this.forDevelopers = forDevelopers;
+            this.decision = decision;
+            this.detail = detail;
+            this.decisions = Set.of(decisions);
+        }
+
+        Set<String> fields() {
+            return Set.of(decision, detail);
+        }
+
+        static GuardedTask of(String taskDefinitionKey) {
+            return Arrays.stream(values()).filter(t -> t.taskId.equals(taskDefinitionKey)).findFirst().orElse(null);
+        }
+    }
+
+    private final ObjectProvider<AccessPolicy> policy;
+    private final ReleaseRecords releases;
+    private final SiteRegistry sites;
+
+    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites) {
+        this.policy = policy;
+        this.releases = releases;
+        this.sites = sites;
+    }
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        TaskListener onCreate = this::created;
+        TaskListener onComplete = this::completing;
+        configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
+            @Override
+            public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+                if (GuardedTask.of(activity.getId()) == null) return;
+                var definition = ((UserTaskActivityBehavior) activity.getActivityBehavior()).getTaskDefinition();
+                definition.addTaskListener(TaskListener.EVENTNAME_CREATE, onCreate);
+                definition.addTaskListener(TaskListener.EVENTNAME_COMPLETE, onComplete);
+            }
+        });
+    }
+
+    void created(DelegateTask task) {
+        GuardedTask kind = GuardedTask.of(task.getTaskDefinitionKey());
+        Site site = sites.get(releases.get(task.getExecution().getProcessBusinessKey()).siteId());
+        SiteAccess.Approvers approvers = kind.forDevelopers ? site.access().developers() : site.access().clients();
+        // the model names the global group; the site's own people replace it
+        for (var link : List.copyOf(task.getCandidates())) {
+            if (link.getGroupId() != null) task.deleteCandidateGroup(link.getGroupId());
+        }
+        approvers.groups().forEach(task::addCandidateGroup);
+        approvers.users().forEach(task::addCandidateUser);
+        task.setVariableLocal(FINGERPRINTS, format(fingerprints(task)));
+    }
+
+    void completing(DelegateTask task) {
+        GuardedTask kind = GuardedTask.of(task.getTaskDefinitionKey());
+        String name = "'" + task.getName() + "'";
+        Map<String, String> before = parse((String) task.getVariableLocal(FINGERPRINTS));
+        Map<String, String> after = fingerprints(task);
+        Set<String> names = new HashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        List<String> changed = names.stream().filter(n -> !kind.fields().contains(n))
+                .filter(n -> !Objects.equals(before.get(n), after.get(n))).sorted().toList();
+        if (!changed.isEmpty()) {
+            throw new ProcessEngineException("The task " + name + " may set only " + kind.fields().stream().sorted().collect(Collectors.joining(" and "))
+                    + "; it tried to change " + String.join(", ", changed) + ". Nothing was saved.");
+        }
+        Object decision = task.getVariable(kind.decision);
+        if (decision == null || !kind.decisions.contains(decision.toString())) {
+            throw new ProcessEngineException("The task " + name + " needs " + kind.decision + " to be one of " + kind.decisions.stream().sorted().toList()
+                    + ", not " + decision + ". Nothing was saved.");
+        }
+        Object detail = task.getVariable(kind.detail);
+        if (kind != GuardedTask.REVISE_CHANGE_SET && "reject".equals(decision) && (detail == null || detail.toString().isBlank())) {
+            throw new ProcessEngineException("Rejecting in " + name + " needs a comment that tells the developers what to change. Nothing was saved.");
+        }
+        String releaseId = task.getExecution().getProcessBusinessKey();
+        String user = Context.getCommandContext().getAuthenticatedUserId();
+        ReleaseRecords.Release release = releases.get(releaseId);
+        Site site = sites.get(release.siteId());
+        SiteAccess.Approvers approvers = kind.forDevelopers ? site.access().developers() : site.access().clients();
+        if (user != null && !policy.getObject().isOneOf(user, approvers) && !policy.getObject().seesEverything(user)) {
+            throw new ProcessEngineException("User " + user + " is not among the " + (kind.forDevelopers ? "developers" : "clients")
+                    + " of site " + site.id() + " and cannot complete " + name + ".");
+        }
+        if (kind == GuardedTask.DEVELOPER_SIGNOFF && site.access().fourEyes() && "approve".equals(decision)) {
+            if (user == null) throw new ProcessEngineException("Developer sign-off needs a logged-in user (four-eyes is on for site " + site.id() + ").");
+            if (user.equals(release.startedBy()) || user.equals(release.lastRevisedBy())) {
+                    throw new ProcessEngineException("Four eyes: " + user + " " + (user.equals(release.startedBy()) ? "started" : "last revised")
+                        + " release " + releaseId + " and cannot also approve it; another developer of site " + site.id() + " must.");
+            }
+        }
+        if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
+    }
+
+    /** Every variable the task's process can see, by name, as a hash of its type and value. */
+    private static Map<String, String> fingerprints(DelegateTask task) {
+        Map<String, String> prints = new TreeMap<>();
+        VariableMap variables = task.getExecution().getVariablesTyped();
+        for (String name : variables.keySet()) {
+            TypedValue typed = variables.getValueTyped(name);
+            prints.put(name, Sha256.of(typed.getType().getName() + ":" + typed.getValue()));
+        }
+        return prints;
+    }
+
+    /** One "name hash" per line: a plain string variable, readable in Cockpit and free of Java serialization. */
+    private static String format(Map<String, String> prints) {
+        return prints.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n"));
+    }
+
+    private static Map<String, String> parse(String text) {
+        Map<String, String> prints = new TreeMap<>();
+        if (text == null) return prints;
+        for (String line : text.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (space > 0) prints.put(line.substring(0, space), line.substring(space + 1));
+        }
+        return prints;
+    }
+}
