@@ -69,6 +69,13 @@ class HttpSecurityConfiguration {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }
+            String contentType = request.getContentType();
+            if (writes && (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+                // a browser logged in with basic auth sends a cross-site form POST with the credentials; it can never
+                // send this content type cross-site without a CORS preflight, which Stageguard does not grant
+                response.sendError(415, "send Content-Type: application/json with every request that changes something (also without a body)");
+                return;
+            }
             String path = request.getRequestURI().substring(request.getContextPath().length());
             if (path.startsWith("/reports/")) {
                 // /reports/{releaseId}/...: a report is the release's, so it is read by those with a part in its site

@@ -26,8 +26,10 @@ class ApiErrors {
             return body(HttpStatus.BAD_REQUEST, "the request has invalid fields", Map.of(path(unknown),
                     "is not a field Stageguard accepts; known here: " + unknown.getKnownPropertyIds()));
         }
-        String detail = e.getMostSpecificCause().getMessage();
-        return body(HttpStatus.BAD_REQUEST, "the body is not the JSON expected", Map.of("body", detail == null ? "unreadable" : detail.split("\n")[0]));
+        String detail = e.getMostSpecificCause() instanceof NullPointerException ? "must not be null"
+                : e.getMostSpecificCause().getMessage() == null ? "unreadable" : e.getMostSpecificCause().getMessage().split("\n")[0];
+        String field = e.getCause() instanceof JsonMappingException mapping ? path(mapping) : "body";
+        return body(HttpStatus.BAD_REQUEST, "the body is not the JSON expected", Map.of(field, detail));
     }
 
     private static String path(JsonMappingException e) {

@@ -32,7 +32,7 @@ public class QualityGate {
         this(inputs -> decisions.evaluateDecisionTableByKey(DECISION, inputs).getResultList());
     }
 
-    private QualityGate(Function<Map<String, Object>, List<Map<String, Object>>> decision) {
+    QualityGate(Function<Map<String, Object>, List<Map<String, Object>>> decision) {
         this.decision = decision;
     }
 
@@ -54,8 +54,12 @@ public class QualityGate {
         for (Map<String, Object> match : matches) {
             String v = String.valueOf(match.get("verdict"));
             reasons.add(v + ": " + match.get("reason"));
-            if (QaReport.FAIL.equals(v)) verdict = QaReport.FAIL;
-            else if (QaReport.WARN.equals(v) && !QaReport.FAIL.equals(verdict)) verdict = QaReport.WARN;
+            if (QaReport.WARN.equals(v)) {
+                if (!QaReport.FAIL.equals(verdict)) verdict = QaReport.WARN;
+            } else if (!QaReport.PASS.equals(v)) {
+                // a verdict the table should not give (a typo in an edited table) must not let a release through
+                verdict = QaReport.FAIL;
+            }
         }
         return new Verdict(verdict, reasons);
     }

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PageFetcher implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
+    /** A page larger than this is cut: a site (or something posing as one) cannot fill Stageguard's memory. */
+    static final int MAX_BODY_CHARS = 16 * 1024 * 1024;
     private final CloseableHttpClient client = HttpClients.custom()
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                     .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -59,7 +61,7 @@ public class PageFetcher implements AutoCloseable {
             requestHeaders.forEach(request::setHeader);
             Page page = client.execute(request, response -> {
                 Header location = response.getFirstHeader("Location");
-                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
                 Map<String, String> headers = new HashMap<>();
                 for (Header h : response.getHeaders()) headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
                 return new Page(current.toString(), response.getCode(), body,

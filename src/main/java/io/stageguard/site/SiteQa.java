@@ -1,5 +1,7 @@
 package io.stageguard.site;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,8 +16,9 @@ public record SiteQa(List<String> masks, List<UserFlow> flows, AdminScreens admi
     public static final SiteQa NONE = new SiteQa(List.of(), List.of(), null);
 
     public SiteQa {
-        masks = masks == null ? List.of() : List.copyOf(masks);
-        flows = flows == null ? List.of() : List.copyOf(flows);
+        // nulls are kept (not thrown on) so that SiteValidator can name the element that is null
+        masks = masks == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(masks));
+        flows = flows == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(flows));
     }
 
     /**

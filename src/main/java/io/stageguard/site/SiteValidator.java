@@ -60,10 +60,14 @@ public final class SiteValidator {
         }
         for (int f = 0; f < qa.flows().size(); f++) {
             UserFlow flow = qa.flows().get(f);
+            if (flow == null) {
+                errors.put("qa.flows[" + f + "]", "must not be null");
+                continue;
+            }
             if (flow.name() == null || flow.name().isBlank()) errors.put("qa.flows[" + f + "].name", "is required");
             if (flow.steps().isEmpty()) errors.put("qa.flows[" + f + "].steps", "needs at least one step");
             for (int s = 0; s < flow.steps().size(); s++) {
-                String problem = flow.steps().get(s).problem();
+                String problem = flow.steps().get(s) == null ? "must not be null" : flow.steps().get(s).problem();
                 if (problem != null) errors.put("qa.flows[" + f + "].steps[" + s + "]", problem);
             }
         }

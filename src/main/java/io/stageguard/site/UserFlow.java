@@ -1,12 +1,15 @@
 package io.stageguard.site;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
 /** A declarative user flow, such as "post a comment": steps a browser takes on staging, and what it must then see. */
 public record UserFlow(String name, List<Step> steps) {
     public UserFlow {
-        steps = steps == null ? List.of() : List.copyOf(steps);
+        // nulls are kept (not thrown on) so that SiteValidator can name the step that is null
+        steps = steps == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(steps));
     }
 
     /**

@@ -35,8 +35,13 @@ public final class ChangeSetValidator {
             if (c.slug() == null || !SLUG.matcher(c.slug()).matches() || c.slug().contains("..")) {
                 errors.put(at + ".slug", "must be a folder name: lower-case letters, digits, '.', '_' or '-', no '/' or '..'");
             }
+            if (c.version() != null && (c.version().length() > 64 || c.version().isBlank())) {
+                errors.put(at + ".version", "must be 1-64 characters");
+            }
             if (c.packagePath() == null || c.packagePath().isBlank()) {
                 errors.put(at + ".package", "is required");
+            } else if (c.packagePath().length() > 1000) {
+                errors.put(at + ".package", "must be at most 1000 characters");
             } else {
                 String problem = packageProblem(Path.of(c.packagePath()));
                 if (problem != null) errors.put(at + ".package", problem);
@@ -48,8 +53,8 @@ public final class ChangeSetValidator {
     private static String packageProblem(Path zip) {
         if (!zip.isAbsolute()) return "must be an absolute path";
         if (!Files.isRegularFile(zip)) return "no such file: " + zip;
-        try (ZipFile ignored = new ZipFile(zip.toFile())) {
-            return null;
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            return ZipLimits.problem(file);
         } catch (IOException e) {
             return "is not a readable zip file: " + zip;
         }

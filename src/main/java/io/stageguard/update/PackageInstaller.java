@@ -3,6 +3,7 @@ package io.stageguard.update;
 import io.stageguard.clone.FileTreeCopier;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +26,13 @@ public final class PackageInstaller {
             throw new IllegalArgumentException("change " + change.label() + " would install outside wp-content");
         }
         Files.createDirectories(target.getParent());
+        // lexical containment is not enough: wp-content/plugins may be a link into another site's files
+        Path realRoot = documentRoot.toRealPath();
+        if (!target.getParent().toRealPath().startsWith(realRoot)
+                || (Files.exists(target) && !target.toRealPath().startsWith(realRoot))) {
+            throw new IOException("change " + change.label() + " would install through a symbolic link to " + target.getParent().toRealPath()
+                    + ", outside " + realRoot + "; refusing to write there");
+        }
         Path unpacked = target.resolveSibling(".stageguard-new-" + change.slug());
         Path previous = target.resolveSibling(".stageguard-old-" + change.slug());
         FileTreeCopier.deleteTree(unpacked);
@@ -41,6 +49,8 @@ public final class PackageInstaller {
     private static void unpack(Path zip, String slug, Path into) throws IOException {
         Files.createDirectories(into);
         try (ZipFile file = new ZipFile(zip.toFile())) {
+            if (file.size() > ZipLimits.MAX_ENTRIES) throw new IOException(zip + " holds more than " + ZipLimits.MAX_ENTRIES + " entries");
+            long written = 0;
             String strip = singleTopFolder(file, slug);
             Enumeration<? extends ZipEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
@@ -59,8 +69,18 @@ public final class PackageInstaller {
                     Files.createDirectories(out);
                 } else {
                     Files.createDirectories(out.getParent());
-                    try (InputStream in = file.getInputStream(entry)) {
-                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                    // sizes declared in the zip may lie: count what really comes out
+                    try (InputStream in = file.getInputStream(entry); OutputStream to = Files.newOutputStream(out)) {
+                        byte[] buffer = new byte[64 * 1024];
+                        long entryBytes = 0;
+                        for (int n; (n = in.read(buffer)) > 0; ) {
+                            entryBytes += n;
+                            written += n;
+                            if (written > ZipLimits.MAX_TOTAL_BYTES) throw new IOException(zip + " unpacks to more than " + ZipLimits.MAX_TOTAL_BYTES + " bytes");
+                            String bomb = ZipLimits.ratioProblem(entry.getName(), entryBytes, entry.getCompressedSize());
+                            if (bomb != null) throw new IOException(zip + ": " + bomb);
+                            to.write(buffer, 0, n);
+                        }
                     }
                 }
             }

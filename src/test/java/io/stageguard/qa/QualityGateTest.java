@@ -62,4 +62,12 @@ class QualityGateTest {
         assertThat(v.verdict()).isEqualTo(QaReport.FAIL);
         assertThat(v.reasons()).hasSize(3);
     }
+
+    @Test
+    void aVerdictTheTableShouldNotGiveCountsAsAFailure() {
+        QualityGate edited = new QualityGate(inputs -> List.of(java.util.Map.of("verdict", "pas", "reason", "typo in an edited table")));
+        QualityGate.Verdict v = edited.judge(List.of(), List.of(page(0, 100, 110)));
+        assertThat(v.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(v.reasons()).containsExactly("pas: typo in an edited table");
+    }
 }

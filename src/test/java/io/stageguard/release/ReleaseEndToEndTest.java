@@ -53,6 +53,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseEndToEndTest {
+    /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
+    private static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
@@ -150,7 +152,7 @@ class ReleaseEndToEndTest {
     @Order(5)
     void stagingIsRefreshedFromLiveOnItsOwnWithAParityReport() throws Exception {
         ResponseEntity<Map<String, Object>> started = rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh",
-                HttpMethod.POST, HttpEntity.EMPTY, new ParameterizedTypeReference<>() { });
+                HttpMethod.POST, JSON_NO_BODY, new ParameterizedTypeReference<>() { });
         assertThat(started.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         String refresh = (String) started.getBody().get("releaseId");
         assertThat(refresh).startsWith("refresh-");
@@ -166,7 +168,7 @@ class ReleaseEndToEndTest {
                 .as("staging is live's copy again").isEqualTo(Files.readString(site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)));
 
         ResponseEntity<Map<String, Object>> unknown = rest.withBasicAuth("ci", "ci").exchange("/api/sites/nope/staging-refresh",
-                HttpMethod.POST, HttpEntity.EMPTY, new ParameterizedTypeReference<>() { });
+                HttpMethod.POST, JSON_NO_BODY, new ParameterizedTypeReference<>() { });
         assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat((Map<String, String>) unknown.getBody().get("errors")).containsKey("siteId");
     }
@@ -382,5 +384,11 @@ class ReleaseEndToEndTest {
         } finally {
             identity.clearAuthentication();
         }
+    }
+
+    private static org.springframework.http.HttpHeaders jsonHeaders() {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return headers;
     }
 }

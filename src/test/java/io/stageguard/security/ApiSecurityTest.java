@@ -46,6 +46,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ApiSecurityTest {
+    /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
+    private static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
     @TempDir
     static Path work;
     static DemoSite demo;
@@ -137,6 +139,45 @@ class ApiSecurityTest {
     }
 
     @Test
+    void aBodylessPostFromAnotherSiteCannotStartARefresh() {
+        // what a cross-site HTML form (or an img/fetch without preflight) can send along with cached basic credentials
+        org.springframework.http.HttpHeaders form = new org.springframework.http.HttpHeaders();
+        form.setContentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED);
+        sites.save(demo.site());
+        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, new HttpEntity<>(form), String.class)
+                .getStatusCode().value()).isEqualTo(415);
+        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, HttpEntity.EMPTY, String.class)
+                .getStatusCode().value()).isEqualTo(415);
+        assertThat(runtime.createProcessInstanceQuery().count()).isZero();
+    }
+
+    @Test
+    void nullsInsideListsAndOverlongValuesAnswer400NamingTheField() {
+        ResponseEntity<Map<String, Object>> flows = put("nulls", definition(b -> b.put("qa", Map.of("flows", java.util.Arrays.asList((Object) null)))));
+        assertThat(flows.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(flows)).containsOnlyKeys("qa.flows[0]");
+        sites.save(demo.site());
+        Map<String, Object> change = new LinkedHashMap<>(Map.of("type", "plugin", "slug", "hello-stageguard", "version", "1".repeat(65),
+                "package", demo.fixturePackage("1.1.0").toString()));
+        ResponseEntity<Map<String, Object>> longVersion = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
+                new HttpEntity<>(Map.of("siteId", "acme", "changes", List.of(change))), new ParameterizedTypeReference<>() { });
+        assertThat(longVersion.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(longVersion)).containsOnlyKeys("changes[0].version");
+        ResponseEntity<Map<String, Object>> nullChange = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
+                new HttpEntity<>(Map.of("siteId", "acme", "changes", java.util.Arrays.asList((Object) null))), new ParameterizedTypeReference<>() { });
+        assertThat(nullChange.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(nullChange)).containsKey("changes[0]");
+    }
+
+    @Test
+    void theDataFolderWithDumpsAndReportsIsReadableByStageguardOnly() throws Exception {
+        for (Path dir : List.of(app.dataDir(), app.backupsDir(), app.reportsDir())) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+                    .isEqualTo("rwx------");
+        }
+    }
+
+    @Test
     void aDatabaseHostCarryingJdbcParametersIsRefused() {
         ResponseEntity<Map<String, Object>> answer = put("jdbc", definition(b ->
                 part(b, "staging", "database").put("host", "127.0.0.1:3306/x?allowLoadLocalInfile=true&")));
@@ -156,7 +197,7 @@ class ApiSecurityTest {
                 answers.add(pool.submit(() -> {
                     go.await();
                     return HttpStatus.valueOf(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST,
-                            HttpEntity.EMPTY, String.class).getStatusCode().value());
+                            JSON_NO_BODY, String.class).getStatusCode().value());
                 }));
             }
             go.countDown();
@@ -171,7 +212,7 @@ class ApiSecurityTest {
 
         // the slot belongs to a process: once that is gone (finished, or cancelled in Cockpit), the site is free again
         runtime.createProcessInstanceQuery().list().forEach(p -> runtime.deleteProcessInstance(p.getId(), "operator cancelled"));
-        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, HttpEntity.EMPTY, String.class)
+        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, JSON_NO_BODY, String.class)
                 .getStatusCode()).isEqualTo(HttpStatus.CREATED);
     }
 
@@ -253,5 +294,11 @@ class ApiSecurityTest {
         } finally {
             identity.clearAuthentication();
         }
+    }
+
+    private static org.springframework.http.HttpHeaders jsonHeaders() {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return headers;
     }
 }
