@@ -4,6 +4,7 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.site.WritePoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,9 +43,19 @@ public class LiveBackup {
     public record Summary(Path directory, int folders, int tables, String checksumsSha256) {
     }
 
-    /** Takes the backup afresh (a retry replaces a half-written one) and records it as unverified. */
+    /**
+     * Takes the backup afresh (a retry replaces a half-written one) and records it as unverified.
+     * A verified backup is never replaced: the deploy may have begun after it, and a second backup
+     * would hold a half-deployed live.
+     */
     public Summary create(String releaseId, Site site, List<String> touchedFolders) throws IOException, SQLException {
         Path dir = directoryOf(releaseId);
+        if (isVerified(releaseId)) {
+            String sums = Files.readString(dir.resolve("SHA256SUMS"), StandardCharsets.UTF_8);
+            try (Stream<String> dump = Files.lines(dir.resolve("database.sql"), StandardCharsets.UTF_8)) {
+                return new Summary(dir, touchedFolders.size(), (int) dump.filter(l -> l.startsWith("DROP TABLE IF EXISTS ")).count(), Sha256.of(sums));
+            }
+        }
         FileTreeCopier.deleteTree(dir);
         Files.createDirectories(dir.resolve("files"));
         StringBuilder touched = new StringBuilder();
@@ -97,6 +108,15 @@ public class LiveBackup {
         return problems;
     }
 
+    /** The folders the deploy touches that did not exist on live before it: what the release adds. */
+    public Set<String> absentBeforeDeploy(String releaseId) throws IOException {
+        Set<String> absent = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(directoryOf(releaseId).resolve("touched.txt"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("absent ")) absent.add(line.substring("absent ".length()));
+        }
+        return absent;
+    }
+
     public boolean isVerified(String releaseId) {
         Integer n = jdbc.queryForObject("select count(*) from sg_backup where release_id = ? and verified_at is not null", Integer.class, releaseId);
         return n != null && n > 0;
@@ -114,6 +134,7 @@ public class LiveBackup {
             String[] parts = line.split(" ", 2);
             Path live = site.live().documentRoot().resolve(parts[1]);
             FileTreeCopier.deleteTree(live);
+            WritePoints.reached(WritePoints.RESTORE_FILES_REMOVED, live);
             if (parts[0].equals("present")) {
                 FileTreeCopier.copy(dir.resolve("files").resolve(parts[1]), live, Set.of());
                 done.add("restored " + parts[1]);

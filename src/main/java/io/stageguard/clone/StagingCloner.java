@@ -6,6 +6,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
+import io.stageguard.site.WritePoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +119,7 @@ public class StagingCloner {
             throw new NotStagingException(leaks.entrySet().stream().collect(Collectors.toMap(
                     e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new)));
         }
+        WritePoints.reached(WritePoints.CLONE_FILES_BEFORE_SWAP, stagingRoot);
         // checked again right before the swap: the folder may have been re-pointed while the copy ran
         proof.proveFolder(site);
         if (Files.exists(stagingRoot, LinkOption.NOFOLLOW_LINKS)) Files.move(stagingRoot, previous, StandardCopyOption.ATOMIC_MOVE);
@@ -175,6 +177,7 @@ public class StagingCloner {
                 rewritten += counts[1];
                 renamed += counts[2];
                 copied.add(target);
+                WritePoints.reached(WritePoints.CLONE_DATABASE_HALF_COPIED, site.staging().documentRoot());
             }
             sanitized = DataSanitizer.sanitize(staging, stagingDb.tablePrefix(), copied, properties.sanitizeRules());
             hideFromSearchEngines(staging, stagingDb.tablePrefix());

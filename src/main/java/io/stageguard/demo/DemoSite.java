@@ -52,7 +52,7 @@ public final class DemoSite implements AutoCloseable {
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
         SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
         new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
-                packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()));
+                packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()), true);
         LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
         LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);
         warmUp(liveUrl);

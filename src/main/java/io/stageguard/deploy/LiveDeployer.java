@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,8 +48,10 @@ public class LiveDeployer {
             }
         }
         List<String> installed = new ArrayList<>();
+        // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files
+        Set<String> absentBefore = backup.absentBeforeDeploy(releaseId);
         for (FrozenManifest.Entry e : manifest.entries()) {
-            installer.install(site.live(), e.change());
+            installer.install(site.live(), e.change(), absentBefore.contains(e.change().targetFolder()));
             installed.add(e.change().label());
         }
         return installed;

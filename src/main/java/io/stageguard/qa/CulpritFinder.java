@@ -115,7 +115,7 @@ public class CulpritFinder {
         } catch (SQLException e) {
             throw new IOException("could not reset the staging database: " + e.getMessage(), e);
         }
-        for (Change change : subset) installer.install(site.staging(), change);
+        for (Change change : subset) installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
     }
 
     /**

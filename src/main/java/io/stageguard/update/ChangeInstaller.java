@@ -1,5 +1,6 @@
 package io.stageguard.update;
 
+import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
@@ -35,9 +36,14 @@ public class ChangeInstaller {
         this.php = php;
     }
 
-    /** @return whether the change added a plugin the site did not have, which is now active */
-    public boolean install(SiteEnvironment site, Change change) throws IOException {
-        boolean added = "plugin".equals(change.type()) && !Files.exists(site.documentRoot().resolve(change.targetFolder()));
+    /**
+     * @param newToSite whether live had no such folder before the release: decided by the caller from
+     *                  live (or from the pre-deploy backup), never from the target's current state,
+     *                  which an interrupted earlier attempt may already have changed
+     * @return whether the change added a plugin the site did not have, which is now active
+     */
+    public boolean install(SiteEnvironment site, Change change, boolean newToSite) throws IOException {
+        boolean added = "plugin".equals(change.type()) && newToSite;
         PackageInstaller.install(site.documentRoot(), change);
         if (added) {
             try {
@@ -47,5 +53,10 @@ public class ChangeInstaller {
             }
         }
         return added;
+    }
+
+    /** Whether live has no folder for this change yet, so the release adds it. Reads live, never writes. */
+    public static boolean newOnLive(Site site, Change change) {
+        return !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
     }
 }

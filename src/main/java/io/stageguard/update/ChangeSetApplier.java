@@ -38,7 +38,7 @@ public class ChangeSetApplier {
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             String sha = Sha256.of(change.packageFile());
-            installer.install(site.staging(), change);
+            installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, version, package_path, package_sha256, applied_at) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     releaseId, round, i, change.type(), change.slug(), change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));

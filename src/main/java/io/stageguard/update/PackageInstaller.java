@@ -1,10 +1,12 @@
 package io.stageguard.update;
 
 import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.site.WritePoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
@@ -35,14 +37,31 @@ public final class PackageInstaller {
         }
         Path unpacked = target.resolveSibling(".stageguard-new-" + change.slug());
         Path previous = target.resolveSibling(".stageguard-old-" + change.slug());
+        recover(target, previous);
         FileTreeCopier.deleteTree(unpacked);
         FileTreeCopier.deleteTree(previous);
         unpack(change.packageFile(), change.slug(), unpacked);
         if (Files.exists(target)) {
             Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
         }
+        WritePoints.reached(WritePoints.INSTALL_BETWEEN_RENAMES, target);
         Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
         FileTreeCopier.deleteTree(previous);
+    }
+
+    /**
+     * Puts back a folder an earlier attempt moved aside and was stopped (a crash, kill -9) before
+     * the new one took its place, so the site has its previous version again before anything else.
+     */
+    public static void recover(Path documentRoot, Change change) throws IOException {
+        Path target = documentRoot.resolve(change.targetFolder()).normalize();
+        recover(target, target.resolveSibling(".stageguard-old-" + change.slug()));
+    }
+
+    private static void recover(Path target, Path previous) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(previous, target, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     /** WordPress zips hold one top folder named after the slug; its content becomes the target folder. */

@@ -23,17 +23,22 @@ import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Walks every path of the staging-release model and its six phase models with the delegates
  * mocked: the mocks only set the variables the real delegates promise to set.
  */
-@ExtendWith(ProcessEngineExtension.class)
 @Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
         "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
         "dmn/quality-gate.dmn", "forms/developer-signoff.form", "forms/client-signoff.form", "forms/revise-change-set.form"})
 class StagingReleaseRoutingTest {
+    /**
+     * Its own engine configuration, not camunda.cfg.xml: a file by that name on the class path is
+     * built as a second "default" engine by Camunda's lookup, which the REST API would then use.
+     */
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("routing-engine.cfg.xml").build();
     /** Which delegates ran, in order. */
     private final List<String> calls = new ArrayList<>();
     /** Answers the mocked QA and live verification give, one per call. */

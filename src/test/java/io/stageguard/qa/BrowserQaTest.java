@@ -98,7 +98,7 @@ class BrowserQaTest {
         Path liveRoot = work.resolve("live");
         LocalWordPress.install(liveRoot, live, liveDb, "QA shop", ADMIN_PASSWORD);
         SiteEnvironment liveSite = new SiteEnvironment(live, liveRoot, liveDb);
-        for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()));
+        for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()), true);
         site = new Site("qa-shop", liveSite,
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
                 new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)), null);
@@ -130,7 +130,7 @@ class BrowserQaTest {
     private void stagingWith(List<Change> changes) throws Exception {
         cloner.cloneFiles(site, access.tokenSha256(site.id()));
         cloner.cloneDatabase(site);
-        for (Change change : changes) INSTALLER.install(site.staging(), change);
+        for (Change change : changes) INSTALLER.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
     }
 
     private static Map<String, String> culpritsByKind(QaReport report) {

@@ -1,0 +1,108 @@
+package io.stageguard.process;
+
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutorContext;
+import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Short job locks that long jobs keep alive. A QA round or a culprit search drives browsers for
+ * many minutes; a lock shorter than that would let the job start twice, and a lock longer than that
+ * (it was an hour) left a release frozen for the hour after Stageguard was killed while the job ran.
+ * So the lock is short ({@code camunda.bpm.job-execution.lock-time-in-millis}, two minutes), and
+ * while a job's thread works on it this keeper pushes the lock's expiry forward every quarter of
+ * that time. When the process dies, the pushes stop, the lock runs out, and the restarted (or
+ * another) Stageguard picks the job up within minutes, by itself.
+ *
+ * <p>The push is one UPDATE of the job's lock expiry, guarded by the lock owner, without touching
+ * its revision: the engine's own later update of the job (done, or failed and unlocked) still
+ * passes its optimistic-locking check, and a job that has been unlocked is never re-locked here.
+ */
+@Component
+public class JobLockKeeper extends AbstractProcessEnginePlugin {
+    private static final Logger log = LoggerFactory.getLogger(JobLockKeeper.class);
+
+    private record Held(String jobId, String lockOwner) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Map<Thread, Held> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stageguard-job-lock-keeper");
+        t.setDaemon(true);
+        return t;
+    });
+    private long lockMillis;
+
+    public JobLockKeeper(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void preInit(ProcessEngineConfigurationImpl configuration) {
+        ExecutionListener onStart = execution -> holding();
+        configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
+            @Override
+            public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+                if (activity.isAsyncBefore()) activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
+            }
+
+            @Override
+            public void parseCallActivity(Element element, ScopeImpl scope, ActivityImpl activity) {
+                if (activity.isAsyncBefore()) activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
+            }
+        });
+    }
+
+    @Override
+    public void postProcessEngineBuild(ProcessEngine engine) {
+        lockMillis = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getJobExecutor().getLockTimeInMillis();
+        long every = Math.max(1000, lockMillis / 4);
+        log.info("Job locks last {} s; a job still working extends its lock every {} s", lockMillis / 1000, every / 1000);
+        heartbeat.scheduleWithFixedDelay(this::extend, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called at the start of an async activity, inside its job: this thread now works on that job. */
+    private void holding() {
+        JobExecutorContext context = Context.getJobExecutorContext();
+        JobEntity job = context == null ? null : context.getCurrentJob();
+        if (job != null && job.getLockOwner() != null) held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner()));
+    }
+
+    void extend() {
+        held.forEach((thread, job) -> {
+            try {
+                int extended = !thread.isAlive() ? 0 : jdbc.update("update ACT_RU_JOB set LOCK_EXP_TIME_ = ? where ID_ = ? and LOCK_OWNER_ = ?",
+                        Timestamp.from(Instant.now().plusMillis(lockMillis)), job.jobId(), job.lockOwner());
+                // 0: the job is done, failed and unlocked, or its thread is gone
+                if (extended == 0) held.remove(thread, job);
+            } catch (RuntimeException e) {
+                log.debug("could not extend the lock of job {}: {}", job.jobId(), e.getMessage());
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        heartbeat.shutdownNow();
+    }
+}

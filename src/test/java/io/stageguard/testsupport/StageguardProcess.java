@@ -1,0 +1,121 @@
+package io.stageguard.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.StageguardApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * Stageguard as an operator runs it: its own JVM on an H2 file, started by a test, talked to over
+ * HTTP, and killed with -9 (SIGKILL: no shutdown hook, no flush, no goodbye) at a chosen write
+ * point. Started again on the same data, it must carry on by itself.
+ */
+public final class StageguardProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Process process;
+    private final Path dataDir;
+    private final String baseUrl;
+
+    private StageguardProcess(Process process, Path dataDir, String baseUrl) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * @param stopAt   a {@link io.stageguard.site.WritePoints} name to hold still at, or null
+     * @param stopIn   only when writing under this folder
+     * @param lockTime the job lock, short so a test does not wait long for a dead process's lock to run out
+     */
+    public static StageguardProcess start(Path dataDir, int port, String stopAt, Path stopIn, Duration lockTime, String logName) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", classPath(),
+                StageguardApplication.class.getName(),
+                "--server.port=" + port,
+                "--spring.profiles.active=crash-test",
+                "--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("db/stageguard") + ";WRITE_DELAY=0",
+                "--stageguard.data-dir=" + dataDir,
+                "--stageguard.public-url=http://127.0.0.1:" + port,
+                "--stageguard.qa.host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "--camunda.bpm.job-execution.lock-time-in-millis=" + lockTime.toMillis()));
+        if (stopAt != null) {
+            command.add("--stageguard.test.stop-at=" + stopAt);
+            command.add("--stageguard.test.stop-in=" + stopIn);
+        }
+        Files.createDirectories(dataDir);
+        // kept in target/ after the test, for whoever reads a failure
+        Path log = Files.createDirectories(Path.of("target", "crash-test")).resolve(logName).toAbsolutePath();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        StageguardProcess app = new StageguardProcess(process, dataDir, "http://127.0.0.1:" + port);
+        Awaitility.await("Stageguard answering on port " + port).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!process.isAlive()) throw new IllegalStateException("Stageguard exited with " + process.exitValue() + "; see " + log);
+                    try {
+                        return app.send("operator", "GET", "/api/releases/none", null).statusCode() > 0;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return app;
+    }
+
+    /** This JVM's class path (main and test classes and every dependency), without empty entries: those would mean the working folder. */
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    public HttpResponse<String> send(String user, String method, String path, Object body) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    public JsonNode json(String user, String method, String path, Object body) throws IOException {
+        HttpResponse<String> response = send(user, method, path, body);
+        if (response.statusCode() >= 300) throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    /** Waits until the process holds still at the write point it was told to stop at. */
+    public void awaitStoppedAt(String point, Duration within) throws IOException {
+        Path marker = StopAtWritePoint.stoppedAt(dataDir, point);
+        Files.deleteIfExists(marker);
+        Awaitility.await("Stageguard reaching " + point).atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) throw new IllegalStateException("Stageguard exited before reaching " + point);
+            return Files.exists(marker);
+        });
+    }
+
+    /** kill -9. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) kill();
+    }
+}
