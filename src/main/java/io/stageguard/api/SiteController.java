@@ -10,6 +10,7 @@ import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistration;
 import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.UserFlow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -57,7 +58,8 @@ class SiteController {
     private static Map<String, Object> describe(Site site) {
         Map<String, Object> qa = new LinkedHashMap<>();
         qa.put("masks", site.qa().masks());
-        qa.put("flows", site.qa().flows());
+        qa.put("flows", site.qa().flows().stream()
+                .map(flow -> new UserFlow(flow.name(), flow.steps().stream().map(UserFlow.Step::masked).toList())).toList());
         if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
         return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa);
     }

@@ -35,7 +35,7 @@ public final class StagingConfigWriter {
     public static String stagingConfig(String liveConfig, SiteEnvironment staging, String accessSha256, boolean cron, boolean outgoingHttp) {
         Map<String, String> constants = new LinkedHashMap<>();
         isolation(staging, accessSha256).forEach((name, value) -> constants.put(name, php(value)));
-        constants.put("DB_PASSWORD", php(staging.database().password() == null ? "" : staging.database().password()));
+        constants.put("DB_PASSWORD", php(staging.database().secret()));
         constants.put("WP_ENVIRONMENT_TYPE", php("staging"));
         // WP_DEBUG_LOG only takes effect with WP_DEBUG; QA reads the log for warnings the release brought in
         constants.put("WP_DEBUG", "true");

@@ -1,12 +1,27 @@
 package io.stageguard.site;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** How to reach one WordPress database (MariaDB or MySQL). The password never leaves this object. */
-public record DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix) {
+/**
+ * How to reach one WordPress database (MariaDB or MySQL). The password never leaves this object.
+ *
+ * @param password    the password itself (stored encrypted by {@link SiteRegistry}), or
+ * @param passwordRef where to read it when it is needed: {@code env:NAME} (an environment variable
+ *                    of Stageguard's process) or {@code file:/path} (a file's first line), so the
+ *                    value never reaches Stageguard's database at all
+ */
+public record DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix, String passwordRef) {
+
+    public DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix) {
+        this(host, port, name, user, password, tablePrefix, null);
+    }
 
     public DatabaseConnection {
         if (tablePrefix == null || tablePrefix.isBlank()) tablePrefix = "wp_";
@@ -19,9 +34,32 @@ public record DatabaseConnection(String host, int port, String name, String user
     public Connection open() throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
-        props.setProperty("password", password == null ? "" : password);
+        props.setProperty("password", secret());
         props.setProperty("connectTimeout", "5000");
         return DriverManager.getConnection(jdbcUrl(), props);
+    }
+
+    /** The password, read from its reference when there is one; empty when there is none. */
+    public String secret() {
+        if (passwordRef == null) return password == null ? "" : password;
+        if (passwordRef.startsWith("env:")) {
+            String value = System.getenv(passwordRef.substring(4));
+            if (value == null) throw new IllegalStateException("the environment variable " + passwordRef.substring(4) + " named by passwordRef is not set");
+            return value;
+        }
+        if (passwordRef.startsWith("file:")) {
+            try {
+                return Files.readAllLines(Path.of(passwordRef.substring(5)), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the password file named by passwordRef: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("passwordRef must start with env: or file:");
+    }
+
+    /** The same connection with another stored password (encrypted, or decrypted). */
+    DatabaseConnection withPassword(String stored) {
+        return new DatabaseConnection(host, port, name, user, stored, tablePrefix, passwordRef);
     }
 
     /** The host:port form WordPress expects in DB_HOST. */

@@ -2,31 +2,38 @@ package io.stageguard.site;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.StageguardProperties;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The sites Stageguard may release. Definitions (database passwords included) live in the
- * application's own database, so that process variables only ever carry a site id.
+ * The sites Stageguard may release. Definitions live in the application's own database, so that
+ * process variables only ever carry a site id; the passwords in them (databases, the QA admin
+ * login) are stored encrypted ({@link SecretBox}) or not at all (a {@code passwordRef}).
  */
 @Component
 public class SiteRegistry implements KnownSites {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final SecretBox secrets;
 
-    public SiteRegistry(JdbcTemplate jdbc, ObjectMapper json) {
+    public SiteRegistry(JdbcTemplate jdbc, ObjectMapper json, @Value("${stageguard.secret-key:}") String secretKey,
+                        StageguardProperties app) {
         this.jdbc = jdbc;
         this.json = json;
+        this.secrets = SecretBox.from(secretKey, app.dataDir().resolve("secret.key"));
     }
 
     public void save(Site site) {
         String definition;
         try {
-            definition = json.writeValueAsString(site);
+            definition = json.writeValueAsString(withPasswords(site, secrets::seal));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize site " + site.id(), e);
         }
@@ -53,9 +60,22 @@ public class SiteRegistry implements KnownSites {
 
     private Site read(String definition) {
         try {
-            return json.readValue(definition, Site.class);
+            return withPasswords(json.readValue(definition, Site.class), secrets::open);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored site definition is unreadable", e);
         }
+    }
+
+    private static Site withPasswords(Site site, UnaryOperator<String> change) {
+        SiteQa qa = site.qa();
+        SiteQa.AdminScreens admin = qa.admin() == null ? null
+                : new SiteQa.AdminScreens(qa.admin().user(), change.apply(qa.admin().password()), qa.admin().paths());
+        return new Site(site.id(), withPassword(site.live(), change), withPassword(site.staging(), change),
+                new SiteQa(qa.masks(), qa.flows(), admin), site.access());
+    }
+
+    private static SiteEnvironment withPassword(SiteEnvironment env, UnaryOperator<String> change) {
+        return new SiteEnvironment(env.baseUrl(), env.documentRoot(), env.database().withPassword(change.apply(env.database().password())),
+                env.phpRuntime());
     }
 }

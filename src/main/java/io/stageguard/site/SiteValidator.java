@@ -103,6 +103,11 @@ public final class SiteValidator {
             errors.put(side + ".database.name", "must be letters, digits or '_'");
         }
         if (db.user() == null || db.user().isBlank()) errors.put(side + ".database.user", "is required");
+        if (db.passwordRef() != null && !db.passwordRef().matches("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)")) {
+            errors.put(side + ".database.passwordRef", "must be env:NAME or file:/absolute/path");
+        } else if (db.passwordRef() != null && db.password() != null) {
+            errors.put(side + ".database.password", "give either password or passwordRef, not both");
+        }
         if (!PREFIX.matcher(db.tablePrefix()).matches()) {
             errors.put(side + ".database.tablePrefix", "must be letters, digits or '_'");
         }

@@ -18,9 +18,12 @@ public record UserFlow(String name, List<Step> steps) {
      * {@code expectText} needs {@code text} (in the page's visible text); {@code expectUrl} needs
      * {@code text} (part of the current URL); {@code expectElement} needs {@code selector};
      * {@code expectMail} needs {@code text} (in the subject or body of a mail staging captured
-     * during this flow).
+     * during this flow). A step marked {@code secret} (a password typed into a login form) has its
+     * value shown as asterisks in reports, API answers and history.
      */
-    public record Step(String action, String path, String selector, String value, String text) {
+    public record Step(String action, String path, String selector, String value, String text, boolean secret) {
+        private static final String MASK = "******";
+
         public static final Set<String> ACTIONS = Set.of("visit", "fill", "select", "click", "submit",
                 "expectText", "expectUrl", "expectElement", "expectMail");
 
@@ -35,11 +38,21 @@ public record UserFlow(String name, List<Step> steps) {
             };
         }
 
+        /** The value as people may see it. */
+        public String shownValue() {
+            return secret ? MASK : value;
+        }
+
+        /** The step as API answers show it: a secret value masked. */
+        public Step masked() {
+            return secret ? new Step(action, path, selector, MASK, text, true) : this;
+        }
+
         public String describe() {
             return switch (action) {
                 case "visit" -> "visit " + path;
-                case "fill" -> "fill " + selector + " with \"" + value + "\"";
-                case "select" -> "select \"" + value + "\" in " + selector;
+                case "fill" -> "fill " + selector + " with \"" + shownValue() + "\"";
+                case "select" -> "select \"" + shownValue() + "\" in " + selector;
                 case "click", "submit" -> action + " " + selector;
                 case "expectElement" -> "expect element " + selector;
                 case "expectUrl" -> "expect the URL to contain \"" + text + "\"";

@@ -49,13 +49,13 @@ class BrowserQaTest {
     private static final List<String> FIXTURES = List.of("sg-harmless", "sg-layout-shift", "sg-js-error", "sg-php-warning",
             "sg-slow-page", "sg-broken-comments", "sg-clock");
     private static final UserFlow COMMENT = new UserFlow("post a comment", List.of(
-            new UserFlow.Step("visit", "/hello-world/", null, null, null),
-            new UserFlow.Step("fill", null, "#comment", "Checked by Stageguard", null),
-            new UserFlow.Step("fill", null, "#author", "Flow Tester", null),
-            new UserFlow.Step("fill", null, "#email", "flow@example.invalid", null),
-            new UserFlow.Step("submit", null, "#commentform", null, null),
-            new UserFlow.Step("expectText", null, null, null, "Your comment is awaiting moderation"),
-            new UserFlow.Step("expectMail", null, null, null, "Please moderate")));
+            new UserFlow.Step("visit", "/hello-world/", null, null, null, false),
+            new UserFlow.Step("fill", null, "#comment", "Checked by Stageguard", null, false),
+            new UserFlow.Step("fill", null, "#author", "Flow Tester", null, false),
+            new UserFlow.Step("fill", null, "#email", "flow@example.invalid", null, false),
+            new UserFlow.Step("submit", null, "#commentform", null, null, false),
+            new UserFlow.Step("expectText", null, null, null, "Your comment is awaiting moderation", false),
+            new UserFlow.Step("expectMail", null, null, null, "Please moderate", false)));
 
     /** Tests send traffic nowhere but loopback; the comment avatars WordPress links to must not leave the machine. */
     private static final String ADMIN_PASSWORD = "qa-admin-pass";

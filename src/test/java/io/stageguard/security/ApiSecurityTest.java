@@ -59,6 +59,7 @@ class ApiSecurityTest {
     @Autowired IdentityService identity;
     @Autowired ReleaseRecords releases;
     @Autowired StageguardProperties app;
+    @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @BeforeAll
     static void startSite() throws Exception {
@@ -175,6 +176,30 @@ class ApiSecurityTest {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
                     .isEqualTo("rwx------");
         }
+    }
+
+    @Test
+    void passwordsAreStoredEncryptedOrNotAtAllAndSecretFlowValuesAreMasked() throws Exception {
+        Path passwordFile = work.resolve("staging-db-password");
+        Files.writeString(passwordFile, demo.site().staging().database().password() + "\n");
+        ResponseEntity<Map<String, Object>> answer = put("secrets", definition(b -> {
+            part(b, "staging", "database").remove("password");
+            part(b, "staging", "database").put("passwordRef", "file:" + passwordFile);
+            // a staging of its own beside acme's: another folder, another table prefix in the same database
+            part(b, "staging").put("documentRoot", work.resolve("secrets-staging").toString());
+            part(b, "staging", "database").put("tablePrefix", "sec_");
+            b.put("qa", Map.of("flows", List.of(Map.of("name", "log in", "steps", List.of(
+                    Map.of("action", "visit", "path", "/wp-login.php"),
+                    Map.of("action", "fill", "selector", "#user_pass", "value", "hunter2-flow-secret", "secret", true))))));
+        }));
+        assertThat(answer.getStatusCode()).as(String.valueOf(answer.getBody())).isEqualTo(HttpStatus.OK);
+        String stored = jdbc.queryForObject("select definition from sg_site where id = 'secrets'", String.class);
+        assertThat(stored).doesNotContain(demo.site().live().database().password()).doesNotContain(demo.site().staging().database().password())
+                .contains("enc:v1:").contains("file:" + passwordFile);
+        assertThat(sites.get("secrets").live().database().password()).as("opened again for use").isEqualTo(demo.site().live().database().password());
+        assertThat(sites.get("secrets").staging().database().secret()).isEqualTo(demo.site().staging().database().password());
+        String shown = rest.withBasicAuth("operator", "operator").getForObject("/api/sites/secrets", String.class);
+        assertThat(shown).doesNotContain("hunter2-flow-secret").doesNotContain(demo.site().live().database().password()).contains("******");
     }
 
     @Test
