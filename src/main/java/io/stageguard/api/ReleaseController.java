@@ -57,7 +57,7 @@ class ReleaseController {
     }
 
     @GetMapping("/releases/{releaseId}")
-    ResponseEntity<Map<String, Object>> get(@PathVariable String releaseId, @RequestAttribute(USER) String user) {
+    ResponseEntity<ReleaseStatusReader.ReleaseStatus> get(@PathVariable String releaseId, @RequestAttribute(USER) String user) {
         if (!policy.mayReadRelease(user, releaseId)) throw forbidden(releaseId);
         return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
     }

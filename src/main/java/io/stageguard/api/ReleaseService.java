@@ -1,6 +1,7 @@
 package io.stageguard.api;
 
 import io.stageguard.StageguardProperties;
+import io.stageguard.process.ReleaseModel;
 import io.stageguard.process.ReleaseVariables;
 import io.stageguard.qa.QaProperties;
 import io.stageguard.release.ReleaseRecords;
@@ -28,12 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Starts releases: validates the request, checks the site can be reached, and starts the process. */
 @Service
 public class ReleaseService {
-    public static final String PROCESS_KEY = "staging-release";
-    public static final String REFRESH_PROCESS_KEY = "create-staging-clone";
 
     private final SiteRegistry sites;
     private final RuntimeService runtime;
-    private final ReleaseVariables vars;
     private final PageFetcher fetcher;
     private final QaProperties qa;
     private final StageguardProperties app;
@@ -41,14 +39,13 @@ public class ReleaseService {
     private final ReleaseRecords records;
     private final TransactionTemplate transactions;
 
-    public ReleaseService(SiteRegistry sites, RuntimeService runtime, ReleaseVariables vars, PageFetcher fetcher,
+    public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher,
                           QaProperties qa, StageguardProperties app, SiteSlot slot, PlatformTransactionManager transactions, ReleaseRecords records) {
         this.records = records;
         this.slot = slot;
         this.transactions = new TransactionTemplate(transactions);
         this.sites = sites;
         this.runtime = runtime;
-        this.vars = vars;
         this.fetcher = fetcher;
         this.qa = qa;
         this.app = app;
@@ -84,17 +81,11 @@ public class ReleaseService {
         return inOneTransaction(() -> {
             slot.take(target.id(), releaseId);
             records.create(releaseId, target.id(), startedBy);
-            Map<String, Object> variables = new LinkedHashMap<>();
-            variables.put(ReleaseVariables.SITE_ID, target.id());
-            variables.put("releaseId", releaseId);
-            variables.put(ReleaseVariables.CHANGES, vars.json(request.changes()));
-            variables.put(ReleaseVariables.QA_PATHS, vars.json(paths));
-            variables.put(ReleaseVariables.QA_ROUND, 1);
-            variables.put(ReleaseVariables.MAX_QA_ROUNDS, qa.maxRounds());
-            variables.put("liveUrl", target.live().baseUrl());
-            variables.put("stagingUrl", target.staging().baseUrl());
-            variables.put("statusUrl", app.publicUrl() + "/api/releases/" + releaseId);
-            ProcessInstance instance = runtime.startProcessInstanceByKey(PROCESS_KEY, releaseId, variables);
+            Map<String, Object> variables = shown(target, releaseId, paths);
+            ReleaseVariables.CHANGES.putInto(variables, request.changes());
+            ReleaseVariables.QA_ROUND.putInto(variables, 1);
+            ReleaseVariables.MAX_QA_ROUNDS.putInto(variables, qa.maxRounds());
+            ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);
             records.attachProcess(releaseId, instance.getId());
             slot.heldBy(target.id(), releaseId, instance.getId());
             return new StartedRelease(releaseId, instance.getId());
@@ -110,20 +101,27 @@ public class ReleaseService {
                 Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
         refuseWhenUnreachable(target);
         String refreshId = "refresh-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put(ReleaseVariables.SITE_ID, target.id());
-        variables.put(ReleaseVariables.QA_PATHS, vars.json(List.of("/")));
-        variables.put("liveUrl", target.live().baseUrl());
-        variables.put("stagingUrl", target.staging().baseUrl());
-        variables.put("statusUrl", app.publicUrl() + "/api/releases/" + refreshId);
+        Map<String, Object> variables = shown(target, refreshId, List.of("/"));
         return inOneTransaction(() -> {
             slot.take(target.id(), refreshId);
             records.create(refreshId, target.id(), startedBy);
-            ProcessInstance instance = runtime.startProcessInstanceByKey(REFRESH_PROCESS_KEY, refreshId, variables);
+            ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.CREATE_STAGING_CLONE, refreshId, variables);
             records.attachProcess(refreshId, instance.getId());
             slot.heldBy(target.id(), refreshId, instance.getId());
             return new StartedRelease(refreshId, instance.getId());
         });
+    }
+
+    /** What a release or refresh shows from its start: the site, where to find it, the paths QA and verification load. */
+    private Map<String, Object> shown(Site target, String releaseId, List<String> paths) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        ReleaseVariables.SITE_ID.putInto(variables, target.id());
+        ReleaseVariables.RELEASE_ID.putInto(variables, releaseId);
+        ReleaseVariables.QA_PATHS.putInto(variables, paths);
+        ReleaseVariables.LIVE_URL.putInto(variables, target.live().baseUrl());
+        ReleaseVariables.STAGING_URL.putInto(variables, target.staging().baseUrl());
+        ReleaseVariables.STATUS_URL.putInto(variables, app.publicUrl() + "/api/releases/" + releaseId);
+        return variables;
     }
 
     /**

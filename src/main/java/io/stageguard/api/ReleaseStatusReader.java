@@ -2,8 +2,8 @@ package io.stageguard.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.process.ReleaseVariables;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Answers "where is this release and what has it found" from the engine's history: the phase
  * (the call activity running in the top-level process), the step inside it, the end state, open
- * incidents, and the results recorded so far.
+ * incidents, and the results recorded so far: the release's declared variables
+ * ({@link ReleaseVariables}), never whatever else a process or a task completion may hold.
  */
 @Component
 class ReleaseStatusReader {
@@ -32,42 +33,44 @@ class ReleaseStatusReader {
         this.json = json;
     }
 
-    Optional<Map<String, Object>> read(String releaseId) {
+    /** A release as other systems see it. */
+    record ReleaseStatus(String releaseId, String processInstanceId, String state, String phase, List<String> step, String outcome,
+                         List<Incident> incidents, Map<String, Object> results) {
+    }
+
+    record Incident(String activity, String message) {
+    }
+
+    Optional<ReleaseStatus> read(String releaseId) {
         List<HistoricProcessInstance> instances = history.createHistoricProcessInstanceQuery()
                 .processInstanceBusinessKey(releaseId).orderByProcessInstanceStartTime().asc().list();
         HistoricProcessInstance root = instances.stream().filter(i -> i.getSuperProcessInstanceId() == null).findFirst().orElse(null);
         if (root == null) return Optional.empty();
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("releaseId", releaseId);
-        status.put("processInstanceId", root.getId());
-        status.put("state", root.getEndTime() == null ? "running" : "ended");
-        List<String> waitingIn = new ArrayList<>();
+        String phase = null;
+        List<String> step = new ArrayList<>();
         for (HistoricProcessInstance instance : instances) {
             for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
                     .unfinished().list()) {
                 if (instance == root && a.getActivityType().equals("callActivity")) {
-                    status.put("phase", a.getActivityName());
+                    phase = a.getActivityName();
                 } else if (!a.getActivityType().equals("callActivity")) {
-                    waitingIn.add(a.getActivityName());
+                    step.add(a.getActivityName());
                 }
             }
         }
-        status.put("step", waitingIn);
-        if (root.getEndTime() != null) {
-            history.createHistoricActivityInstanceQuery().processInstanceId(root.getId()).activityType("noneEndEvent")
-                    .list().stream().findFirst().ifPresent(end -> status.put("outcome", end.getActivityName()));
-        }
-        List<Map<String, String>> incidents = new ArrayList<>();
+        String outcome = root.getEndTime() == null ? null : history.createHistoricActivityInstanceQuery().processInstanceId(root.getId())
+                .activityType("noneEndEvent").list().stream().findFirst().map(HistoricActivityInstance::getActivityName).orElse(null);
+        List<Incident> incidents = new ArrayList<>();
         for (HistoricProcessInstance instance : instances) {
-            runtime.createIncidentQuery().processInstanceId(instance.getId()).list().forEach(i -> incidents.add(Map.of(
-                    "activity", i.getActivityId(), "message", String.valueOf(i.getIncidentMessage()))));
+            runtime.createIncidentQuery().processInstanceId(instance.getId()).list()
+                    .forEach(i -> incidents.add(new Incident(i.getActivityId(), String.valueOf(i.getIncidentMessage()))));
         }
-        status.put("incidents", incidents);
         Map<String, Object> results = new TreeMap<>();
-        history.createHistoricVariableInstanceQuery().processInstanceId(root.getId()).list()
+        history.createHistoricVariableInstanceQuery().processInstanceId(root.getId()).list().stream()
+                .filter(v -> ReleaseVariables.isDeclared(v.getName()))
                 .forEach(v -> results.put(v.getName(), readable(v.getValue())));
-        status.put("variables", results);
-        return Optional.of(status);
+        return Optional.of(new ReleaseStatus(releaseId, root.getId(), root.getEndTime() == null ? "running" : "ended", phase, step, outcome,
+                incidents, results));
     }
 
     private Object readable(Object value) {

@@ -4,6 +4,7 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.api.ReleaseService;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeType;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ class DemoRelease {
         demo = DemoSite.create(app.dataDir().resolve("demo-site"), "acme");
         sites.save(demo.site());
         ReleaseService.StartedRelease started = releases.start(new ReleaseService.ReleaseRequest("acme",
-                List.of(new Change("plugin", FixturePlugin.SLUG, "1.1.0", demo.fixturePackage("1.1.0").toString())),
+                List.of(new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.1.0", demo.fixturePackage("1.1.0").toString())),
                 List.of("/", "/sample-page/")), "demo");
         log.info("""
 

@@ -10,6 +10,7 @@ import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeType;
 import io.stageguard.update.ChangeInstaller;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class DemoSite implements AutoCloseable {
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
         SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
-        new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change("plugin", FixturePlugin.SLUG, "1.0.0",
+        new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.0.0",
                 packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()), true);
         LocalWordPress.PhpServer live = LocalWordPress.serve(liveRoot, livePort);
         LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);

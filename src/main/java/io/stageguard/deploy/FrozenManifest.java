@@ -2,6 +2,7 @@ package io.stageguard.deploy;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeType;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  */
 public record FrozenManifest(String releaseId, String siteId, int qaRound, List<Entry> entries) {
 
-    public record Entry(int position, String type, String slug, String version, String packagePath, String sha256) {
+    public record Entry(int position, ChangeType type, String slug, String version, String packagePath, String sha256) {
         @JsonIgnore
         public Change change() {
             return new Change(type, slug, version, packagePath);

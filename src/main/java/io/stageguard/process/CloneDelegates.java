@@ -1,5 +1,7 @@
 package io.stageguard.process;
 
+import static io.stageguard.process.ReleaseVariables.*;
+
 import io.stageguard.clone.ParityCheck;
 import io.stageguard.clone.ParityReport;
 import io.stageguard.clone.StagingAccess;
@@ -19,13 +21,13 @@ class CloneDelegates {
     JavaDelegate cloneFilesDelegate(ReleaseVariables vars, StagingCloner cloner, StagingAccess access) {
         return execution -> {
             Site site = vars.site(execution);
-            execution.setVariable("cloneFilesReport", vars.json(cloner.cloneFiles(site, access.tokenSha256(site.id()))));
+            CLONE_FILES_REPORT.set(execution, cloner.cloneFiles(site, access.tokenSha256(site.id())));
         };
     }
 
     @Bean
     JavaDelegate cloneDatabaseDelegate(ReleaseVariables vars, StagingCloner cloner) {
-        return execution -> execution.setVariable("cloneDatabaseReport", vars.json(cloner.cloneDatabase(vars.site(execution))));
+        return execution -> CLONE_DATABASE_REPORT.set(execution, cloner.cloneDatabase(vars.site(execution)));
     }
 
     /** An unusable or public staging site is an environment problem for an operator: it becomes an incident after the retries. */
@@ -33,7 +35,7 @@ class CloneDelegates {
     JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier, StagingAccess access) {
         return execution -> {
             Site site = vars.site(execution);
-            List<String> problems = verifier.verify(site, vars.qaPaths(execution), access.headers(site.id()));
+            List<String> problems = verifier.verify(site, QA_PATHS.from(execution), access.headers(site.id()));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("Staging is not a working, private copy of live: " + String.join("; ", problems));
             }
@@ -46,10 +48,10 @@ class CloneDelegates {
         return execution -> {
             Site site = vars.site(execution);
             ParityReport report = parity.check(site, access.headers(site.id()));
-            execution.setVariable("parityReport", vars.json(report.items()));
-            execution.setVariable("parityIndex", report.parityIndex());
-            execution.setVariable("paritySummary", report.summary());
-            execution.setVariable("parityBlocked", report.blocked());
+            PARITY_REPORT.set(execution, report.items());
+            PARITY_INDEX.set(execution, report.parityIndex());
+            PARITY_SUMMARY.set(execution, report.summary());
+            PARITY_BLOCKED.set(execution, report.blocked());
         };
     }
 }

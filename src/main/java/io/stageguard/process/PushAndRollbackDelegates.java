@@ -1,5 +1,7 @@
 package io.stageguard.process;
 
+import static io.stageguard.process.ReleaseVariables.*;
+
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.deploy.CachePurger;
 import io.stageguard.deploy.ChangeSetFreezer;
@@ -23,7 +25,7 @@ class PushAndRollbackDelegates {
             String releaseId = vars.releaseId(execution);
             List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
-            execution.setVariable("backupSummary", summary.folders() + " folder(s) and " + summary.tables()
+            BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
                     + " table(s) in " + summary.directory());
         };
     }
@@ -42,9 +44,9 @@ class PushAndRollbackDelegates {
     @Bean
     JavaDelegate deployFrozenChangesDelegate(ReleaseVariables vars, LiveDeployer deployer) {
         return execution -> {
-            execution.setVariable("liveVerified", false);
+            LIVE_VERIFIED.set(execution, false);
             try {
-                execution.setVariable("deployedChanges", vars.json(deployer.deploy(vars.releaseId(execution), vars.site(execution))));
+                DEPLOYED_CHANGES.set(execution, deployer.deploy(vars.releaseId(execution), vars.site(execution)));
             } catch (ManifestMismatchException | IOException e) {
                 throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
             }
@@ -53,15 +55,15 @@ class PushAndRollbackDelegates {
 
     @Bean
     JavaDelegate purgeCachesDelegate(ReleaseVariables vars, CachePurger purger) {
-        return execution -> execution.setVariable("cachePurge", String.join("; ", purger.purge(vars.site(execution))));
+        return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution))));
     }
 
     @Bean
     JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
         return execution -> {
-            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), vars.qaPaths(execution));
-            execution.setVariable("liveVerification", result.summary());
-            execution.setVariable("liveVerified", result.healthy());
+            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), QA_PATHS.from(execution));
+            LIVE_VERIFICATION.set(execution, result.summary());
+            LIVE_VERIFIED.set(execution, result.healthy());
         };
     }
 
@@ -75,8 +77,8 @@ class PushAndRollbackDelegates {
     @Bean
     JavaDelegate verifyRestoredLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
         return execution -> {
-            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), vars.qaPaths(execution));
-            execution.setVariable("restoredLiveVerification", result.summary());
+            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), QA_PATHS.from(execution));
+            RESTORED_LIVE_VERIFICATION.set(execution, result.summary());
             if (!result.healthy()) {
                 throw new IllegalStateException("Live still fails after restoring the pre-deploy backup: " + result.summary());
             }

@@ -1,39 +1,96 @@
 package io.stageguard.process;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.clone.ParityReport;
+import io.stageguard.clone.StagingCloner;
+import io.stageguard.deploy.FrozenManifest;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeSetApplier;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.spin.Spin;
-import org.camunda.spin.json.SpinJsonNode;
 import org.springframework.stereotype.Component;
 
 /**
- * The release's process variables, read and written in one place. Variables are JSON or
- * primitives (Tasklist forms read them); the release id is the business key; a site is carried
- * by id only, so its credentials never enter variables or history.
+ * Every variable of a release, declared once with its type: the contract between the REST API,
+ * the delegates, the models' gateways and call-activity mappings, the Tasklist forms and the
+ * status answer. The release id is the business key; a site is carried by id only, so its
+ * credentials never enter variables or history; site and QA round as Stageguard acts on them come
+ * from {@link ReleaseRecords}, the variables only show them.
  */
 @Component
 public class ReleaseVariables {
-    public static final String SITE_ID = "siteId";
-    public static final String CHANGES = "changes";
-    public static final String QA_PATHS = "qaPaths";
-    public static final String QA_ROUND = "qaRound";
-    public static final String MAX_QA_ROUNDS = "maxQaRounds";
+    // given when the release starts
+    public static final ProcessVariable<String> SITE_ID = ProcessVariable.primitive("siteId", String.class);
+    public static final ProcessVariable<String> RELEASE_ID = ProcessVariable.primitive("releaseId", String.class);
+    public static final ProcessVariable<List<Change>> CHANGES = ProcessVariable.json("changes", new TypeReference<>() { });
+    public static final ProcessVariable<List<String>> QA_PATHS = ProcessVariable.json("qaPaths", new TypeReference<>() { });
+    public static final ProcessVariable<Integer> QA_ROUND = ProcessVariable.primitive("qaRound", Integer.class);
+    public static final ProcessVariable<Integer> MAX_QA_ROUNDS = ProcessVariable.primitive("maxQaRounds", Integer.class);
+    public static final ProcessVariable<String> LIVE_URL = ProcessVariable.primitive("liveUrl", String.class);
+    public static final ProcessVariable<String> STAGING_URL = ProcessVariable.primitive("stagingUrl", String.class);
+    public static final ProcessVariable<String> STATUS_URL = ProcessVariable.primitive("statusUrl", String.class);
+    // 1 create staging clone
+    public static final ProcessVariable<StagingCloner.FileReport> CLONE_FILES_REPORT = ProcessVariable.json("cloneFilesReport", new TypeReference<>() { });
+    public static final ProcessVariable<StagingCloner.DatabaseReport> CLONE_DATABASE_REPORT = ProcessVariable.json("cloneDatabaseReport", new TypeReference<>() { });
+    public static final ProcessVariable<List<ParityReport.Item>> PARITY_REPORT = ProcessVariable.json("parityReport", new TypeReference<>() { });
+    public static final ProcessVariable<Double> PARITY_INDEX = ProcessVariable.primitive("parityIndex", Double.class);
+    public static final ProcessVariable<String> PARITY_SUMMARY = ProcessVariable.primitive("paritySummary", String.class);
+    public static final ProcessVariable<Boolean> PARITY_BLOCKED = ProcessVariable.primitive("parityBlocked", Boolean.class);
+    // 2 test updates and changes
+    public static final ProcessVariable<List<ChangeSetApplier.AppliedChange>> APPLIED_CHANGES = ProcessVariable.json("appliedChanges", new TypeReference<>() { });
+    // 3 QA and debugging
+    public static final ProcessVariable<Boolean> QA_PASSED = ProcessVariable.primitive("qaPassed", Boolean.class);
+    public static final ProcessVariable<String> QA_VERDICT = ProcessVariable.primitive("qaVerdict", String.class);
+    public static final ProcessVariable<String> QA_SUMMARY = ProcessVariable.primitive("qaSummary", String.class);
+    public static final ProcessVariable<List<String>> QA_FINDINGS = ProcessVariable.json("qaFindings", new TypeReference<>() { });
+    public static final ProcessVariable<String> QA_REPORT_URL = ProcessVariable.primitive("qaReportUrl", String.class);
+    public static final ProcessVariable<String> QA_REPORT_JSON_URL = ProcessVariable.primitive("qaReportJsonUrl", String.class);
+    public static final ProcessVariable<Boolean> QA_NEEDS_CULPRIT_SEARCH = ProcessVariable.primitive("qaNeedsCulpritSearch", Boolean.class);
+    public static final ProcessVariable<String> REVISE_REASON = ProcessVariable.primitive("reviseReason", String.class);
+    // the revise task
+    public static final ProcessVariable<String> REVISION_DECISION = ProcessVariable.primitive("revisionDecision", String.class);
+    public static final ProcessVariable<String> REVISED_CHANGES = ProcessVariable.primitive("revisedChanges", String.class);
+    public static final ProcessVariable<String> REVISION_ERROR = ProcessVariable.primitive("revisionError", String.class);
+    // 4 approval and sign-off
+    public static final ProcessVariable<String> DEVELOPER_DECISION = ProcessVariable.primitive("developerDecision", String.class);
+    public static final ProcessVariable<String> DEVELOPER_COMMENT = ProcessVariable.primitive("developerComment", String.class);
+    public static final ProcessVariable<String> CLIENT_DECISION = ProcessVariable.primitive("clientDecision", String.class);
+    public static final ProcessVariable<String> CLIENT_COMMENT = ProcessVariable.primitive("clientComment", String.class);
+    public static final ProcessVariable<FrozenManifest> FROZEN_MANIFEST = ProcessVariable.json("frozenManifest", new TypeReference<>() { });
+    public static final ProcessVariable<String> MANIFEST_SHA256 = ProcessVariable.primitive("manifestSha256", String.class);
+    public static final ProcessVariable<Boolean> CHANGE_SET_FROZEN = ProcessVariable.primitive("changeSetFrozen", Boolean.class);
+    // 5 push to live
+    public static final ProcessVariable<String> BACKUP_SUMMARY = ProcessVariable.primitive("backupSummary", String.class);
+    public static final ProcessVariable<List<String>> DEPLOYED_CHANGES = ProcessVariable.json("deployedChanges", new TypeReference<>() { });
+    public static final ProcessVariable<String> DEPLOY_ERROR = ProcessVariable.primitive("deployError", String.class);
+    public static final ProcessVariable<String> CACHE_PURGE = ProcessVariable.primitive("cachePurge", String.class);
+    public static final ProcessVariable<String> LIVE_VERIFICATION = ProcessVariable.primitive("liveVerification", String.class);
+    public static final ProcessVariable<Boolean> LIVE_VERIFIED = ProcessVariable.primitive("liveVerified", Boolean.class);
+    // 6 rollback
+    public static final ProcessVariable<String> ROLLBACK_REPORT = ProcessVariable.primitive("rollbackReport", String.class);
+    public static final ProcessVariable<String> RESTORED_LIVE_VERIFICATION = ProcessVariable.primitive("restoredLiveVerification", String.class);
 
-    private final ObjectMapper mapper;
+    /** Every declared variable: what the models may name and what a release's status may show. */
+    public static final List<ProcessVariable<?>> ALL = List.of(SITE_ID, RELEASE_ID, CHANGES, QA_PATHS, QA_ROUND, MAX_QA_ROUNDS, LIVE_URL,
+            STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
+            APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
+            REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
+            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, BACKUP_SUMMARY, DEPLOYED_CHANGES, DEPLOY_ERROR, CACHE_PURGE,
+            LIVE_VERIFICATION, LIVE_VERIFIED, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+
     private final SiteRegistry sites;
     private final ReleaseRecords releases;
 
-    public ReleaseVariables(ObjectMapper mapper, SiteRegistry sites, ReleaseRecords releases) {
-        this.mapper = mapper;
+    public ReleaseVariables(SiteRegistry sites, ReleaseRecords releases) {
         this.sites = sites;
         this.releases = releases;
+    }
+
+    public static boolean isDeclared(String name) {
+        return ALL.stream().anyMatch(v -> v.name().equals(name));
     }
 
     public String releaseId(DelegateExecution execution) {
@@ -48,30 +105,5 @@ public class ReleaseVariables {
     /** The QA round as Stageguard counts it; the {@code qaRound} variable only shows it. */
     public int round(DelegateExecution execution) {
         return releases.get(releaseId(execution)).qaRound();
-    }
-
-    public List<Change> changes(DelegateExecution execution) {
-        return read(execution.getVariable(CHANGES), new TypeReference<>() { });
-    }
-
-    public List<String> qaPaths(DelegateExecution execution) {
-        return read(execution.getVariable(QA_PATHS), new TypeReference<>() { });
-    }
-
-    /** A value as a Spin JSON variable, the form Tasklist and Cockpit show as JSON. */
-    public SpinJsonNode json(Object value) {
-        try {
-            return Spin.JSON(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write variable as JSON", e);
-        }
-    }
-
-    public <T> T read(Object variable, TypeReference<T> type) {
-        try {
-            return mapper.readValue(variable.toString(), type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("variable is not the JSON expected: " + e.getOriginalMessage(), e);
-        }
     }
 }

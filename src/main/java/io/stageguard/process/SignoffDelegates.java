@@ -1,5 +1,7 @@
 package io.stageguard.process;
 
+import static io.stageguard.process.ReleaseVariables.*;
+
 import io.stageguard.deploy.ChangeSetFreezer;
 import io.stageguard.qa.BrowserQa;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -20,20 +22,20 @@ class SignoffDelegates {
                 throw new IllegalStateException("QA round " + round + " of release " + releaseId + " did not pass; refusing to freeze it");
             }
             ChangeSetFreezer.Frozen frozen = freezer.freeze(releaseId, vars.site(execution).id(), round);
-            execution.setVariable("frozenManifest", vars.json(frozen.manifest()));
+            FROZEN_MANIFEST.set(execution, frozen.manifest());
             execution.setVariable("manifestSha256", frozen.sha256());
-            execution.setVariable("changeSetFrozen", true);
+            CHANGE_SET_FROZEN.set(execution, true);
         };
     }
 
     @Bean
     JavaDelegate recordRejectionDelegate() {
         return execution -> {
-            boolean byDeveloper = !"approve".equals(execution.getVariable("developerDecision"));
+            boolean byDeveloper = !"approve".equals(DEVELOPER_DECISION.from(execution));
             String who = byDeveloper ? "developer" : "client";
-            Object comment = execution.getVariable(byDeveloper ? "developerComment" : "clientComment");
-            execution.setVariable("changeSetFrozen", false);
-            execution.setVariable("reviseReason", "Rejected by the " + who + (comment == null || comment.toString().isBlank() ? "" : ": " + comment));
+            String comment = (byDeveloper ? DEVELOPER_COMMENT : CLIENT_COMMENT).from(execution);
+            CHANGE_SET_FROZEN.set(execution, false);
+            REVISE_REASON.set(execution, "Rejected by the " + who + (comment == null || comment.isBlank() ? "" : ": " + comment));
         };
     }
 }

@@ -51,9 +51,11 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
 
     /** The user tasks Stageguard models, each with the only variables its form may set. */
     enum GuardedTask {
-        DEVELOPER_SIGNOFF("Task_DeveloperSignoff", true, "developerDecision", "developerComment", "approve", "reject"),
-        CLIENT_SIGNOFF("Task_ClientSignoff", false, "clientDecision", "clientComment", "approve", "reject"),
-        REVISE_CHANGE_SET("Task_ReviseChangeSet", true, "revisionDecision", "revisedChanges", "revise", "abandon");
+        DEVELOPER_SIGNOFF(ReleaseModel.TASK_DEVELOPER_SIGNOFF, true, ReleaseVariables.DEVELOPER_DECISION, ReleaseVariables.DEVELOPER_COMMENT,
+                "approve", "reject"),
+        CLIENT_SIGNOFF(ReleaseModel.TASK_CLIENT_SIGNOFF, false, ReleaseVariables.CLIENT_DECISION, ReleaseVariables.CLIENT_COMMENT, "approve", "reject"),
+        REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES,
+                "revise", "abandon");
 
         final String taskId;
         final boolean forDevelopers;
@@ -61,11 +63,11 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         final String detail;
         final Set<String> decisions;
 
-        GuardedTask(String taskId, boolean forDevelopers, String decision, String detail, String... decisions) {
+        GuardedTask(String taskId, boolean forDevelopers, ProcessVariable<String> decision, ProcessVariable<String> detail, String... decisions) {
             this.taskId = taskId;
             this.forDevelopers = forDevelopers;
-            this.decision = decision;
-            this.detail = detail;
+            this.decision = decision.name();
+            this.detail = detail.name();
             this.decisions = Set.of(decisions);
         }
 

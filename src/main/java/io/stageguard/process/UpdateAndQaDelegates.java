@@ -1,5 +1,7 @@
 package io.stageguard.process;
 
+import static io.stageguard.process.ReleaseVariables.*;
+
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.qa.CulpritFinder;
@@ -22,16 +24,16 @@ class UpdateAndQaDelegates {
 
     @Bean
     JavaDelegate applyChangeSetDelegate(ReleaseVariables vars, ChangeSetApplier applier) {
-        return execution -> execution.setVariable("appliedChanges", vars.json(
-                applier.apply(vars.releaseId(execution), vars.round(execution), vars.site(execution), vars.changes(execution))));
+        return execution -> APPLIED_CHANGES.set(execution, 
+                applier.apply(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution)));
     }
 
     @Bean
     JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa) {
         return execution -> {
-            QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), vars.changes(execution),
-                    vars.qaPaths(execution));
-            execution.setVariable("qaNeedsCulpritSearch", BrowserQa.needsBisection(report));
+            QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution),
+                    QA_PATHS.from(execution));
+            QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
             publish(execution, vars, report);
         };
     }
@@ -42,22 +44,22 @@ class UpdateAndQaDelegates {
         return execution -> {
             Site site = vars.site(execution);
             QaReport report = qa.read(vars.releaseId(execution), vars.round(execution));
-            QaReport searched = finder.find(report, site, vars.changes(execution));
+            QaReport searched = finder.find(report, site, CHANGES.from(execution));
             qa.write(searched, site);
             publish(execution, vars, searched);
         };
     }
 
     private static void publish(DelegateExecution execution, ReleaseVariables vars, QaReport report) {
-        execution.setVariable("qaPassed", report.passed());
-        execution.setVariable("qaVerdict", report.verdict());
-        execution.setVariable("qaSummary", report.summary());
+        QA_PASSED.set(execution, report.passed());
+        QA_VERDICT.set(execution, report.verdict().label());
+        QA_SUMMARY.set(execution, report.summary());
         List<String> findings = report.findings().stream()
                 .map(f -> f.where() + ": " + f.message() + (f.culprit() == null ? "" : " (caused by " + f.culprit() + ")")).toList();
-        execution.setVariable("qaFindings", vars.json(findings));
-        execution.setVariable("qaReportUrl", report.htmlUrl());
-        execution.setVariable("qaReportJsonUrl", report.jsonUrl());
-        if (!report.passed()) execution.setVariable("reviseReason", report.summary() + "\n" + String.join("\n", findings));
+        QA_FINDINGS.set(execution, findings);
+        QA_REPORT_URL.set(execution, report.htmlUrl());
+        QA_REPORT_JSON_URL.set(execution, report.jsonUrl());
+        if (!report.passed()) REVISE_REASON.set(execution, report.summary() + "\n" + String.join("\n", findings));
     }
 
     /**
@@ -67,12 +69,10 @@ class UpdateAndQaDelegates {
     @Bean
     JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases) {
         return execution -> {
-            Object revised = execution.getVariable("revisedChanges");
+            String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
             try {
-                changes = revised == null || revised.toString().isBlank()
-                        ? vars.changes(execution)
-                        : vars.read(revised, new com.fasterxml.jackson.core.type.TypeReference<List<Change>>() { });
+                changes = revised == null || revised.isBlank() ? CHANGES.from(execution) : CHANGES.parse(revised);
             } catch (IllegalArgumentException e) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
             }
@@ -80,10 +80,10 @@ class UpdateAndQaDelegates {
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }
-            execution.setVariable(ReleaseVariables.CHANGES, vars.json(changes));
-            execution.setVariable(ReleaseVariables.QA_ROUND, releases.nextRound(vars.releaseId(execution)));
-            execution.setVariable("revisedChanges", null);
-            execution.setVariable("revisionError", null);
+            CHANGES.set(execution, changes);
+            QA_ROUND.set(execution, releases.nextRound(vars.releaseId(execution)));
+            REVISED_CHANGES.set(execution, null);
+            REVISION_ERROR.set(execution, null);
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.stageguard.qa;
 
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeType;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,9 +30,9 @@ public final class Attribution {
             String kind = m.group(1);
             String slug = m.group(2).replaceAll("\\.php$", "");
             if (kind.equals("mu-plugins")) return Optional.of("must-use plugin " + slug + " (not in this change set)");
-            String type = kind.equals("plugins") ? "plugin" : "theme";
+            ChangeType type = kind.equals("plugins") ? ChangeType.PLUGIN : ChangeType.THEME;
             return Optional.of(changes.stream()
-                    .filter(c -> c.type().equals(type) && c.slug().equals(slug))
+                    .filter(c -> c.type() == type && c.slug().equals(slug))
                     .map(Change::label)
                     .findFirst()
                     .orElse(type + " " + slug + " (not in this change set)"));

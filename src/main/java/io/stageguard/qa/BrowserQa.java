@@ -216,42 +216,42 @@ public class BrowserQa {
         List<QaReport.Finding> findings = new ArrayList<>();
         for (QaReport.PageResult p : pages) {
             if (p.stagingStatus() >= 500 || p.stagingStatus() >= 400 && p.liveStatus() < 400) {
-                findings.add(finding("http", p.path(), null, "staging answers HTTP " + p.stagingStatus() + " where live answers " + p.liveStatus()));
+                findings.add(finding(FindingKind.HTTP, p.path(), null, "staging answers HTTP " + p.stagingStatus() + " where live answers " + p.liveStatus()));
             }
-            if (p.stagingPhpFatal()) findings.add(finding("php-fatal", p.path(), null, "the page shows a PHP fatal error"));
-            p.newConsoleErrors().forEach(e -> findings.add(finding("console", p.path(), null, "new console error: " + e)));
-            p.newFailedRequests().forEach(r -> findings.add(finding("request", p.path(), null, "a sub-request fails: " + r)));
+            if (p.stagingPhpFatal()) findings.add(finding(FindingKind.PHP_FATAL, p.path(), null, "the page shows a PHP fatal error"));
+            p.newConsoleErrors().forEach(e -> findings.add(finding(FindingKind.CONSOLE, p.path(), null, "new console error: " + e)));
+            p.newFailedRequests().forEach(r -> findings.add(finding(FindingKind.REQUEST, p.path(), null, "a sub-request fails: " + r)));
             for (QaReport.Shot shot : p.shots()) {
                 if (shot.difference() > VISUAL_NOISE) {
-                    findings.add(finding("visual", p.path(), shot.viewport(),
+                    findings.add(finding(FindingKind.VISUAL, p.path(), shot.viewport(),
                             String.format(Locale.ROOT, "%.1f%% of the page looks different at %s width", shot.difference() * 100, shot.viewport())));
                 }
             }
             if (p.speed().slowdownMillis() > SLOWDOWN_NOISE_MILLIS) {
-                findings.add(finding("performance", p.path(), null, String.format(Locale.ROOT,
+                findings.add(finding(FindingKind.PERFORMANCE, p.path(), null, String.format(Locale.ROOT,
                         "answers %d ms slower than live (median of the samples: live %d ms, staging %d ms)",
                         p.speed().slowdownMillis(), p.speed().liveServerMillis(), p.speed().stagingServerMillis())));
             }
         }
         for (QaReport.FlowResult flow : flows) {
             flow.steps().stream().filter(s -> !s.passed()).findFirst().ifPresent(s ->
-                    findings.add(finding("flow", flow.name(), null, "flow \"" + flow.name() + "\" fails at \"" + s.step() + "\": " + s.error())));
+                    findings.add(finding(FindingKind.FLOW, flow.name(), null, "flow \"" + flow.name() + "\" fails at \"" + s.step() + "\": " + s.error())));
         }
         for (QaReport.AdminResult a : adminScreens) {
-            if (a.phpFatal()) findings.add(finding("php-fatal", a.path(), null, "the admin screen shows a PHP fatal error"));
-            else if (!a.rendered()) findings.add(finding("http", a.path(), null, "the admin screen does not render"));
-            a.consoleErrors().forEach(e -> findings.add(finding("console", a.path(), null, "console error in the admin: " + e)));
-            a.failedRequests().forEach(r -> findings.add(finding("request", a.path(), null, "a sub-request of the admin fails: " + r)));
+            if (a.phpFatal()) findings.add(finding(FindingKind.PHP_FATAL, a.path(), null, "the admin screen shows a PHP fatal error"));
+            else if (!a.rendered()) findings.add(finding(FindingKind.HTTP, a.path(), null, "the admin screen does not render"));
+            a.consoleErrors().forEach(e -> findings.add(finding(FindingKind.CONSOLE, a.path(), null, "console error in the admin: " + e)));
+            a.failedRequests().forEach(r -> findings.add(finding(FindingKind.REQUEST, a.path(), null, "a sub-request of the admin fails: " + r)));
         }
         for (PhpErrorLog.Entry e : phpLog) {
-            String kind = e.fatal() ? "php-fatal" : e.warning() ? "php-warning" : "php-notice";
+            FindingKind kind = e.fatal() ? FindingKind.PHP_FATAL : e.warning() ? FindingKind.PHP_WARNING : FindingKind.PHP_NOTICE;
             findings.add(finding(kind, "PHP error log", null, "PHP " + e.level() + ": " + e.message()
                     + (e.file() == null ? "" : " in " + e.file() + " on line " + e.line()) + (e.count() > 1 ? " (" + e.count() + " times)" : "")));
         }
         return findings;
     }
 
-    private static QaReport.Finding finding(String kind, String where, String viewport, String message) {
+    private static QaReport.Finding finding(FindingKind kind, String where, String viewport, String message) {
         return new QaReport.Finding(kind, where, viewport, message, null, null);
     }
 
@@ -269,8 +269,8 @@ public class BrowserQa {
             String culprit = Attribution.culprit(f.message(), changes).orElse(null);
             // notices and deprecations from code the release does not touch are the site's old debts, shown in the
             // report's PHP log but not held against this release
-            if (f.kind().equals("php-notice") && culprit != null && !Attribution.inChangeSet(culprit)) continue;
-            if (culprit == null && f.kind().equals("php-fatal") && !f.where().equals("PHP error log")) culprit = fatalCulprit;
+            if (f.kind() == FindingKind.PHP_NOTICE && culprit != null && !Attribution.inChangeSet(culprit)) continue;
+            if (culprit == null && f.kind() == FindingKind.PHP_FATAL && !f.where().equals("PHP error log")) culprit = fatalCulprit;
             if (culprit != null) {
                 out.add(f.withCulprit(culprit, Attribution.BY_PATH));
             } else if (changes.size() == 1) {

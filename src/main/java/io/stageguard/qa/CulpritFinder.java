@@ -62,11 +62,11 @@ public class CulpritFinder {
         Set<String> keys = open.stream().map(QaReport.Finding::key).collect(Collectors.toCollection(LinkedHashSet::new));
         List<String> paths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/") && !w.startsWith("/wp-admin/")).distinct().toList();
         List<String> adminPaths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/wp-admin/")).distinct().toList();
-        if (paths.isEmpty() && open.stream().anyMatch(f -> f.kind().startsWith("php-"))) {
+        if (paths.isEmpty() && open.stream().anyMatch(f -> f.kind().fromPhp())) {
             paths = report.pages().stream().map(QaReport.PageResult::path).toList(); // log lines come from whichever page ran the code
         }
         List<String> pathsToCheck = paths;
-        Set<String> flowNames = open.stream().filter(f -> f.kind().equals("flow")).map(QaReport.Finding::where).collect(Collectors.toSet());
+        Set<String> flowNames = open.stream().filter(f -> f.kind() == FindingKind.FLOW).map(QaReport.Finding::where).collect(Collectors.toSet());
         List<UserFlow> flows = site.qa().flows().stream().filter(f -> flowNames.contains(f.name())).toList();
         Set<String> viewportNames = open.stream().map(QaReport.Finding::viewport).filter(v -> v != null).collect(Collectors.toSet());
         List<QaProperties.Viewport> viewports = properties.viewports().stream()

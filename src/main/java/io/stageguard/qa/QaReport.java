@@ -6,33 +6,28 @@ import java.util.List;
  * What one QA round found, live against staging, and the quality gate's verdict. Written as
  * {@code report.json} next to the HTML report; culprit search updates it in place.
  *
- * @param verdict  {@code pass}, {@code warn} (pass with warnings the approvers see) or {@code fail}
+ * @param verdict  pass, warn (pass with warnings the approvers see) or fail
  * @param reasons  why, in the words of the quality-gate decision table
  * @param changes  the change set as tested, in order ("plugin slug 1.2.3")
  * @param culpritSearch how culprits were searched for by bisection, if they were
  */
-public record QaReport(String releaseId, int round, String verdict, List<String> reasons, List<String> changes,
+public record QaReport(String releaseId, int round, QaVerdict verdict, List<String> reasons, List<String> changes,
                        List<Finding> findings, List<PageResult> pages, List<FlowResult> flows, List<AdminResult> adminScreens,
                        List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl) {
 
-    public static final String PASS = "pass";
-    public static final String WARN = "warn";
-    public static final String FAIL = "fail";
-
     /**
-     * One problem. {@code kind}: http, php-fatal, php-log, console, request, visual, performance or
-     * flow. {@code where}: the page path or flow name. {@code culprit}: the change that caused it
+     * One problem. {@code where}: the page path or flow name. {@code culprit}: the change that caused it
      * ("plugin x 1.2.0"; "plugin x 1.2.0 together with theme y 2.0"), or null while unknown;
      * {@code attributedBy}: how that was established (file path, only change, bisection).
      */
-    public record Finding(String kind, String where, String viewport, String message, String culprit, String attributedBy) {
+    public record Finding(FindingKind kind, String where, String viewport, String message, String culprit, String attributedBy) {
         public Finding withCulprit(String culprit, String attributedBy) {
             return new Finding(kind, where, viewport, message, culprit, attributedBy);
         }
 
         /** Identifies the same problem across bisection trials. */
         public String key() {
-            return kind + "|" + where + "|" + (viewport == null ? "" : viewport);
+            return kind.label() + "|" + where + "|" + (viewport == null ? "" : viewport);
         }
     }
 
@@ -76,14 +71,14 @@ public record QaReport(String releaseId, int round, String verdict, List<String>
     }
 
     public boolean passed() {
-        return !FAIL.equals(verdict);
+        return verdict != QaVerdict.FAIL;
     }
 
     public String summary() {
         String outcome = switch (verdict) {
             case PASS -> "QA passed";
             case WARN -> "QA passed with warnings";
-            default -> "QA failed";
+            case FAIL -> "QA failed";
         };
         return outcome + " in round " + round + " on " + pages.size() + " page(s)" + (flows.isEmpty() ? "" : " and " + flows.size() + " flow(s)")
                 + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));

@@ -25,11 +25,11 @@ final class QaReportWriter {
                 .append("</a> compared with staging ").append(e(site.staging().baseUrl())).append(" after these changes: ")
                 .append(e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes()))).append(".</p>");
         String label = switch (r.verdict()) {
-            case QaReport.PASS -> "Passed";
-            case QaReport.WARN -> "Passed with warnings";
+            case PASS -> "Passed";
+            case WARN -> "Passed with warnings";
             default -> "Failed";
         };
-        h.append("<p class=\"verdict ").append(e(r.verdict())).append("\">").append(label).append("</p>");
+        h.append("<p class=\"verdict ").append(e(r.verdict().label())).append("\">").append(label).append("</p>");
         h.append("<p>").append(r.pages().size()).append(" page(s) at ")
                 .append(r.pages().isEmpty() ? 0 : r.pages().get(0).shots().size()).append(" screen width(s), ")
                 .append(r.flows().size()).append(" user flow(s), ").append(r.adminScreens().size()).append(" admin screen(s), ")

@@ -24,7 +24,7 @@ public class QualityGate {
     public static final String DECISION = "quality-gate";
     private final Function<Map<String, Object>, List<Map<String, Object>>> decision;
 
-    public record Verdict(String verdict, List<String> reasons) {
+    public record Verdict(QaVerdict verdict, List<String> reasons) {
     }
 
     @Autowired
@@ -50,16 +50,11 @@ public class QualityGate {
     public Verdict judge(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
         List<Map<String, Object>> matches = decision.apply(inputs(findings, pages));
         List<String> reasons = new ArrayList<>();
-        String verdict = QaReport.PASS;
+        QaVerdict verdict = QaVerdict.PASS;
         for (Map<String, Object> match : matches) {
             String v = String.valueOf(match.get("verdict"));
             reasons.add(v + ": " + match.get("reason"));
-            if (QaReport.WARN.equals(v)) {
-                if (!QaReport.FAIL.equals(verdict)) verdict = QaReport.WARN;
-            } else if (!QaReport.PASS.equals(v)) {
-                // a verdict the table should not give (a typo in an edited table) must not let a release through
-                verdict = QaReport.FAIL;
-            }
+            verdict = verdict.worst(QaVerdict.fromTable(v));
         }
         return new Verdict(verdict, reasons);
     }
@@ -67,18 +62,18 @@ public class QualityGate {
     /** The decision's inputs: how many findings of each kind, the largest visual difference, the worst slowdown. */
     static Map<String, Object> inputs(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
         Map<String, Object> in = new LinkedHashMap<>();
-        in.put("serverErrors", count(findings, "http"));
-        in.put("phpFatals", count(findings, "php-fatal"));
-        in.put("phpWarnings", count(findings, "php-warning"));
-        in.put("newConsoleErrors", count(findings, "console"));
-        in.put("failedRequests", count(findings, "request"));
-        in.put("failedFlows", count(findings, "flow"));
+        in.put("serverErrors", count(findings, FindingKind.HTTP));
+        in.put("phpFatals", count(findings, FindingKind.PHP_FATAL));
+        in.put("phpWarnings", count(findings, FindingKind.PHP_WARNING));
+        in.put("newConsoleErrors", count(findings, FindingKind.CONSOLE));
+        in.put("failedRequests", count(findings, FindingKind.REQUEST));
+        in.put("failedFlows", count(findings, FindingKind.FLOW));
         in.put("maxVisualDifference", pages.stream().flatMap(p -> p.shots().stream()).mapToDouble(QaReport.Shot::difference).max().orElse(0));
         in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null).mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
         return in;
     }
 
-    private static int count(List<QaReport.Finding> findings, String kind) {
-        return (int) findings.stream().filter(f -> f.kind().equals(kind)).count();
+    private static int count(List<QaReport.Finding> findings, FindingKind kind) {
+        return (int) findings.stream().filter(f -> f.kind() == kind).count();
     }
 }

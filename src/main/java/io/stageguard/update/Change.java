@@ -7,12 +7,12 @@ import java.nio.file.Path;
 /**
  * One requested change: a plugin or theme, installed from a zip file.
  *
- * @param type    {@code plugin} or {@code theme}
+ * @param type    what it installs
  * @param slug    the folder name under wp-content/plugins or wp-content/themes
  * @param version the version the package carries, for people reading reports
  * @param packagePath absolute path of the zip file
  */
-public record Change(String type, String slug, String version, @JsonProperty("package") String packagePath) {
+public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath) {
 
     @JsonIgnore
     public Path packageFile() {
@@ -22,7 +22,7 @@ public record Change(String type, String slug, String version, @JsonProperty("pa
     /** Where this change lands, relative to the document root. */
     @JsonIgnore
     public String targetFolder() {
-        return "wp-content/" + type + "s/" + slug;
+        return "wp-content/" + type.folder() + "/" + slug;
     }
 
     @JsonIgnore

@@ -43,7 +43,7 @@ public class ChangeInstaller {
      * @return whether the change added a plugin the site did not have, which is now active
      */
     public boolean install(SiteEnvironment site, Change change, boolean newToSite) throws IOException {
-        boolean added = "plugin".equals(change.type()) && newToSite;
+        boolean added = change.type() == ChangeType.PLUGIN && newToSite;
         PackageInstaller.install(site.documentRoot(), change);
         if (added) {
             try {

@@ -26,7 +26,7 @@ public class ChangeSetApplier {
     }
 
     /** A change as it was applied: the package's hash is what sign-off will freeze. */
-    public record AppliedChange(int position, String type, String slug, String version, String packagePath, String sha256) {
+    public record AppliedChange(int position, ChangeType type, String slug, String version, String packagePath, String sha256) {
     }
 
     @Transactional
@@ -41,7 +41,7 @@ public class ChangeSetApplier {
             installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, version, package_path, package_sha256, applied_at) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    releaseId, round, i, change.type(), change.slug(), change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));
+                    releaseId, round, i, change.type().label(), change.slug(), change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));
             applied.add(new AppliedChange(i, change.type(), change.slug(), change.version(), change.packagePath(), sha));
         }
         return applied;
@@ -51,7 +51,7 @@ public class ChangeSetApplier {
     public List<AppliedChange> appliedIn(String releaseId, int round) {
         return jdbc.query("select position, change_type, slug, version, package_path, package_sha256 from sg_applied_change "
                         + "where release_id = ? and qa_round = ? order by position",
-                (rs, n) -> new AppliedChange(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)),
+                (rs, n) -> new AppliedChange(rs.getInt(1), ChangeType.of(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)),
                 releaseId, round);
     }
 }

@@ -6,13 +6,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 /** Checks a change set before any of it is applied; every problem is named by its field. */
 public final class ChangeSetValidator {
-    private static final Set<String> TYPES = Set.of("plugin", "theme");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
     private ChangeSetValidator() {
@@ -31,7 +29,7 @@ public final class ChangeSetValidator {
                 errors.put(at, "is empty");
                 continue;
             }
-            if (c.type() == null || !TYPES.contains(c.type())) errors.put(at + ".type", "must be plugin or theme");
+            if (c.type() == null) errors.put(at + ".type", "must be plugin or theme");
             if (c.slug() == null || !SLUG.matcher(c.slug()).matches() || c.slug().contains("..")) {
                 errors.put(at + ".slug", "must be a folder name: lower-case letters, digits, '.', '_' or '-', no '/' or '..'");
             }

@@ -16,6 +16,7 @@ import io.stageguard.site.SiteQa;
 import io.stageguard.site.UserFlow;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeType;
 import io.stageguard.update.ChangeInstaller;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -98,7 +99,7 @@ class BrowserQaTest {
         Path liveRoot = work.resolve("live");
         LocalWordPress.install(liveRoot, live, liveDb, "QA shop", ADMIN_PASSWORD);
         SiteEnvironment liveSite = new SiteEnvironment(live, liveRoot, liveDb);
-        for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change("plugin", slug, "1.0.0", zip(slug, "1.0.0").toString()), true);
+        for (String slug : FIXTURES) INSTALLER.install(liveSite, new Change(ChangeType.PLUGIN, slug, "1.0.0", zip(slug, "1.0.0").toString()), true);
         site = new Site("qa-shop", liveSite,
                 new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb),
                 new SiteQa(List.of(".sg-clock"), List.of(COMMENT), new SiteQa.AdminScreens("admin", ADMIN_PASSWORD, null)), null);
@@ -122,7 +123,7 @@ class BrowserQaTest {
 
     private static List<Change> updates(String... slugs) throws IOException {
         List<Change> changes = new ArrayList<>();
-        for (String slug : slugs) changes.add(new Change("plugin", slug, "1.1.0", zip(slug, "1.1.0").toString()));
+        for (String slug : slugs) changes.add(new Change(ChangeType.PLUGIN, slug, "1.1.0", zip(slug, "1.1.0").toString()));
         return changes;
     }
 
@@ -134,14 +135,14 @@ class BrowserQaTest {
     }
 
     private static Map<String, String> culpritsByKind(QaReport report) {
-        return report.findings().stream().collect(Collectors.toMap(f -> f.kind() + " " + f.where() + (f.viewport() == null ? "" : " " + f.viewport()),
+        return report.findings().stream().collect(Collectors.toMap(f -> f.kind().label() + " " + f.where() + (f.viewport() == null ? "" : " " + f.viewport()),
                 f -> String.valueOf(f.culprit()), (a, b) -> a + " | " + b));
     }
 
     @Test
     void aHarmlessUpdateAndANewPluginPassWithNoFindingAndTheMaskedClockIsNotAChange() throws Exception {
         List<Change> changes = new ArrayList<>(updates("sg-harmless"));
-        changes.add(new Change("plugin", "sg-new-helper", "1.0.0", zip("sg-new-helper", "1.0.0").toString()));
+        changes.add(new Change(ChangeType.PLUGIN, "sg-new-helper", "1.0.0", zip("sg-new-helper", "1.0.0").toString()));
         stagingWith(changes);
         // a plugin the release adds arrives active, its activation hook run, so QA tests it working
         assertThat(mariaDb.sql("SELECT option_value FROM qa_staging.wp_options WHERE option_name IN ('active_plugins', 'sg_new_helper_activated') ORDER BY option_name"))
@@ -149,7 +150,7 @@ class BrowserQaTest {
         QaReport report = qa.run("rel-harmless", 1, site, changes, List.of("/"));
 
         assertThat(report.findings()).isEmpty();
-        assertThat(report.verdict()).isEqualTo(QaReport.PASS);
+        assertThat(report.verdict()).isEqualTo(QaVerdict.PASS);
         // discovered from the live site's menu and sitemap, up to the cap of 3
         assertThat(report.pages()).extracting(QaReport.PageResult::path).hasSize(3).first().isEqualTo("/");
         assertThat(report.pages()).extracting(QaReport.PageResult::path).contains("/sample-page/");
@@ -182,24 +183,24 @@ class BrowserQaTest {
         stagingWith(changes);
         QaReport report = qa.run("rel-paths", 1, site, changes, List.of("/"));
 
-        assertThat(report.verdict()).isEqualTo(QaReport.FAIL);
-        assertThat(report.findings()).filteredOn(f -> f.kind().equals("console"))
+        assertThat(report.verdict()).isEqualTo(QaVerdict.FAIL);
+        assertThat(report.findings()).filteredOn(f -> f.kind() == FindingKind.CONSOLE)
                 .isNotEmpty()
                 .allSatisfy(f -> {
                     assertThat(f.message()).contains("sg-js-error cannot start");
                     assertThat(f.culprit()).isEqualTo("plugin sg-js-error 1.1.0");
                     assertThat(f.attributedBy()).isEqualTo(Attribution.BY_PATH);
                 });
-        assertThat(report.findings()).filteredOn(f -> f.kind().equals("console")).extracting(QaReport.Finding::where)
+        assertThat(report.findings()).filteredOn(f -> f.kind() == FindingKind.CONSOLE).extracting(QaReport.Finding::where)
                 .as("the script also breaks in the admin, which only staging is logged into").contains("/", "/wp-admin/", "/wp-admin/plugins.php");
-        assertThat(report.findings()).filteredOn(f -> f.kind().equals("php-warning"))
+        assertThat(report.findings()).filteredOn(f -> f.kind() == FindingKind.PHP_WARNING)
                 .singleElement()
                 .satisfies(f -> {
                     assertThat(f.message()).contains("Undefined array key \"greeting\"").contains("sg-php-warning.php");
                     assertThat(f.culprit()).isEqualTo("plugin sg-php-warning 1.1.0");
                 });
         assertThat(report.findings()).noneMatch(f -> String.valueOf(f.culprit()).contains("sg-harmless"));
-        assertThat(report.findings()).noneMatch(f -> f.kind().equals("visual") || f.kind().equals("flow"));
+        assertThat(report.findings()).noneMatch(f -> f.kind() == FindingKind.VISUAL || f.kind() == FindingKind.FLOW);
         assertThat(BrowserQa.needsBisection(report)).isFalse();
         assertThat(report.reasons()).anyMatch(r -> r.contains("console errors")).anyMatch(r -> r.contains("PHP warnings"));
     }
@@ -210,7 +211,7 @@ class BrowserQaTest {
         stagingWith(changes);
         QaReport report = qa.run("rel-bisect", 1, site, changes, List.of("/", "/sample-page/"));
 
-        assertThat(report.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(report.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(culpritsByKind(report)).containsOnlyKeys("visual /sample-page/ desktop", "visual /sample-page/ phone",
                 "performance /sample-page/", "flow post a comment");
         assertThat(report.flows()).singleElement().satisfies(f -> {

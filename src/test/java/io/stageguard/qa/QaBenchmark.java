@@ -105,7 +105,7 @@ class QaBenchmark {
                     QaReport report = qa.run("bench", 1, site, List.of(), paths);
                     double stageguard = (System.nanoTime() - start) / 1e9;
                     assertThat(report.pages()).hasSize(PAGES);
-                    assertThat(report.verdict()).isEqualTo(QaReport.PASS);
+                    assertThat(report.verdict()).isEqualTo(QaVerdict.PASS);
                     write(site, baseline, stageguard);
                 }
             }

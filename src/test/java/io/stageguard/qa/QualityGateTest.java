@@ -14,8 +14,8 @@ class QualityGateTest {
         gate = QualityGate.fromModel();
     }
 
-    private static QaReport.Finding finding(String kind) {
-        return new QaReport.Finding(kind, "/", null, kind, null, null);
+    private static QaReport.Finding finding(FindingKind kind) {
+        return new QaReport.Finding(kind, "/", null, kind.label(), null, null);
     }
 
     private static QaReport.PageResult page(double visual, long liveMillis, long stagingMillis) {
@@ -26,40 +26,40 @@ class QualityGateTest {
     @Test
     void aCleanRoundPasses() {
         QualityGate.Verdict v = gate.judge(List.of(), List.of(page(0, 100, 110)));
-        assertThat(v.verdict()).isEqualTo(QaReport.PASS);
+        assertThat(v.verdict()).isEqualTo(QaVerdict.PASS);
         assertThat(v.reasons()).isEmpty();
     }
 
     @Test
     void eachHardProblemFailsTheRoundWithItsReason() {
-        for (String kind : List.of("http", "php-fatal", "console", "request", "flow")) {
+        for (FindingKind kind : List.of(FindingKind.HTTP, FindingKind.PHP_FATAL, FindingKind.CONSOLE, FindingKind.REQUEST, FindingKind.FLOW)) {
             QualityGate.Verdict v = gate.judge(List.of(finding(kind)), List.of(page(0, 100, 100)));
-            assertThat(v.verdict()).as(kind).isEqualTo(QaReport.FAIL);
-            assertThat(v.reasons()).as(kind).hasSize(1).allMatch(r -> r.startsWith("fail: "));
+            assertThat(v.verdict()).as(kind.label()).isEqualTo(QaVerdict.FAIL);
+            assertThat(v.reasons()).as(kind.label()).hasSize(1).allMatch(r -> r.startsWith("fail: "));
         }
     }
 
     @Test
     void warningsAndSmallChangesPassWithWarnings() {
-        assertThat(gate.judge(List.of(finding("php-warning")), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaReport.WARN);
-        assertThat(gate.judge(List.of(finding("php-notice")), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaReport.PASS);
-        assertThat(gate.judge(List.of(), List.of(page(0.02, 100, 100))).verdict()).isEqualTo(QaReport.WARN);
-        assertThat(gate.judge(List.of(), List.of(page(0, 100, 700))).verdict()).isEqualTo(QaReport.WARN);
+        assertThat(gate.judge(List.of(finding(FindingKind.PHP_WARNING)), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(gate.judge(List.of(finding(FindingKind.PHP_NOTICE)), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaVerdict.PASS);
+        assertThat(gate.judge(List.of(), List.of(page(0.02, 100, 100))).verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(gate.judge(List.of(), List.of(page(0, 100, 700))).verdict()).isEqualTo(QaVerdict.WARN);
     }
 
     @Test
     void largeVisualChangesAndSlowdownsFail() {
-        assertThat(gate.judge(List.of(), List.of(page(0.08, 100, 100))).verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(gate.judge(List.of(), List.of(page(0.08, 100, 100))).verdict()).isEqualTo(QaVerdict.FAIL);
         QualityGate.Verdict slow = gate.judge(List.of(), List.of(page(0, 100, 1600)));
-        assertThat(slow.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(slow.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(slow.reasons()).containsExactly("fail: a page answers more than a second slower than on live");
     }
 
     @Test
     void everyMatchingRuleIsListedAndTheWorstVerdictWins() {
-        List<QaReport.Finding> findings = new ArrayList<>(List.of(finding("php-warning"), finding("console")));
+        List<QaReport.Finding> findings = new ArrayList<>(List.of(finding(FindingKind.PHP_WARNING), finding(FindingKind.CONSOLE)));
         QualityGate.Verdict v = gate.judge(findings, List.of(page(0.01, 100, 100)));
-        assertThat(v.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(v.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(v.reasons()).hasSize(3);
     }
 
@@ -67,7 +67,7 @@ class QualityGateTest {
     void aVerdictTheTableShouldNotGiveCountsAsAFailure() {
         QualityGate edited = new QualityGate(inputs -> List.of(java.util.Map.of("verdict", "pas", "reason", "typo in an edited table")));
         QualityGate.Verdict v = edited.judge(List.of(), List.of(page(0, 100, 110)));
-        assertThat(v.verdict()).isEqualTo(QaReport.FAIL);
+        assertThat(v.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(v.reasons()).containsExactly("pas: typo in an edited table");
     }
 }

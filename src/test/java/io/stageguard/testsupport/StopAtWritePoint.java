@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,7 @@ class StopAtWritePoint {
             if (!point.equals(stopAt) || !where.toAbsolutePath().startsWith(stopIn.toAbsolutePath())) return;
             try {
                 Files.writeString(stoppedAt(app.dataDir(), point), point);
-                Thread.sleep(Long.MAX_VALUE);
+                new CountDownLatch(1).await(); // held until the test kills the process
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

@@ -37,7 +37,7 @@ class PackageInstallerTest {
     @Test
     void aZipBombIsRefusedWhenTheChangeSetIsCheckedAndWhenItIsUnpacked() throws IOException {
         Path bomb = zip("bomb.zip", "bomb/zeros.txt", new byte[64 * 1024 * 1024]);
-        Change change = new Change("plugin", "bomb", "1.0.0", bomb.toString());
+        Change change = new Change(ChangeType.PLUGIN, "bomb", "1.0.0", bomb.toString());
         assertThat(ChangeSetValidator.problems(List.of(change))).hasEntrySatisfying("changes[0].package",
                 problem -> assertThat(problem).contains("a zip bomb"));
         Path root = site();
@@ -49,7 +49,7 @@ class PackageInstallerTest {
     void anEntryThatEscapesItsFolderIsRefused() throws IOException {
         Path slip = zip("slip.zip", "../../wp-config.php", "<?php // mine now".getBytes(StandardCharsets.UTF_8));
         Path root = site();
-        assertThatThrownBy(() -> PackageInstaller.install(root, new Change("plugin", "slip", "1.0.0", slip.toString())))
+        assertThatThrownBy(() -> PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "slip", "1.0.0", slip.toString())))
                 .hasMessageContaining("escapes its folder");
         assertThat(root.resolve("wp-config.php")).doesNotExist();
     }
@@ -61,7 +61,7 @@ class PackageInstallerTest {
         Files.createDirectories(root.resolve("wp-content"));
         Files.createSymbolicLink(root.resolve("wp-content/plugins"), elsewhere);
         Path plugin = zip("ok.zip", "ok/ok.php", "<?php /* Plugin Name: ok */".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> PackageInstaller.install(root, new Change("plugin", "ok", "1.0.0", plugin.toString())))
+        assertThatThrownBy(() -> PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "ok", "1.0.0", plugin.toString())))
                 .hasMessageContaining("through a symbolic link");
         try (var files = Files.list(elsewhere)) {
             assertThat(files).isEmpty();
@@ -72,7 +72,7 @@ class PackageInstallerTest {
     void anOrdinaryPluginInstalls() throws IOException {
         Path plugin = zip("ok.zip", "ok/ok.php", "<?php /* Plugin Name: ok */".getBytes(StandardCharsets.UTF_8));
         Path root = site();
-        PackageInstaller.install(root, new Change("plugin", "ok", "1.0.0", plugin.toString()));
+        PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "ok", "1.0.0", plugin.toString()));
         assertThat(root.resolve("wp-content/plugins/ok/ok.php")).hasContent("<?php /* Plugin Name: ok */");
     }
 }

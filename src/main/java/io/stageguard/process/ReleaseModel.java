@@ -1,0 +1,52 @@
+package io.stageguard.process;
+
+import java.util.List;
+
+/**
+ * The models' process keys and the element ids code and tests refer to, declared once. A test
+ * (ReleaseModelTest) reads bpmn/ and fails if an id here is missing from its model.
+ */
+public final class ReleaseModel {
+    public static final String STAGING_RELEASE = "staging-release";
+    public static final String CREATE_STAGING_CLONE = "create-staging-clone";
+    public static final String TEST_UPDATES = "test-updates";
+    public static final String QA_AND_DEBUGGING = "qa-and-debugging";
+    public static final String APPROVAL_AND_SIGNOFF = "approval-and-signoff";
+    public static final String PUSH_TO_LIVE = "push-to-live";
+    public static final String ROLLBACK = "rollback";
+
+    // staging-release
+    public static final String CALL_CREATE_STAGING_CLONE = "CallActivity_CreateStagingClone";
+    public static final String CALL_TEST_UPDATES = "CallActivity_TestUpdates";
+    public static final String CALL_QA_AND_DEBUGGING = "CallActivity_QaAndDebugging";
+    public static final String CALL_APPROVAL_AND_SIGNOFF = "CallActivity_ApprovalAndSignoff";
+    public static final String CALL_PUSH_TO_LIVE = "CallActivity_PushToLive";
+    public static final String CALL_ROLLBACK = "CallActivity_Rollback";
+    public static final String TASK_REVISE_CHANGE_SET = "Task_ReviseChangeSet";
+    public static final String END_RELEASED = "EndEvent_Released";
+    public static final String END_ROLLED_BACK = "EndEvent_RolledBack";
+    public static final String END_ABANDONED = "EndEvent_Abandoned";
+    public static final String END_ROUNDS_EXHAUSTED = "EndEvent_RoundsExhausted";
+    public static final String END_PARITY_BLOCKED = "EndEvent_ParityBlocked";
+    // create-staging-clone
+    public static final String TASK_CHECK_PARITY = "Task_CheckParity";
+    public static final String END_STAGING_READY = "EndEvent_StagingReady";
+    // qa-and-debugging
+    public static final String TASK_FIND_CULPRITS = "Task_FindCulprits";
+    public static final String END_QA_DONE = "EndEvent_QaDone";
+    // approval-and-signoff
+    public static final String TASK_DEVELOPER_SIGNOFF = "Task_DeveloperSignoff";
+    public static final String TASK_CLIENT_SIGNOFF = "Task_ClientSignoff";
+
+    /** Model key to the element ids above that it must hold. */
+    public static final java.util.Map<String, List<String>> ELEMENTS = java.util.Map.of(
+            STAGING_RELEASE, List.of(CALL_CREATE_STAGING_CLONE, CALL_TEST_UPDATES, CALL_QA_AND_DEBUGGING, CALL_APPROVAL_AND_SIGNOFF,
+                    CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
+                    END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED),
+            CREATE_STAGING_CLONE, List.of(TASK_CHECK_PARITY, END_STAGING_READY),
+            QA_AND_DEBUGGING, List.of(TASK_FIND_CULPRITS, END_QA_DONE),
+            APPROVAL_AND_SIGNOFF, List.of(TASK_DEVELOPER_SIGNOFF, TASK_CLIENT_SIGNOFF));
+
+    private ReleaseModel() {
+    }
+}

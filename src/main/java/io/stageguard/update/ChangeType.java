@@ -1,0 +1,40 @@
+package io.stageguard.update;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/** What a change installs, and where under wp-content it lands. */
+public enum ChangeType {
+    PLUGIN("plugin", "plugins"), THEME("theme", "themes");
+
+    private final String label;
+    private final String folder;
+
+    ChangeType(String label, String folder) {
+        this.label = label;
+        this.folder = folder;
+    }
+
+    /** As requests, reports and Stageguard's tables write it. */
+    @JsonValue
+    public String label() {
+        return label;
+    }
+
+    /** The folder under wp-content that holds this kind of package. */
+    public String folder() {
+        return folder;
+    }
+
+    @JsonCreator
+    public static ChangeType of(String label) {
+        return Arrays.stream(values()).filter(t -> t.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("must be plugin or theme, not " + label));
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
