@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
@@ -70,7 +71,7 @@ class HttpSecurityConfiguration {
                 return;
             }
             String contentType = request.getContentType();
-            if (writes && (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+            if (writes && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
                 // a browser logged in with basic auth sends a cross-site form POST with the credentials; it can never
                 // send this content type cross-site without a CORS preflight, which Stageguard does not grant
                 response.sendError(415, "send Content-Type: application/json with every request that changes something (also without a body)");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.http.HttpStatus;
@@ -128,7 +129,7 @@ public class ReleaseService {
      * One release (or refresh) per site at a time, since two would overwrite each other's staging:
      * the slot is taken in the transaction that starts the process, so a failed start frees it.
      */
-    private StartedRelease inOneTransaction(java.util.function.Supplier<StartedRelease> start) {
+    private StartedRelease inOneTransaction(Supplier<StartedRelease> start) {
         return transactions.execute(status -> start.get());
     }
 

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -110,7 +111,7 @@ public class LiveBackup {
 
     /** The folders the deploy touches that did not exist on live before it: what the release adds. */
     public Set<String> absentBeforeDeploy(String releaseId) throws IOException {
-        Set<String> absent = new java.util.HashSet<>();
+        Set<String> absent = new HashSet<>();
         for (String line : Files.readAllLines(directoryOf(releaseId).resolve("touched.txt"), StandardCharsets.UTF_8)) {
             if (line.startsWith("absent ")) absent.add(line.substring("absent ".length()));
         }

@@ -124,14 +124,6 @@ public final class FileTreeCopier {
         return bytes;
     }
 
-    /** Empties a folder but keeps it: a document root may be a mount point or carry ownership set up by the host. */
-    public static void emptyFolder(Path root) throws IOException {
-        Files.createDirectories(root);
-        try (Stream<Path> children = Files.list(root)) {
-            for (Path child : children.toList()) deleteTree(child);
-        }
-    }
-
     /** Removes a folder and everything in it, symlinks removed rather than followed. Absent is fine. */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;

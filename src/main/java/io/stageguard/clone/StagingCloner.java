@@ -19,11 +19,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -117,7 +119,7 @@ public class StagingCloner {
         if (!leaks.isEmpty()) {
             FileTreeCopier.deleteTree(next);
             throw new NotStagingException(leaks.entrySet().stream().collect(Collectors.toMap(
-                    e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new)));
+                    e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         }
         WritePoints.reached(WritePoints.CLONE_FILES_BEFORE_SWAP, stagingRoot);
         // checked again right before the swap: the folder may have been re-pointed while the copy ran
@@ -129,7 +131,7 @@ public class StagingCloner {
     }
 
     private static boolean isEmpty(Path folder) throws IOException {
-        try (java.util.stream.Stream<Path> children = Files.list(folder)) {
+        try (Stream<Path> children = Files.list(folder)) {
             return children.findAny().isEmpty();
         }
     }

@@ -1,6 +1,7 @@
 package io.stageguard.process;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The models' process keys and the element ids code and tests refer to, declared once. A test
@@ -39,7 +40,7 @@ public final class ReleaseModel {
     public static final String TASK_CLIENT_SIGNOFF = "Task_ClientSignoff";
 
     /** Model key to the element ids above that it must hold. */
-    public static final java.util.Map<String, List<String>> ELEMENTS = java.util.Map.of(
+    public static final Map<String, List<String>> ELEMENTS = Map.of(
             STAGING_RELEASE, List.of(CALL_CREATE_STAGING_CLONE, CALL_TEST_UPDATES, CALL_QA_AND_DEBUGGING, CALL_APPROVAL_AND_SIGNOFF,
                     CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
                     END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED),

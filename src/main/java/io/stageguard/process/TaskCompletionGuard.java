@@ -109,10 +109,7 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         GuardedTask kind = GuardedTask.of(task.getTaskDefinitionKey());
         Site site = sites.get(releases.get(task.getExecution().getProcessBusinessKey()).siteId());
         SiteAccess.Approvers approvers = kind.forDevelopers ? site.access().developers() : site.access().clients();
-        // the model names the global group; the site's own people replace it
-        for (var link : List.copyOf(task.getCandidates())) {
-            if (link.getGroupId() != null) task.deleteCandidateGroup(link.getGroupId());
-        }
+        // the models name no candidates: the site's own people are the only ones, so the engine grants this task to them alone
         approvers.groups().forEach(task::addCandidateGroup);
         approvers.users().forEach(task::addCandidateUser);
         task.setVariableLocal(FINGERPRINTS, format(fingerprints(task)));
