@@ -2,6 +2,7 @@ package io.stageguard.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.process.JobLockKeeper;
 import io.stageguard.process.ReleaseVariables;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * Answers "where is this release and what has it found" from the engine's history: the phase
  * (the call activity running in the top-level process), the step inside it, the end state, open
- * incidents, and the results recorded so far: the release's declared variables
+ * incidents, steps that have worked longer than {@code stageguard.jobs.long-running-after} (they
+ * may hang), and the results recorded so far: the release's declared variables
  * ({@link ReleaseVariables}), never whatever else a process or a task completion may hold.
  */
 @Component
@@ -26,17 +28,22 @@ class ReleaseStatusReader {
     private final HistoryService history;
     private final RuntimeService runtime;
     private final ObjectMapper json;
+    private final JobLockKeeper jobs;
 
-    ReleaseStatusReader(HistoryService history, RuntimeService runtime, ObjectMapper json) {
+    ReleaseStatusReader(HistoryService history, RuntimeService runtime, ObjectMapper json, JobLockKeeper jobs) {
         this.history = history;
         this.runtime = runtime;
         this.json = json;
+        this.jobs = jobs;
     }
 
     /** A release as other systems see it. */
     record ReleaseStatus(String releaseId, String processInstanceId, String state, String phase, List<String> step, String outcome,
-                         List<Incident> incidents, Map<String, Object> results) {
+                         List<Incident> incidents, List<JobLockKeeper.Working> longRunning,
+                         Map<String, Object> results) {
     }
+
+
 
     record Incident(String activity, String message) {
     }
@@ -70,7 +77,7 @@ class ReleaseStatusReader {
                 .filter(v -> ReleaseVariables.isDeclared(v.getName()))
                 .forEach(v -> results.put(v.getName(), readable(v.getValue())));
         return Optional.of(new ReleaseStatus(releaseId, root.getId(), root.getEndTime() == null ? "running" : "ended", phase, step, outcome,
-                incidents, results));
+                incidents, jobs.longRunning(instances.stream().map(HistoricProcessInstance::getId).toList()), results));
     }
 
     private Object readable(Object value) {

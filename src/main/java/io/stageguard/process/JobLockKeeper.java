@@ -2,8 +2,12 @@ package io.stageguard.process;
 
 import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,11 +45,14 @@ import org.springframework.stereotype.Component;
 public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private static final Logger log = LoggerFactory.getLogger(JobLockKeeper.class);
 
-    private record Held(String jobId, String lockOwner) {
+    private record Held(String jobId, String lockOwner, String activityId, String processInstanceId, Instant since) {
     }
 
     private final JdbcTemplate jdbc;
+    private final JobProperties properties;
     private final Map<Thread, Held> held = new ConcurrentHashMap<>();
+    /** Jobs already reported as long-running, so the log says it once per job. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stageguard-job-lock-keeper");
         t.setDaemon(true);
@@ -53,22 +60,31 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     });
     private long lockMillis;
 
-    public JobLockKeeper(JdbcTemplate jdbc) {
+    public JobLockKeeper(JdbcTemplate jdbc, JobProperties properties) {
         this.jdbc = jdbc;
+        this.properties = properties;
     }
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         ExecutionListener onStart = execution -> holding();
+        // a step that ends lets go at once; one that fails is let go by the next heartbeat (its job is unlocked)
+        ExecutionListener onEnd = execution -> held.remove(Thread.currentThread());
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
             @Override
             public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-                if (activity.isAsyncBefore()) activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
+                keep(activity);
             }
 
             @Override
             public void parseCallActivity(Element element, ScopeImpl scope, ActivityImpl activity) {
-                if (activity.isAsyncBefore()) activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
+                keep(activity);
+            }
+
+            private void keep(ActivityImpl activity) {
+                if (!activity.isAsyncBefore()) return;
+                activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
+                activity.addListener(ExecutionListener.EVENTNAME_END, onEnd);
             }
         });
     }
@@ -85,7 +101,9 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private void holding() {
         JobExecutorContext context = Context.getJobExecutorContext();
         JobEntity job = context == null ? null : context.getCurrentJob();
-        if (job != null && job.getLockOwner() != null) held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner()));
+        if (job != null && job.getLockOwner() != null) {
+            held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner(), job.getActivityId(), job.getProcessInstanceId(), Instant.now()));
+        }
     }
 
     void extend() {
@@ -94,11 +112,31 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
                 int extended = !thread.isAlive() ? 0 : jdbc.update("update ACT_RU_JOB set LOCK_EXP_TIME_ = ? where ID_ = ? and LOCK_OWNER_ = ?",
                         Timestamp.from(Instant.now().plusMillis(lockMillis)), job.jobId(), job.lockOwner());
                 // 0: the job is done, failed and unlocked, or its thread is gone
-                if (extended == 0) held.remove(thread, job);
+                if (extended == 0) {
+                    held.remove(thread, job);
+                    reported.remove(job.jobId());
+                } else if (job.since().plus(properties.longRunningAfter()).isBefore(Instant.now()) && reported.add(job.jobId())) {
+                    log.warn("Step {} of process instance {} has been working for {} minutes (job {}); if it hangs, its lock is kept "
+                            + "alive: see the thread {} and, if needed, restart Stageguard", job.activityId(), job.processInstanceId(),
+                            Duration.between(job.since(), Instant.now()).toMinutes(), job.jobId(), thread.getName());
+                }
             } catch (RuntimeException e) {
                 log.debug("could not extend the lock of job {}: {}", job.jobId(), e.getMessage());
             }
         });
+    }
+
+    /** A step this Stageguard has been working on for longer than {@code stageguard.jobs.long-running-after}: it may hang. */
+    public record Working(String step, String processInstanceId, Instant since, long minutes) {
+    }
+
+    /** The long-running steps of the given process instances (those this process works on: jobs are held in memory). */
+    public List<Working> longRunning(Collection<String> processInstanceIds) {
+        Instant now = Instant.now();
+        return held.values().stream()
+                .filter(job -> processInstanceIds.contains(job.processInstanceId()) && job.since().plus(properties.longRunningAfter()).isBefore(now))
+                .map(job -> new Working(job.activityId(), job.processInstanceId(), job.since(), Duration.between(job.since(), now).toMinutes()))
+                .toList();
     }
 
     @PreDestroy

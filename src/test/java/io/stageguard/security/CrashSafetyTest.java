@@ -71,6 +71,10 @@ class CrashSafetyTest {
             app.json("ci", "PUT", "/api/sites/acme", definition());
             release = app.json("ci", "POST", "/api/releases", releaseOf("1.1.0")).get("releaseId").asText();
             app.awaitStoppedAt(WritePoints.CLONE_FILES_BEFORE_SWAP, PHASE);
+            JsonNode stuck = Awaitility.await("the held step shown as long-running").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> app.json("operator", "GET", "/api/releases/" + release, null).path("longRunning"),
+                            running -> running.size() == 1);
+            assertThat(stuck.get(0).path("step").asText()).isEqualTo("Task_CloneFiles");
             app.kill();
         }
         assertThat(demo.site().staging().documentRoot()).as("staging was never half-replaced").isEmptyDirectory();

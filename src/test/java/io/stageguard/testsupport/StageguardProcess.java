@@ -51,7 +51,9 @@ public final class StageguardProcess implements AutoCloseable {
                 "--stageguard.data-dir=" + dataDir,
                 "--stageguard.public-url=http://127.0.0.1:" + port,
                 "--stageguard.qa.host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--camunda.bpm.job-execution.lock-time-in-millis=" + lockTime.toMillis()));
+                "--camunda.bpm.job-execution.lock-time-in-millis=" + lockTime.toMillis(),
+                // a step held at a write point is what operators must see as long-running
+                "--stageguard.jobs.long-running-after=PT3S"));
         if (stopAt != null) {
             command.add("--stageguard.test.stop-at=" + stopAt);
             command.add("--stageguard.test.stop-in=" + stopIn);
