@@ -65,6 +65,8 @@ final class Processes {
 
     static void stop(Process process) {
         if (process == null || !process.isAlive()) return;
+        // php -S with several workers forks them: they hold the port and outlive a parent stopped alone
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
