@@ -5,7 +5,6 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
 import java.util.List;
-import java.util.Optional;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.identity.Group;
@@ -57,6 +56,6 @@ public class AccessPolicy {
 
     private List<String> groupsOf(String userId) {
         if (userId == null) return List.of();
-        return Optional.ofNullable(identity.createGroupQuery().groupMember(userId).list()).orElse(List.of()).stream().map(Group::getId).toList();
+        return identity.createGroupQuery().groupMember(userId).list().stream().map(Group::getId).toList();
     }
 }

@@ -31,14 +31,14 @@ class SiteSlot {
     /** Takes the site's slot for {@code holderId}; must run inside the transaction that starts the process. */
     void take(String siteId, String holderId) {
         List<Map<String, Object>> rows = jdbc.queryForList("select holder_id, process_instance_id from sg_site_slot where site_id = ?", siteId);
-        if (!rows.isEmpty()) {
-            String holder = (String) rows.get(0).get("holder_id");
-            String instance = (String) rows.get(0).get("process_instance_id");
-            if (instance == null || runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0) throw busy(siteId, holder);
-            // the holder has ended: free the slot, unless another start has just done so
-            if (jdbc.update("delete from sg_site_slot where site_id = ? and holder_id = ?", siteId, holder) == 0) throw busy(siteId, holder);
-        }
         try {
+            if (!rows.isEmpty()) {
+                String holder = (String) rows.get(0).get("holder_id");
+                String instance = (String) rows.get(0).get("process_instance_id");
+                if (instance == null || runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0) throw busy(siteId, holder);
+                // the holder has ended: free the slot, unless another start has just done so
+                if (jdbc.update("delete from sg_site_slot where site_id = ? and holder_id = ?", siteId, holder) == 0) throw busy(siteId, holder);
+            }
             jdbc.update("insert into sg_site_slot (site_id, holder_id, taken_at) values (?, ?, ?)", siteId, holderId, Timestamp.from(Instant.now()));
         } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
             // the key is taken, or another start holds it in a transaction not yet committed

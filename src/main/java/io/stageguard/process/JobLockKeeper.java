@@ -69,7 +69,7 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     public void preInit(ProcessEngineConfigurationImpl configuration) {
         ExecutionListener onStart = execution -> holding();
         // a step that ends lets go at once; one that fails is let go by the next heartbeat (its job is unlocked)
-        ExecutionListener onEnd = execution -> held.remove(Thread.currentThread());
+        ExecutionListener onEnd = execution -> letGo(held.remove(Thread.currentThread()));
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
             @Override
             public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
@@ -106,15 +106,18 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
         }
     }
 
-    void extend() {
+    private void letGo(Held job) {
+        if (job != null) reported.remove(job.jobId());
+    }
+
+    private void extend() {
         held.forEach((thread, job) -> {
             try {
                 int extended = !thread.isAlive() ? 0 : jdbc.update("update ACT_RU_JOB set LOCK_EXP_TIME_ = ? where ID_ = ? and LOCK_OWNER_ = ?",
                         Timestamp.from(Instant.now().plusMillis(lockMillis)), job.jobId(), job.lockOwner());
                 // 0: the job is done, failed and unlocked, or its thread is gone
                 if (extended == 0) {
-                    held.remove(thread, job);
-                    reported.remove(job.jobId());
+                    if (held.remove(thread, job)) letGo(job);
                 } else if (job.since().plus(properties.longRunningAfter()).isBefore(Instant.now()) && reported.add(job.jobId())) {
                     log.warn("Step {} of process instance {} has been working for {} minutes (job {}); if it hangs, its lock is kept "
                             + "alive: see the thread {} and, if needed, restart Stageguard", job.activityId(), job.processInstanceId(),

@@ -46,7 +46,7 @@ public final class ProcessVariable<T> {
         if (value == null) return null;
         if (primitive != null) {
             if (!primitive.isInstance(value)) {
-                throw new IllegalStateException("variable " + name + " holds a " + value.getClass().getSimpleName() + ", not a " + primitive.getSimpleName());
+                throw new IllegalArgumentException("variable " + name + " holds a " + value.getClass().getSimpleName() + ", not a " + primitive.getSimpleName());
             }
             return primitive.cast(value);
         }

@@ -149,7 +149,7 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         if (kind == GuardedTask.DEVELOPER_SIGNOFF && site.access().fourEyes() && "approve".equals(decision)) {
             if (user == null) throw new ProcessEngineException("Developer sign-off needs a logged-in user (four-eyes is on for site " + site.id() + ").");
             if (user.equals(release.startedBy()) || user.equals(release.lastRevisedBy())) {
-                    throw new ProcessEngineException("Four eyes: " + user + " " + (user.equals(release.startedBy()) ? "started" : "last revised")
+                throw new ProcessEngineException("Four eyes: " + user + " " + (user.equals(release.startedBy()) ? "started" : "last revised")
                         + " release " + releaseId + " and cannot also approve it; another developer of site " + site.id() + " must.");
             }
         }
