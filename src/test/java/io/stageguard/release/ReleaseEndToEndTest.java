@@ -3,7 +3,7 @@ package io.stageguard.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stageguard.demo.DemoSite;
+import io.stageguard.testsupport.DemoSiteApplicationTest;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.demo.FixturePlugin;
@@ -24,17 +24,13 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.task.Task;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
@@ -42,25 +38,16 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole SOP on real parts: a live WordPress from Debian's package and its staging twin on a
  * MariaDB started for this test, served by php -S, checked in headless Chromium. Releases start
  * over the REST API and approvers complete their tasks through the engine's task API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReleaseEndToEndTest {
-    /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
-    private static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
+class ReleaseEndToEndTest extends DemoSiteApplicationTest {
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
-
-    @TempDir
-    static Path work;
-    static DemoSite demo;
 
     @Autowired TestRestTemplate rest;
     @Autowired SiteRegistry sites;
@@ -70,23 +57,6 @@ class ReleaseEndToEndTest {
     @Autowired IdentityService identity;
     @Autowired JdbcTemplate jdbc;
     @Autowired PageFetcher fetcher;
-
-    @BeforeAll
-    static void startSite() throws Exception {
-        demo = DemoSite.create(work.resolve("site"), "acme");
-    }
-
-    @AfterAll
-    static void stopSite() {
-        if (demo != null) demo.close();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1");
-        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
-        registry.add("stageguard.qa.host-resolver-rules", () -> "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
-    }
 
     /** Acme's own people: two developers (four-eyes needs a second), one client; otherclient belongs to no part of acme. */
     @BeforeEach
@@ -387,11 +357,5 @@ class ReleaseEndToEndTest {
         } finally {
             identity.clearAuthentication();
         }
-    }
-
-    private static org.springframework.http.HttpHeaders jsonHeaders() {
-        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        return headers;
     }
 }

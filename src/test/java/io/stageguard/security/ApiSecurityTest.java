@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.demo.DemoSite;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
+import io.stageguard.testsupport.DemoSiteApplicationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,13 +24,9 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.task.Task;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
@@ -44,13 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Attacks and mistakes through Stageguard's REST API, against a real site on a real MariaDB. The
  * job executor is off: what is tested is what the API lets in, not the releases it starts.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ApiSecurityTest {
-    /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
-    private static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
-    @TempDir
-    static Path work;
-    static DemoSite demo;
+class ApiSecurityTest extends DemoSiteApplicationTest {
 
     @Autowired TestRestTemplate rest;
     @Autowired SiteRegistry sites;
@@ -61,20 +51,8 @@ class ApiSecurityTest {
     @Autowired StageguardProperties app;
     @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-    @BeforeAll
-    static void startSite() throws Exception {
-        demo = DemoSite.create(work.resolve("site"), "acme");
-    }
-
-    @AfterAll
-    static void stopSite() {
-        if (demo != null) demo.close();
-    }
-
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:api-security;DB_CLOSE_DELAY=-1");
-        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+    static void noJobExecution(DynamicPropertyRegistry registry) {
         registry.add("camunda.bpm.job-execution.enabled", () -> "false");
     }
 
@@ -319,11 +297,5 @@ class ApiSecurityTest {
         } finally {
             identity.clearAuthentication();
         }
-    }
-
-    private static org.springframework.http.HttpHeaders jsonHeaders() {
-        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        return headers;
     }
 }

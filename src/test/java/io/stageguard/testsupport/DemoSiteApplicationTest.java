@@ -1,0 +1,52 @@
+package io.stageguard.testsupport;
+
+import io.stageguard.demo.DemoSite;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Stageguard on a random port, with its own in-memory database and data folder, next to the demo
+ * site "acme" (a live WordPress with its staging twin on a MariaDB of their own), once per test
+ * class: the set-up the API and end-to-end tests share.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class DemoSiteApplicationTest {
+    /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
+    protected static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
+
+    @TempDir
+    protected static Path work;
+    protected static DemoSite demo;
+
+    @BeforeAll
+    static void startSite() throws Exception {
+        demo = DemoSite.create(work.resolve("site"), "acme");
+    }
+
+    @AfterAll
+    static void stopSite() {
+        if (demo != null) demo.close();
+    }
+
+    @DynamicPropertySource
+    static void stageguardBesideTheSite(DynamicPropertyRegistry registry) {
+        // named after the class's own temporary folder: one database per test class, stable for its context
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + work.getFileName() + ";DB_CLOSE_DELAY=-1");
+        registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
+        registry.add("stageguard.qa.host-resolver-rules", () -> "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
+    }
+
+    private static HttpHeaders jsonHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return headers;
+    }
+}
