@@ -6,6 +6,7 @@ import io.stageguard.backup.LiveBackup;
 import io.stageguard.deploy.CachePurger;
 import io.stageguard.deploy.ChangeSetFreezer;
 import io.stageguard.deploy.LiveDeployer;
+import io.stageguard.deploy.LiveDrift;
 import io.stageguard.deploy.ManifestMismatchException;
 import io.stageguard.site.SiteHealthCheck;
 import java.io.IOException;
@@ -18,6 +19,25 @@ import org.springframework.context.annotation.Configuration;
 /** Phase 5 and 6 service tasks. */
 @Configuration(proxyBeanMethods = false)
 class PushAndRollbackDelegates {
+
+    /**
+     * Live changed since the release was tested (a plugin auto-updated, a file edited): a business
+     * outcome, not a failure; the release goes back to be tested on a fresh clone, and nothing on
+     * live has been written.
+     */
+    @Bean
+    JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift) {
+        return execution -> {
+            String releaseId = vars.releaseId(execution);
+            List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
+            List<String> changed = drift.since(releaseId, vars.site(execution).live(), touched);
+            LIVE_DRIFTED.set(execution, !changed.isEmpty());
+            if (!changed.isEmpty()) {
+                throw new BpmnError("LIVE_DRIFTED", "Live changed since the release was tested, so it is tested again on a fresh clone: "
+                        + String.join("; ", changed));
+            }
+        };
+    }
 
     @Bean
     JavaDelegate backupLiveDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveBackup backup) {

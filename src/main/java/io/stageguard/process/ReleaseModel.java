@@ -24,6 +24,7 @@ public final class ReleaseModel {
     public static final String CALL_PUSH_TO_LIVE = "CallActivity_PushToLive";
     public static final String CALL_ROLLBACK = "CallActivity_Rollback";
     public static final String TASK_REVISE_CHANGE_SET = "Task_ReviseChangeSet";
+    public static final String GATEWAY_LIVE_AS_TESTED = "Gateway_LiveAsTested";
     public static final String END_RELEASED = "EndEvent_Released";
     public static final String END_ROLLED_BACK = "EndEvent_RolledBack";
     public static final String END_ABANDONED = "EndEvent_Abandoned";
@@ -42,7 +43,7 @@ public final class ReleaseModel {
     /** Model key to the element ids above that it must hold. */
     public static final Map<String, List<String>> ELEMENTS = Map.of(
             STAGING_RELEASE, List.of(CALL_CREATE_STAGING_CLONE, CALL_TEST_UPDATES, CALL_QA_AND_DEBUGGING, CALL_APPROVAL_AND_SIGNOFF,
-                    CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
+                    CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, GATEWAY_LIVE_AS_TESTED, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
                     END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED),
             CREATE_STAGING_CLONE, List.of(TASK_CHECK_PARITY, END_STAGING_READY),
             QA_AND_DEBUGGING, List.of(TASK_FIND_CULPRITS, END_QA_DONE),

@@ -2,6 +2,7 @@ package io.stageguard.process;
 
 import static io.stageguard.process.ReleaseVariables.*;
 
+import io.stageguard.deploy.LiveDrift;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.qa.CulpritFinder;
@@ -23,9 +24,14 @@ import org.springframework.context.annotation.Configuration;
 class UpdateAndQaDelegates {
 
     @Bean
-    JavaDelegate applyChangeSetDelegate(ReleaseVariables vars, ChangeSetApplier applier) {
-        return execution -> APPLIED_CHANGES.set(execution, 
-                applier.apply(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution)));
+    JavaDelegate applyChangeSetDelegate(ReleaseVariables vars, ChangeSetApplier applier, LiveDrift drift) {
+        return execution -> {
+            Site site = vars.site(execution);
+            List<Change> changes = CHANGES.from(execution);
+            // staging was just cloned from live: what live is now is what this release is tested against
+            drift.recordBaseline(vars.releaseId(execution), site.live(), changes);
+            APPLIED_CHANGES.set(execution, applier.apply(vars.releaseId(execution), vars.round(execution), site, changes));
+        };
     }
 
     @Bean

@@ -72,7 +72,8 @@ public class SiteInventoryReader {
         return items;
     }
 
-    private static String wordpressVersion(Path root) throws IOException {
+    /** The WordPress version the files at {@code root} carry (wp-includes/version.php). */
+    public static String wordpressVersion(Path root) throws IOException {
         Path file = root.resolve("wp-includes/version.php");
         if (!Files.isRegularFile(file)) return "not installed";
         Matcher m = WP_VERSION.matcher(Files.readString(file, StandardCharsets.ISO_8859_1));

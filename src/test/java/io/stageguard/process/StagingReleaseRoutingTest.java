@@ -9,6 +9,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtime
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.taskQuery;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ class StagingReleaseRoutingTest {
     /** Answers the mocked QA and live verification give, one per call. */
     private final List<Boolean> qaVerdicts = new ArrayList<>();
     private final List<Boolean> liveVerdicts = new ArrayList<>();
+    /** Whether live changed since it was tested, one per push; none left means it did not. */
+    private final List<Boolean> liveDrifts = new ArrayList<>();
     private boolean deployFails;
     private boolean revisionInvalid;
     private boolean parityBlocked;
@@ -75,6 +78,11 @@ class StagingReleaseRoutingTest {
             if (deployFails) throw new BpmnError("DEPLOY_FAILED", "package changed after sign-off");
         });
         register("verifyLiveDelegate", e -> e.setVariable("liveVerified", liveVerdicts.remove(0)));
+        register("checkLiveDriftDelegate", e -> {
+            boolean drifted = !liveDrifts.isEmpty() && liveDrifts.remove(0);
+            e.setVariable("liveDrifted", drifted);
+            if (drifted) throw new BpmnError("LIVE_DRIFTED", "wp-content/plugins/x: its files changed on live");
+        });
     }
 
     private void register(String name, JavaDelegate behaviour) {
@@ -147,7 +155,7 @@ class StagingReleaseRoutingTest {
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "freezeChangeSetDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+                "browserQaDelegate", "freezeChangeSetDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
                 "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
@@ -167,6 +175,25 @@ class StagingReleaseRoutingTest {
         assertEquals(2, historyService().createHistoricVariableInstanceQuery()
                 .processInstanceId(release.getId()).variableName("qaRound").singleResult().getValue());
         assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count());
+    }
+
+    @Test
+    void liveChangedSinceTestingSendsTheReleaseBackToAFreshCloneBeforeAnythingIsWritten() {
+        qaVerdicts.addAll(List.of(true, true));
+        liveDrifts.add(true);
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        // tested again from the clone on, and signed off again, before the push may write
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "a fresh clone of the changed live");
+        assertEquals(2, calls.stream().filter("checkLiveDriftDelegate"::equals).count());
+        assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count(), "nothing was backed up or written while live had drifted");
+        assertThat(release).hasPassed(ReleaseModel.GATEWAY_LIVE_AS_TESTED);
+        // the first push says why it stopped (the second one, with live unchanged, has nothing to say)
+        assertTrue(historyService().createHistoricVariableInstanceQuery().variableName("liveDrift").list().stream()
+                .anyMatch(v -> "wp-content/plugins/x: its files changed on live".equals(v.getValue())));
     }
 
     @Test

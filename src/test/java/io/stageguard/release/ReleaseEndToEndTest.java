@@ -218,6 +218,34 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
     }
 
     @Test
+    @Order(6)
+    void whenLiveChangesAfterTestingTheReleaseIsTestedAgainOnAFreshCloneBeforeAnythingIsWritten() throws Exception {
+        String release = startRelease("1.1.0");
+        Task developerTask = awaitTask(release, "Task_DeveloperSignoff");
+        // someone hot-fixes live by hand while the release waits for its sign-off
+        Path liveMain = site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE);
+        String handEdited = Files.readString(liveMain) + "\n// hot-fixed on live by hand\n";
+        Files.writeString(liveMain, handEdited);
+        complete("dev", "developers", developerTask, Map.of("developerDecision", "approve"));
+        complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+
+        Task again = awaitTask(release, "Task_DeveloperSignoff");
+        assertThat(again.getId()).as("a new sign-off, after testing again").isNotEqualTo(developerTask.getId());
+        assertThat((String) variables(status(release)).get("liveDrift"))
+                .contains("wp-content/plugins/" + FixturePlugin.SLUG + ": its files changed on live");
+        assertThat(liveMain).as("live was not overwritten unseen").hasContent(handEdited);
+        assertThat(jdbc.queryForObject("select count(*) from sg_backup where release_id = ?", Integer.class, release))
+                .as("nothing was backed up or written while live had changed").isZero();
+        assertThat(Files.readString(site().staging().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)))
+                .as("staging was cloned afresh from the changed live, then the release applied").contains("Version: 1.1.0");
+
+        complete("dev", "developers", again, Map.of("developerDecision", "approve"));
+        complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+        assertThat(awaitEnd(release).get("outcome")).isEqualTo("Released");
+        assertThat(Files.readString(liveMain)).contains("Version: 1.1.0").doesNotContain("hot-fixed");
+    }
+
+    @Test
     void sitesAreRegisteredOverRestWithoutEchoingPasswordsAndCheckedField() {
         Map<String, Object> staging = Map.of("baseUrl", "http://127.0.0.1:9", "documentRoot", work.resolve("other-staging").toString(),
                 "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_staging", "user", "u", "password", "staging-secret-42", "tablePrefix", "wp_"));
