@@ -12,6 +12,7 @@ import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -34,8 +35,17 @@ final class AdminScreenCheck {
         SiteQa.AdminScreens admin = site.qa().admin();
         WebDriver driver = browser.driver();
         driver.get(site.staging().url("/wp-login.php"));
-        driver.findElement(By.id("user_login")).sendKeys(admin.user());
-        driver.findElement(By.id("user_pass")).sendKeys(admin.password());
+        // wp-login.php focuses and selects the user field 200 ms after loading; on a busy machine that lands while
+        // the password is being typed and the keystrokes go to the wrong field, so type until both fields hold their values
+        WebElement user = driver.findElement(By.id("user_login"));
+        WebElement password = driver.findElement(By.id("user_pass"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+            user.clear();
+            user.sendKeys(admin.user());
+            password.clear();
+            password.sendKeys(admin.password());
+            return admin.user().equals(user.getDomProperty("value")) && admin.password().equals(password.getDomProperty("value"));
+        });
         driver.findElement(By.id("wp-submit")).click();
         boolean loggedIn;
         try {
