@@ -181,6 +181,18 @@ class StagingProofTest {
     }
 
     @Test
+    void aForeignFolderWhereTheCloneBuildsStagingIsNeitherEmptiedNorReplaced() throws Exception {
+        // the clone builds staging in .<root>.stageguard-next beside the root; somebody else's folder of that name stays as it is
+        Path root = work.resolve("beside-foreign");
+        Path inTheWay = Files.createDirectories(work.resolve(".beside-foreign.stageguard-next"));
+        Files.writeString(inTheWay.resolve("notes.txt"), "not Stageguard's");
+        assertThatThrownBy(() -> cloner(null).cloneFiles(site(root, stagingDb), ACCESS)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("was not made by Stageguard for site 'proof'");
+        assertThat(inTheWay.resolve("notes.txt")).hasContent("not Stageguard's");
+        assertThat(root).doesNotExist();
+    }
+
+    @Test
     void aLiveConfigThatReadsTheDatabaseFromTheEnvironmentKeepsStagingFromBeingBuilt() throws Exception {
         Path envLive = work.resolve("env-live");
         Path liveConfig = live.documentRoot().resolve("wp-config.php");
