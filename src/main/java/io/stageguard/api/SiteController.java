@@ -6,6 +6,7 @@ import io.stageguard.access.AccessPolicy;
 import io.stageguard.site.Site;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import io.stageguard.site.SiteAccess;
+import io.stageguard.site.SiteCaches;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistration;
@@ -36,12 +37,12 @@ class SiteController {
         this.registration = registration;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access) {
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
     }
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access());
+        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches());
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         return ResponseEntity.ok(describe(site));
@@ -61,7 +62,8 @@ class SiteController {
         qa.put("flows", site.qa().flows().stream()
                 .map(flow -> new UserFlow(flow.name(), flow.steps().stream().map(UserFlow.Step::masked).toList())).toList());
         if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
-        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa);
+        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa,
+                "caches", site.caches().describe());
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Running the local programs the demo and the tests need (mariadbd, php) and waiting for them. */
-final class Processes {
+public final class Processes {
     private Processes() {
     }
 
     /** Runs a command to its end; its output is returned, and a non-zero exit is an error that shows it. */
-    static String run(List<String> command, Path workDir) throws IOException {
+    public static String run(List<String> command, Path workDir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (workDir != null) pb.directory(workDir.toFile());
         Process p = pb.start();
@@ -37,14 +37,14 @@ final class Processes {
         return out;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** Waits until something accepts connections on 127.0.0.1:port, or the process has died. */
-    static void awaitPort(Process process, int port, Duration timeout, String what) throws IOException {
+    public static void awaitPort(Process process, int port, Duration timeout, String what) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) throw new IOException(what + " exited with " + process.exitValue() + " before listening on " + port);
@@ -63,7 +63,7 @@ final class Processes {
         throw new IOException(what + " did not listen on 127.0.0.1:" + port + " within " + timeout);
     }
 
-    static void stop(Process process) {
+    public static void stop(Process process) {
         if (process == null || !process.isAlive()) return;
         // php -S with several workers forks them: they hold the port and outlive a parent stopped alone
         process.descendants().forEach(ProcessHandle::destroy);

@@ -3,32 +3,39 @@ package io.stageguard.deploy;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
+import io.stageguard.update.FolderSwap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
  * Phase 5: installs exactly the frozen packages on live, in the tested order. Every package is
  * checked against the manifest before the first one is installed, and nothing is installed
- * without a verified backup of what it replaces.
+ * without a verified backup of what it replaces. All packages are unpacked beside their folders
+ * before the first is swapped in; right after the swaps the serving PHP is made to run the new
+ * code and must report the frozen versions, or the deploy counts as failed (and is rolled back).
  */
 @Component
 public class LiveDeployer {
     private final ChangeSetFreezer freezer;
     private final LiveBackup backup;
     private final ChangeInstaller installer;
+    private final ServedCodeRefresher served;
 
-    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer) {
+    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served) {
         this.installer = installer;
+        this.served = served;
         this.freezer = freezer;
         this.backup = backup;
     }
 
-    public List<String> deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
+    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
         FrozenManifest manifest = freezer.load(releaseId);
         if (!manifest.siteId().equals(site.id()) || !manifest.releaseId().equals(releaseId)) {
             throw new IllegalStateException("the frozen manifest belongs to release " + manifest.releaseId() + " of site " + manifest.siteId()
@@ -47,13 +54,31 @@ public class LiveDeployer {
                         + actual + ", frozen " + e.sha256() + ")");
             }
         }
-        List<String> installed = new ArrayList<>();
+        List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
         // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files
         Set<String> absentBefore = backup.absentBeforeDeploy(releaseId);
-        for (FrozenManifest.Entry e : manifest.entries()) {
-            installer.install(site.live(), e.change(), absentBefore.contains(e.change().targetFolder()));
-            installed.add(e.change().label());
+        Map<Change, FolderSwap.Method> swapped = installer.switchIn(site.live(), changes);
+        // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
+        ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
+        for (Change change : changes) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+        List<String> problems = refresh.problems(changes);
+        if (!problems.isEmpty()) {
+            throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
         }
-        return installed;
+        List<String> installed = new ArrayList<>();
+        swapped.forEach((change, method) -> installed.add(change.label() + " (" + describe(method) + ")"));
+        return new Deployment(installed, refresh.summary());
+    }
+
+    /** What reached live and the serving PHP's account of running it. */
+    public record Deployment(List<String> installed, String servedCode) {
+    }
+
+    private static String describe(FolderSwap.Method method) {
+        return switch (method) {
+            case EXCHANGED -> "swapped in atomically";
+            case ADDED -> "added";
+            case MOVED_IN_TWO_STEPS -> "moved in with two renames: this file system cannot exchange folders atomically";
+        };
     }
 }

@@ -5,11 +5,16 @@ import static io.stageguard.process.ReleaseVariables.*;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.deploy.CachePurger;
 import io.stageguard.deploy.ChangeSetFreezer;
+import io.stageguard.deploy.FrozenManifest;
+import io.stageguard.deploy.ServedCodeRefresher;
+import io.stageguard.site.Site;
+import io.stageguard.update.Change;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
 import io.stageguard.deploy.ManifestMismatchException;
 import io.stageguard.site.SiteHealthCheck;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -66,7 +71,9 @@ class PushAndRollbackDelegates {
         return execution -> {
             LIVE_VERIFIED.set(execution, false);
             try {
-                DEPLOYED_CHANGES.set(execution, deployer.deploy(vars.releaseId(execution), vars.site(execution)));
+                LiveDeployer.Deployment deployment = deployer.deploy(vars.releaseId(execution), vars.site(execution));
+                DEPLOYED_CHANGES.set(execution, deployment.installed());
+                SERVED_CODE.set(execution, deployment.servedCode());
             } catch (ManifestMismatchException | IOException e) {
                 throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
             }
@@ -75,7 +82,7 @@ class PushAndRollbackDelegates {
 
     @Bean
     JavaDelegate purgeCachesDelegate(ReleaseVariables vars, CachePurger purger) {
-        return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution))));
+        return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution), QA_PATHS.from(execution))));
     }
 
     @Bean
@@ -87,10 +94,20 @@ class PushAndRollbackDelegates {
         };
     }
 
+    /** The restored files are only back once the serving PHP has dropped what it compiled from the released ones. */
     @Bean
-    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup) {
-        return execution -> execution.setVariable("rollbackReport",
-                String.join("; ", backup.restore(vars.releaseId(execution), vars.site(execution))));
+    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup, ChangeSetFreezer freezer, ServedCodeRefresher served) {
+        return execution -> {
+            String releaseId = vars.releaseId(execution);
+            Site site = vars.site(execution);
+            List<String> report = new ArrayList<>(backup.restore(releaseId, site));
+            List<Change> released = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();
+            ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), released);
+            List<String> stale = refresh.stale();
+            if (!stale.isEmpty()) throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);
+            report.add(refresh.summary());
+            ROLLBACK_REPORT.set(execution, String.join("; ", report));
+        };
     }
 
     /** Live still broken after the restore needs a person now: an incident that says so. */

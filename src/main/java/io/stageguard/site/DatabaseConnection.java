@@ -1,9 +1,5 @@
 package io.stageguard.site;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -41,20 +37,7 @@ public record DatabaseConnection(String host, int port, String name, String user
 
     /** The password, read from its reference when there is one; empty when there is none. */
     public String secret() {
-        if (passwordRef == null) return password == null ? "" : password;
-        if (passwordRef.startsWith("env:")) {
-            String value = System.getenv(passwordRef.substring(4));
-            if (value == null) throw new IllegalStateException("the environment variable " + passwordRef.substring(4) + " named by passwordRef is not set");
-            return value;
-        }
-        if (passwordRef.startsWith("file:")) {
-            try {
-                return Files.readAllLines(Path.of(passwordRef.substring(5)), StandardCharsets.UTF_8).stream().findFirst().orElse("");
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the password file named by passwordRef: " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("passwordRef must start with env: or file:");
+        return SecretRef.resolve(password, passwordRef);
     }
 
     /** The same connection with another stored password (encrypted, or decrypted). */

@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -76,6 +79,19 @@ public class PageFetcher implements AutoCloseable {
             }
             uri = next;
         }
+    }
+
+    /** Posts a JSON body and returns the answer as it is (no redirect followed): for Stageguard's own one-shot requests. */
+    public Page postJson(String url, Map<String, String> requestHeaders, String json) throws IOException {
+        HttpPost request = new HttpPost(URI.create(url));
+        requestHeaders.forEach(request::setHeader);
+        request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+        return client.execute(request, response -> {
+            String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
+            Map<String, String> headers = new HashMap<>();
+            for (Header h : response.getHeaders()) headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
+            return new Page(url, response.getCode(), body, null, headers);
+        });
     }
 
     private static boolean sameOrigin(URI a, URI b) {

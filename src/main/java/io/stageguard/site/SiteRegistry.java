@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 /**
  * The sites Stageguard may release. Definitions live in the application's own database, so that
  * process variables only ever carry a site id; the passwords in them (databases, the QA admin
- * login) are stored encrypted ({@link SecretBox}) or not at all (a {@code passwordRef}).
+ * login, CDN tokens) are stored encrypted ({@link SecretBox}) or not at all (a {@code passwordRef}).
  */
 @Component
 public class SiteRegistry implements KnownSites {
@@ -71,7 +71,8 @@ public class SiteRegistry implements KnownSites {
         SiteQa.AdminScreens admin = qa.admin() == null ? null
                 : new SiteQa.AdminScreens(qa.admin().user(), change.apply(qa.admin().password()), qa.admin().paths());
         return new Site(site.id(), withPassword(site.live(), change), withPassword(site.staging(), change),
-                new SiteQa(qa.masks(), qa.flows(), admin), site.access());
+                new SiteQa(qa.masks(), qa.flows(), admin), site.access(),
+                site.caches().withSecrets(change));
     }
 
     private static SiteEnvironment withPassword(SiteEnvironment env, UnaryOperator<String> change) {

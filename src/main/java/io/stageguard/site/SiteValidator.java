@@ -33,6 +33,7 @@ public final class SiteValidator {
         checkEnvironment("live", site.live(), true, phpRuntimes, errors);
         checkEnvironment("staging", site.staging(), false, phpRuntimes, errors);
         checkQa(site.qa(), errors);
+        SiteCaches.check(site.caches(), errors);
         if (errors.isEmpty()) {
             if (site.live().baseUrl().equals(site.staging().baseUrl())) {
                 errors.put("staging.baseUrl", "must differ from the live base URL");
@@ -103,8 +104,8 @@ public final class SiteValidator {
             errors.put(side + ".database.name", "must be letters, digits or '_'");
         }
         if (db.user() == null || db.user().isBlank()) errors.put(side + ".database.user", "is required");
-        if (db.passwordRef() != null && !db.passwordRef().matches("(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)")) {
-            errors.put(side + ".database.passwordRef", "must be env:NAME or file:/absolute/path");
+        if (db.passwordRef() != null && !SecretRef.FORM.matcher(db.passwordRef()).matches()) {
+            errors.put(side + ".database.passwordRef", SecretRef.FORM_TEXT);
         } else if (db.passwordRef() != null && db.password() != null) {
             errors.put(side + ".database.password", "give either password or passwordRef, not both");
         }

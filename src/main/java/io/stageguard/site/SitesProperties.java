@@ -10,6 +10,6 @@ public record SitesProperties(Map<String, SiteDefinition> sites) {
         if (sites == null) sites = Map.of();
     }
 
-    public record SiteDefinition(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access) {
+    public record SiteDefinition(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
     }
 }

@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
 /**
- * Named moments inside Stageguard's writing steps (half-way through a clone, between the two
- * renames of an install on live, during a restore). A crash can happen at any of them; the crash
+ * Named moments inside Stageguard's writing steps (half-way through a clone, right after an install
+ * on live swapped its folder in, during a restore). A crash can happen at any of them; the crash
  * tests stop the application there with kill -9 and prove that the step, run again, ends right.
  * In production nothing listens and passing one costs a volatile read.
  */
 public final class WritePoints {
     public static final String CLONE_FILES_BEFORE_SWAP = "clone.files.before-swap";
     public static final String CLONE_DATABASE_HALF_COPIED = "clone.database.half-copied";
-    public static final String INSTALL_BETWEEN_RENAMES = "install.between-renames";
+    public static final String INSTALL_AFTER_SWAP = "install.after-swap";
     public static final String RESTORE_FILES_REMOVED = "restore.files-removed";
 
     private static volatile BiConsumer<String, Path> listener = (point, where) -> { };

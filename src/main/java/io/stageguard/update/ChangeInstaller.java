@@ -5,6 +5,10 @@ import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,22 +41,39 @@ public class ChangeInstaller {
     }
 
     /**
+     * Installs one change and activates it when it adds a plugin: how staging receives a change.
+     *
      * @param newToSite whether live had no such folder before the release: decided by the caller from
      *                  live (or from the pre-deploy backup), never from the target's current state,
      *                  which an interrupted earlier attempt may already have changed
      * @return whether the change added a plugin the site did not have, which is now active
      */
     public boolean install(SiteEnvironment site, Change change, boolean newToSite) throws IOException {
-        boolean added = change.type() == ChangeType.PLUGIN && newToSite;
-        PackageInstaller.install(site.documentRoot(), change);
-        if (added) {
-            try {
-                php.run(site, ACTIVATE, change.slug());
-            } catch (IOException e) {
-                throw new IOException("activating the new plugin " + change.label() + " failed: " + e.getMessage(), e);
-            }
+        switchIn(site, List.of(change));
+        return activateIfAdded(site, change, newToSite);
+    }
+
+    /**
+     * Unpacks every package beside its folder first, then swaps them in one after the other in the
+     * given order: the moment where some are new and some old lasts only as long as the renames.
+     */
+    public Map<Change, FolderSwap.Method> switchIn(SiteEnvironment site, List<Change> changes) throws IOException {
+        List<PackageInstaller.Unpacked> unpacked = new ArrayList<>();
+        for (Change change : changes) unpacked.add(PackageInstaller.unpack(site.documentRoot(), change));
+        Map<Change, FolderSwap.Method> methods = new LinkedHashMap<>();
+        for (PackageInstaller.Unpacked u : unpacked) methods.put(u.change(), PackageInstaller.swapIn(u));
+        return methods;
+    }
+
+    /** Activates a plugin the release added to the site (its activation hook runs); updates keep their state. */
+    public boolean activateIfAdded(SiteEnvironment site, Change change, boolean newToSite) throws IOException {
+        if (change.type() != ChangeType.PLUGIN || !newToSite) return false;
+        try {
+            php.run(site, ACTIVATE, change.slug());
+        } catch (IOException e) {
+            throw new IOException("activating the new plugin " + change.label() + " failed: " + e.getMessage(), e);
         }
-        return added;
+        return true;
     }
 
     /** Whether live has no folder for this change yet, so the release adds it. Reads live, never writes. */

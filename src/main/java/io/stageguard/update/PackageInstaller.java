@@ -14,15 +14,29 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Installs a plugin or theme zip into a document root. The zip is unpacked next to its target and
- * swapped in with renames, so a failed unpack leaves the installed version untouched; entries that
- * would land outside the target folder (zip-slip) are refused.
+ * Installs a plugin or theme zip into a document root. The zip is unpacked completely next to its
+ * target and then swapped in ({@link FolderSwap}), so a failed unpack leaves the installed version
+ * untouched and a request never meets a missing or half-written folder; entries that would land
+ * outside the target folder (zip-slip) are refused.
  */
 public final class PackageInstaller {
     private PackageInstaller() {
     }
 
-    public static void install(Path documentRoot, Change change) throws IOException {
+    /** A package unpacked completely beside the folder it will replace, not yet serving. */
+    public record Unpacked(Change change, Path target, Path next) {
+    }
+
+    /** Unpacks and swaps in one package: {@link #unpack} then {@link #swapIn}. */
+    public static FolderSwap.Method install(Path documentRoot, Change change) throws IOException {
+        return swapIn(unpack(documentRoot, change));
+    }
+
+    /**
+     * Unpacks a package next to its target folder ({@code .stageguard-next-<slug>}); the site keeps
+     * serving what it has. A failed unpack leaves the target untouched.
+     */
+    public static Unpacked unpack(Path documentRoot, Change change) throws IOException {
         Path target = documentRoot.resolve(change.targetFolder()).normalize();
         if (!target.startsWith(documentRoot.resolve("wp-content"))) {
             throw new IllegalArgumentException("change " + change.label() + " would install outside wp-content");
@@ -35,33 +49,34 @@ public final class PackageInstaller {
             throw new IOException("change " + change.label() + " would install through a symbolic link to " + target.getParent().toRealPath()
                     + ", outside " + realRoot + "; refusing to write there");
         }
-        Path unpacked = target.resolveSibling(".stageguard-new-" + change.slug());
-        Path previous = target.resolveSibling(".stageguard-old-" + change.slug());
-        recover(target, previous);
-        FileTreeCopier.deleteTree(unpacked);
-        FileTreeCopier.deleteTree(previous);
-        unpack(change.packageFile(), change.slug(), unpacked);
-        if (Files.exists(target)) {
-            Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
-        }
-        WritePoints.reached(WritePoints.INSTALL_BETWEEN_RENAMES, target);
-        Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-        FileTreeCopier.deleteTree(previous);
+        Path next = target.resolveSibling(".stageguard-next-" + change.slug());
+        recover(target, next);
+        FileTreeCopier.deleteTree(next);
+        unpack(change.packageFile(), change.slug(), next);
+        return new Unpacked(change, target, next);
     }
 
     /**
-     * Puts back a folder an earlier attempt moved aside and was stopped (a crash, kill -9) before
-     * the new one took its place, so the site has its previous version again before anything else.
+     * Swaps the unpacked folder in ({@link FolderSwap}: one atomic exchange where the system allows)
+     * and deletes the version it replaced, which the pre-deploy backup holds.
      */
-    public static void recover(Path documentRoot, Change change) throws IOException {
-        Path target = documentRoot.resolve(change.targetFolder()).normalize();
-        recover(target, target.resolveSibling(".stageguard-old-" + change.slug()));
+    public static FolderSwap.Method swapIn(Unpacked unpacked) throws IOException {
+        FolderSwap.Method method = FolderSwap.swap(unpacked.next(), unpacked.target());
+        WritePoints.reached(WritePoints.INSTALL_AFTER_SWAP, unpacked.target());
+        FileTreeCopier.deleteTree(unpacked.next());
+        return method;
     }
 
-    private static void recover(Path target, Path previous) throws IOException {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) {
-            Files.move(previous, target, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Puts back a folder that a two-step swap moved aside and was stopped (a crash, kill -9) before
+     * the new one took its place, so the site has its previous version again before anything else.
+     */
+    private static void recover(Path target, Path next) throws IOException {
+        Path aside = next.resolveSibling(next.getFileName() + ".previous");
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
         }
+        FileTreeCopier.deleteTree(aside);
     }
 
     /** WordPress zips hold one top folder named after the slug; its content becomes the target folder. */

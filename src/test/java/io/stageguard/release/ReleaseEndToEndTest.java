@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stageguard.testsupport.DemoSiteApplicationTest;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
+import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
@@ -46,7 +47,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseEndToEndTest extends DemoSiteApplicationTest {
-    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
     @Autowired TestRestTemplate rest;
@@ -71,6 +71,43 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
     void cancelUnfinishedReleases() {
         runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
                 .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
+    }
+
+    private ReleaseDriver driver() {
+        return new ReleaseDriver(rest, tasks, runtime, history, identity, demo);
+    }
+
+    private TestRestTemplate asOperator() {
+        return driver().asOperator();
+    }
+
+    @SafeVarargs
+    private String startRelease(String version, Map<String, Object>... more) {
+        return driver().startRelease(QA_PATHS, version, more);
+    }
+
+    private Task awaitTask(String release, String taskKey) {
+        return driver().awaitTask(release, taskKey);
+    }
+
+    private Map<String, Object> awaitEnd(String release) {
+        return driver().awaitEnd(release);
+    }
+
+    private Map<String, Object> status(String release) {
+        return driver().status(release);
+    }
+
+    private static Map<String, Object> variables(Map<String, Object> status) {
+        return ReleaseDriver.variables(status);
+    }
+
+    private List<Task> tasksVisibleTo(String user, String group) {
+        return driver().tasksVisibleTo(user, group);
+    }
+
+    private void complete(String user, String group, Task task, Map<String, Object> variables) {
+        driver().complete(user, group, task, variables);
     }
 
     private Site site() {
@@ -299,91 +336,5 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
         assertThat(rest.getForEntity("/engine-rest/task", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         assertThat(rest.withBasicAuth("client", "client").postForEntity("/api/releases", body, String.class).getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
-    }
-
-    private TestRestTemplate asOperator() {
-        return rest.withBasicAuth("operator", "operator");
-    }
-
-    /** Starts a release of hello-stageguard at {@code version}, followed by any further changes. */
-    @SafeVarargs
-    private String startRelease(String version, Map<String, Object>... more) {
-        List<Map<String, Object>> changes = new ArrayList<>(List.of(Map.of(
-                "type", "plugin", "slug", FixturePlugin.SLUG, "version", version, "package", demo.fixturePackage(version).toString())));
-        changes.addAll(List.of(more));
-        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", QA_PATHS, "changes", changes);
-        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
-                new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
-        assertThat(answer.getStatusCode()).as("start: %s", answer.getBody()).isEqualTo(HttpStatus.CREATED);
-        return (String) answer.getBody().get("releaseId");
-    }
-
-    private Task awaitTask(String release, String taskKey) {
-        return await(taskKey).failFast("release left the expected path", () -> {
-            Map<String, Object> now = status(release);
-            if ("ended".equals(now.get("state"))) {
-                throw new AssertionError("release ended as " + now.get("outcome") + " instead of reaching " + taskKey + "; " + variables(now));
-            }
-            Task waiting = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
-            if (waiting != null && !waiting.getTaskDefinitionKey().equals(taskKey)) {
-                throw new AssertionError("release waits at " + waiting.getName() + " instead of " + taskKey + "; " + variables(now));
-            }
-        }).until(() -> {
-            failOnIncident(release);
-            return tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).singleResult();
-        }, t -> t != null);
-    }
-
-    private Map<String, Object> awaitEnd(String release) {
-        return await("end of " + release).until(() -> {
-            failOnIncident(release);
-            return status(release);
-        }, s -> "ended".equals(s.get("state")));
-    }
-
-    private org.awaitility.core.ConditionFactory await(String what) {
-        return org.awaitility.Awaitility.await(what).atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(500));
-    }
-
-    private void failOnIncident(String release) {
-        for (var instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
-            Incident incident = runtime.createIncidentQuery().processInstanceId(instance.getId()).singleResult();
-            if (incident != null) throw new AssertionError("incident at " + incident.getActivityId() + ": " + incident.getIncidentMessage());
-        }
-        // a failing job shows before it becomes an incident: report its exception at once rather than after the retries
-        for (var instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
-            var failed = history.createHistoricJobLogQuery().processInstanceId(instance.getId()).failureLog().list();
-            if (!failed.isEmpty()) throw new AssertionError("job failed at " + failed.get(0).getActivityId() + ": " + failed.get(0).getJobExceptionMessage());
-        }
-    }
-
-    private Map<String, Object> status(String release) {
-        return asOperator().exchange("/api/releases/" + release, HttpMethod.GET, null,
-                new ParameterizedTypeReference<Map<String, Object>>() { }).getBody();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> variables(Map<String, Object> status) {
-        // the results a release reports: its declared variables
-        return (Map<String, Object>) status.get("results");
-    }
-
-    private List<Task> tasksVisibleTo(String user, String group) {
-        identity.setAuthentication(user, List.of(group));
-        try {
-            return tasks.createTaskQuery().list();
-        } finally {
-            identity.clearAuthentication();
-        }
-    }
-
-    private void complete(String user, String group, Task task, Map<String, Object> variables) {
-        identity.setAuthentication(user, List.of(group));
-        try {
-            tasks.claim(task.getId(), user);
-            tasks.complete(task.getId(), variables);
-        } finally {
-            identity.clearAuthentication();
-        }
     }
 }

@@ -63,7 +63,7 @@ class CrashSafetyTest {
     void killedInTheCloneTheInstallOnLiveAndTheRestoreReleasesResumeAndEndRight() throws Exception {
         SiteEnvironment live = demo.site().live();
         Path plugin = live.wpContent().resolve("plugins/" + FixturePlugin.SLUG);
-        Path aside = live.wpContent().resolve("plugins/.stageguard-old-" + FixturePlugin.SLUG);
+        Path aside = live.wpContent().resolve("plugins/.stageguard-next-" + FixturePlugin.SLUG);
         String release;
 
         // 1. killed after the staging copy was built, before it was swapped in
@@ -85,14 +85,15 @@ class CrashSafetyTest {
             app.kill();
         }
 
-        // 2. started again: the clone resumes by itself; killed on live with the old plugin folder moved aside and the new one not yet in
-        try (StageguardProcess app = start(WritePoints.INSTALL_BETWEEN_RENAMES, live.documentRoot(), "app-2.log")) {
+        // 2. started again: the clone resumes by itself; killed on live right after the new plugin folder was swapped in,
+        //    the old one beside it, the served code not yet refreshed
+        try (StageguardProcess app = start(WritePoints.INSTALL_AFTER_SWAP, live.documentRoot(), "app-2.log")) {
             signOff(app, release);
-            app.awaitStoppedAt(WritePoints.INSTALL_BETWEEN_RENAMES, PHASE);
+            app.awaitStoppedAt(WritePoints.INSTALL_AFTER_SWAP, PHASE);
             app.kill();
         }
-        assertThat(plugin).as("the kill came at the worst moment: live has no plugin folder").doesNotExist();
-        assertThat(aside).exists();
+        assertThat(Files.readString(plugin.resolve(FixturePlugin.SLUG + ".php"))).as("the swap is one step: the folder is never missing").contains("Version: 1.1.0");
+        assertThat(Files.readString(aside.resolve(FixturePlugin.SLUG + ".php"))).contains("Version: 1.0.0");
 
         // 3. started again: the install resumes, the release ends Released; then a release that breaks live is rolled back, killed half-way
         LiveSnapshot beforeBreaking;
@@ -101,7 +102,6 @@ class CrashSafetyTest {
             assertThat(awaitEnd(app, release).get("outcome").asText()).isEqualTo("Released");
             assertThat(Files.readString(plugin.resolveSibling(FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
             assertThat(aside).doesNotExist();
-            assertThat(plugin.resolveSibling(".stageguard-new-" + FixturePlugin.SLUG)).doesNotExist();
             assertThat(demo.mariaDb().sql("SELECT option_value FROM live_wp.wp_options WHERE option_name = 'active_plugins'"))
                     .as("the plugin stays active as it was").contains(FixturePlugin.SLUG);
             Path backup = data.resolve("backups").resolve(release).resolve("files/wp-content/plugins/" + FixturePlugin.MAIN_FILE);

@@ -4,6 +4,7 @@ import io.stageguard.demo.DemoSite;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpEntity;
@@ -25,10 +26,16 @@ public abstract class DemoSiteApplicationTest {
     @TempDir
     protected static Path work;
     protected static DemoSite demo;
+    /** Live's nginx + PHP-FPM + Varnish when the test class is {@link LiveBehindVarnish}; null when php -S serves it. */
+    protected static ServingStack liveStack;
 
     @BeforeAll
-    static void startSite() throws Exception {
-        demo = DemoSite.create(work.resolve("site"), "acme");
+    static void startSite(TestInfo test) throws Exception {
+        if (test.getTestClass().orElseThrow().isAnnotationPresent(LiveBehindVarnish.class)) {
+            demo = DemoSite.create(work.resolve("site"), "acme", (root, port) -> liveStack = ServingStack.behindVarnish(root, port));
+        } else {
+            demo = DemoSite.create(work.resolve("site"), "acme");
+        }
     }
 
     @AfterAll
