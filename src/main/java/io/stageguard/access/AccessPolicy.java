@@ -39,6 +39,12 @@ public class AccessPolicy {
         return releases.find(releaseId).map(r -> mayReadSite(userId, r.siteId())).orElse(false);
     }
 
+    /** Operators and integrations, and the developers of the release's site (clients ask them). */
+    public boolean mayRollBack(String userId, String releaseId) {
+        if (seesEverything(userId)) return true;
+        return releases.find(releaseId).flatMap(r -> sites.find(r.siteId())).map(site -> isOneOf(userId, site.access().developers())).orElse(false);
+    }
+
     public boolean seesEverything(String userId) {
         List<String> groups = groupsOf(userId);
         return groups.contains(Groups.CAMUNDA_ADMIN) || groups.contains(IdentitySetup.INTEGRATIONS);

@@ -62,6 +62,20 @@ class ReleaseController {
         return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
     }
 
+    /** Optional why, kept with the release. */
+    record RollbackRequest(String reason) {
+    }
+
+    /** Another system or an operator saw live go wrong during the watch window: roll back now. */
+    @PostMapping("/releases/{releaseId}/rollback")
+    ResponseEntity<Map<String, Object>> rollback(@PathVariable String releaseId, @RequestBody(required = false) RollbackRequest request,
+                                                 @RequestAttribute(USER) String user) {
+        if (!policy.mayRollBack(user, releaseId)) throw forbidden(releaseId);
+        releases.requestRollback(releaseId, user, request == null ? null : request.reason());
+        return ResponseEntity.accepted().body(Map.of("releaseId", releaseId, "rollback", "requested",
+                "status", app.publicUrl() + "/api/releases/" + releaseId));
+    }
+
     /** The same answer whether the release exists or not: a stranger learns nothing from it. */
     private static InvalidRequestException forbidden(String releaseId) {
         return new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("releaseId", "you have no part in the site of release " + releaseId));

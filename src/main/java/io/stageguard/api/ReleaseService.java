@@ -14,12 +14,14 @@ import io.stageguard.update.ChangeSetValidator;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.http.HttpStatus;
@@ -97,6 +99,23 @@ public class ReleaseService {
      * Phase 1 on its own: makes staging a fresh, private copy of live (after an incident on staging,
      * or before a developer starts work there). It takes the site's release slot while it runs.
      */
+    /**
+     * Asks a release that watches live after its push to roll back now (the BPMN message
+     * {@code RollbackRequested}); refused with 409 when no push of this release is being watched.
+     */
+    public void requestRollback(String releaseId, String requestedBy, String reason) {
+        String request = "requested by " + requestedBy + " at " + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+        try {
+            runtime.createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED).processInstanceBusinessKey(releaseId)
+                    .setVariable(ReleaseVariables.LIVE_VERIFIED.name(), false)
+                    .setVariable(ReleaseVariables.ROLLBACK_REQUEST.name(), request)
+                    .correlateWithResult();
+        } catch (MismatchingMessageCorrelationException notWatching) {
+            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("releaseId", "release " + releaseId
+                    + " is not watching live after a push, so there is nothing to roll back now; a restore after the release is phase 6's"));
+        }
+    }
+
     public StartedRelease refreshStaging(String siteId, String startedBy) {
         Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
                 Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.site.Sha256;
 import io.stageguard.update.ChangeSetApplier;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,8 +24,10 @@ public class ChangeSetFreezer {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final ChangeSetApplier applier;
+    private final PackageStore store;
 
-    public ChangeSetFreezer(JdbcTemplate jdbc, ObjectMapper json, ChangeSetApplier applier) {
+    public ChangeSetFreezer(JdbcTemplate jdbc, ObjectMapper json, ChangeSetApplier applier, PackageStore store) {
+        this.store = store;
         this.jdbc = jdbc;
         this.json = json;
         this.applier = applier;
@@ -31,11 +36,14 @@ public class ChangeSetFreezer {
     public record Frozen(FrozenManifest manifest, String sha256) {
     }
 
+    /** Freezes the round's applied changes, each package kept in Stageguard's {@link PackageStore} and named from there. */
     @Transactional
-    public Frozen freeze(String releaseId, String siteId, int round) {
-        List<FrozenManifest.Entry> entries = applier.appliedIn(releaseId, round).stream()
-                .map(a -> new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), a.packagePath(), a.sha256()))
-                .toList();
+    public Frozen freeze(String releaseId, String siteId, int round) throws IOException {
+        List<FrozenManifest.Entry> entries = new ArrayList<>();
+        for (ChangeSetApplier.AppliedChange a : applier.appliedIn(releaseId, round)) {
+            Path stored = store.keep(Path.of(a.packagePath()), a.sha256());
+            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored.toString(), a.sha256()));
+        }
         if (entries.isEmpty()) {
             throw new IllegalStateException("release " + releaseId + " has no applied changes in QA round " + round + " to freeze");
         }

@@ -35,14 +35,16 @@ public class LiveDeployer {
         this.backup = backup;
     }
 
-    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
+    /**
+     * The release's frozen manifest, after checking that it belongs to this release and site and that
+     * every package is still on disk with the hash that was signed off. Asked before the backup too,
+     * so a push that could not complete is refused before anything is written.
+     */
+    public FrozenManifest checkedManifest(String releaseId, Site site) throws IOException, ManifestMismatchException {
         FrozenManifest manifest = freezer.load(releaseId);
         if (!manifest.siteId().equals(site.id()) || !manifest.releaseId().equals(releaseId)) {
             throw new IllegalStateException("the frozen manifest belongs to release " + manifest.releaseId() + " of site " + manifest.siteId()
                     + ", not to release " + releaseId + " of site " + site.id() + "; refusing to deploy");
-        }
-        if (!backup.isVerified(releaseId)) {
-            throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
         }
         for (FrozenManifest.Entry e : manifest.entries()) {
             if (!Files.isRegularFile(e.change().packageFile())) {
@@ -53,6 +55,14 @@ public class LiveDeployer {
                 throw new ManifestMismatchException(e.change().label() + ": package changed after sign-off (sha256 "
                         + actual + ", frozen " + e.sha256() + ")");
             }
+        }
+        return manifest;
+    }
+
+    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
+        FrozenManifest manifest = checkedManifest(releaseId, site);
+        if (!backup.isVerified(releaseId)) {
+            throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
         }
         List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
         // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files

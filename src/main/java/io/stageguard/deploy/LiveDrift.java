@@ -94,7 +94,7 @@ public class LiveDrift {
         return Sha256.of(listing.toString());
     }
 
-    private static String dbVersion(SiteEnvironment live) throws SQLException {
+    static String dbVersion(SiteEnvironment live) throws SQLException {
         try (Connection c = live.database().open()) {
             c.setReadOnly(true);
             try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM " + WordPressTables.quote(live.database().tablePrefix() + "options")

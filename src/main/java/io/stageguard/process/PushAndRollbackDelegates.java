@@ -4,10 +4,16 @@ import static io.stageguard.process.ReleaseVariables.*;
 
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.deploy.CachePurger;
+import io.stageguard.clone.StagingCloner;
 import io.stageguard.deploy.ChangeSetFreezer;
+import io.stageguard.deploy.DeployProperties;
+import io.stageguard.deploy.DeploymentPlan;
+import io.stageguard.deploy.DeploymentPlanner;
+import io.stageguard.deploy.LiveWatch;
 import io.stageguard.deploy.FrozenManifest;
 import io.stageguard.deploy.ServedCodeRefresher;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
@@ -16,6 +22,7 @@ import io.stageguard.site.SiteHealthCheck;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +31,61 @@ import org.springframework.context.annotation.Configuration;
 /** Phase 5 and 6 service tasks. */
 @Configuration(proxyBeanMethods = false)
 class PushAndRollbackDelegates {
+
+    /**
+     * The plan the push follows, from the frozen manifest and staging's timings; also where a push
+     * whose packages are gone is refused, before anything else. Sets what the confirmation decision
+     * and the watch read.
+     */
+    @Bean
+    JavaDelegate prepareDeploymentPlanDelegate(ReleaseVariables vars, LiveDeployer deployer, DeploymentPlanner planner, HistoryService history,
+                                               DeployProperties deploy) {
+        return execution -> {
+            String releaseId = vars.releaseId(execution);
+            Site site = vars.site(execution);
+            FrozenManifest manifest;
+            try {
+                manifest = deployer.checkedManifest(releaseId, site);
+            } catch (ManifestMismatchException e) {
+                throw new IllegalStateException("Nothing was written to live: " + e.getMessage());
+            }
+            StagingCloner.FileReport files = CLONE_FILES_REPORT.from(execution);
+            StagingCloner.DatabaseReport database = CLONE_DATABASE_REPORT.from(execution);
+            DeploymentPlanner.StagingTimings timings = new DeploymentPlanner.StagingTimings(files == null ? 0 : files.millis(),
+                    files == null ? 0 : files.bytes(), database == null ? 0 : database.millis(), lastApplyMillis(history, releaseId));
+            DeploymentPlan plan = planner.plan(releaseId, site, manifest, QA_PATHS.from(execution), timings);
+            planner.record(plan);
+            DEPLOYMENT_PLAN.set(execution, plan);
+            PLAN_RISK.set(execution, plan.risk().label());
+            PLAN_DECISION.set(execution, null);
+            DEPLOYMENT_WINDOW.set(execution, null);
+            WATCH_LIVE.set(execution, !deploy.watchWindow().isZero());
+            WATCH_WINDOW.set(execution, deploy.watchWindow().toString());
+            WATCH_INTERVAL.set(execution, deploy.watchInterval().toString());
+        };
+    }
+
+    /** How long staging took to receive this release's changes the last time (its newest QA round). */
+    private static long lastApplyMillis(HistoryService history, String releaseId) {
+        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.TEST_UPDATES)
+                .finished().orderByProcessInstanceEndTime().desc().listPage(0, 1).stream()
+                .flatMap(p -> history.createHistoricActivityInstanceQuery().processInstanceId(p.getId()).activityId(ReleaseModel.TASK_APPLY_CHANGE_SET)
+                        .finished().list().stream())
+                .mapToLong(a -> a.getDurationInMillis() == null ? 0 : a.getDurationInMillis()).max().orElse(0);
+    }
+
+    /** One health probe in the watch window: a failure ends the watch and the release rolls back. */
+    @Bean
+    JavaDelegate probeLiveDelegate(ReleaseVariables vars, LiveWatch watch) {
+        return execution -> {
+            LiveWatch.Probe probe = watch.probe(vars.site(execution).live(), QA_PATHS.from(execution), LIVE_BASELINE.from(execution));
+            WATCH_REPORT.set(execution, probe.summary());
+            if (!probe.healthy()) {
+                LIVE_VERIFIED.set(execution, false);
+                throw new BpmnError("LIVE_UNHEALTHY", "Live failed a probe while watched, so it is rolled back: " + probe.summary());
+            }
+        };
+    }
 
     /**
      * Live changed since the release was tested (a plugin auto-updated, a file edited): a business
@@ -44,11 +106,18 @@ class PushAndRollbackDelegates {
         };
     }
 
+    /** A push that could not complete (a package gone or altered) is refused before the backup: an incident that names the package. */
     @Bean
-    JavaDelegate backupLiveDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveBackup backup) {
+    JavaDelegate backupLiveDelegate(ReleaseVariables vars, LiveDeployer deployer, LiveBackup backup) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
-            List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
+            FrozenManifest manifest;
+            try {
+                manifest = deployer.checkedManifest(releaseId, vars.site(execution));
+            } catch (ManifestMismatchException e) {
+                throw new IllegalStateException("Nothing was written to live: " + e.getMessage());
+            }
+            List<String> touched = manifest.entries().stream().map(e -> e.change().targetFolder()).toList();
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
             BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
                     + " table(s) in " + summary.directory());
@@ -85,12 +154,15 @@ class PushAndRollbackDelegates {
         return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution), QA_PATHS.from(execution))));
     }
 
+    /** A healthy live also gives the watch its baseline. */
     @Bean
-    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
+    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health, LiveWatch watch) {
         return execution -> {
-            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), QA_PATHS.from(execution));
+            SiteEnvironment live = vars.site(execution).live();
+            SiteHealthCheck.Health result = health.check(live, QA_PATHS.from(execution));
             LIVE_VERIFICATION.set(execution, result.summary());
             LIVE_VERIFIED.set(execution, result.healthy());
+            if (result.healthy()) LIVE_BASELINE.set(execution, watch.baseline(live, QA_PATHS.from(execution)));
         };
     }
 

@@ -33,12 +33,21 @@ public final class ReleaseModel {
     // create-staging-clone
     public static final String TASK_CHECK_PARITY = "Task_CheckParity";
     public static final String END_STAGING_READY = "EndEvent_StagingReady";
+    // test-updates
+    public static final String TASK_APPLY_CHANGE_SET = "Task_ApplyChangeSet";
     // qa-and-debugging
     public static final String TASK_FIND_CULPRITS = "Task_FindCulprits";
     public static final String END_QA_DONE = "EndEvent_QaDone";
     // approval-and-signoff
     public static final String TASK_DEVELOPER_SIGNOFF = "Task_DeveloperSignoff";
     public static final String TASK_CLIENT_SIGNOFF = "Task_ClientSignoff";
+    // push-to-live
+    public static final String TASK_CONFIRM_DEPLOYMENT_PLAN = "Task_ConfirmDeploymentPlan";
+    public static final String TIMER_DEPLOYMENT_WINDOW = "Timer_DeploymentWindow";
+    public static final String SUBPROCESS_WATCH_LIVE = "SubProcess_WatchLive";
+    public static final String MESSAGE_ROLLBACK_REQUESTED = "RollbackRequested";
+    public static final String END_PUSHED = "EndEvent_Pushed";
+    public static final String END_PUSH_CANCELLED = "EndEvent_PushCancelled";
 
     /** Model key to the element ids above that it must hold. */
     public static final Map<String, List<String>> ELEMENTS = Map.of(
@@ -46,8 +55,10 @@ public final class ReleaseModel {
                     CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, GATEWAY_LIVE_AS_TESTED, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
                     END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED),
             CREATE_STAGING_CLONE, List.of(TASK_CHECK_PARITY, END_STAGING_READY),
+            TEST_UPDATES, List.of(TASK_APPLY_CHANGE_SET),
             QA_AND_DEBUGGING, List.of(TASK_FIND_CULPRITS, END_QA_DONE),
-            APPROVAL_AND_SIGNOFF, List.of(TASK_DEVELOPER_SIGNOFF, TASK_CLIENT_SIGNOFF));
+            APPROVAL_AND_SIGNOFF, List.of(TASK_DEVELOPER_SIGNOFF, TASK_CLIENT_SIGNOFF),
+            PUSH_TO_LIVE, List.of(TASK_CONFIRM_DEPLOYMENT_PLAN, TIMER_DEPLOYMENT_WINDOW, SUBPROCESS_WATCH_LIVE, END_PUSHED, END_PUSH_CANCELLED));
 
     private ReleaseModel() {
     }

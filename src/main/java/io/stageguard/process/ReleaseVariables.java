@@ -3,7 +3,9 @@ package io.stageguard.process;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stageguard.clone.ParityReport;
 import io.stageguard.clone.StagingCloner;
+import io.stageguard.deploy.DeploymentPlan;
 import io.stageguard.deploy.FrozenManifest;
+import io.stageguard.deploy.LiveWatch;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
@@ -63,6 +65,13 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> MANIFEST_SHA256 = ProcessVariable.primitive("manifestSha256", String.class);
     public static final ProcessVariable<Boolean> CHANGE_SET_FROZEN = ProcessVariable.primitive("changeSetFrozen", Boolean.class);
     // 5 push to live
+    public static final ProcessVariable<DeploymentPlan> DEPLOYMENT_PLAN = ProcessVariable.json("deploymentPlan", new TypeReference<>() { });
+    /** the plan's risk as the deployment-confirmation decision table reads it (low, normal, high) */
+    public static final ProcessVariable<String> PLAN_RISK = ProcessVariable.primitive("planRisk", String.class);
+    public static final ProcessVariable<Boolean> CONFIRM_PLAN = ProcessVariable.primitive("confirmPlan", Boolean.class);
+    public static final ProcessVariable<String> PLAN_DECISION = ProcessVariable.primitive("planDecision", String.class);
+    /** when the push may start, ISO-8601 in UTC; empty for at once */
+    public static final ProcessVariable<String> DEPLOYMENT_WINDOW = ProcessVariable.primitive("deploymentWindow", String.class);
     public static final ProcessVariable<Boolean> LIVE_DRIFTED = ProcessVariable.primitive("liveDrifted", Boolean.class);
     public static final ProcessVariable<String> LIVE_DRIFT = ProcessVariable.primitive("liveDrift", String.class);
     public static final ProcessVariable<String> BACKUP_SUMMARY = ProcessVariable.primitive("backupSummary", String.class);
@@ -72,6 +81,13 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> CACHE_PURGE = ProcessVariable.primitive("cachePurge", String.class);
     public static final ProcessVariable<String> LIVE_VERIFICATION = ProcessVariable.primitive("liveVerification", String.class);
     public static final ProcessVariable<Boolean> LIVE_VERIFIED = ProcessVariable.primitive("liveVerified", Boolean.class);
+    public static final ProcessVariable<LiveWatch.Baseline> LIVE_BASELINE = ProcessVariable.json("liveBaseline", new TypeReference<>() { });
+    public static final ProcessVariable<Boolean> WATCH_LIVE = ProcessVariable.primitive("watchLive", Boolean.class);
+    /** how long live is watched after the push, and how often it is probed: ISO-8601 durations */
+    public static final ProcessVariable<String> WATCH_WINDOW = ProcessVariable.primitive("watchWindow", String.class);
+    public static final ProcessVariable<String> WATCH_INTERVAL = ProcessVariable.primitive("watchInterval", String.class);
+    public static final ProcessVariable<String> WATCH_REPORT = ProcessVariable.primitive("watchReport", String.class);
+    public static final ProcessVariable<String> ROLLBACK_REQUEST = ProcessVariable.primitive("rollbackRequest", String.class);
     // 6 rollback
     public static final ProcessVariable<String> ROLLBACK_REPORT = ProcessVariable.primitive("rollbackReport", String.class);
     public static final ProcessVariable<String> RESTORED_LIVE_VERIFICATION = ProcessVariable.primitive("restoredLiveVerification", String.class);
@@ -81,8 +97,8 @@ public class ReleaseVariables {
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
             APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
-            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
-            LIVE_VERIFICATION, LIVE_VERIFIED, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
+            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;
     private final ReleaseRecords releases;

@@ -6,6 +6,7 @@ import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +56,9 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
                 "approve", "reject"),
         CLIENT_SIGNOFF(ReleaseModel.TASK_CLIENT_SIGNOFF, false, ReleaseVariables.CLIENT_DECISION, ReleaseVariables.CLIENT_COMMENT, "approve", "reject"),
         REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES,
-                "revise", "abandon");
+                "revise", "abandon"),
+        CONFIRM_DEPLOYMENT_PLAN(ReleaseModel.TASK_CONFIRM_DEPLOYMENT_PLAN, true, ReleaseVariables.PLAN_DECISION, ReleaseVariables.DEPLOYMENT_WINDOW,
+                "confirm", "cancel");
 
         final String taskId;
         final boolean forDevelopers;
@@ -154,6 +157,9 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
             }
         }
         if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
+        if (kind == GuardedTask.CONFIRM_DEPLOYMENT_PLAN) {
+            ReleaseVariables.DEPLOYMENT_WINDOW.set(task.getExecution(), "confirm".equals(decision) ? DeploymentWindow.normalize(detail, Instant.now()) : "");
+        }
     }
 
     /** Every variable the task's process can see, by name, as a hash of its type and value. */

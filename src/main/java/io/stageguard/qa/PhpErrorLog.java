@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Staging's PHP error log ({@code wp-content/debug.log}, which Stageguard's staging config turns
- * on), read from a mark so that a QA round sees only what was logged while it ran.
+ * A PHP error log, read from a mark so that a QA round (or the watch after a push) sees only what
+ * was logged since: staging's {@code wp-content/debug.log}, which Stageguard's staging config turns
+ * on, or the log live's serving PHP names.
  */
 public final class PhpErrorLog {
     private static final Pattern ENTRY = Pattern.compile("^\\[[^\\]]*\\]\\s+PHP\\s+([A-Za-z ]+?):\\s+(.*?)(?: in (/\\S+?)(?: on line |:)(\\d+))?$");
@@ -35,7 +36,16 @@ public final class PhpErrorLog {
     }
 
     public PhpErrorLog(Path stagingDocumentRoot) {
-        this.file = stagingDocumentRoot.resolve("wp-content").resolve("debug.log");
+        this(stagingDocumentRoot, stagingDocumentRoot.resolve("wp-content").resolve("debug.log"));
+    }
+
+    private PhpErrorLog(Path ignored, Path file) {
+        this.file = file;
+    }
+
+    /** Another log file in the same format: the one live's serving PHP writes to. */
+    public static PhpErrorLog at(Path file) {
+        return new PhpErrorLog(file.getParent(), file);
     }
 
     /** Where the log ends now; read from here later to see only newer lines. */

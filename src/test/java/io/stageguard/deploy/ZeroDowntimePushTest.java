@@ -114,12 +114,15 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         List<Probe> probes;
         try (Visitors visitors = Visitors.start()) {
             driver().signOff(release);
+            driver().confirmPlan(release);
             assertThat(driver().awaitEnd(release).get("outcome")).isEqualTo("Released");
             probes = visitors.stop();
         }
         HistoricActivityInstance deploy = activity(release, "Task_DeployFrozenChanges");
         HistoricActivityInstance purge = activity(release, "Task_PurgeCaches");
-        assertThat(probes).as("visitors' requests while the release was pushed").filteredOn(p -> p.during(deploy)).isNotEmpty();
+        Instant pushStarted = activity(release, "Task_CheckLiveDrift").getStartTime().toInstant();
+        assertThat(probes).as("visitors' requests while the release was pushed")
+                .filteredOn(p -> p.sent().isAfter(pushStarted) && !p.sentAfter(purge.getEndTime())).hasSizeGreaterThan(5);
         assertThat(probes).as("failed requests (non-2xx or a PHP fatal)").filteredOn(Probe::failed).isEmpty();
         assertThat(probes).as("nginx served the old code after the swap (stale OPcache)")
                 .filteredOn(p -> !p.throughVarnish() && p.sentAfter(deploy.getEndTime())).isNotEmpty()
@@ -147,6 +150,7 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         registerSite(FASTLY_KEY);
         String release = driver().startRelease(QA_PATHS, "1.3.0");
         driver().signOff(release);
+        driver().confirmPlan(release);
         Map<String, Object> status = driver().awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Rolled back");
         assertThat((String) ReleaseDriver.variables(status).get("liveVerification")).contains("/ 500");
@@ -167,6 +171,7 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         String release = driver().startRelease(QA_PATHS, "1.1.0", Map.of("type", "plugin", "slug", "sg-harmless", "version", "1.0.0",
                 "package", QaFixtures.zip("sg-harmless", "1.0.0", work.resolve("packages")).toString()));
         driver().signOff(release);
+        driver().confirmPlan(release);
         Incident incident = driver().awaitIncident(release);
         assertThat(incident.getActivityId()).isEqualTo("Task_PurgeCaches");
         assertThat(incident.getIncidentMessage()).contains("the Fastly API refused to purge service SU1Z0isxPaozGVKXdv0eY (HTTP 401)")
@@ -204,21 +209,22 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         boolean sentAfter(Date moment) {
             return sent.isAfter(moment.toInstant());
         }
-
-        boolean during(HistoricActivityInstance step) {
-            return !sent.isBefore(step.getStartTime().toInstant()) && !sent.isAfter(step.getEndTime().toInstant());
-        }
     }
 
-    /** A visitor that keeps loading live's front page, through Varnish and straight from nginx in turn, until stopped. */
+    /** Visitors that keep loading live's front page, through Varnish and straight from nginx in turn, until stopped. */
     private static final class Visitors implements AutoCloseable {
+        private static final int VISITORS = 4;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final List<Probe> probes = new CopyOnWriteArrayList<>();
-        private final Thread thread = new Thread(this::visit, "visitor");
+        private final List<Thread> threads = new ArrayList<>();
 
         static Visitors start() {
             Visitors v = new Visitors();
-            v.thread.start();
+            for (int i = 0; i < VISITORS; i++) {
+                Thread t = new Thread(v::visit, "visitor-" + i);
+                v.threads.add(t);
+                t.start();
+            }
             return v;
         }
 
@@ -235,16 +241,15 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
                     } catch (IOException e) {
                         probes.add(new Probe(sent, varnish, 0, false, "none"));
                     }
-                    Thread.sleep(20);
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }
 
         List<Probe> stop() throws InterruptedException {
             running.set(false);
-            thread.join();
+            for (Thread t : threads) t.join();
             return new ArrayList<>(probes);
         }
 

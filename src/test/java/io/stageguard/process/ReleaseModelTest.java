@@ -104,8 +104,9 @@ class ReleaseModelTest {
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (com.fasterxml.jackson.databind.JsonNode c : components) {
             if (c.has("key")) names.add(c.get("key").asText());
-            if (c.has("dataSource")) names.add(c.get("dataSource").asText().replaceFirst("^=", ""));
-            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)}}").matcher(c.path("text").asText());
+            // a table's data or a template may reach into a JSON variable (=deploymentPlan.steps): its root is what must be declared
+            if (c.has("dataSource")) names.add(c.get("dataSource").asText().replaceFirst("^=", "").replaceFirst("\\..*", ""));
+            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)(?:\\.[A-Za-z.]+)?}}").matcher(c.path("text").asText());
             while (templates.find()) names.add(templates.group(1));
         }
         return names;

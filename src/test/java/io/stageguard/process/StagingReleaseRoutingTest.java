@@ -11,7 +11,10 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVar
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -20,6 +23,7 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
         "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
-        "dmn/quality-gate.dmn", "forms/developer-signoff.form", "forms/client-signoff.form", "forms/revise-change-set.form"})
+        "dmn/quality-gate.dmn", "dmn/deployment-confirmation.dmn", "forms/developer-signoff.form", "forms/client-signoff.form",
+        "forms/revise-change-set.form", "forms/confirm-deployment-plan.form"})
 class StagingReleaseRoutingTest {
     /**
      * Its own engine configuration, not camunda.cfg.xml: a file by that name on the class path is
@@ -51,6 +56,11 @@ class StagingReleaseRoutingTest {
     private boolean revisionInvalid;
     private boolean parityBlocked;
     private boolean culpritUnknown;
+    /** The deployment plan's risk as the planner would judge it; low pushes without a confirmation. */
+    private String planRisk = "low";
+    private boolean watchLive;
+    /** Health probes in the watch window, one per probe; none left means healthy. */
+    private final List<Boolean> probes = new ArrayList<>();
 
     @BeforeEach
     void mockDelegates() {
@@ -78,6 +88,20 @@ class StagingReleaseRoutingTest {
             if (deployFails) throw new BpmnError("DEPLOY_FAILED", "package changed after sign-off");
         });
         register("verifyLiveDelegate", e -> e.setVariable("liveVerified", liveVerdicts.remove(0)));
+        register("prepareDeploymentPlanDelegate", e -> {
+            e.setVariable("planRisk", planRisk);
+            e.setVariable("planDecision", null);
+            e.setVariable("deploymentWindow", null);
+            e.setVariable("watchLive", watchLive);
+            e.setVariable("watchWindow", "PT15M");
+            e.setVariable("watchInterval", "PT1M");
+        });
+        register("probeLiveDelegate", e -> {
+            if (!probes.isEmpty() && !probes.remove(0)) {
+                e.setVariable("liveVerified", false);
+                throw new BpmnError("LIVE_UNHEALTHY", "/: HTTP 500");
+            }
+        });
         register("checkLiveDriftDelegate", e -> {
             boolean drifted = !liveDrifts.isEmpty() && liveDrifts.remove(0);
             e.setVariable("liveDrifted", drifted);
@@ -95,6 +119,12 @@ class StagingReleaseRoutingTest {
     @AfterEach
     void reset() {
         Mocks.reset();
+        ClockUtil.reset();
+    }
+
+    /** Moves the engine's clock, so that timers fall due without waiting for them. */
+    private static void advanceClock(Duration by) {
+        ClockUtil.setCurrentTime(Date.from(ClockUtil.getCurrentTime().toInstant().plus(by)));
     }
 
     private ProcessInstance start() {
@@ -155,7 +185,7 @@ class StagingReleaseRoutingTest {
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "freezeChangeSetDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
                 "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
@@ -257,7 +287,7 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_RolledBack");
-        assertEquals(List.of("restoreBackupDelegate", "verifyRestoredLiveDelegate"), calls.subList(calls.size() - 2, calls.size()));
+        assertEquals(List.of("restoreBackupDelegate", "purgeCachesDelegate", "verifyRestoredLiveDelegate"), calls.subList(calls.size() - 3, calls.size()));
     }
 
     @Test
@@ -267,7 +297,8 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_RolledBack");
-        assertEquals(0, calls.stream().filter("purgeCachesDelegate"::equals).count());
+        assertEquals(List.of("deployFrozenChangesDelegate", "restoreBackupDelegate", "purgeCachesDelegate", "verifyRestoredLiveDelegate"),
+                calls.subList(calls.size() - 4, calls.size()), "no purge or verification of a refused deploy: straight to the restore");
         assertEquals("package changed after sign-off", historyService().createHistoricVariableInstanceQuery()
                 .processInstanceId(release.getId()).variableName("deployError").singleResult().getValue());
     }
@@ -303,5 +334,97 @@ class StagingReleaseRoutingTest {
         assertThat(release).isWaitingAt("CallActivity_CreateStagingClone");
         assertEquals(List.of(), calls);
         assertEquals(1, managementService().createJobQuery().processInstanceId(release.getId()).count());
+    }
+
+    @Test
+    void aRiskyPlanWaitsForAConfirmationAndACancelledPushLeavesLiveUntouched() {
+        qaVerdicts.add(true);
+        planRisk = "high";
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        complete(waitingTask("Task_ConfirmDeploymentPlan"), withVariables("planDecision", "cancel"));
+        assertEndedAt(release, "EndEvent_PushCancelled");
+        assertEquals(List.of(), calls.stream().filter(c -> c.contains("Live") || c.contains("Backup") || c.contains("Deploy") && !c.contains("Plan")).toList());
+    }
+
+    @Test
+    void aLowRiskPlanIsPushedWithoutAConfirmation() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(0, historyService().createHistoricActivityInstanceQuery().activityId("Task_ConfirmDeploymentPlan").count());
+        assertEquals(false, historyService().createHistoricVariableInstanceQuery().variableName("confirmPlan").singleResult().getValue(),
+                "decided by the deployment-confirmation table");
+    }
+
+    @Test
+    void aConfirmedPlanWithADeploymentWindowWaitsForItsTimeBeforeTouchingLive() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        planRisk = "normal";
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        Instant window = ClockUtil.getCurrentTime().toInstant().plus(Duration.ofHours(6));
+        complete(waitingTask("Task_ConfirmDeploymentPlan"), withVariables("planDecision", "confirm", "deploymentWindow", window.toString()));
+        runJobs();
+        ProcessInstance push = runtimeService().createProcessInstanceQuery().processDefinitionKey("push-to-live").singleResult();
+        assertThat(push).isWaitingAt(ReleaseModel.TIMER_DEPLOYMENT_WINDOW);
+        assertEquals(0, calls.stream().filter("checkLiveDriftDelegate"::equals).count(), "nothing happens before the window");
+        advanceClock(Duration.ofHours(6).plusMinutes(1));
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(1, calls.stream().filter("deployFrozenChangesDelegate"::equals).count());
+    }
+
+    @Test
+    void aProbeThatFailsInTheWatchWindowRollsLiveBack() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        watchLive = true;
+        probes.addAll(List.of(true, false));
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        runJobs();
+        assertThat(runtimeService().createProcessInstanceQuery().processDefinitionKey("push-to-live").singleResult()).isWaitingAt("Timer_NextProbe");
+        advanceClock(Duration.ofMinutes(2));
+        runJobs();
+        advanceClock(Duration.ofMinutes(2));
+        assertEndedAt(release, "EndEvent_RolledBack");
+        assertEquals(2, calls.stream().filter("probeLiveDelegate"::equals).count());
+        assertEquals("/: HTTP 500", historyService().createHistoricVariableInstanceQuery().processInstanceId(release.getId())
+                .variableName("watchReport").singleResult().getValue());
+    }
+
+    @Test
+    void aRollbackRequestedDuringTheWatchRollsLiveBack() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        watchLive = true;
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        runJobs();
+        runtimeService().createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED).processInstanceBusinessKey("rel-test")
+                .setVariable("liveVerified", false).setVariable("rollbackRequest", "requested by operator").correlateWithResult();
+        assertEndedAt(release, "EndEvent_RolledBack");
+        assertEquals("requested by operator", historyService().createHistoricVariableInstanceQuery().processInstanceId(release.getId())
+                .variableName("rollbackRequest").singleResult().getValue());
+    }
+
+    @Test
+    void aQuietWatchWindowEndsReleased() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        watchLive = true;
+        ProcessInstance release = start();
+        signOff("approve", "approve");
+        runJobs();
+        for (int minute = 0; minute < 16; minute++) {
+            advanceClock(Duration.ofMinutes(1).plusSeconds(1));
+            runJobs();
+        }
+        assertEndedAt(release, "EndEvent_Released");
+        assertTrue(calls.stream().filter("probeLiveDelegate"::equals).count() >= 10, "probed about once a minute: " + calls);
+        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("BoundaryEvent_WatchWindowOver").count());
     }
 }

@@ -136,6 +136,7 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
         Task clientTask = awaitTask(release, "Task_ClientSignoff");
         assertThat(tasksVisibleTo("client", "clients")).extracting(Task::getTaskDefinitionKey).containsExactly("Task_ClientSignoff");
         complete("client", "clients", clientTask, Map.of("clientDecision", "approve"));
+        driver().confirmPlan(release);
 
         Map<String, Object> status = awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Released");
@@ -209,6 +210,7 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
         String release = startRelease("1.3.0");
         complete("dev", "developers", awaitTask(release, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
         complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+        driver().confirmPlan(release);
 
         Map<String, Object> status = awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Rolled back");
@@ -264,6 +266,7 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
         String handEdited = Files.readString(liveMain) + "\n// hot-fixed on live by hand\n";
         Files.writeString(liveMain, handEdited);
         complete("dev", "developers", developerTask, Map.of("developerDecision", "approve"));
+        // live runs 1.1.0 since the first test: the same version again is a low-risk plan, pushed without a confirmation
         complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
 
         Task again = awaitTask(release, "Task_DeveloperSignoff");
@@ -278,7 +281,9 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
 
         complete("dev", "developers", again, Map.of("developerDecision", "approve"));
         complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
-        assertThat(awaitEnd(release).get("outcome")).isEqualTo("Released");
+        Map<String, Object> status = awaitEnd(release);
+        assertThat(status.get("outcome")).isEqualTo("Released");
+        assertThat((Map<String, Object>) variables(status).get("deploymentPlan")).containsEntry("risk", "low");
         assertThat(Files.readString(liveMain)).contains("Version: 1.1.0").doesNotContain("hot-fixed");
     }
 

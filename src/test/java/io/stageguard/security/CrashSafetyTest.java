@@ -144,18 +144,19 @@ class CrashSafetyTest {
                 "slug", FixturePlugin.SLUG, "version", version, "package", demo.fixturePackage(version).toString())));
     }
 
-    /** Developer and client approve, through the engine's REST API as Tasklist would. */
+    /** Developer and client approve and a developer confirms the deployment plan, through the engine's REST API as Tasklist would. */
     private static void signOff(StageguardProcess app, String release) throws IOException {
-        complete(app, release, "Task_DeveloperSignoff", "dev", "developerDecision");
-        complete(app, release, "Task_ClientSignoff", "client", "clientDecision");
+        complete(app, release, "Task_DeveloperSignoff", "dev", "developerDecision", "approve");
+        complete(app, release, "Task_ClientSignoff", "client", "clientDecision", "approve");
+        complete(app, release, "Task_ConfirmDeploymentPlan", "dev", "planDecision", "confirm");
     }
 
-    private static void complete(StageguardProcess app, String release, String taskKey, String user, String decision) throws IOException {
+    private static void complete(StageguardProcess app, String release, String taskKey, String user, String decision, String value) throws IOException {
         JsonNode task = Awaitility.await(taskKey + " of " + release).atMost(PHASE).pollInterval(Duration.ofSeconds(1)).until(
                 () -> app.json("operator", "GET", "/engine-rest/task?processInstanceBusinessKey=" + release + "&taskDefinitionKey=" + taskKey, null),
                 tasks -> tasks.size() == 1).get(0);
         app.json(user, "POST", "/engine-rest/task/" + task.get("id").asText() + "/complete",
-                Map.of("variables", Map.of(decision, Map.of("value", "approve"))));
+                Map.of("variables", Map.of(decision, Map.of("value", value))));
     }
 
     private static JsonNode awaitEnd(StageguardProcess app, String release) {

@@ -86,7 +86,10 @@ public final class ReleaseDriver {
 
     /** Waits until a job of the release has spent its retries and returns the incident where it failed (not the ones its callers show). */
     public Incident awaitIncident(String release) {
-        return await("an incident in " + release).until(() -> history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()
+        return await("an incident in " + release).failFast("release ended without an incident", () -> {
+            Map<String, Object> now = status(release);
+            if ("ended".equals(now.get("state"))) throw new AssertionError("release ended as " + now.get("outcome") + "; " + variables(now));
+        }).until(() -> history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()
                 .stream().flatMap(p -> runtime.createIncidentQuery().processInstanceId(p.getId()).list().stream())
                 .filter(i -> i.getId().equals(i.getRootCauseIncidentId())).findFirst().orElse(null), i -> i != null);
     }
@@ -135,6 +138,11 @@ public final class ReleaseDriver {
         } finally {
             identity.clearAuthentication();
         }
+    }
+
+    /** A developer confirms the deployment plan: push at once. */
+    public void confirmPlan(String release) {
+        complete("dev", "developers", awaitTask(release, "Task_ConfirmDeploymentPlan"), Map.of("planDecision", "confirm"));
     }
 
     /** Developer dev2 and client approve the release (four eyes: the CI user started it). */

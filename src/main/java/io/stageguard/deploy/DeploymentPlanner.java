@@ -1,0 +1,127 @@
+package io.stageguard.deploy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.deploy.DeploymentPlan.Step;
+import io.stageguard.deploy.DeploymentPlan.StepKind;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteCaches;
+import io.stageguard.update.Change;
+import io.stageguard.update.VersionStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds and records the deployment plan of a signed-off release: read-only on live (versions from
+ * the package headers, {@code db_version}) and on staging ({@code db_version} after the release was
+ * applied there: the database migration the push will cause).
+ */
+@Component
+public class DeploymentPlanner {
+    /** What verifying one page on live costs, on top of staging's timings: a load at two widths. */
+    static final long SECONDS_PER_PAGE = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JdbcTemplate jdbc;
+
+    public DeploymentPlanner(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** How long staging took for the work the push repeats on live. */
+    public record StagingTimings(long cloneFilesMillis, long cloneFilesBytes, long cloneDatabaseMillis, long applyMillis) {
+    }
+
+    public DeploymentPlan plan(String releaseId, Site site, FrozenManifest manifest, List<String> pages, StagingTimings timings)
+            throws IOException, SQLException {
+        List<Step> steps = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        List<String> rollback = new ArrayList<>();
+        PlanRisk risk = PlanRisk.LOW;
+        List<String> folders = manifest.entries().stream().map(e -> e.change().targetFolder()).toList();
+        String prefix = site.live().database().tablePrefix();
+
+        add(steps, StepKind.DRIFT_CHECK, "Check that live is as it was tested: " + String.join(", ", folders) + ", WordPress version, db_version");
+        add(steps, StepKind.BACKUP, "Back up " + String.join(", ", folders) + " and the database tables with prefix " + prefix + ", then verify the backup");
+        long touchedBytes = 0;
+        for (FrozenManifest.Entry entry : manifest.entries()) {
+            Change change = entry.change();
+            Path live = site.live().documentRoot().resolve(change.targetFolder());
+            String from = PackageHeader.version(live, change.type());
+            VersionStep step = VersionStep.between(from, change.version());
+            touchedBytes += size(live);
+            add(steps, StepKind.PACKAGE, change.type() + " " + change.slug() + ": " + ("none".equals(from) ? "added, " + change.version()
+                    + " (activated)" : from + " → " + change.version()) + " (" + step.label() + "), unpacked beside its folder and swapped in atomically");
+            PlanRisk stepRisk = switch (step) {
+                case SAME, PATCH -> PlanRisk.LOW;
+                case MINOR, UNKNOWN -> PlanRisk.NORMAL;
+                case NEW, MAJOR, DOWNGRADE -> PlanRisk.HIGH;
+            };
+            if (stepRisk != PlanRisk.LOW) reasons.add(change.type() + " " + change.slug() + ": " + step.label() + " step");
+            risk = risk.max(stepRisk);
+            rollback.add("none".equals(from) ? "Remove " + change.targetFolder() + " (absent before the push)"
+                    : "Put back " + change.targetFolder() + " " + from + " from the backup");
+        }
+        add(steps, StepKind.SERVE_NEW_CODE, "Make live's PHP serve the new code (OPcache of the swapped folders invalidated, object cache flushed) "
+                + "and check the versions it reports");
+        String liveDb = LiveDrift.dbVersion(site.live());
+        String stagingDb = LiveDrift.dbVersion(site.staging());
+        if (!liveDb.equals(stagingDb)) {
+            add(steps, StepKind.DATABASE, "WordPress database upgrade, as on staging: db_version " + liveDb + " → " + stagingDb);
+            reasons.add("database migration (db_version " + liveDb + " → " + stagingDb + ")");
+            risk = PlanRisk.HIGH;
+        } else {
+            add(steps, StepKind.DATABASE, "No database migration: staging's db_version stayed " + liveDb + " with these changes applied");
+        }
+        add(steps, StepKind.PURGE, "Purge " + String.join(", ", cacheLayers(site.caches())) + ", then check no page is served from before the purge");
+        add(steps, StepKind.VERIFY, "Verify live on " + String.join(", ", pages));
+        rollback.add("Restore the database tables with prefix " + prefix + " from the backup");
+        rollback.add("Make live's PHP serve the restored code, purge the caches, verify live");
+
+        double bytesPerMilli = timings.cloneFilesMillis() > 0 ? (double) timings.cloneFilesBytes() / timings.cloneFilesMillis() : 0;
+        long backupMillis = timings.cloneDatabaseMillis() + (bytesPerMilli > 0 ? (long) (touchedBytes / bytesPerMilli) : 0);
+        long estimated = Math.round((backupMillis * 2 + timings.applyMillis()) / 1000.0) + SECONDS_PER_PAGE * pages.size();
+        List<DeploymentPlan.RollbackStep> rollbackSteps = new ArrayList<>();
+        for (String r : rollback) rollbackSteps.add(new DeploymentPlan.RollbackStep(rollbackSteps.size() + 1, r));
+        return new DeploymentPlan(manifest.releaseId(), site.id(), risk, reasons, steps, estimated, rollbackSteps);
+    }
+
+    /** Keeps the plan with the release (one per release; a push planned again replaces it). */
+    public void record(DeploymentPlan plan) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(plan);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        jdbc.update("delete from sg_deployment_plan where release_id = ?", plan.releaseId());
+        jdbc.update("insert into sg_deployment_plan (release_id, plan, created_at) values (?, ?, ?)", plan.releaseId(), text, Timestamp.from(Instant.now()));
+    }
+
+    private static List<String> cacheLayers(SiteCaches caches) {
+        List<String> layers = new ArrayList<>(List.of("the WordPress object cache and transients", "page-cache plugins"));
+        if (caches.reverseProxy() != null) layers.add("the reverse proxy at " + caches.reverseProxy().url() + " (" + caches.reverseProxy().method() + ")");
+        if (caches.cloudflare() != null) layers.add("Cloudflare zone " + caches.cloudflare().zoneId());
+        if (caches.fastly() != null) layers.add("Fastly service " + caches.fastly().serviceId());
+        return layers;
+    }
+
+    private static void add(List<Step> steps, StepKind kind, String description) {
+        steps.add(new Step(steps.size() + 1, kind, description));
+    }
+
+    private static long size(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return 0;
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}
