@@ -1,0 +1,222 @@
+package io.stageguard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.demo.DemoSite;
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.ServingPhp;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.site.WordPressPhp;
+import io.stageguard.testsupport.ServingStack;
+import io.stageguard.update.Change;
+import io.stageguard.update.ChangeInstaller;
+import io.stageguard.update.ChangeType;
+import io.stageguard.update.PackageInstaller;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Phase 5's promise, measured: an update of a plugin of about 50 MB pushed to a live served by
+ * nginx + PHP-FPM (OPcache not revalidating) while visitors keep requesting it, Stageguard's way
+ * (unpacked beside, swapped in atomically, the serving PHP refreshed) against WordPress's own
+ * update path in the same run (package unpacked to wp-content/upgrade, then the site in maintenance
+ * mode while the old folder is deleted and the new one copied in). Each side updates the plugin
+ * three times. A failed request is one that is not a 200, shows a PHP fatal or the maintenance
+ * page, lacks the plugin's output, or shows the old version after the switch completed. Run with
+ * {@code ./stageguard bench}; figures go to target/benchmark/deploy.txt.
+ */
+@Tag("benchmark")
+class DeployBenchmark {
+    private static final String SLUG = "sg-big";
+    private static final int MEGABYTES = Integer.getInteger("bench.deploy.megabytes", 50);
+    private static final int VISITORS = 4;
+    private static final int ROUNDS = 3;
+
+    @TempDir
+    static Path work;
+
+    /** One visitor request. */
+    private record Visit(long sentNanos, long millis, boolean failed) {
+    }
+
+    @Test
+    void aPushUnderLoadAgainstWordPressMaintenanceModeUpdate() throws Exception {
+        List<Path> packages = new ArrayList<>();
+        for (int v = 0; v <= 2 * ROUNDS; v++) packages.add(bigPlugin("1." + v + ".0"));
+        try (DemoSite demo = DemoSite.create(work.resolve("site"), "bench", ServingStack::nginxPhpFpm);
+             PageFetcher fetcher = new PageFetcher()) {
+            SiteEnvironment live = demo.site().live();
+            ChangeInstaller installer = new ChangeInstaller(new WordPressPhp(PhpProperties.defaults()));
+            installer.install(live, change(0, packages), true);
+            ServedCodeRefresher served = new ServedCodeRefresher(new ServingPhp(fetcher));
+            served.refresh(live, List.of(change(0, packages)));
+
+            Result wordpress = new Result("WordPress's own update path (maintenance mode for the copy)");
+            Result stageguard = new Result("Stageguard (unpacked beside, atomic swap, serving PHP refreshed)");
+            int version = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                Change next = change(++version, packages);
+                measure(wordpress, live, next, () -> {
+                    // as WordPress does first, with the site still up: the package unpacked into wp-content/upgrade
+                    Path scratch = work.resolve("scratch-" + next.version());
+                    Files.createDirectories(scratch.resolve("wp-content"));
+                    PackageInstaller.install(scratch, next);
+                    Path unpacked = live.wpContent().resolve("upgrade/" + SLUG);
+                    Files.createDirectories(unpacked.getParent());
+                    FileTreeCopier.deleteTree(unpacked);
+                    Files.move(scratch.resolve("wp-content/plugins/" + SLUG), unpacked);
+                    // then, in maintenance mode: the old folder deleted, the new one copied in
+                    Path target = live.wpContent().resolve("plugins/" + SLUG);
+                    Path maintenance = live.documentRoot().resolve(".maintenance");
+                    long started = System.nanoTime();
+                    Files.writeString(maintenance, "<?php $upgrading = " + (System.currentTimeMillis() / 1000) + "; ?>");
+                    FileTreeCopier.deleteTree(target);
+                    FileTreeCopier.copy(unpacked, target, Set.of());
+                    Files.delete(maintenance);
+                    served.refresh(live, List.of(next));
+                    FileTreeCopier.deleteTree(unpacked);
+                    return started;
+                });
+                Change again = change(++version, packages);
+                measure(stageguard, live, again, () -> {
+                    PackageInstaller.Unpacked unpacked = PackageInstaller.unpack(live.documentRoot(), again);
+                    long started = System.nanoTime();
+                    PackageInstaller.swapIn(unpacked);
+                    served.refresh(live, List.of(again));
+                    return started;
+                });
+            }
+            String report = String.format(Locale.ROOT, "Deploy benchmark: an update of a %d MB plugin (%s) on nginx + PHP-FPM with OPcache "
+                            + "(validate_timestamps=0), %d visitors requesting the front page without pause, %d updates per side%n%n",
+                    MEGABYTES, SLUG, VISITORS, ROUNDS)
+                    + stageguard.lines() + "\n" + wordpress.lines() + "\n"
+                    + String.format(Locale.ROOT, "switch time ratio (Stageguard / WordPress): %.2fx%n", stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis))
+                    + "core update: not measured; Stageguard does not update WordPress core yet (issue 9)\n";
+            Path out = Path.of("target/benchmark/deploy.txt");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report, StandardCharsets.UTF_8);
+            System.out.println(report);
+            assertThat(stageguard.visits).as("the probe ran while Stageguard switched").isNotEmpty();
+            assertThat(wordpress.visits).as("the probe ran while WordPress switched").isNotEmpty();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Switch {
+        /** Does the update; returns System.nanoTime() when the site-visible part began. */
+        long run() throws IOException;
+    }
+
+    /** The visits of one side, counted from the start of its switch to a second after it. */
+    private static final class Result {
+        final String name;
+        final List<Visit> visits = new ArrayList<>();
+        double switchMillis;
+        long requestsPerSecond;
+
+        Result(String name) {
+            this.name = name;
+        }
+
+        String lines() {
+            long failed = visits.stream().filter(Visit::failed).count();
+            long max = visits.stream().mapToLong(Visit::millis).max().orElse(0);
+            return name + "\n"
+                    + "failed requests: " + failed + "\n"
+                    + "max latency ms: " + max + "\n"
+                    + "requests during the switches: " + visits.size() + " (" + requestsPerSecond + " per second overall)\n"
+                    + String.format(Locale.ROOT, "switch ms (site-visible part, mean of %d): %.0f%n", ROUNDS, switchMillis / ROUNDS);
+        }
+    }
+
+    private static void measure(Result result, SiteEnvironment live, Change to, Switch update) throws Exception {
+        List<Visit> visits = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        long[] switchDone = {Long.MAX_VALUE};
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < VISITORS; i++) {
+            Thread t = new Thread(() -> visit(live, to.version(), running, visits, switchDone), "visitor-" + i);
+            threads.add(t);
+            t.start();
+        }
+        long probeStart = System.nanoTime();
+        Thread.sleep(1000);
+        long started = update.run();
+        switchDone[0] = System.nanoTime();
+        result.switchMillis += (switchDone[0] - started) / 1e6;
+        Thread.sleep(1000);
+        running.set(false);
+        for (Thread t : threads) t.join();
+        long end = System.nanoTime();
+        result.requestsPerSecond = Math.round(visits.size() / ((end - probeStart) / 1e9));
+        visits.stream().filter(v -> v.sentNanos() >= started - 200_000_000L).forEach(result.visits::add);
+    }
+
+    private static void visit(SiteEnvironment live, String newVersion, AtomicBoolean running, List<Visit> visits, long[] switchDone) {
+        try (PageFetcher fetcher = new PageFetcher()) {
+            for (int i = 0; running.get(); i++) {
+                long sent = System.nanoTime();
+                boolean failed;
+                try {
+                    PageFetcher.Page page = fetcher.get(live.url("/?visit=" + Thread.currentThread().getName() + "-" + i));
+                    String body = page.body();
+                    boolean afterSwitch = sent > switchDone[0];
+                    failed = page.status() != 200 || SiteHealthCheck.showsPhpFatal(body) || body.contains("Briefly unavailable for scheduled maintenance")
+                            || !body.contains("<!-- " + SLUG + " ") || afterSwitch && !body.contains("<!-- " + SLUG + " " + newVersion + " -->");
+                } catch (IOException e) {
+                    failed = true;
+                }
+                visits.add(new Visit(sent, (System.nanoTime() - sent) / 1_000_000, failed));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Change change(int index, List<Path> packages) {
+        return new Change(ChangeType.PLUGIN, SLUG, "1." + index + ".0", packages.get(index).toString());
+    }
+
+    /** A plugin of MEGABYTES of incompressible files that prints its version in the footer. */
+    private static Path bigPlugin(String version) throws IOException {
+        Path zip = work.resolve("packages/" + SLUG + "-" + version + ".zip");
+        Files.createDirectories(zip.getParent());
+        Random random = new Random(version.hashCode());
+        byte[] chunk = new byte[100 * 1024];
+        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+            out.putNextEntry(new ZipEntry(SLUG + "/" + SLUG + ".php"));
+            out.write(("<?php\n/**\n * Plugin Name: SG big\n * Version: " + version + "\n */\n"
+                    + "require __DIR__ . '/includes/functions.php';\n"
+                    + "add_action( 'wp_footer', 'sg_big_footer' );\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new ZipEntry(SLUG + "/includes/functions.php"));
+            out.write(("<?php\nfunction sg_big_footer() { echo \"<!-- " + SLUG + " " + version + " -->\\n\"; }\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            for (int i = 0; i < MEGABYTES * 10; i++) {
+                out.putNextEntry(new ZipEntry(SLUG + "/assets/blob-" + i + ".bin"));
+                random.nextBytes(chunk);
+                out.write(chunk);
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+}
