@@ -1,6 +1,5 @@
 package io.stageguard.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stageguard.qa.PhpErrorLog;
 import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
@@ -10,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +22,6 @@ import org.springframework.stereotype.Component;
 public class LiveWatch {
     /** A page may answer this much slower than the baseline, or three times as slow, before the probe fails. */
     static final long SLOWDOWN_ALLOWANCE_MILLIS = 3000;
-    private static final String ERROR_LOG = "echo json_encode( array( 'errorLog' => (string) ini_get( 'error_log' ) ) );";
 
     private final SiteHealthCheck health;
     private final ServingPhp servingPhp;
@@ -52,12 +50,8 @@ public class LiveWatch {
         long started = System.nanoTime();
         health.check(live, pages);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        JsonNode answer = servingPhp.run(live, ERROR_LOG, Map.of());
-        String log = answer.path("errorLog").asText();
-        Path file = log.isBlank() ? null : Path.of(log);
-        if (file != null && !file.isAbsolute()) file = live.documentRoot().resolve(file);
-        boolean readable = file != null && Files.isRegularFile(file) && Files.isReadable(file);
-        return new Baseline(millis, readable ? file.toString() : "", readable ? Files.size(file) : 0);
+        Optional<Path> log = servingPhp.errorLog(live);
+        return new Baseline(millis, log.map(Path::toString).orElse(""), log.isPresent() ? Files.size(log.get()) : 0);
     }
 
     public Probe probe(SiteEnvironment live, List<String> pages, Baseline baseline) throws IOException {

@@ -12,8 +12,10 @@ import io.stageguard.deploy.DeploymentPlanner;
 import io.stageguard.deploy.LiveWatch;
 import io.stageguard.deploy.FrozenManifest;
 import io.stageguard.deploy.ServedCodeRefresher;
+import io.stageguard.qa.LiveVerification;
+import io.stageguard.qa.QaReport;
+import io.stageguard.qa.QaVerdict;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteEnvironment;
 import io.stageguard.update.Change;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
@@ -43,12 +45,7 @@ class PushAndRollbackDelegates {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             Site site = vars.site(execution);
-            FrozenManifest manifest;
-            try {
-                manifest = deployer.checkedManifest(releaseId, site);
-            } catch (ManifestMismatchException e) {
-                throw new IllegalStateException("Nothing was written to live: " + e.getMessage());
-            }
+            FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, site);
             StagingCloner.FileReport files = CLONE_FILES_REPORT.from(execution);
             StagingCloner.DatabaseReport database = CLONE_DATABASE_REPORT.from(execution);
             DeploymentPlanner.StagingTimings timings = new DeploymentPlanner.StagingTimings(files == null ? 0 : files.millis(),
@@ -63,6 +60,15 @@ class PushAndRollbackDelegates {
             WATCH_WINDOW.set(execution, deploy.watchWindow().toString());
             WATCH_INTERVAL.set(execution, deploy.watchInterval().toString());
         };
+    }
+
+    /** The manifest with every package present and unaltered; otherwise an incident that says nothing was written. */
+    private static FrozenManifest checkedBeforeAnyWrite(LiveDeployer deployer, String releaseId, Site site) throws IOException {
+        try {
+            return deployer.checkedManifest(releaseId, site);
+        } catch (ManifestMismatchException e) {
+            throw new IllegalStateException("Nothing was written to live: " + e.getMessage());
+        }
     }
 
     /** How long staging took to receive this release's changes the last time (its newest QA round). */
@@ -111,12 +117,7 @@ class PushAndRollbackDelegates {
     JavaDelegate backupLiveDelegate(ReleaseVariables vars, LiveDeployer deployer, LiveBackup backup) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
-            FrozenManifest manifest;
-            try {
-                manifest = deployer.checkedManifest(releaseId, vars.site(execution));
-            } catch (ManifestMismatchException e) {
-                throw new IllegalStateException("Nothing was written to live: " + e.getMessage());
-            }
+            FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, vars.site(execution));
             List<String> touched = manifest.entries().stream().map(e -> e.change().targetFolder()).toList();
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
             BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
@@ -154,15 +155,33 @@ class PushAndRollbackDelegates {
         return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution), QA_PATHS.from(execution))));
     }
 
-    /** A healthy live also gives the watch its baseline. */
+    /** Live right before the first write, as the verification after the push will compare it. Reads live only. */
     @Bean
-    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health, LiveWatch watch) {
+    JavaDelegate captureLiveBaselineDelegate(ReleaseVariables vars, LiveVerification verification) {
+        return execution -> verification.baseline(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
+    }
+
+    /**
+     * Live after the push, checked like QA checked staging and judged by the quality gate against
+     * the look before the push; a passing live also gives the watch its baseline.
+     */
+    @Bean
+    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health, LiveVerification verification, LiveWatch watch,
+                                    ChangeSetFreezer freezer) {
         return execution -> {
-            SiteEnvironment live = vars.site(execution).live();
-            SiteHealthCheck.Health result = health.check(live, QA_PATHS.from(execution));
-            LIVE_VERIFICATION.set(execution, result.summary());
-            LIVE_VERIFIED.set(execution, result.healthy());
-            if (result.healthy()) LIVE_BASELINE.set(execution, watch.baseline(live, QA_PATHS.from(execution)));
+            String releaseId = vars.releaseId(execution);
+            Site site = vars.site(execution);
+            List<String> pages = QA_PATHS.from(execution);
+            SiteHealthCheck.Health result = health.check(site.live(), pages);
+            FrozenManifest manifest = freezer.load(releaseId);
+            QaReport report = verification.verify(releaseId, site, pages, manifest.entries().stream().map(FrozenManifest.Entry::change).toList(),
+                    manifest.qaRound());
+            boolean verified = result.healthy() && report.verdict() != QaVerdict.FAIL;
+            LIVE_VERIFICATION.set(execution, result.summary() + "\n" + report.verdict().label() + (report.reasons().isEmpty() ? ""
+                    : ": " + String.join("; ", report.reasons())) + "\n" + report.findings().stream().map(f -> f.where() + ": " + f.message()).toList());
+            LIVE_REPORT_URL.set(execution, report.htmlUrl());
+            LIVE_VERIFIED.set(execution, verified);
+            if (verified) LIVE_BASELINE.set(execution, watch.baseline(site.live(), pages));
         };
     }
 

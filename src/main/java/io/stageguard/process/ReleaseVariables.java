@@ -81,6 +81,7 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> CACHE_PURGE = ProcessVariable.primitive("cachePurge", String.class);
     public static final ProcessVariable<String> LIVE_VERIFICATION = ProcessVariable.primitive("liveVerification", String.class);
     public static final ProcessVariable<Boolean> LIVE_VERIFIED = ProcessVariable.primitive("liveVerified", Boolean.class);
+    public static final ProcessVariable<String> LIVE_REPORT_URL = ProcessVariable.primitive("liveReportUrl", String.class);
     public static final ProcessVariable<LiveWatch.Baseline> LIVE_BASELINE = ProcessVariable.json("liveBaseline", new TypeReference<>() { });
     public static final ProcessVariable<Boolean> WATCH_LIVE = ProcessVariable.primitive("watchLive", Boolean.class);
     /** how long live is watched after the push, and how often it is probed: ISO-8601 durations */
@@ -98,7 +99,7 @@ public class ReleaseVariables {
             APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
-            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;
     private final ReleaseRecords releases;

@@ -213,10 +213,15 @@ public class BrowserQa {
 
     static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
                                            List<QaReport.AdminResult> adminScreens, List<PhpErrorLog.Entry> phpLog) {
+        return findings(pages, flows, adminScreens, phpLog, ReportSides.QA_ROUND);
+    }
+
+    static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
+                                           List<QaReport.AdminResult> adminScreens, List<PhpErrorLog.Entry> phpLog, ReportSides sides) {
         List<QaReport.Finding> findings = new ArrayList<>();
         for (QaReport.PageResult p : pages) {
             if (p.stagingStatus() >= 500 || p.stagingStatus() >= 400 && p.liveStatus() < 400) {
-                findings.add(finding(FindingKind.HTTP, p.path(), null, "staging answers HTTP " + p.stagingStatus() + " where live answers " + p.liveStatus()));
+                findings.add(finding(FindingKind.HTTP, p.path(), null, sides.statusFinding(p.liveStatus(), p.stagingStatus())));
             }
             if (p.stagingPhpFatal()) findings.add(finding(FindingKind.PHP_FATAL, p.path(), null, "the page shows a PHP fatal error"));
             p.newConsoleErrors().forEach(e -> findings.add(finding(FindingKind.CONSOLE, p.path(), null, "new console error: " + e)));
@@ -228,9 +233,8 @@ public class BrowserQa {
                 }
             }
             if (p.speed().slowdownMillis() > SLOWDOWN_NOISE_MILLIS) {
-                findings.add(finding(FindingKind.PERFORMANCE, p.path(), null, String.format(Locale.ROOT,
-                        "answers %d ms slower than live (median of the samples: live %d ms, staging %d ms)",
-                        p.speed().slowdownMillis(), p.speed().liveServerMillis(), p.speed().stagingServerMillis())));
+                findings.add(finding(FindingKind.PERFORMANCE, p.path(), null,
+                        sides.slowdownFinding(p.speed().slowdownMillis(), p.speed().liveServerMillis(), p.speed().stagingServerMillis())));
             }
         }
         for (QaReport.FlowResult flow : flows) {

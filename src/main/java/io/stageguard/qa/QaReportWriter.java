@@ -10,9 +10,21 @@ final class QaReportWriter {
     }
 
     static String html(QaReport r, Site site) {
+        return html(r, ReportSides.QA_ROUND, "QA report: release " + r.releaseId() + ", round " + r.round(), "<p>Live <a href=\"" + e(site.live().baseUrl()) + "\">" + e(site.live().baseUrl())
+                + "</a> compared with staging " + e(site.staging().baseUrl()) + " after these changes: "
+                + e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes())) + ".</p>");
+    }
+
+    /** Live right before the push against live after it; differences QA approved on staging are not counted again. */
+    static String pushHtml(QaReport r, Site site) {
+        return html(r, ReportSides.PUSH, "Live after the push: release " + r.releaseId(), "<p>Live <a href=\"" + e(site.live().baseUrl()) + "\">" + e(site.live().baseUrl())
+                + "</a> after the push of " + e(String.join(", ", r.changes())) + ", compared with live right before it (both loaded past every"
+                + " cache). A visual difference counts only where it goes beyond what QA measured and the approvers saw on staging.</p>");
+    }
+
+    private static String html(QaReport r, ReportSides sides, String title, String intro) {
         StringBuilder h = new StringBuilder();
-        h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>QA round ").append(r.round())
-                .append(" of ").append(e(r.releaseId())).append("</title><style>")
+        h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(e(title)).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
                 .append(".verdict{font-size:1.4em;padding:.5em 1em;border-radius:6px;display:inline-block}")
                 .append(".pass{background:#d7f5dd}.warn{background:#fff1c2}.fail{background:#fbd9d9}")
@@ -20,10 +32,7 @@ final class QaReportWriter {
                 .append(".shots{display:flex;gap:1em;flex-wrap:wrap}.shots figure{margin:0}.shots img{width:260px;border:1px solid #ccc}")
                 .append(".ok{color:#17702c}.bad{color:#b00020}.culprit{font-weight:600}")
                 .append("</style></head><body>");
-        h.append("<h1>QA report: release ").append(e(r.releaseId())).append(", round ").append(r.round()).append("</h1>");
-        h.append("<p>Live <a href=\"").append(e(site.live().baseUrl())).append("\">").append(e(site.live().baseUrl()))
-                .append("</a> compared with staging ").append(e(site.staging().baseUrl())).append(" after these changes: ")
-                .append(e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes()))).append(".</p>");
+        h.append("<h1>").append(e(title)).append("</h1>").append(intro);
         String label = switch (r.verdict()) {
             case PASS -> "Passed";
             case WARN -> "Passed with warnings";
@@ -57,8 +66,9 @@ final class QaReportWriter {
             r.culpritSearch().trials().forEach(t -> h.append("<li>").append(e(t)).append("</li>"));
             h.append("</ol>");
         }
-        h.append("<h2>Pages</h2><table><tr><th>Path</th><th>Status live / staging</th><th>Looks different</th>"
-                + "<th>Server time live / staging</th><th>Load (browser) live / staging</th><th>Requests, KiB live / staging</th></tr>");
+        String sidesText = e(sides.first) + " / " + e(sides.second);
+        h.append("<h2>Pages</h2><table><tr><th>Path</th><th>Status ").append(sidesText).append("</th><th>Looks different</th><th>Server time ")
+                .append(sidesText).append("</th><th>Load (browser) ").append(sidesText).append("</th><th>Requests, KiB ").append(sidesText).append("</th></tr>");
         for (QaReport.PageResult p : r.pages()) {
             h.append("<tr><td><a href=\"#").append(e(anchor(p.path()))).append("\">").append(e(p.path())).append("</a></td><td>")
                     .append(p.liveStatus()).append(" / ").append(p.stagingStatus()).append("</td><td>");
@@ -82,7 +92,7 @@ final class QaReportWriter {
             for (QaReport.Shot s : p.shots()) {
                 h.append("<p>").append(e(s.viewport())).append(": ").append(String.format(Locale.ROOT, "%.2f%%", s.difference() * 100))
                         .append(" of the page looks different</p><div class=\"shots\">")
-                        .append(figure(s.liveImage(), "Live")).append(figure(s.stagingImage(), "Staging"))
+                        .append(figure(s.liveImage(), capitalized(sides.first))).append(figure(s.stagingImage(), capitalized(sides.second)))
                         .append(figure(s.diffImage(), "Changed (red)")).append("</div>");
             }
         }
@@ -116,7 +126,7 @@ final class QaReportWriter {
             h.append("</table>");
         }
         if (!r.phpLog().isEmpty()) {
-            h.append("<h2>Staging PHP error log during this round</h2><table><tr><th>Level</th><th>Message</th><th>File</th><th>Times</th></tr>");
+            h.append("<h2>").append(e(sides.log)).append("</h2><table><tr><th>Level</th><th>Message</th><th>File</th><th>Times</th></tr>");
             for (PhpErrorLog.Entry entry : r.phpLog()) {
                 h.append("<tr><td>").append(e(entry.level())).append("</td><td>").append(e(entry.message())).append("</td><td>")
                         .append(e(entry.file() == null ? "" : entry.file() + ":" + entry.line())).append("</td><td>").append(entry.count()).append("</td></tr>");
@@ -125,6 +135,10 @@ final class QaReportWriter {
         }
         h.append("<p><a href=\"report.json\">This report as JSON</a></p></body></html>\n");
         return h.toString();
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String anchor(String path) {

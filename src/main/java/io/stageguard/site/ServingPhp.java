@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * in the document root with an unguessable name; it answers only a POST carrying its token (POST
  * also passes every page cache and CDN), refuses to run after two minutes, and is deleted as soon as
  * its one request is answered. Files left behind by a crash are deleted on the next run.
+ * See ADR 0005.
  */
 @Component
 public class ServingPhp {
@@ -58,6 +60,14 @@ public class ServingPhp {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** The file the serving PHP writes its errors to, when it is one this machine can read (not syslog or stderr). */
+    public Optional<Path> errorLog(SiteEnvironment site) throws IOException {
+        String log = run(site, "echo json_encode( array( 'errorLog' => (string) ini_get( 'error_log' ) ) );", Map.of()).path("errorLog").asText();
+        if (log.isBlank()) return Optional.empty();
+        Path file = site.documentRoot().resolve(log);
+        return Files.isRegularFile(file) && Files.isReadable(file) ? Optional.of(file) : Optional.empty();
     }
 
     private static String program(String tokenHash, Instant expires, String code) {

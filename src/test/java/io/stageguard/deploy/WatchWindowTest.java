@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
-import io.stageguard.site.Site;
-import io.stageguard.site.SiteAccess;
-import io.stageguard.site.SiteRegistry;
-import io.stageguard.testsupport.DemoSiteApplicationTest;
+import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.ReleaseDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -39,32 +31,14 @@ import org.springframework.test.context.TestPropertySource;
  * step as "Watch live" meanwhile.
  */
 @TestPropertySource(properties = {"stageguard.deploy.watch-window=PT10M", "stageguard.deploy.watch-interval=PT2S"})
-class WatchWindowTest extends DemoSiteApplicationTest {
+class WatchWindowTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
-    @Autowired TestRestTemplate rest;
-    @Autowired SiteRegistry sites;
-    @Autowired TaskService tasks;
-    @Autowired RuntimeService runtime;
-    @Autowired HistoryService history;
-    @Autowired IdentityService identity;
     @Autowired PageFetcher fetcher;
 
     @BeforeEach
     void registerSite() {
-        Site s = demo.site();
-        sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
-                new SiteAccess.Approvers(List.of("client"), null), true)));
-    }
-
-    @AfterEach
-    void cancelUnfinishedReleases() {
-        runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
-                .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
-    }
-
-    private ReleaseDriver driver() {
-        return new ReleaseDriver(rest, tasks, runtime, history, identity, demo);
+        registerAcme(SiteCaches.NONE);
     }
 
     @Test

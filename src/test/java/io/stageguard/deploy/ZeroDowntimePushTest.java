@@ -3,13 +3,10 @@ package io.stageguard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.site.PageFetcher;
-import io.stageguard.site.Site;
-import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.site.SiteHealthCheck;
-import io.stageguard.site.SiteRegistry;
 import io.stageguard.testsupport.CdnApiStandIn;
-import io.stageguard.testsupport.DemoSiteApplicationTest;
+import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.LiveBehindVarnish;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
@@ -23,21 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricVariableUpdate;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -49,20 +39,13 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @LiveBehindVarnish
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ZeroDowntimePushTest extends DemoSiteApplicationTest {
+class ZeroDowntimePushTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
     private static final String CLOUDFLARE_TOKEN = "cf-token-6f1d2e9a";
     private static final String FASTLY_KEY = "fastly-key-0b7c41d3";
     private static final Pattern VERSION = Pattern.compile("Hello from Stageguard (\\d+\\.\\d+\\.\\d+)");
     private static CdnApiStandIn cloudflare;
     private static CdnApiStandIn fastly;
-
-    @Autowired TestRestTemplate rest;
-    @Autowired SiteRegistry sites;
-    @Autowired TaskService tasks;
-    @Autowired RuntimeService runtime;
-    @Autowired HistoryService history;
-    @Autowired IdentityService identity;
 
     @DynamicPropertySource
     static void cdnApisOnLoopback(DynamicPropertyRegistry registry) throws IOException {
@@ -78,22 +61,9 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         fastly.close();
     }
 
-    @AfterEach
-    void cancelUnfinishedReleases() {
-        runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
-                .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
-    }
-
-    private ReleaseDriver driver() {
-        return new ReleaseDriver(rest, tasks, runtime, history, identity, demo);
-    }
-
     private void registerSite(String fastlyKey) {
-        Site s = demo.site();
-        SiteCaches caches = new SiteCaches(new SiteCaches.ReverseProxy(liveStack.baseUrl(), SiteCaches.PurgeMethod.BAN),
-                new SiteCaches.Cloudflare("0a1b2c3d4e", CLOUDFLARE_TOKEN, null), new SiteCaches.Fastly("SU1Z0isxPaozGVKXdv0eY", fastlyKey, null));
-        sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
-                new SiteAccess.Approvers(List.of("client"), null), true), caches));
+        registerAcme(new SiteCaches(new SiteCaches.ReverseProxy(liveStack.baseUrl(), SiteCaches.PurgeMethod.BAN),
+                new SiteCaches.Cloudflare("0a1b2c3d4e", CLOUDFLARE_TOKEN, null), new SiteCaches.Fastly("SU1Z0isxPaozGVKXdv0eY", fastlyKey, null)));
         cloudflare.clear();
         fastly.clear();
     }
@@ -108,7 +78,9 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
             assertThat(cached.header("x-cache")).as("Varnish caches live's front page").isEqualTo("HIT");
             assertThat(version(cached.body())).isEqualTo("1.0.0");
         }
-        String release = driver().startRelease(QA_PATHS, "1.1.0");
+        // with a page-cache plugin, which the purge reaches through its own function
+        String release = driver().startRelease(QA_PATHS, "1.1.0", Map.of("type", "plugin", "slug", "sg-page-cache", "version", "1.0.0",
+                "package", QaFixtures.zip("sg-page-cache", "1.0.0", work.resolve("packages")).toString()));
         driver().awaitTask(release, "Task_DeveloperSignoff");
 
         List<Probe> probes;
@@ -137,9 +109,19 @@ class ZeroDowntimePushTest extends DemoSiteApplicationTest {
         Map<String, Object> results = ReleaseDriver.variables(driver().status(release));
         assertThat((String) results.get("servedCode")).contains("fpm-fcgi: OPcache on").contains("cached scripts of the swapped folders invalidated")
                 .contains("plugin hello-stageguard=1.1.0");
-        assertThat((String) results.get("cachePurge")).contains("BAN of every page").contains("Cloudflare zone 0a1b2c3d4e").contains("Fastly service")
+        assertThat((String) results.get("cachePurge")).contains("page-cache plugins: WP Super Cache purged").contains("BAN of every page").contains("Cloudflare zone 0a1b2c3d4e").contains("Fastly service")
                 .contains("none served from before it");
         assertThat(recordedValues()).noneMatch(v -> v.contains(CLOUDFLARE_TOKEN) || v.contains(FASTLY_KEY));
+        Map<String, Object> plan = (Map<String, Object>) results.get("deploymentPlan");
+        assertThat(demo.mariaDb().sql("SELECT COUNT(*) FROM live_wp.wp_options WHERE option_name = 'sg_page_cache_cleared'")).isEqualTo("1\n");
+        assertThat(plan).containsEntry("risk", "high");
+        assertThat(plan.get("riskReasons").toString()).contains("plugin sg-page-cache: new step");
+        assertThat(plan.get("steps").toString()).contains("plugin hello-stageguard: 1.0.0 → 1.1.0 (minor)")
+                .contains("plugin sg-page-cache: added, 1.0.0 (activated)")
+                .contains("the reverse proxy at " + liveStack.baseUrl() + " (BAN)").contains("Cloudflare zone 0a1b2c3d4e");
+        assertThat(plan.get("rollbackSteps").toString()).contains("Put back wp-content/plugins/hello-stageguard 1.0.0 from the backup");
+        String liveReport = driver().asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
+        assertThat(liveReport).contains("Live after the push").contains("Passed").contains("page-1-desktop-after.png");
         assertThat(demo.site().live().documentRoot()).as("the one-shot files are gone")
                 .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("stageguard-oneshot-"));
     }

@@ -65,7 +65,7 @@ class StagingReleaseRoutingTest {
     @BeforeEach
     void mockDelegates() {
         for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
-                "backupLiveDelegate", "verifyBackupDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
+                "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
             register(name, e -> { });
         }
         register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
@@ -185,7 +185,7 @@ class StagingReleaseRoutingTest {
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate",
                 "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
@@ -377,15 +377,21 @@ class StagingReleaseRoutingTest {
         assertEquals(1, calls.stream().filter("deployFrozenChangesDelegate"::equals).count());
     }
 
-    @Test
-    void aProbeThatFailsInTheWatchWindowRollsLiveBack() {
+    /** A release pushed and verified, now watching live. */
+    private ProcessInstance pushedAndWatched() {
         qaVerdicts.add(true);
         liveVerdicts.add(true);
         watchLive = true;
-        probes.addAll(List.of(true, false));
         ProcessInstance release = start();
         signOff("approve", "approve");
         runJobs();
+        return release;
+    }
+
+    @Test
+    void aProbeThatFailsInTheWatchWindowRollsLiveBack() {
+        probes.addAll(List.of(true, false));
+        ProcessInstance release = pushedAndWatched();
         assertThat(runtimeService().createProcessInstanceQuery().processDefinitionKey("push-to-live").singleResult()).isWaitingAt("Timer_NextProbe");
         advanceClock(Duration.ofMinutes(2));
         runJobs();
@@ -398,12 +404,7 @@ class StagingReleaseRoutingTest {
 
     @Test
     void aRollbackRequestedDuringTheWatchRollsLiveBack() {
-        qaVerdicts.add(true);
-        liveVerdicts.add(true);
-        watchLive = true;
-        ProcessInstance release = start();
-        signOff("approve", "approve");
-        runJobs();
+        ProcessInstance release = pushedAndWatched();
         runtimeService().createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED).processInstanceBusinessKey("rel-test")
                 .setVariable("liveVerified", false).setVariable("rollbackRequest", "requested by operator").correlateWithResult();
         assertEndedAt(release, "EndEvent_RolledBack");
@@ -413,12 +414,7 @@ class StagingReleaseRoutingTest {
 
     @Test
     void aQuietWatchWindowEndsReleased() {
-        qaVerdicts.add(true);
-        liveVerdicts.add(true);
-        watchLive = true;
-        ProcessInstance release = start();
-        signOff("approve", "approve");
-        runJobs();
+        ProcessInstance release = pushedAndWatched();
         for (int minute = 0; minute < 16; minute++) {
             advanceClock(Duration.ofMinutes(1).plusSeconds(1));
             runJobs();

@@ -3,7 +3,7 @@ package io.stageguard.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stageguard.testsupport.DemoSiteApplicationTest;
+import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
@@ -11,21 +11,12 @@ import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteAccess;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.SiteCaches;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.task.Task;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,35 +37,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * over the REST API and approvers complete their tasks through the engine's task API.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReleaseEndToEndTest extends DemoSiteApplicationTest {
+class ReleaseEndToEndTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
-    @Autowired TestRestTemplate rest;
-    @Autowired SiteRegistry sites;
-    @Autowired TaskService tasks;
-    @Autowired RuntimeService runtime;
-    @Autowired HistoryService history;
-    @Autowired IdentityService identity;
     @Autowired JdbcTemplate jdbc;
     @Autowired PageFetcher fetcher;
 
-    /** Acme's own people: two developers (four-eyes needs a second), one client; otherclient belongs to no part of acme. */
     @BeforeEach
     void registerSite() {
-        Site s = demo.site();
-        sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
-                new SiteAccess.Approvers(List.of("client"), null), true)));
-    }
-
-    /** A test that failed half-way must not leave its release blocking the next one (one release per site). */
-    @AfterEach
-    void cancelUnfinishedReleases() {
-        runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
-                .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
-    }
-
-    private ReleaseDriver driver() {
-        return new ReleaseDriver(rest, tasks, runtime, history, identity, demo);
+        registerAcme(SiteCaches.NONE);
     }
 
     private TestRestTemplate asOperator() {
@@ -218,6 +189,27 @@ class ReleaseEndToEndTest extends DemoSiteApplicationTest {
         LiveSnapshot after = LiveSnapshot.of(site().live());
         assertThat(after.differencesFrom(before)).as("live after rollback").isEmpty();
         assertThat(fetcher.get(site().live().url("/")).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void aPushThatBreaksOnlyWhatABrowserSeesIsCaughtByTheCheckOfLiveAndRolledBack() throws Exception {
+        LiveSnapshot before = LiveSnapshot.of(site().live());
+        Path plugin = QaFixtures.zip("sg-live-only-js-error", "1.0.0", work.resolve("packages"));
+        String release = startRelease("1.1.0", Map.of("type", "plugin", "slug", "sg-live-only-js-error", "version", "1.0.0",
+                "package", plugin.toString()));
+        complete("dev2", "developers", awaitTask(release, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
+        complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+        driver().confirmPlan(release);
+
+        Map<String, Object> status = awaitEnd(release);
+        assertThat(status.get("outcome")).isEqualTo("Rolled back");
+        Map<String, Object> results = variables(status);
+        assertThat((String) results.get("liveVerification")).as("every page answered 200 without a PHP error")
+                .contains("/ 200 ok").contains("fail").contains("new console error").contains("TypeError");
+        String report = asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
+        assertThat(report).contains("Live after the push").contains("Failed").contains("TypeError").contains("page-1-desktop-before.png");
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).as("live after the rollback").isEmpty();
     }
 
     @Test

@@ -1,0 +1,33 @@
+package io.stageguard.qa;
+
+import java.util.Locale;
+
+/**
+ * What the two sides of a comparison are, in the words findings and reports use: live and staging
+ * in a QA round; live before and after the push when phase 5 verifies live the same way.
+ */
+enum ReportSides {
+    QA_ROUND("live", "staging", "Staging PHP error log during this round"),
+    PUSH("before", "after", "Live's PHP error log since right before the push");
+
+    /** the reference side (live; live before the push) and the side judged (staging; live after it), as table headings say them */
+    final String first;
+    final String second;
+    final String log;
+
+    ReportSides(String first, String second, String log) {
+        this.first = first;
+        this.second = second;
+        this.log = log;
+    }
+
+    String statusFinding(int firstStatus, int secondStatus) {
+        return this == QA_ROUND ? "staging answers HTTP " + secondStatus + " where live answers " + firstStatus
+                : "live answers HTTP " + secondStatus + " after the push, " + firstStatus + " before it";
+    }
+
+    String slowdownFinding(long slowdown, long firstMillis, long secondMillis) {
+        return String.format(Locale.ROOT, this == QA_ROUND ? "answers %d ms slower than live (median of the samples: live %d ms, staging %d ms)"
+                : "answers %d ms slower than before the push (median of the samples: before %d ms, after %d ms)", slowdown, firstMillis, secondMillis);
+    }
+}
