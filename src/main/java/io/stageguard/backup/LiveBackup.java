@@ -5,11 +5,13 @@ import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.WritePoints;
+import io.stageguard.update.FolderSwap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -134,14 +136,20 @@ public class LiveBackup {
         for (String line : Files.readAllLines(dir.resolve("touched.txt"), StandardCharsets.UTF_8)) {
             String[] parts = line.split(" ", 2);
             Path live = site.live().documentRoot().resolve(parts[1]);
-            FileTreeCopier.deleteTree(live);
-            WritePoints.reached(WritePoints.RESTORE_FILES_REMOVED, live);
+            // built completely beside the live folder and swapped in, as the deploy does: never a moment without the folder
+            Path beside = live.resolveSibling(".stageguard-restore-" + live.getFileName());
+            FileTreeCopier.deleteTree(beside);
             if (parts[0].equals("present")) {
-                FileTreeCopier.copy(dir.resolve("files").resolve(parts[1]), live, Set.of());
-                done.add("restored " + parts[1]);
+                FileTreeCopier.copy(dir.resolve("files").resolve(parts[1]), beside, Set.of());
+                FolderSwap.swap(beside, live);
+                WritePoints.reached(WritePoints.RESTORE_FILES_SWAPPED, live);
+                done.add("restored " + parts[1] + " (swapped back in one step)");
             } else {
+                if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) Files.move(live, beside, StandardCopyOption.ATOMIC_MOVE);
+                WritePoints.reached(WritePoints.RESTORE_FILES_SWAPPED, live);
                 done.add("removed " + parts[1] + " (absent before the deploy)");
             }
+            FileTreeCopier.deleteTree(beside);
         }
         try (Connection c = site.live().database().open()) {
             DatabaseDump.restore(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));

@@ -5,7 +5,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Named moments inside Stageguard's writing steps (half-way through a clone, right after an install
- * on live swapped its folder in, during a restore). A crash can happen at any of them; the crash
+ * on live swapped its folder in, right after a restore swapped one back). A crash can happen at any of them; the crash
  * tests stop the application there with kill -9 and prove that the step, run again, ends right.
  * In production nothing listens and passing one costs a volatile read.
  */
@@ -13,7 +13,7 @@ public final class WritePoints {
     public static final String CLONE_FILES_BEFORE_SWAP = "clone.files.before-swap";
     public static final String CLONE_DATABASE_HALF_COPIED = "clone.database.half-copied";
     public static final String INSTALL_AFTER_SWAP = "install.after-swap";
-    public static final String RESTORE_FILES_REMOVED = "restore.files-removed";
+    public static final String RESTORE_FILES_SWAPPED = "restore.files-swapped";
 
     private static volatile BiConsumer<String, Path> listener = (point, where) -> { };
 

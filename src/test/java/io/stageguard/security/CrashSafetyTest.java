@@ -98,7 +98,7 @@ class CrashSafetyTest {
         // 3. started again: the install resumes, the release ends Released; then a release that breaks live is rolled back, killed half-way
         LiveSnapshot beforeBreaking;
         String breaking;
-        try (StageguardProcess app = start(WritePoints.RESTORE_FILES_REMOVED, live.documentRoot(), "app-3.log")) {
+        try (StageguardProcess app = start(WritePoints.RESTORE_FILES_SWAPPED, live.documentRoot(), "app-3.log")) {
             assertThat(awaitEnd(app, release).get("outcome").asText()).isEqualTo("Released");
             assertThat(Files.readString(plugin.resolveSibling(FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
             assertThat(aside).doesNotExist();
@@ -110,10 +110,11 @@ class CrashSafetyTest {
             beforeBreaking = LiveSnapshot.of(live);
             breaking = app.json("ci", "POST", "/api/releases", releaseOf("1.3.0")).get("releaseId").asText();
             signOff(app, breaking);
-            app.awaitStoppedAt(WritePoints.RESTORE_FILES_REMOVED, PHASE);
+            app.awaitStoppedAt(WritePoints.RESTORE_FILES_SWAPPED, PHASE);
             app.kill();
         }
-        assertThat(plugin).as("killed half-way through the restore").doesNotExist();
+        assertThat(Files.readString(plugin.resolve(FixturePlugin.SLUG + ".php"))).as("killed half-way through the restore, right after the "
+                + "plugin folder was swapped back in one step").contains("Version: 1.1.0");
 
         // 4. started again: the restore resumes and live is exactly as before the breaking release
         try (StageguardProcess app = start(null, null, "app-4.log")) {
