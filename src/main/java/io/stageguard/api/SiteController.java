@@ -3,6 +3,7 @@ package io.stageguard.api;
 import static io.stageguard.access.AccessPolicy.USER;
 
 import io.stageguard.access.AccessPolicy;
+import io.stageguard.backup.LiveBackup;
 import io.stageguard.site.Site;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import io.stageguard.site.SiteAccess;
@@ -13,6 +14,7 @@ import io.stageguard.site.SiteRegistration;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.site.UserFlow;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,8 +32,10 @@ class SiteController {
     private final SiteRegistry registry;
     private final SiteRegistration registration;
     private final AccessPolicy policy;
+    private final LiveBackup backups;
 
-    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy) {
+    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups) {
+        this.backups = backups;
         this.policy = policy;
         this.registry = registry;
         this.registration = registration;
@@ -54,6 +58,16 @@ class SiteController {
             throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
         }
         return registry.find(siteId).map(s -> ResponseEntity.ok(describe(s))).orElse(ResponseEntity.notFound().build());
+    }
+
+    /** The site's pre-deploy backups: its restore paths, and what retention removed. */
+    @GetMapping("/{siteId}/backups")
+    ResponseEntity<List<LiveBackup.Listed>> backups(@PathVariable String siteId, @RequestAttribute(USER) String user) {
+        if (!policy.mayReadSite(user, siteId)) {
+            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+        }
+        if (registry.find(siteId).isEmpty()) return ResponseEntity.notFound().build();
+        return ResponseEntity.ok(backups.list(siteId));
     }
 
     private static Map<String, Object> describe(Site site) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -60,6 +61,8 @@ public class LiveBackup {
             }
         }
         FileTreeCopier.deleteTree(dir);
+        ownerOnly(Files.createDirectories(properties.backupsDir()));
+        ownerOnly(Files.createDirectories(dir));
         Files.createDirectories(dir.resolve("files"));
         StringBuilder touched = new StringBuilder();
         for (String folder : touchedFolders) {
@@ -157,6 +160,55 @@ public class LiveBackup {
         done.add("restored the database");
         jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
         return done;
+    }
+
+    /** One backup as listed for its site: when it was taken, verified, restored, or removed by retention. */
+    public record Listed(String releaseId, Instant createdAt, Instant verifiedAt, Instant restoredAt, Instant removedAt, long bytes) {
+    }
+
+    /** The site's backups, newest first. */
+    public List<Listed> list(String siteId) {
+        return jdbc.query("select b.release_id, b.directory, b.created_at, b.verified_at, b.restored_at, b.removed_at from sg_backup b "
+                + "join sg_release r on r.id = b.release_id where r.site_id = ? order by b.created_at desc", (rs, i) -> new Listed(
+                rs.getString(1), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
+                size(Path.of(rs.getString(2)))), siteId);
+    }
+
+    /**
+     * Removes the files of backups older than {@code before} whose release is no longer running;
+     * the record stays. A running release's backup is its restore path and is never removed.
+     */
+    public List<String> removeExpired(Instant before, java.util.function.Predicate<String> stillRunning) throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (var row : jdbc.queryForList("select release_id, directory from sg_backup where removed_at is null and created_at < ?", Timestamp.from(before))) {
+            String releaseId = (String) row.get("release_id");
+            if (stillRunning.test(releaseId)) continue;
+            FileTreeCopier.deleteTree(Path.of((String) row.get("directory")));
+            jdbc.update("update sg_backup set removed_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+            removed.add(releaseId);
+        }
+        return removed;
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static long size(Path dir) {
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** A backup holds live's database: only Stageguard's own user may read it. */
+    private static Path ownerOnly(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        return dir;
     }
 
     private Path directoryOf(String releaseId) {

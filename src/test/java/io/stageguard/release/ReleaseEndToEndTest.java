@@ -41,6 +41,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
     @Autowired JdbcTemplate jdbc;
+    @Autowired io.stageguard.backup.BackupRetention retention;
     @Autowired PageFetcher fetcher;
 
     @BeforeEach
@@ -210,6 +211,28 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         String report = asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
         assertThat(report).contains("Live after the push").contains("Failed").contains("TypeError").contains("page-1-desktop-before.png");
         assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).as("live after the rollback").isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void backupsAreListedPerSiteReadableByStageguardAloneAndRemovedAfterTheirRetention() throws Exception {
+        ResponseEntity<List<Map<String, Object>>> listed = rest.withBasicAuth("client", "client").exchange("/api/sites/acme/backups",
+                HttpMethod.GET, null, new ParameterizedTypeReference<>() { });
+        assertThat(listed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(listed.getBody()).as("the earlier tests' pushes").hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(b -> assertThat(b).containsKeys("releaseId", "createdAt", "verifiedAt", "bytes").doesNotContainKey("removedAt"));
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/backups", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+        Path backups = work.resolve("stageguard/backups");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(backups)).containsExactlyInAnyOrderElementsOf(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        List<String> removed = retention.removeTakenBefore(java.time.Instant.now().plusSeconds(1));
+        assertThat(removed).hasSameSizeAs(listed.getBody());
+        assertThat(backups).isEmptyDirectory();
+        ResponseEntity<List<Map<String, Object>>> after = asOperator().exchange("/api/sites/acme/backups", HttpMethod.GET, null,
+                new ParameterizedTypeReference<>() { });
+        assertThat(after.getBody()).allSatisfy(b -> assertThat(b.get("removedAt")).isNotNull());
     }
 
     @Test
