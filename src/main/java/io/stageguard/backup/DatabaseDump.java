@@ -1,5 +1,6 @@
 package io.stageguard.backup;
 
+import io.stageguard.site.Sha256;
 import io.stageguard.site.WordPressTables;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -11,10 +12,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A site's tables as an SQL file with one statement per line, so it streams both ways, replays
@@ -26,8 +30,21 @@ public final class DatabaseDump {
     private DatabaseDump() {
     }
 
-    public static int write(Connection c, String prefix, Path file) throws SQLException, IOException {
+    /**
+     * One table's content as dumped: its rows and a SHA-256 over every row's values in dump order,
+     * whatever the table is named. The same content under another prefix has the same digest.
+     */
+    public record TableDigest(long rows, String sha256) {
+        @Override
+        public String toString() {
+            return rows + " " + sha256;
+        }
+    }
+
+    /** Dumps the prefixed tables; returns each one's digest, keyed by its name without the prefix. */
+    public static Map<String, TableDigest> write(Connection c, String prefix, Path file) throws SQLException, IOException {
         List<String> tables = WordPressTables.list(c, prefix);
+        Map<String, TableDigest> digests = new TreeMap<>();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String table : tables) {
                 String q = WordPressTables.quote(table);
@@ -35,14 +52,20 @@ public final class DatabaseDump {
                 out.write(WordPressTables.createStatement(c, table).replace('\n', ' ') + ";\n");
                 StringBuilder insert = new StringBuilder();
                 int[] inBatch = {0};
+                long[] rows = {0};
+                MessageDigest digest = Sha256.newDigest();
                 WordPressTables.stream(c, table, columns -> { }, row -> {
                     insert.append(inBatch[0] == 0 ? "INSERT INTO " + q + " VALUES " : ",");
+                    int start = insert.length();
                     insert.append('(');
                     for (int i = 0; i < row.length; i++) {
                         if (i > 0) insert.append(',');
                         literal(insert, row[i]);
                     }
                     insert.append(')');
+                    digest.update(insert.substring(start).getBytes(StandardCharsets.UTF_8));
+                    digest.update((byte) '\n');
+                    rows[0]++;
                     if (++inBatch[0] == ROWS_PER_INSERT) {
                         writeLine(out, insert.append(';'));
                         insert.setLength(0);
@@ -50,11 +73,31 @@ public final class DatabaseDump {
                     }
                 });
                 if (inBatch[0] > 0) writeLine(out, insert.append(';'));
+                digests.put(table.substring(prefix.length()), new TableDigest(rows[0], HexFormat.of().formatHex(digest.digest())));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return tables.size();
+        return digests;
+    }
+
+    /**
+     * Replays a dump under another table prefix, for a rehearsal: every statement's table (the name
+     * right after DROP TABLE IF EXISTS, CREATE TABLE or INSERT INTO) gets {@code to} for {@code from}.
+     */
+    public static void restoreAs(Connection c, Path file, String from, String to) throws SQLException, IOException {
+        WordPressTables.prepareForLoad(c);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                String renamed = null;
+                for (String head : new String[] {"DROP TABLE IF EXISTS `", "CREATE TABLE `", "INSERT INTO `"}) {
+                    if (line.startsWith(head + from)) renamed = head + to + line.substring(head.length() + from.length());
+                }
+                if (renamed == null) throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
+                st.execute(renamed);
+            }
+        }
     }
 
     /** Replays a dump; tables with the site's prefix that the dump does not hold are dropped, so the result equals the dump. */

@@ -15,11 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -32,7 +34,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Layout of a backup folder: {@code files/<folder>} for each folder that existed,
  * {@code touched.txt} listing every folder the deploy touches ({@code present} or {@code absent}),
- * {@code database.sql}, and {@code SHA256SUMS} over all of them.
+ * {@code database.sql} (one consistent snapshot), {@code tables.txt} (each table's rows and digest
+ * as dumped, for the rehearsal), and {@code SHA256SUMS} over all of them.
  */
 @Component
 public class LiveBackup {
@@ -75,11 +78,19 @@ public class LiveBackup {
             }
         }
         Files.writeString(dir.resolve("touched.txt"), touched, StandardCharsets.UTF_8);
-        int tables;
-        try (Connection c = site.live().database().open()) {
+        Map<String, DatabaseDump.TableDigest> digests;
+        try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
             c.setReadOnly(true);
-            tables = DatabaseDump.write(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+            c.setAutoCommit(false);
+            // every table as of one moment, while visitors keep writing
+            st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            digests = DatabaseDump.write(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+            c.commit();
         }
+        int tables = digests.size();
+        StringBuilder tableList = new StringBuilder();
+        digests.forEach((table, digest) -> tableList.append(table).append(' ').append(digest).append('\n'));
+        Files.writeString(dir.resolve("tables.txt"), tableList, StandardCharsets.UTF_8);
         String sums = checksums(dir);
         Files.writeString(dir.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
         String sumsSha = Sha256.of(sums);
@@ -211,7 +222,18 @@ public class LiveBackup {
         return dir;
     }
 
-    private Path directoryOf(String releaseId) {
+    /** What the backup recorded of each table when it was taken: rows and digest, by name without the prefix. */
+    public Map<String, String> recordedTables(String releaseId) throws IOException {
+        Map<String, String> tables = new TreeMap<>();
+        for (String line : Files.readAllLines(directoryOf(releaseId).resolve("tables.txt"), StandardCharsets.UTF_8)) {
+            int space = line.indexOf(' ');
+            if (space > 0) tables.put(line.substring(0, space), line.substring(space + 1));
+        }
+        return tables;
+    }
+
+    /** The backup's folder: {@code files/}, {@code touched.txt}, {@code database.sql}, {@code tables.txt}, {@code SHA256SUMS}. */
+    public Path directoryOf(String releaseId) {
         return properties.backupsDir().resolve(releaseId);
     }
 

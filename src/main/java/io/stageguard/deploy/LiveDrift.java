@@ -81,7 +81,7 @@ public class LiveDrift {
     }
 
     /** One hash over every path and file content below a folder (links by their target), or "absent". */
-    static String treeHash(Path folder) throws IOException {
+    public static String treeHash(Path folder) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return "absent";
         StringBuilder listing = new StringBuilder();
         try (Stream<Path> paths = Files.walk(folder)) {

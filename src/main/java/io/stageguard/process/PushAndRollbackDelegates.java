@@ -20,6 +20,7 @@ import io.stageguard.update.Change;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
 import io.stageguard.deploy.ManifestMismatchException;
+import io.stageguard.deploy.RollbackRehearsal;
 import io.stageguard.site.SiteHealthCheck;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -132,6 +133,18 @@ class PushAndRollbackDelegates {
             List<String> problems = backup.verify(vars.releaseId(execution));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("The pre-deploy backup failed verification: " + String.join("; ", problems));
+            }
+        };
+    }
+
+    /** A backup that would not restore identically stops the push before the first write: an incident that says what differs. */
+    @Bean
+    JavaDelegate rehearseRollbackDelegate(ReleaseVariables vars, RollbackRehearsal rehearsal) {
+        return execution -> {
+            RollbackRehearsal.Result result = rehearsal.rehearse(vars.releaseId(execution), vars.site(execution));
+            ROLLBACK_REHEARSAL.set(execution, result.summary());
+            if (!result.problems().isEmpty()) {
+                throw new IllegalStateException("Nothing was written to live: the rollback rehearsal found that " + result.summary());
             }
         };
     }

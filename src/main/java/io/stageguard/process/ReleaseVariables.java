@@ -75,6 +75,7 @@ public class ReleaseVariables {
     public static final ProcessVariable<Boolean> LIVE_DRIFTED = ProcessVariable.primitive("liveDrifted", Boolean.class);
     public static final ProcessVariable<String> LIVE_DRIFT = ProcessVariable.primitive("liveDrift", String.class);
     public static final ProcessVariable<String> BACKUP_SUMMARY = ProcessVariable.primitive("backupSummary", String.class);
+    public static final ProcessVariable<String> ROLLBACK_REHEARSAL = ProcessVariable.primitive("rollbackRehearsal", String.class);
     public static final ProcessVariable<List<String>> DEPLOYED_CHANGES = ProcessVariable.json("deployedChanges", new TypeReference<>() { });
     public static final ProcessVariable<String> SERVED_CODE = ProcessVariable.primitive("servedCode", String.class);
     public static final ProcessVariable<String> DEPLOY_ERROR = ProcessVariable.primitive("deployError", String.class);
@@ -98,7 +99,7 @@ public class ReleaseVariables {
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
             APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
-            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
+            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
             LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;

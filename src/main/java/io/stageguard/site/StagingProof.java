@@ -68,6 +68,19 @@ public class StagingProof {
         if (!problems.isEmpty()) throw new NotStagingException(problems);
     }
 
+    /**
+     * Whether staging's tables live in live's own database (WP Staging's layout: same database,
+     * another prefix), as the server says; true when it cannot be told. Scratch tables then have no
+     * place apart from live's database.
+     */
+    public boolean sharesLiveDatabase(Site site) {
+        try (Connection s = site.staging().database().open(); Connection l = site.live().database().open()) {
+            return sameServer(s, l) && Location.of(s, "").database().equals(Location.of(l, "").database());
+        } catch (SQLException unreachable) {
+            return true;
+        }
+    }
+
     /** Marks a folder as this site's staging (or a folder Stageguard builds staging in). */
     public static void mark(Path folder, Site site) throws IOException {
         Files.writeString(folder.resolve(MARKER), "site=" + site.id() + "\n", StandardCharsets.UTF_8);

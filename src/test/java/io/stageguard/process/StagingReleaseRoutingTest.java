@@ -65,7 +65,7 @@ class StagingReleaseRoutingTest {
     @BeforeEach
     void mockDelegates() {
         for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
-                "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
+                "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "rehearseRollbackDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
             register(name, e -> { });
         }
         register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
@@ -186,7 +186,7 @@ class StagingReleaseRoutingTest {
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
                 "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate",
-                "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
+                "rehearseRollbackDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
     }

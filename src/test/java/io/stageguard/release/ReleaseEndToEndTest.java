@@ -112,6 +112,8 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
 
         Map<String, Object> status = awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Released");
+        assertThat((String) variables(status).get("rollbackRehearsal")).as("the rollback was rehearsed before the first write")
+                .startsWith("the backup restores identically; restore took ");
         List<String> recorded = history.createHistoricDetailQuery().variableUpdates().list().stream()
                 .map(d -> String.valueOf(((org.camunda.bpm.engine.history.HistoricVariableUpdate) d).getValue())).toList();
         assertThat(recorded).isNotEmpty().noneMatch(v -> v.contains(site().live().database().password())

@@ -1,0 +1,72 @@
+package io.stageguard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.backup.LiveBackup;
+import io.stageguard.demo.FixturePlugin;
+import io.stageguard.site.SiteRegistry;
+import io.stageguard.testsupport.DemoSiteApplicationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The rollback rehearsed on real parts: the demo's live backed up, the backup restored into
+ * scratch folders and scratch tables in staging's own database, compared with live as backed up.
+ */
+class RollbackRehearsalTest extends DemoSiteApplicationTest {
+    private static final List<String> FOLDERS = List.of("wp-content/plugins/" + FixturePlugin.SLUG);
+
+    @Autowired LiveBackup backup;
+    @Autowired RollbackRehearsal rehearsal;
+    @Autowired SiteRegistry sites;
+
+    @DynamicPropertySource
+    static void noReleasesRun(DynamicPropertyRegistry registry) {
+        registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+    }
+
+    @BeforeEach
+    void registerSite() {
+        sites.save(demo.site());
+    }
+
+    @Test
+    void anIntactBackupRestoresIdenticallyAndTheRehearsalLeavesNothingBehind() throws Exception {
+        String stagingTables = stagingTables();
+        backup.create("rel-rehearsal-1", demo.site(), FOLDERS);
+        assertThat(backup.verify("rel-rehearsal-1")).isEmpty();
+
+        RollbackRehearsal.Result result = rehearsal.rehearse("rel-rehearsal-1", demo.site());
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.notes()).as("staging has a database of its own: the dump was replayed").isEmpty();
+        assertThat(result.summary()).startsWith("the backup restores identically; restore took ");
+        assertThat(stagingTables()).as("the scratch tables are gone, staging's own untouched").isEqualTo(stagingTables);
+        assertThat(work.resolve("stageguard/rehearsals/rel-rehearsal-1")).doesNotExist();
+    }
+
+    @Test
+    void aBackupWithOneByteChangedInTheDumpOrAFileMissingIsCaught() throws Exception {
+        backup.create("rel-rehearsal-2", demo.site(), FOLDERS);
+        Path dir = backup.directoryOf("rel-rehearsal-2");
+        Path dump = dir.resolve("database.sql");
+        String sql = Files.readString(dump);
+        assertThat(sql).contains("Hello world!");
+        Files.writeString(dump, sql.replaceFirst("Hello world!", "Hellx world!"));
+        Files.delete(dir.resolve("files/wp-content/plugins/" + FixturePlugin.MAIN_FILE));
+
+        RollbackRehearsal.Result result = rehearsal.rehearse("rel-rehearsal-2", demo.site());
+        assertThat(result.problems()).anyMatch(p -> p.equals("wp-content/plugins/" + FixturePlugin.SLUG + ": the backed-up files differ from live's"))
+                .anyMatch(p -> p.startsWith("table posts: ") && p.endsWith("(same count, other content)"));
+        assertThat(result.summary()).startsWith("the backup does NOT restore identically");
+    }
+
+    private static String stagingTables() throws Exception {
+        return demo.mariaDb().sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'staging_wp'");
+    }
+}
