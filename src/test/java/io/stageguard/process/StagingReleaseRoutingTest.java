@@ -291,6 +291,23 @@ class StagingReleaseRoutingTest {
     }
 
     @Test
+    void rollbackJobsComeBeforeAnyOtherWaitingStep() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(false);
+        start();
+        signOff("approve", "approve");
+        for (int i = 0; i < 100 && managementService().createJobQuery().processDefinitionKey("rollback").count() == 0; i++) {
+            Job next = managementService().createJobQuery().executable().list().get(0);
+            assertEquals(0, next.getPriority(), "an ordinary step");
+            execute(next);
+            if (managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).count() > 0) break;
+        }
+        assertEquals(100, managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).singleResult().getPriority());
+        execute(managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).singleResult());
+        assertTrue(managementService().createJobQuery().processDefinitionKey("rollback").list().stream().allMatch(j -> j.getPriority() == 100));
+    }
+
+    @Test
     void refusedDeployAlsoLeadsToRollback() {
         qaVerdicts.add(true);
         deployFails = true;
