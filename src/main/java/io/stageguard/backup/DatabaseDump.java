@@ -41,9 +41,8 @@ public final class DatabaseDump {
         }
     }
 
-    /** Dumps the prefixed tables; returns each one's digest, keyed by its name without the prefix. */
-    public static Map<String, TableDigest> write(Connection c, String prefix, Path file) throws SQLException, IOException {
-        List<String> tables = WordPressTables.list(c, prefix);
+    /** Dumps the given tables (all with {@code prefix}); returns each one's digest, keyed by its name without the prefix. */
+    public static Map<String, TableDigest> write(Connection c, String prefix, List<String> tables, Path file) throws SQLException, IOException {
         Map<String, TableDigest> digests = new TreeMap<>();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String table : tables) {
@@ -100,8 +99,11 @@ public final class DatabaseDump {
         }
     }
 
-    /** Replays a dump; tables with the site's prefix that the dump does not hold are dropped, so the result equals the dump. */
-    public static void restore(Connection c, String prefix, Path file) throws SQLException, IOException {
+    /**
+     * Replays a dump; the site's tables ({@code siteTables}, as they are now) that the dump does not
+     * hold are dropped, so the result equals the dump.
+     */
+    public static void restore(Connection c, List<String> siteTables, Path file) throws SQLException, IOException {
         WordPressTables.prepareForLoad(c);
         Set<String> restored = new HashSet<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
@@ -112,7 +114,7 @@ public final class DatabaseDump {
                 }
                 st.execute(line);
             }
-            for (String table : WordPressTables.list(c, prefix)) {
+            for (String table : siteTables) {
                 if (!restored.contains(table)) st.execute("DROP TABLE " + WordPressTables.quote(table));
             }
         }

@@ -3,7 +3,9 @@ package io.stageguard.backup;
 import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.site.Sha256;
+import io.stageguard.site.KnownSites;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteTables;
 import io.stageguard.site.WritePoints;
 import io.stageguard.update.FolderSwap;
 import java.io.IOException;
@@ -41,8 +43,10 @@ import org.springframework.stereotype.Component;
 public class LiveBackup {
     private final JdbcTemplate jdbc;
     private final StageguardProperties properties;
+    private final KnownSites sites;
 
-    public LiveBackup(JdbcTemplate jdbc, StageguardProperties properties) {
+    public LiveBackup(JdbcTemplate jdbc, StageguardProperties properties, KnownSites sites) {
+        this.sites = sites;
         this.jdbc = jdbc;
         this.properties = properties;
     }
@@ -84,7 +88,7 @@ public class LiveBackup {
             c.setAutoCommit(false);
             // every table as of one moment, while visitors keep writing
             st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            digests = DatabaseDump.write(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+            digests = DatabaseDump.write(c, site.live().database().tablePrefix(), SiteTables.of(c, site.live().database(), sites), dir.resolve("database.sql"));
             c.commit();
         }
         int tables = digests.size();
@@ -166,7 +170,7 @@ public class LiveBackup {
             FileTreeCopier.deleteTree(beside);
         }
         try (Connection c = site.live().database().open()) {
-            DatabaseDump.restore(c, site.live().database().tablePrefix(), dir.resolve("database.sql"));
+            DatabaseDump.restore(c, SiteTables.of(c, site.live().database(), sites), dir.resolve("database.sql"));
         }
         done.add("restored the database");
         jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);

@@ -96,7 +96,8 @@ public class RollbackRehearsal {
                 long t0 = System.nanoTime();
                 DatabaseDump.restoreAs(c, backupDir.resolve("database.sql"), site.live().database().tablePrefix(), scratchPrefix);
                 long took = System.nanoTime() - t0;
-                Map<String, DatabaseDump.TableDigest> restored = DatabaseDump.write(c, scratchPrefix, scratch.resolve("rehearsed.sql"));
+                Map<String, DatabaseDump.TableDigest> restored = DatabaseDump.write(c, scratchPrefix, WordPressTables.list(c, scratchPrefix),
+                        scratch.resolve("rehearsed.sql"));
                 recorded.forEach((table, digest) -> {
                     DatabaseDump.TableDigest again = restored.get(table);
                     if (again == null) problems.add("table " + table + ": missing after the restore");

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.demo.FixturePlugin;
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.testsupport.DemoSiteApplicationTest;
 import java.nio.file.Files;
@@ -64,6 +67,27 @@ class RollbackRehearsalTest extends DemoSiteApplicationTest {
         assertThat(result.problems()).anyMatch(p -> p.equals("wp-content/plugins/" + FixturePlugin.SLUG + ": the backed-up files differ from live's"))
                 .anyMatch(p -> p.startsWith("table posts: ") && p.endsWith("(same count, other content)"));
         assertThat(result.summary()).startsWith("the backup does NOT restore identically");
+    }
+
+    @Test
+    void aNeighbourSiteSharingLivesDatabaseUnderALongerPrefixIsNeitherBackedUpNorTouchedByTheRestore() throws Exception {
+        Site acme = demo.site();
+        DatabaseConnection live = acme.live().database();
+        // a shop on the same database as acme's live, its tables prefixed wp_shop_ (which starts with acme's wp_)
+        sites.save(new Site("shop", new SiteEnvironment("http://127.0.0.1:9", work.resolve("shop"), new DatabaseConnection(live.host(), live.port(),
+                live.name(), live.user(), live.password(), "wp_shop_")), new SiteEnvironment("http://127.0.0.1:8", work.resolve("shop-staging"),
+                new DatabaseConnection(live.host(), live.port(), "shop_staging", "nobody", "x", "wp_"))));
+        demo.mariaDb().sql("CREATE TABLE live_wp.wp_shop_orders (id INT PRIMARY KEY, total INT); INSERT INTO live_wp.wp_shop_orders VALUES (1, 100);");
+        try {
+            backup.create("rel-neighbour", acme, FOLDERS);
+            assertThat(Files.readString(backup.directoryOf("rel-neighbour").resolve("database.sql"))).contains("`wp_posts`").doesNotContain("wp_shop_orders");
+            // the shop sells something after acme's backup; then acme is rolled back
+            demo.mariaDb().sql("INSERT INTO live_wp.wp_shop_orders VALUES (2, 250);");
+            backup.restore("rel-neighbour", acme);
+            assertThat(demo.mariaDb().sql("SELECT COUNT(*) FROM live_wp.wp_shop_orders")).as("the neighbour's order survives acme's rollback").isEqualTo("2\n");
+        } finally {
+            demo.mariaDb().sql("DROP TABLE IF EXISTS live_wp.wp_shop_orders;");
+        }
     }
 
     private static String stagingTables() throws Exception {
