@@ -24,11 +24,11 @@ import java.util.UUID;
 public final class DemoSite implements AutoCloseable {
     private final LocalMariaDb mariaDb;
     private final AutoCloseable liveServer;
-    private final LocalWordPress.PhpServer stagingServer;
+    private final AutoCloseable stagingServer;
     private final Site site;
     private final Path packages;
 
-    private DemoSite(LocalMariaDb mariaDb, AutoCloseable liveServer, LocalWordPress.PhpServer stagingServer, Site site, Path packages) {
+    private DemoSite(LocalMariaDb mariaDb, AutoCloseable liveServer, AutoCloseable stagingServer, Site site, Path packages) {
         this.mariaDb = mariaDb;
         this.liveServer = liveServer;
         this.stagingServer = stagingServer;
@@ -36,17 +36,17 @@ public final class DemoSite implements AutoCloseable {
         this.packages = packages;
     }
 
-    /** Serves live's document root on 127.0.0.1 at a port: php -S for the demo, nginx + PHP-FPM (+ Varnish) in some tests. */
+    /** Serves a document root on 127.0.0.1 at a port: php -S for the demo, nginx + PHP-FPM (+ Varnish) in some tests. */
     @FunctionalInterface
-    public interface LiveServer {
+    public interface WebServer {
         AutoCloseable start(Path documentRoot, int port) throws IOException;
     }
 
     public static DemoSite create(Path dir, String siteId) throws IOException {
-        return create(dir, siteId, LocalWordPress::serve);
+        return create(dir, siteId, LocalWordPress::serve, LocalWordPress::serve);
     }
 
-    public static DemoSite create(Path dir, String siteId, LiveServer liveServer) throws IOException {
+    public static DemoSite create(Path dir, String siteId, WebServer liveServer, WebServer stagingServer) throws IOException {
         LocalMariaDb mariaDb = LocalMariaDb.start(dir.resolve("mariadb"));
         DatabaseConnection liveDb = mariaDb.createDatabase("live_wp", "live_user", secret(), "wp_");
         DatabaseConnection stagingDb = mariaDb.createDatabase("staging_wp", "staging_user", secret(), "wp_");
@@ -65,7 +65,7 @@ public final class DemoSite implements AutoCloseable {
         new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.0.0",
                 packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()), true);
         AutoCloseable live = liveServer.start(liveRoot, livePort);
-        LocalWordPress.PhpServer staging = LocalWordPress.serve(stagingRoot, stagingPort);
+        AutoCloseable staging = stagingServer.start(stagingRoot, stagingPort);
         warmUp(liveUrl);
         // the demo logins: dev is the site's developer, client its client (no one else's)
         SiteAccess access = new SiteAccess(new SiteAccess.Approvers(List.of("dev"), null), new SiteAccess.Approvers(List.of("client"), null), null);
@@ -102,11 +102,11 @@ public final class DemoSite implements AutoCloseable {
 
     @Override
     public void close() {
-        stagingServer.close();
         try {
+            stagingServer.close();
             liveServer.close();
         } catch (Exception e) {
-            throw new IllegalStateException("stopping live's server failed", e);
+            throw new IllegalStateException("stopping a web server failed", e);
         }
         mariaDb.close();
     }

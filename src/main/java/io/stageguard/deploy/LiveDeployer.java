@@ -6,6 +6,7 @@ import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.FolderSwap;
+import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.stageguard.deploy.DeploymentPlan;
 import io.stageguard.deploy.DeploymentPlanner;
 import io.stageguard.deploy.LiveWatch;
 import io.stageguard.deploy.FrozenManifest;
-import io.stageguard.deploy.ServedCodeRefresher;
+import io.stageguard.update.ServedCodeRefresher;
 import io.stageguard.qa.LiveVerification;
 import io.stageguard.qa.QaReport;
 import io.stageguard.qa.QaVerdict;

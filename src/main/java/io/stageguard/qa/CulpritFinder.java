@@ -6,6 +6,8 @@ import io.stageguard.site.Site;
 import io.stageguard.site.UserFlow;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
+import io.stageguard.update.ChangeSetApplier;
+import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,11 @@ public class CulpritFinder {
     private final BrowserQa qa;
     private final QaProperties properties;
     private final ChangeInstaller installer;
+    private final ServedCodeRefresher served;
 
-    public CulpritFinder(StagingCloner cloner, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer) {
+    public CulpritFinder(StagingCloner cloner, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer,
+                         ServedCodeRefresher served) {
+        this.served = served;
         this.installer = installer;
         this.cloner = cloner;
         this.access = access;
@@ -116,6 +121,7 @@ public class CulpritFinder {
             throw new IOException("could not reset the staging database: " + e.getMessage(), e);
         }
         for (Change change : subset) installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
+        ChangeSetApplier.requireServed(served, access, site, subset);
     }
 
     /**

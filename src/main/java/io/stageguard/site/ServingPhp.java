@@ -42,13 +42,20 @@ public class ServingPhp {
      * @return the decoded answer
      */
     public JsonNode run(SiteEnvironment site, String code, Map<String, ?> args) throws IOException {
+        return run(site, Map.of(), code, args);
+    }
+
+    /** @param headers sent with the request besides the token (the staging guard's credential) */
+    public JsonNode run(SiteEnvironment site, Map<String, String> headers, String code, Map<String, ?> args) throws IOException {
         removeLeftovers(site.documentRoot());
         String name = PREFIX + HexFormat.of().formatHex(bytes(16)) + ".php";
         String token = HexFormat.of().formatHex(bytes(32));
         Path file = site.documentRoot().resolve(name);
         Files.writeString(file, program(Sha256.of(token), Instant.now().plus(LIFETIME), code), StandardCharsets.UTF_8);
         try {
-            PageFetcher.Page answer = fetcher.postJson(site.url("/" + name), Map.of("X-Stageguard-Token", token), JSON.writeValueAsString(args));
+            Map<String, String> requestHeaders = new java.util.HashMap<>(headers);
+            requestHeaders.put("X-Stageguard-Token", token);
+            PageFetcher.Page answer = fetcher.postJson(site.url("/" + name), requestHeaders, JSON.writeValueAsString(args));
             if (answer.status() != 200) {
                 throw new IOException("the site's PHP answered HTTP " + answer.status() + " to Stageguard's one-shot request: " + excerpt(answer.body()));
             }

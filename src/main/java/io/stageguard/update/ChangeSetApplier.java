@@ -1,5 +1,6 @@
 package io.stageguard.update;
 
+import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
@@ -18,8 +19,12 @@ public class ChangeSetApplier {
     private final JdbcTemplate jdbc;
     private final ChangeInstaller installer;
     private final StagingProof proof;
+    private final ServedCodeRefresher served;
+    private final StagingAccess access;
 
-    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof) {
+    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof, ServedCodeRefresher served, StagingAccess access) {
+        this.served = served;
+        this.access = access;
         this.installer = installer;
         this.proof = proof;
         this.jdbc = jdbc;
@@ -44,7 +49,19 @@ public class ChangeSetApplier {
                     releaseId, round, i, change.type().label(), change.slug(), change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));
             applied.add(new AppliedChange(i, change.type(), change.slug(), change.version(), change.packagePath(), sha));
         }
+        requireServed(served, access, site, changes);
         return applied;
+    }
+
+    /**
+     * Staging's serving PHP made to run what was just installed, as on live: QA that judged code
+     * still cached from before would pass or fail the wrong release.
+     */
+    public static void requireServed(ServedCodeRefresher served, StagingAccess access, Site site, List<Change> changes) throws IOException {
+        List<String> problems = served.refresh(site.staging(), changes, access.headers(site.id())).problems(changes);
+        if (!problems.isEmpty()) {
+            throw new IOException("staging does not demonstrably run the applied changes, so QA would judge other code: " + String.join("; ", problems));
+        }
     }
 
     /** What was applied in the given round, in the order it was applied. */

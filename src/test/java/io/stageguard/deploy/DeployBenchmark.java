@@ -15,6 +15,7 @@ import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.ChangeType;
 import io.stageguard.update.PackageInstaller;
+import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class DeployBenchmark {
     void aPushUnderLoadAgainstWordPressMaintenanceModeUpdate() throws Exception {
         List<Path> packages = new ArrayList<>();
         for (int v = 0; v <= 2 * ROUNDS; v++) packages.add(bigPlugin("1." + v + ".0"));
-        try (DemoSite demo = DemoSite.create(work.resolve("site"), "bench", ServingStack::nginxPhpFpm);
+        try (DemoSite demo = DemoSite.create(work.resolve("site"), "bench", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
              PageFetcher fetcher = new PageFetcher()) {
             SiteEnvironment live = demo.site().live();
             ChangeInstaller installer = new ChangeInstaller(new WordPressPhp(PhpProperties.defaults()));

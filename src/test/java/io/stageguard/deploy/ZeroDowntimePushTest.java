@@ -34,7 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Phase 5 on the stack production runs: live behind Varnish (pages cached for an hour), served by
  * nginx and PHP-FPM whose OPcache never revalidates, so old code stays served until Stageguard makes
- * the serving PHP drop it; Cloudflare's and Fastly's purge APIs stood in for on 127.0.0.1. A probe
+ * the serving PHP drop it (staging is served the same way, so QA too must judge the new code);
+ * Cloudflare's and Fastly's purge APIs stood in for on 127.0.0.1. A probe
  * keeps requesting live through Varnish and straight from nginx while releases are pushed.
  */
 @LiveBehindVarnish
@@ -107,6 +108,8 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
                 "Bearer " + CLOUDFLARE_TOKEN, "{\"purge_everything\":true}"));
         assertThat(fastly.calls()).containsExactly(new CdnApiStandIn.Call("POST", "/service/SU1Z0isxPaozGVKXdv0eY/purge_all", FASTLY_KEY, ""));
         Map<String, Object> results = ReleaseDriver.variables(driver().status(release));
+        assertThat(results.get("qaVerdict")).as("QA on staging (PHP-FPM, OPcache not revalidating) judged 1.1.0's bolder footer, not the 1.0.0 "
+                + "still compiled from the clone's check").isEqualTo("warn");
         assertThat((String) results.get("servedCode")).contains("fpm-fcgi: OPcache on").contains("cached scripts of the swapped folders invalidated")
                 .contains("plugin hello-stageguard=1.1.0");
         assertThat((String) results.get("cachePurge")).contains("page-cache plugins: WP Super Cache purged").contains("BAN of every page").contains("Cloudflare zone 0a1b2c3d4e").contains("Fastly service")

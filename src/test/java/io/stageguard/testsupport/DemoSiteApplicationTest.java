@@ -26,13 +26,14 @@ public abstract class DemoSiteApplicationTest {
     @TempDir
     protected static Path work;
     protected static DemoSite demo;
-    /** Live's nginx + PHP-FPM + Varnish when the test class is {@link LiveBehindVarnish}; null when php -S serves it. */
+    /** Live's nginx + PHP-FPM + Varnish when the test class is {@link LiveBehindVarnish} (staging then on nginx + PHP-FPM too); null when php -S serves them. */
     protected static ServingStack liveStack;
 
     @BeforeAll
     static void startSite(TestInfo test) throws Exception {
         if (test.getTestClass().orElseThrow().isAnnotationPresent(LiveBehindVarnish.class)) {
-            demo = DemoSite.create(work.resolve("site"), "acme", (root, port) -> liveStack = ServingStack.behindVarnish(root, port));
+            demo = DemoSite.create(work.resolve("site"), "acme", (root, port) -> liveStack = ServingStack.behindVarnish(root, port),
+                    ServingStack::nginxPhpFpm);
         } else {
             demo = DemoSite.create(work.resolve("site"), "acme");
         }

@@ -1,10 +1,8 @@
-package io.stageguard.deploy;
+package io.stageguard.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.update.Change;
-import io.stageguard.update.ChangeType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +11,8 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * After packages were swapped in, makes the serving PHP run them and proves it does. With
+ * After packages were swapped in, on live or on staging, makes the serving PHP run them and proves
+ * it does (staging's QA must judge the new code as much as live's verification). With
  * {@code opcache.validate_timestamps=0} (the production setting) PHP-FPM serves the compiled old
  * code until told otherwise, and even with the default 2-second revalidation a check right after a
  * swap judges the old code; the command line's {@code opcache_reset()} does not reach FPM's memory.
@@ -101,6 +100,11 @@ public class ServedCodeRefresher {
     }
 
     public Refresh refresh(SiteEnvironment site, List<Change> changes) throws IOException {
+        return refresh(site, changes, Map.of());
+    }
+
+    /** @param headers what the request needs to get through, such as the staging guard's credential */
+    public Refresh refresh(SiteEnvironment site, List<Change> changes, Map<String, String> headers) throws IOException {
         List<String> folders = new ArrayList<>();
         for (Change change : changes) {
             // OPcache keys scripts by their resolved path
@@ -110,7 +114,7 @@ public class ServedCodeRefresher {
         args.put("folders", folders);
         args.put("plugins", changes.stream().filter(c -> c.type() == ChangeType.PLUGIN).map(Change::slug).toList());
         args.put("themes", changes.stream().filter(c -> c.type() == ChangeType.THEME).map(Change::slug).toList());
-        JsonNode answer = servingPhp.run(site, REFRESH, args);
+        JsonNode answer = servingPhp.run(site, headers, REFRESH, args);
         List<String> stale = new ArrayList<>();
         answer.path("stale").forEach(s -> stale.add(s.asText()));
         Map<String, String> versions = new LinkedHashMap<>();
