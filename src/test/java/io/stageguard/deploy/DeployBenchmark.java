@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -30,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +52,8 @@ class DeployBenchmark {
     private static final int MEGABYTES = Integer.getInteger("bench.deploy.megabytes", 50);
     private static final int VISITORS = 4;
     private static final int ROUNDS = 3;
+    /** Visits wanted before each switch and after it. */
+    private static final int AROUND_THE_SWITCH = 40;
 
     @TempDir
     static Path work;
@@ -126,7 +130,7 @@ class DeployBenchmark {
         long run() throws IOException;
     }
 
-    /** The visits of one side, counted from the start of its switch to a second after it. */
+    /** The visits of one side, counted from the start of its switch until as many again were made after it. */
     private static final class Result {
         final String name;
         final List<Visit> visits = new ArrayList<>();
@@ -159,11 +163,12 @@ class DeployBenchmark {
             t.start();
         }
         long probeStart = System.nanoTime();
-        Thread.sleep(1000);
+        // visitors well under way before the switch, and as many again after it
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> visits.size() >= AROUND_THE_SWITCH);
         long started = update.run();
         switchDone[0] = System.nanoTime();
         result.switchMillis += (switchDone[0] - started) / 1e6;
-        Thread.sleep(1000);
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> visits.stream().filter(v -> v.sentNanos() > switchDone[0]).count() >= AROUND_THE_SWITCH);
         running.set(false);
         for (Thread t : threads) t.join();
         long end = System.nanoTime();

@@ -185,8 +185,8 @@ class StagingReleaseRoutingTest {
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate",
-                "rehearseRollbackDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
+                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+                "rehearseRollbackDelegate", "captureLiveBaselineDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
     }

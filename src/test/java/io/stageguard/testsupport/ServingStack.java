@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /**
  * Live as production serves it: Debian's nginx in front of php8.2-fpm with OPcache on and
@@ -149,16 +150,8 @@ public final class ServingStack implements AutoCloseable {
         return p;
     }
 
-    private static void awaitSocket(Path socket) throws IOException {
-        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-        if (!Files.exists(socket)) throw new IOException("php-fpm did not create " + socket);
+    private static void awaitSocket(Path socket) {
+        Awaitility.await("php-fpm creates " + socket).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(socket));
     }
 
     @Override
