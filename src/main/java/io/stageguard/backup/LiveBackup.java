@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -193,12 +194,13 @@ public class LiveBackup {
      * Removes the files of backups older than {@code before} whose release is no longer running;
      * the record stays. A running release's backup is its restore path and is never removed.
      */
-    public List<String> removeExpired(Instant before, java.util.function.Predicate<String> stillRunning) throws IOException {
+    public List<String> removeExpired(Instant before, Predicate<String> stillRunning) throws IOException {
         List<String> removed = new ArrayList<>();
-        for (var row : jdbc.queryForList("select release_id, directory from sg_backup where removed_at is null and created_at < ?", Timestamp.from(before))) {
-            String releaseId = (String) row.get("release_id");
+        for (String releaseId : jdbc.queryForList("select release_id from sg_backup where removed_at is null and created_at < ?", String.class,
+                Timestamp.from(before))) {
             if (stillRunning.test(releaseId)) continue;
-            FileTreeCopier.deleteTree(Path.of((String) row.get("directory")));
+            // the folder is derived from the release id, below backups/: a stored path is never what gets deleted
+            FileTreeCopier.deleteTree(directoryOf(releaseId));
             jdbc.update("update sg_backup set removed_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
             removed.add(releaseId);
         }

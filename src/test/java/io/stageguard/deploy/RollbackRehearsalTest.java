@@ -90,6 +90,25 @@ class RollbackRehearsalTest extends DemoSiteApplicationTest {
         }
     }
 
+    @Test
+    void whereStagingSharesLivesDatabaseNoScratchTableIsWrittenThereAndLiveIsUntouched() throws Exception {
+        Site acme = demo.site();
+        DatabaseConnection live = acme.live().database();
+        // WP Staging's layout: staging's tables beside live's, in live's own database, under another prefix
+        Site sharing = new Site(acme.id(), acme.live(), new SiteEnvironment(acme.staging().baseUrl(), acme.staging().documentRoot(),
+                new DatabaseConnection(live.host(), live.port(), live.name(), live.user(), live.password(), "wpstg_")));
+        String liveTables = demo.mariaDb().sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'live_wp'");
+        String liveChecksum = demo.mariaDb().sql("CHECKSUM TABLE live_wp.wp_posts, live_wp.wp_options");
+        backup.create("rel-rehearsal-shared", sharing, FOLDERS);
+
+        RollbackRehearsal.Result result = rehearsal.rehearse("rel-rehearsal-shared", sharing);
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.notes()).singleElement().asString().contains("staging shares live's database");
+        assertThat(demo.mariaDb().sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'live_wp'"))
+                .as("no scratch table in live's database").isEqualTo(liveTables);
+        assertThat(demo.mariaDb().sql("CHECKSUM TABLE live_wp.wp_posts, live_wp.wp_options")).isEqualTo(liveChecksum);
+    }
+
     private static String stagingTables() throws Exception {
         return demo.mariaDb().sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'staging_wp'");
     }
