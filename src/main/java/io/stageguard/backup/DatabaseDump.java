@@ -13,11 +13,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.security.MessageDigest;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 
 /**
@@ -31,7 +32,7 @@ public final class DatabaseDump {
     }
 
     /**
-     * One table's content as dumped: its rows and a SHA-256 over every row's values in dump order,
+     * One table's content: its rows and a SHA-256 over every row's values in primary key order,
      * whatever the table is named. The same content under another prefix has the same digest.
      */
     public record TableDigest(long rows, String sha256) {
@@ -41,30 +42,51 @@ public final class DatabaseDump {
         }
     }
 
-    /** Dumps the given tables (all with {@code prefix}); returns each one's digest, keyed by its name without the prefix. */
-    public static Map<String, TableDigest> write(Connection c, String prefix, List<String> tables, Path file) throws SQLException, IOException {
-        Map<String, TableDigest> digests = new TreeMap<>();
+    /**
+     * A table as the backup recorded it: its content, and when its primary key is one integer
+     * column, that column and its highest value (rows above it were written after the backup).
+     */
+    public record DumpedTable(TableDigest content, String keyColumn, String maxKey) {
+        private static final Pattern LINE = Pattern.compile("(\\d+) ([0-9a-f]{64}) (\\S+) (-|\\d+)");
+
+        public String line() {
+            return content + " " + (keyColumn == null ? "-" : keyColumn) + " " + (maxKey == null ? "-" : maxKey);
+        }
+
+        /** What {@link #line()} wrote; a line that does not read back is a damaged backup. */
+        public static DumpedTable parse(String line) throws IOException {
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) throw new IOException("unreadable table record in the backup: " + line);
+            String key = m.group(3).equals("-") ? null : m.group(3);
+            return new DumpedTable(new TableDigest(Long.parseLong(m.group(1)), m.group(2)), key, m.group(4).equals("-") ? null : m.group(4));
+        }
+
+        /** Which rows existed at the backup: an SQL condition, or {@code null} (all) when rows have no integer key to compare. */
+        public String rowsOfTheBackup() {
+            if (keyColumn == null) return null;
+            return maxKey == null ? "FALSE" : WordPressTables.quote(keyColumn) + " <= " + maxKey;
+        }
+    }
+
+    /** Dumps the given tables (all with {@code prefix}); returns each one as dumped, keyed by its name without the prefix. */
+    public static Map<String, DumpedTable> write(Connection c, String prefix, List<String> tables, Path file) throws SQLException, IOException {
+        Map<String, DumpedTable> dumped = new TreeMap<>();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String table : tables) {
                 String q = WordPressTables.quote(table);
                 out.write("DROP TABLE IF EXISTS " + q + ";\n");
                 out.write(WordPressTables.createStatement(c, table).replace('\n', ' ') + ";\n");
+                String keyColumn = WordPressTables.primaryKey(c, table).integerColumn();
                 StringBuilder insert = new StringBuilder();
                 int[] inBatch = {0};
-                long[] rows = {0};
-                MessageDigest digest = Sha256.newDigest();
-                WordPressTables.stream(c, table, columns -> { }, row -> {
+                int[] keyIndex = {-1};
+                String[] lastKey = {null};
+                RowDigest digest = new RowDigest();
+                WordPressTables.stream(c, table, null, columns -> keyIndex[0] = columns.names().indexOf(keyColumn), row -> {
                     insert.append(inBatch[0] == 0 ? "INSERT INTO " + q + " VALUES " : ",");
-                    int start = insert.length();
-                    insert.append('(');
-                    for (int i = 0; i < row.length; i++) {
-                        if (i > 0) insert.append(',');
-                        literal(insert, row[i]);
-                    }
-                    insert.append(')');
-                    digest.update(insert.substring(start).getBytes(StandardCharsets.UTF_8));
-                    digest.update((byte) '\n');
-                    rows[0]++;
+                    digest.add(insert, row);
+                    // rows stream in key order: the last one holds the highest key
+                    if (keyIndex[0] >= 0) lastKey[0] = (String) row[keyIndex[0]];
                     if (++inBatch[0] == ROWS_PER_INSERT) {
                         writeLine(out, insert.append(';'));
                         insert.setLength(0);
@@ -72,12 +94,34 @@ public final class DatabaseDump {
                     }
                 });
                 if (inBatch[0] > 0) writeLine(out, insert.append(';'));
-                digests.put(table.substring(prefix.length()), new TableDigest(rows[0], HexFormat.of().formatHex(digest.digest())));
+                dumped.put(table.substring(prefix.length()), new DumpedTable(digest.result(), keyIndex[0] >= 0 ? keyColumn : null, lastKey[0]));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return digests;
+        return dumped;
+    }
+
+    /** The digest of the table's rows that match {@code where} (all when {@code null}), as {@link #write} computes it. */
+    public static TableDigest digest(Connection c, String table, String where) throws SQLException {
+        RowDigest digest = new RowDigest();
+        StringBuilder scratch = new StringBuilder();
+        WordPressTables.stream(c, table, where, columns -> { }, row -> {
+            scratch.setLength(0);
+            digest.add(scratch, row);
+        });
+        return digest.result();
+    }
+
+    /** Each table's CREATE TABLE statement as the dump holds it, by table name. */
+    public static Map<String, String> createStatements(Path file) throws IOException {
+        Map<String, String> creates = new TreeMap<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith(CREATE)) creates.put(tableOf(line, CREATE), line.substring(0, line.length() - 1));
+            }
+        }
+        return creates;
     }
 
     /**
@@ -85,38 +129,76 @@ public final class DatabaseDump {
      * right after DROP TABLE IF EXISTS, CREATE TABLE or INSERT INTO) gets {@code to} for {@code from}.
      */
     public static void restoreAs(Connection c, Path file, String from, String to) throws SQLException, IOException {
+        load(c, file, table -> table.startsWith(from) ? to + table.substring(from.length()) : null);
+    }
+
+    /**
+     * Replays the statements of the tables {@code rename} maps (to the name they are loaded as; a
+     * table it maps to {@code null} is skipped), in one pass over the dump.
+     */
+    public static void load(Connection c, Path file, Function<String, String> rename) throws SQLException, IOException {
         WordPressTables.prepareForLoad(c);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) continue;
-                String renamed = null;
-                for (String head : new String[] {"DROP TABLE IF EXISTS `", "CREATE TABLE `", "INSERT INTO `"}) {
-                    if (line.startsWith(head + from)) renamed = head + to + line.substring(head.length() + from.length());
+                String head = null;
+                for (String candidate : new String[] {DROP, CREATE, INSERT}) {
+                    if (line.startsWith(candidate)) head = candidate;
                 }
-                if (renamed == null) throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
-                st.execute(renamed);
+                if (head == null) throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
+                String table = tableOf(line, head);
+                String as = rename.apply(table);
+                if (as == null) continue;
+                st.execute(head + WordPressTables.quote(as) + line.substring(head.length() + WordPressTables.quote(table).length()));
             }
         }
     }
 
-    /**
-     * Replays a dump; the site's tables ({@code siteTables}, as they are now) that the dump does not
-     * hold are dropped, so the result equals the dump.
-     */
-    public static void restore(Connection c, List<String> siteTables, Path file) throws SQLException, IOException {
-        WordPressTables.prepareForLoad(c);
-        Set<String> restored = new HashSet<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.isBlank()) continue;
-                if (line.startsWith("DROP TABLE IF EXISTS `")) {
-                    restored.add(line.substring("DROP TABLE IF EXISTS `".length(), line.lastIndexOf('`')).replace("``", "`"));
+    private static final String DROP = "DROP TABLE IF EXISTS ";
+    private static final String CREATE = "CREATE TABLE ";
+    private static final String INSERT = "INSERT INTO ";
+
+    /** The table a dump line names right after its head, unquoted. */
+    private static String tableOf(String line, String head) throws IOException {
+        StringBuilder name = new StringBuilder();
+        int i = head.length();
+        if (i >= line.length() || line.charAt(i) != '`') throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
+        for (i++; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch == '`') {
+                if (i + 1 < line.length() && line.charAt(i + 1) == '`') {
+                    name.append('`');
+                    i++;
+                } else {
+                    return name.toString();
                 }
-                st.execute(line);
+            } else {
+                name.append(ch);
             }
-            for (String table : siteTables) {
-                if (!restored.contains(table)) st.execute("DROP TABLE " + WordPressTables.quote(table));
+        }
+        throw new IOException("unterminated table name in the dump");
+    }
+
+    /** Rows' SQL literals appended to a statement and fed, one line each, into a SHA-256. */
+    private static final class RowDigest {
+        private final MessageDigest sha = Sha256.newDigest();
+        private long rows;
+
+        void add(StringBuilder sql, Object[] row) {
+            int start = sql.length();
+            sql.append('(');
+            for (int i = 0; i < row.length; i++) {
+                if (i > 0) sql.append(',');
+                literal(sql, row[i]);
             }
+            sql.append(')');
+            sha.update(sql.substring(start).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            rows++;
+        }
+
+        TableDigest result() {
+            return new TableDigest(rows, HexFormat.of().formatHex(sha.digest()));
         }
     }
 

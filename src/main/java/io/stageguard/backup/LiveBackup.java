@@ -32,22 +32,31 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Phases 5 and 6: the pre-deploy backup of everything a deploy will touch (the folders of the
- * changed plugins and themes and the whole database), its checksum verification, and the restore.
+ * Phases 5 and 6: the pre-deploy backup of everything a deploy can change (the folders of the
+ * changed plugins and themes, and always {@code wp-config.php}, {@code .htaccess}, the
+ * {@code mu-plugins} folder and the drop-ins, and the site's tables), its checksum verification,
+ * and the restore that keeps what live wrote since.
  *
- * <p>Layout of a backup folder: {@code files/<folder>} for each folder that existed,
- * {@code touched.txt} listing every folder the deploy touches ({@code present} or {@code absent}),
- * {@code database.sql} (one consistent snapshot), {@code tables.txt} (each table's rows and digest
- * as dumped, for the rehearsal), and {@code SHA256SUMS} over all of them.
+ * <p>Layout of a backup folder: {@code files/<path>} for each path that existed,
+ * {@code touched.txt} listing every path the backup covers ({@code present} or {@code absent}),
+ * {@code database.sql} (one consistent snapshot), {@code tables.txt} (each table's rows, digest,
+ * integer key and its highest value as dumped), and {@code SHA256SUMS} over all of them.
  */
 @Component
 public class LiveBackup {
     private final JdbcTemplate jdbc;
     private final StageguardProperties properties;
     private final KnownSites sites;
+    private final DeployMarks marks;
 
-    public LiveBackup(JdbcTemplate jdbc, StageguardProperties properties, KnownSites sites) {
+    /** What a deploy can change besides its packages' folders, relative to wp-content: always backed up and restored. */
+    private static final List<String> IN_WP_CONTENT = List.of("mu-plugins", "advanced-cache.php", "object-cache.php", "db.php");
+    /** The same, relative to the document root. */
+    private static final List<String> IN_ROOT = List.of("wp-config.php", ".htaccess");
+
+    public LiveBackup(JdbcTemplate jdbc, StageguardProperties properties, KnownSites sites, DeployMarks marks) {
         this.sites = sites;
+        this.marks = marks;
         this.jdbc = jdbc;
         this.properties = properties;
     }
@@ -56,34 +65,32 @@ public class LiveBackup {
     }
 
     /**
-     * Takes the backup afresh (a retry replaces a half-written one) and records it as unverified.
-     * A verified backup is never replaced: the deploy may have begun after it, and a second backup
-     * would hold a half-deployed live.
+     * Takes the backup afresh (a retry before the deploy began replaces it, so it is never older
+     * than the push) and records it as unverified. Once the deploy has begun the backup is never
+     * replaced: a second one would hold a half-deployed live.
      */
     public Summary create(String releaseId, Site site, List<String> touchedFolders) throws IOException, SQLException {
         Path dir = directoryOf(releaseId);
-        if (isVerified(releaseId)) {
+        if (marks.deployStarted(releaseId)) {
             String sums = Files.readString(dir.resolve("SHA256SUMS"), StandardCharsets.UTF_8);
-            try (Stream<String> dump = Files.lines(dir.resolve("database.sql"), StandardCharsets.UTF_8)) {
-                return new Summary(dir, touchedFolders.size(), (int) dump.filter(l -> l.startsWith("DROP TABLE IF EXISTS ")).count(), Sha256.of(sums));
-            }
+            return new Summary(dir, touchedFolders.size(), recordedTables(releaseId).size(), Sha256.of(sums));
         }
         FileTreeCopier.deleteTree(dir);
         ownerOnly(Files.createDirectories(properties.backupsDir()));
         ownerOnly(Files.createDirectories(dir));
         Files.createDirectories(dir.resolve("files"));
         StringBuilder touched = new StringBuilder();
-        for (String folder : touchedFolders) {
-            Path live = site.live().documentRoot().resolve(folder);
+        for (String path : scope(site, touchedFolders)) {
+            Path live = site.live().documentRoot().resolve(path);
             if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
-                FileTreeCopier.copy(live, dir.resolve("files").resolve(folder), Set.of());
-                touched.append("present ").append(folder).append('\n');
+                FileTreeCopier.copyFileOrTree(live, dir.resolve("files").resolve(path));
+                touched.append("present ").append(path).append('\n');
             } else {
-                touched.append("absent ").append(folder).append('\n');
+                touched.append("absent ").append(path).append('\n');
             }
         }
         Files.writeString(dir.resolve("touched.txt"), touched, StandardCharsets.UTF_8);
-        Map<String, DatabaseDump.TableDigest> digests;
+        Map<String, DatabaseDump.DumpedTable> digests;
         try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
@@ -94,7 +101,7 @@ public class LiveBackup {
         }
         int tables = digests.size();
         StringBuilder tableList = new StringBuilder();
-        digests.forEach((table, digest) -> tableList.append(table).append(' ').append(digest).append('\n'));
+        digests.forEach((table, dumped) -> tableList.append(table).append(' ').append(dumped.line()).append('\n'));
         Files.writeString(dir.resolve("tables.txt"), tableList, StandardCharsets.UTF_8);
         String sums = checksums(dir);
         Files.writeString(dir.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
@@ -144,7 +151,11 @@ public class LiveBackup {
         return n != null && n > 0;
     }
 
-    /** Puts live back as it was before the deploy: touched folders and the whole database. */
+    /**
+     * Puts live back as it was before the deploy, keeping what visitors wrote since: every path the
+     * backup covers that differs is swapped back in one step (paths the deploy added are removed),
+     * and the database is rolled back by {@link DatabaseRollback}. Returns the report, line by line.
+     */
     public List<String> restore(String releaseId, Site site) throws IOException, SQLException {
         List<String> problems = verify(releaseId);
         if (!problems.isEmpty()) {
@@ -152,30 +163,46 @@ public class LiveBackup {
         }
         Path dir = directoryOf(releaseId);
         List<String> done = new ArrayList<>();
+        int unchanged = 0;
         for (String line : Files.readAllLines(dir.resolve("touched.txt"), StandardCharsets.UTF_8)) {
             String[] parts = line.split(" ", 2);
             Path live = site.live().documentRoot().resolve(parts[1]);
-            // built completely beside the live folder and swapped in, as the deploy does: never a moment without the folder
+            Path backedUp = dir.resolve("files").resolve(parts[1]);
+            if (Sha256.ofTree(live).equals(parts[0].equals("present") ? Sha256.ofTree(backedUp) : "absent")) {
+                unchanged++;
+                continue;
+            }
+            // built completely beside the live path and swapped in, as the deploy does: never a moment without it
             Path beside = live.resolveSibling(".stageguard-restore-" + live.getFileName());
             FileTreeCopier.deleteTree(beside);
             if (parts[0].equals("present")) {
-                FileTreeCopier.copy(dir.resolve("files").resolve(parts[1]), beside, Set.of());
+                FileTreeCopier.copyFileOrTree(backedUp, beside);
                 FolderSwap.swap(beside, live);
                 WritePoints.reached(WritePoints.RESTORE_FILES_SWAPPED, live);
                 done.add("restored " + parts[1] + " (swapped back in one step)");
             } else {
-                if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) Files.move(live, beside, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(live, beside, StandardCopyOption.ATOMIC_MOVE);
                 WritePoints.reached(WritePoints.RESTORE_FILES_SWAPPED, live);
                 done.add("removed " + parts[1] + " (absent before the deploy)");
             }
             FileTreeCopier.deleteTree(beside);
         }
+        if (unchanged > 0) done.add("left " + unchanged + " backed-up path(s) that the deploy did not change as they were");
         try (Connection c = site.live().database().open()) {
-            DatabaseDump.restore(c, SiteTables.of(c, site.live().database(), sites), dir.resolve("database.sql"));
+            done.addAll(DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(), recordedTables(releaseId),
+                    SiteTables.of(c, site.live().database(), sites), marks.of(releaseId)).lines());
         }
-        done.add("restored the database");
         jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
         return done;
+    }
+
+    /** The packages' folders, then what any deploy can change, each once, relative to the document root. */
+    private static List<String> scope(Site site, List<String> touchedFolders) {
+        Set<String> paths = new java.util.LinkedHashSet<>(touchedFolders);
+        Path root = site.live().documentRoot();
+        for (String item : IN_WP_CONTENT) paths.add(root.relativize(site.live().wpContent().resolve(item)).toString());
+        paths.addAll(IN_ROOT);
+        return List.copyOf(paths);
     }
 
     /** One backup as listed for its site: when it was taken, verified, restored, or removed by retention. */
@@ -228,12 +255,12 @@ public class LiveBackup {
         return dir;
     }
 
-    /** What the backup recorded of each table when it was taken: rows and digest, by name without the prefix. */
-    public Map<String, String> recordedTables(String releaseId) throws IOException {
-        Map<String, String> tables = new TreeMap<>();
+    /** What the backup recorded of each table when it was taken, by name without the prefix. */
+    public Map<String, DatabaseDump.DumpedTable> recordedTables(String releaseId) throws IOException {
+        Map<String, DatabaseDump.DumpedTable> tables = new TreeMap<>();
         for (String line : Files.readAllLines(directoryOf(releaseId).resolve("tables.txt"), StandardCharsets.UTF_8)) {
             int space = line.indexOf(' ');
-            if (space > 0) tables.put(line.substring(0, space), line.substring(space + 1));
+            if (space > 0) tables.put(line.substring(0, space), DatabaseDump.DumpedTable.parse(line.substring(space + 1)));
         }
         return tables;
     }

@@ -125,6 +125,16 @@ public final class FileTreeCopier {
     }
 
     /** Removes a folder and everything in it, symlinks removed rather than followed. Absent is fine. */
+    /** A folder with everything in it, or one file, links as links. */
+    public static void copyFileOrTree(Path from, Path to) throws IOException {
+        if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            copy(from, to, Set.of());
+        } else {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> paths = Files.walk(root)) {

@@ -57,7 +57,7 @@ public final class DemoSite implements AutoCloseable {
         Path liveRoot = dir.resolve("live");
         Path stagingRoot = dir.resolve("staging");
         Path packages = dir.resolve("packages");
-        for (String version : new String[] {"1.0.0", "1.1.0", "1.2.0", "1.3.0"}) {
+        for (String version : new String[] {"1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0"}) {
             FixturePlugin.zip(version, packages);
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());

@@ -11,7 +11,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * The {@code hello-stageguard} plugin used by the demo and the tests, built as WordPress plugin
  * zips: 1.0.0 (installed on live), 1.1.0 (a visible change), 1.2.0 (a PHP fatal on the front
- * page) and 1.3.0 (fine on staging, fatal in production).
+ * page), 1.3.0 (fine on staging, fatal in production) and 1.4.0 (migrates its guestbook table on
+ * the first load of the new code, and takes greetings from visitors).
  */
 public final class FixturePlugin {
     public static final String SLUG = "hello-stageguard";

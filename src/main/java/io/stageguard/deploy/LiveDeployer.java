@@ -1,5 +1,7 @@
 package io.stageguard.deploy;
 
+import io.stageguard.backup.DatabaseDump;
+import io.stageguard.backup.DeployMarks;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
@@ -9,6 +11,7 @@ import io.stageguard.update.FolderSwap;
 import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +31,11 @@ public class LiveDeployer {
     private final LiveBackup backup;
     private final ChangeInstaller installer;
     private final ServedCodeRefresher served;
+    private final DeployMarks marks;
 
-    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served) {
+    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served, DeployMarks marks) {
         this.installer = installer;
+        this.marks = marks;
         this.served = served;
         this.freezer = freezer;
         this.backup = backup;
@@ -60,7 +65,12 @@ public class LiveDeployer {
         return manifest;
     }
 
-    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException {
+    /**
+     * Swaps the frozen packages into live and makes its serving PHP run them. The keys of live's
+     * tables are marked right before the first write and after the last (also when the deploy
+     * fails), so that a rollback can tell the rows the deploy wrote from those visitors wrote.
+     */
+    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException, SQLException {
         FrozenManifest manifest = checkedManifest(releaseId, site);
         if (!backup.isVerified(releaseId)) {
             throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
@@ -68,17 +78,23 @@ public class LiveDeployer {
         List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
         // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files
         Set<String> absentBefore = backup.absentBeforeDeploy(releaseId);
-        Map<Change, FolderSwap.Method> swapped = installer.switchIn(site.live(), changes);
-        // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
-        ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
-        for (Change change : changes) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
-        List<String> problems = refresh.problems(changes);
-        if (!problems.isEmpty()) {
-            throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
+        Map<String, DatabaseDump.DumpedTable> tables = backup.recordedTables(releaseId);
+        marks.beforeDeploy(releaseId, site, tables);
+        try {
+            Map<Change, FolderSwap.Method> swapped = installer.switchIn(site.live(), changes);
+            // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
+            ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
+            for (Change change : changes) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+            List<String> problems = refresh.problems(changes);
+            if (!problems.isEmpty()) {
+                throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
+            }
+            List<String> installed = new ArrayList<>();
+            swapped.forEach((change, method) -> installed.add(change.label() + " (" + describe(method) + ")"));
+            return new Deployment(installed, refresh.summary());
+        } finally {
+            marks.afterDeploy(releaseId, site, tables);
         }
-        List<String> installed = new ArrayList<>();
-        swapped.forEach((change, method) -> installed.add(change.label() + " (" + describe(method) + ")"));
-        return new Deployment(installed, refresh.summary());
     }
 
     /** What reached live and the serving PHP's account of running it. */

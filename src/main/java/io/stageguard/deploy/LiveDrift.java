@@ -74,24 +74,10 @@ public class LiveDrift {
 
     private static Map<String, String> read(SiteEnvironment live, Collection<String> folders) throws IOException, SQLException {
         Map<String, String> items = new TreeMap<>();
-        for (String folder : folders) items.put(folder, treeHash(live.documentRoot().resolve(folder)));
+        for (String folder : folders) items.put(folder, Sha256.ofTree(live.documentRoot().resolve(folder)));
         items.put("wordpress.version", SiteInventoryReader.wordpressVersion(live.documentRoot()));
         items.put("database.db_version", dbVersion(live));
         return items;
-    }
-
-    /** One hash over every path and file content below a folder (links by their target), or "absent". */
-    public static String treeHash(Path folder) throws IOException {
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return "absent";
-        StringBuilder listing = new StringBuilder();
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path p : paths.sorted().toList()) {
-                String rel = folder.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) listing.append(rel).append(" -> ").append(Files.readSymbolicLink(p)).append('\n');
-                else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) listing.append(rel).append(' ').append(Sha256.of(p)).append('\n');
-            }
-        }
-        return Sha256.of(listing.toString());
     }
 
     static String dbVersion(SiteEnvironment live) throws SQLException {

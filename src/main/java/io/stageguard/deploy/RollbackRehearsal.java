@@ -4,6 +4,7 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.backup.DatabaseDump;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.clone.FileTreeCopier;
+import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.WordPressTables;
@@ -69,9 +70,9 @@ public class RollbackRehearsal {
                 if (!parts[0].equals("present")) continue;
                 Path restored = scratch.resolve("files").resolve(parts[1]);
                 long t0 = System.nanoTime();
-                FileTreeCopier.copy(backupDir.resolve("files").resolve(parts[1]), restored, Set.of());
+                FileTreeCopier.copyFileOrTree(backupDir.resolve("files").resolve(parts[1]), restored);
                 restoreNanos += System.nanoTime() - t0;
-                if (!LiveDrift.treeHash(restored).equals(LiveDrift.treeHash(site.live().documentRoot().resolve(parts[1])))) {
+                if (!Sha256.ofTree(restored).equals(Sha256.ofTree(site.live().documentRoot().resolve(parts[1])))) {
                     problems.add(parts[1] + ": the backed-up files differ from live's");
                 }
             }
@@ -90,20 +91,20 @@ public class RollbackRehearsal {
     private long rehearseDatabase(String releaseId, Site site, Path backupDir, Path scratch, List<String> problems) throws IOException, SQLException {
         proof.proveDatabase(site);
         String scratchPrefix = "sgrehearsal" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()}) + "_";
-        Map<String, String> recorded = backup.recordedTables(releaseId);
+        Map<String, DatabaseDump.DumpedTable> recorded = backup.recordedTables(releaseId);
         try (Connection c = site.staging().database().open()) {
             try {
                 long t0 = System.nanoTime();
                 DatabaseDump.restoreAs(c, backupDir.resolve("database.sql"), site.live().database().tablePrefix(), scratchPrefix);
                 long took = System.nanoTime() - t0;
-                Map<String, DatabaseDump.TableDigest> restored = DatabaseDump.write(c, scratchPrefix, WordPressTables.list(c, scratchPrefix),
+                Map<String, DatabaseDump.DumpedTable> restored = DatabaseDump.write(c, scratchPrefix, WordPressTables.list(c, scratchPrefix),
                         scratch.resolve("rehearsed.sql"));
-                recorded.forEach((table, digest) -> {
-                    DatabaseDump.TableDigest again = restored.get(table);
+                recorded.forEach((table, dumped) -> {
+                    DatabaseDump.DumpedTable again = restored.get(table);
+                    DatabaseDump.TableDigest backedUp = dumped.content();
                     if (again == null) problems.add("table " + table + ": missing after the restore");
-                    else if (!again.toString().equals(digest)) problems.add("table " + table + ": " + again.rows() + " rows restored, "
-                            + digest.substring(0, digest.indexOf(' ')) + " backed up" + (again.toString().startsWith(digest.substring(0, digest.indexOf(' ') + 1))
-                            ? " (same count, other content)" : ""));
+                    else if (!again.content().equals(backedUp)) problems.add("table " + table + ": " + again.content().rows() + " rows restored, "
+                            + backedUp.rows() + " backed up" + (again.content().rows() == backedUp.rows() ? " (same count, other content)" : ""));
                 });
                 restored.keySet().stream().filter(t -> !recorded.containsKey(t)).forEach(t -> problems.add("table " + t + ": restored but not backed up"));
                 return took;

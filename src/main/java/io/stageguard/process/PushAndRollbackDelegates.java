@@ -210,7 +210,7 @@ class PushAndRollbackDelegates {
             List<String> stale = refresh.stale();
             if (!stale.isEmpty()) throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);
             report.add(refresh.summary());
-            ROLLBACK_REPORT.set(execution, String.join("; ", report));
+            ROLLBACK_REPORT.set(execution, String.join("\n", report));
         };
     }
 

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 
 /** SHA-256 of files and text: the identity of a package, a backup and a frozen manifest. */
 public final class Sha256 {
@@ -36,5 +38,19 @@ public final class Sha256 {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    /** One hash over every path and file content below a folder, or of one file (links by their target); "absent" when there is nothing. */
+    public static String ofTree(Path folder) throws IOException {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return "absent";
+        StringBuilder listing = new StringBuilder();
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted().toList()) {
+                String rel = folder.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) listing.append(rel).append(" -> ").append(Files.readSymbolicLink(p)).append('\n');
+                else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) listing.append(rel).append(' ').append(of(p)).append('\n');
+            }
+        }
+        return of(listing.toString());
     }
 }

@@ -40,6 +40,15 @@ public final class WordPressTables {
         return tables;
     }
 
+    public static boolean exists(Connection c, String table) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     public static String createStatement(Connection c, String table) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quote(table))) {
             rs.next();
@@ -47,11 +56,66 @@ public final class WordPressTables {
         }
     }
 
+    /**
+     * A table's primary key. When it is one integer column, rows written after a moment are the
+     * rows whose key is above the maximum of that moment (WordPress's tables, and most plugins').
+     */
+    public record PrimaryKey(List<String> columns, boolean singleInteger) {
+        public String orderBy() {
+            return columns.isEmpty() ? "" : " ORDER BY " + String.join(", ", columns.stream().map(WordPressTables::quote).toList());
+        }
+
+        /** The integer key column, or {@code null} when the key is not one integer column. */
+        public String integerColumn() {
+            return singleInteger ? columns.get(0) : null;
+        }
+    }
+
+    public static PrimaryKey primaryKey(Connection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        boolean integer = false;
+        try (var ps = c.prepareStatement("SELECT s.COLUMN_NAME, c.DATA_TYPE FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c"
+                + " ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME"
+                + " WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = ? AND s.INDEX_NAME = 'PRIMARY' ORDER BY s.SEQ_IN_INDEX")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                    integer = rs.getString(2).toLowerCase().endsWith("int");
+                }
+            }
+        }
+        return new PrimaryKey(List.copyOf(columns), columns.size() == 1 && integer);
+    }
+
+    /** The table's column names in their order. */
+    public static List<String> columnNames(Connection c, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+                + " ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
     /** Streams every row of a table into the sink; returns the column layout seen. */
     public static Columns stream(Connection c, String table, java.util.function.Consumer<Columns> onColumns, RowSink sink) throws SQLException {
+        return stream(c, table, null, onColumns, sink);
+    }
+
+    /**
+     * Streams the rows that match {@code where} (all when {@code null}) in primary key order, so that
+     * the same rows always stream the same way; returns the column layout seen.
+     */
+    public static Columns stream(Connection c, String table, String where, java.util.function.Consumer<Columns> onColumns, RowSink sink)
+            throws SQLException {
+        String order = primaryKey(c, table).orderBy();
         try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(1000);
-            try (ResultSet rs = st.executeQuery("SELECT * FROM " + quote(table))) {
+            try (ResultSet rs = st.executeQuery("SELECT * FROM " + quote(table) + (where == null ? "" : " WHERE " + where) + order)) {
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
                 List<String> names = new ArrayList<>(n);

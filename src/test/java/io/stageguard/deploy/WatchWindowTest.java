@@ -3,12 +3,22 @@ package io.stageguard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
+import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
+import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.ReleaseDriver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +82,57 @@ class WatchWindowTest extends ReleasingApplicationTest {
         assertThat(fetcher.get(demo.site().live().url("/")).status()).isEqualTo(200);
     }
 
+    @Test
+    void aRollbackKeepsTheCommentTheUserAndThePluginRowLiveGotSinceThePushAndPutsBackTheMigration() throws Exception {
+        DatabaseConnection db = demo.site().live().database();
+        // hello-stageguard's guestbook as 1.0.0 left it; 1.4.0 migrates it on its first load
+        sql(db, "CREATE TABLE wp_hello_stageguard_greetings (id int NOT NULL AUTO_INCREMENT, message varchar(100) NOT NULL, PRIMARY KEY (id))",
+                "INSERT INTO wp_hello_stageguard_greetings (message) VALUES ('first!')");
+        Path pluginFolder = demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.SLUG);
+        String filesBefore = Sha256.ofTree(pluginFolder);
+        String release = pushedAndWatched("1.4.0");
+        assertThat(query(db, "SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the deploy ran the upgrade routine").contains("`mood`");
+        assertThat(query(db, "SELECT option_value FROM wp_options WHERE option_name = 'hello_stageguard_db'", 1)).isEqualTo("2");
+
+        // live's visitors while it is watched: a comment, a sign-up, a greeting in the plugin's own table
+        HttpResponse<String> comment = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(demo.site().live().url("/wp-comments-post.php")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("comment_post_ID=1&author=Vera&email=vera%40example.org&comment=Written+after+the+push"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(comment.statusCode()).as(comment.body()).isEqualTo(302);
+        sql(db, "INSERT INTO wp_users (user_login, user_pass, user_nicename, user_email, user_registered, display_name)"
+                + " VALUES ('newcomer', '$P$Bxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'newcomer', 'new@example.org', NOW(), 'Newcomer')",
+                "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) SELECT ID, 'wp_capabilities', 'a:1:{s:10:\"subscriber\";b:1;}'"
+                        + " FROM wp_users WHERE user_login = 'newcomer'");
+        assertThat(fetcher.get(demo.site().live().url("/?hello_greeting=glad+to+be+here")).body()).isEqualTo("thanks");
+
+        assertThat(rollback("ci", release).getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+        Map<String, Object> status = driver().awaitEnd(release);
+        assertThat(status.get("outcome")).isEqualTo("Rolled back");
+        assertThat(Sha256.ofTree(pluginFolder)).as("the plugin's files byte-identical to before the push").isEqualTo(filesBefore);
+        assertThat(query(db, "SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Written after the push'", 1)).isEqualTo("1");
+        assertThat(query(db, "SELECT COUNT(*) FROM wp_users u JOIN wp_usermeta m ON m.user_id = u.ID WHERE u.user_login = 'newcomer'", 1)).isEqualTo("1");
+        assertThat(query(db, "SELECT GROUP_CONCAT(message ORDER BY id) FROM wp_hello_stageguard_greetings", 1)).isEqualTo("first!,glad to be here");
+        assertThat(query(db, "SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the migration is undone").doesNotContain("mood");
+        assertThat(query(db, "SELECT COUNT(*) FROM wp_options WHERE option_name = 'hello_stageguard_db'", 1)).as("the upgrade routine's option is gone")
+                .isEqualTo("0");
+        assertThat((String) ReleaseDriver.variables(status).get("rollbackReport"))
+                .contains("restored table wp_hello_stageguard_greetings (its schema was changed by the release)")
+                .contains("kept 1 row(s) written on live since the backup in wp_hello_stageguard_greetings")
+                .contains("kept 1 row(s) written on live since the backup in wp_comments")
+                .contains("kept 1 row(s) written on live since the backup in wp_users")
+                .containsPattern("removed 1 row\\(s\\) the deploy wrote in wp_options \\(option_id \\[\\d+\\]\\)")
+                .doesNotContain("could NOT keep");
+        assertThat(fetcher.get(demo.site().live().url("/")).body()).contains("Hello from Stageguard 1.0.0");
+    }
+
     /** A release of hello-stageguard 1.1.0 pushed and verified, now in its watch window. */
     private String pushedAndWatched() {
-        String release = driver().startRelease(QA_PATHS, "1.1.0");
+        return pushedAndWatched("1.1.0");
+    }
+
+    private String pushedAndWatched(String version) {
+        String release = driver().startRelease(QA_PATHS, version);
         driver().signOff(release);
         driver().confirmPlan(release);
         Awaitility.await("the watch window").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
@@ -87,6 +145,18 @@ class WatchWindowTest extends ReleasingApplicationTest {
         headers.setContentType(MediaType.APPLICATION_JSON);
         return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/rollback", HttpMethod.POST,
                 new HttpEntity<>(Map.of("reason", "checkout is broken"), headers), new ParameterizedTypeReference<>() { });
+    }
+
+    private static void sql(DatabaseConnection db, String... statements) throws SQLException {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            for (String statement : statements) st.execute(statement);
+        }
+    }
+
+    private static String query(DatabaseConnection db, String query, int column) throws SQLException {
+        try (Connection c = db.open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(column) : null;
+        }
     }
 
     private static Path liveMainFile() {
