@@ -76,6 +76,19 @@ class ReleaseController {
                 "status", app.publicUrl() + "/api/releases/" + releaseId));
     }
 
+    /**
+     * Within the restore window after a release: put its pre-release backup back, keeping what
+     * live wrote since. Answers 202 with the restore's own id, followed like a release.
+     */
+    @PostMapping("/releases/{releaseId}/restore")
+    ResponseEntity<Map<String, Object>> restore(@PathVariable String releaseId, @RequestBody(required = false) RollbackRequest request,
+                                                @RequestAttribute(USER) String user) {
+        if (!policy.mayRollBack(user, releaseId)) throw forbidden(releaseId);
+        ReleaseService.StartedRelease restore = releases.restore(releaseId, user, request == null ? null : request.reason());
+        return ResponseEntity.accepted().body(Map.of("releaseId", releaseId, "restoreId", restore.releaseId(),
+                "status", app.publicUrl() + "/api/releases/" + restore.releaseId()));
+    }
+
     /** The same answer whether the release exists or not: a stranger learns nothing from it. */
     private static InvalidRequestException forbidden(String releaseId) {
         return new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("releaseId", "you have no part in the site of release " + releaseId));

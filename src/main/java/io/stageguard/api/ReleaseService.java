@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import io.stageguard.backup.RestoreAfterRelease;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -41,9 +43,13 @@ public class ReleaseService {
     private final SiteSlot slot;
     private final ReleaseRecords records;
     private final TransactionTemplate transactions;
+    private final HistoryService history;
+    private final RestoreAfterRelease restorePath;
 
-    public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher,
-                          QaProperties qa, StageguardProperties app, SiteSlot slot, PlatformTransactionManager transactions, ReleaseRecords records) {
+    public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
+                          PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath) {
+        this.history = history;
+        this.restorePath = restorePath;
         this.records = records;
         this.slot = slot;
         this.transactions = new TransactionTemplate(transactions);
@@ -96,10 +102,6 @@ public class ReleaseService {
     }
 
     /**
-     * Phase 1 on its own: makes staging a fresh, private copy of live (after an incident on staging,
-     * or before a developer starts work there). It takes the site's release slot while it runs.
-     */
-    /**
      * Asks a release that watches live after its push to roll back now (the BPMN message
      * {@code RollbackRequested}); refused with 409 when no push of this release is being watched.
      */
@@ -116,6 +118,45 @@ public class ReleaseService {
         }
     }
 
+    /**
+     * Phase 6 after the release ended: puts back the release's pre-release backup with the same
+     * keep-live-data rules as a rollback (the {@code rollback} process under a restore id of its
+     * own, which holds the site's slot while it runs). 404 for an unknown release, 409 naming
+     * {@code releaseId} when it cannot be restored (and why).
+     */
+    public StartedRelease restore(String releaseId, String requestedBy, String reason) {
+        ReleaseRecords.Release release = records.find(releaseId).filter(r -> records.backupOf(releaseId).equals(releaseId))
+                .orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND, Map.of("releaseId", "unknown release '" + releaseId + "'")));
+        restorePath.whyNot(releaseId, release.siteId(), Instant.now()).ifPresent(why -> {
+            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("releaseId", why));
+        });
+        Site target = sites.get(release.siteId());
+        String restoreId = "restore-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> paths = history.createHistoricVariableInstanceQuery().processInstanceIdIn(rootInstanceOf(releaseId))
+                .variableName(ReleaseVariables.QA_PATHS.name()).list().stream().findFirst().map(v -> ReleaseVariables.QA_PATHS.parse(String.valueOf(v.getValue())))
+                .orElse(List.of("/"));
+        Map<String, Object> variables = shown(target, restoreId, paths);
+        ReleaseVariables.RESTORE_REQUEST.putInto(variables, "restore of release " + releaseId + "'s pre-release backup, requested by " + requestedBy
+                + " at " + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()));
+        return inOneTransaction(() -> {
+            slot.take(target.id(), restoreId);
+            records.createRestore(restoreId, target.id(), requestedBy, releaseId);
+            ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.ROLLBACK, restoreId, variables);
+            records.attachProcess(restoreId, instance.getId());
+            slot.heldBy(target.id(), restoreId, instance.getId());
+            return new StartedRelease(restoreId, instance.getId());
+        });
+    }
+
+    private String rootInstanceOf(String releaseId) {
+        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.STAGING_RELEASE)
+                .list().stream().findFirst().map(p -> p.getId()).orElse("none");
+    }
+
+    /**
+     * Phase 1 on its own: makes staging a fresh, private copy of live (after an incident on staging,
+     * or before a developer starts work there). It takes the site's release slot while it runs.
+     */
     public StartedRelease refreshStaging(String siteId, String startedBy) {
         Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
                 Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));

@@ -30,10 +30,15 @@ public class BackupRetention {
         this.properties = properties;
     }
 
+    /**
+     * @param retention     how long a backup's files are kept after it was taken (default 30 days)
+     * @param restorableFor how long after its push a release can still be restored from its backup (default 14 days)
+     */
     @ConfigurationProperties("stageguard.backups")
-    public record BackupProperties(Duration retention) {
+    public record BackupProperties(Duration retention, Duration restorableFor) {
         public BackupProperties {
             if (retention == null) retention = Duration.ofDays(30);
+            if (restorableFor == null) restorableFor = Duration.ofDays(14);
         }
     }
 

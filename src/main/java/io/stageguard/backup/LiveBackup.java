@@ -78,18 +78,7 @@ public class LiveBackup {
         FileTreeCopier.deleteTree(dir);
         ownerOnly(Files.createDirectories(properties.backupsDir()));
         ownerOnly(Files.createDirectories(dir));
-        Files.createDirectories(dir.resolve("files"));
-        StringBuilder touched = new StringBuilder();
-        for (String path : scope(site, touchedFolders)) {
-            Path live = site.live().documentRoot().resolve(path);
-            if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
-                FileTreeCopier.copyFileOrTree(live, dir.resolve("files").resolve(path));
-                touched.append("present ").append(path).append('\n');
-            } else {
-                touched.append("absent ").append(path).append('\n');
-            }
-        }
-        Files.writeString(dir.resolve("touched.txt"), touched, StandardCharsets.UTF_8);
+        backupFiles(dir, site.live().documentRoot(), scope(site, touchedFolders));
         Map<String, DatabaseDump.DumpedTable> digests;
         try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
             c.setReadOnly(true);
@@ -162,11 +151,44 @@ public class LiveBackup {
             throw new IllegalStateException("backup of release " + releaseId + " failed verification, not restoring: " + String.join("; ", problems));
         }
         Path dir = directoryOf(releaseId);
+        List<String> done = new ArrayList<>(restoreFiles(dir, site.live().documentRoot()));
+        try (Connection c = site.live().database().open()) {
+            done.addAll(DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(), recordedTables(releaseId),
+                    SiteTables.of(c, site.live().database(), sites), marks.of(releaseId)).lines());
+        }
+        jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+        return done;
+    }
+
+    /**
+     * The files part of a backup: each of {@code paths} (relative to the document root) copied to
+     * {@code files/} in {@code dir} when it exists, and listed in {@code touched.txt} as present or absent.
+     */
+    public static void backupFiles(Path dir, Path documentRoot, List<String> paths) throws IOException {
+        Files.createDirectories(dir.resolve("files"));
+        StringBuilder touched = new StringBuilder();
+        for (String path : paths) {
+            Path live = documentRoot.resolve(path);
+            if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
+                FileTreeCopier.copyFileOrTree(live, dir.resolve("files").resolve(path));
+                touched.append("present ").append(path).append('\n');
+            } else {
+                touched.append("absent ").append(path).append('\n');
+            }
+        }
+        Files.writeString(dir.resolve("touched.txt"), touched, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The files part of a restore: every path the backup in {@code dir} covers that differs from
+     * live is built beside it and swapped back in one step; paths the deploy added are removed.
+     */
+    public static List<String> restoreFiles(Path dir, Path documentRoot) throws IOException {
         List<String> done = new ArrayList<>();
         int unchanged = 0;
         for (String line : Files.readAllLines(dir.resolve("touched.txt"), StandardCharsets.UTF_8)) {
             String[] parts = line.split(" ", 2);
-            Path live = site.live().documentRoot().resolve(parts[1]);
+            Path live = documentRoot.resolve(parts[1]);
             Path backedUp = dir.resolve("files").resolve(parts[1]);
             if (Sha256.ofTree(live).equals(parts[0].equals("present") ? Sha256.ofTree(backedUp) : "absent")) {
                 unchanged++;
@@ -188,11 +210,6 @@ public class LiveBackup {
             FileTreeCopier.deleteTree(beside);
         }
         if (unchanged > 0) done.add("left " + unchanged + " backed-up path(s) that the deploy did not change as they were");
-        try (Connection c = site.live().database().open()) {
-            done.addAll(DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(), recordedTables(releaseId),
-                    SiteTables.of(c, site.live().database(), sites), marks.of(releaseId)).lines());
-        }
-        jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
         return done;
     }
 

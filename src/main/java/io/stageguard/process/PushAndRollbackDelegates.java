@@ -202,7 +202,7 @@ class PushAndRollbackDelegates {
     @Bean
     JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup, ChangeSetFreezer freezer, ServedCodeRefresher served) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
+            String releaseId = vars.backupOf(execution);
             Site site = vars.site(execution);
             List<String> report = new ArrayList<>(backup.restore(releaseId, site));
             List<Change> released = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();

@@ -90,6 +90,8 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> WATCH_INTERVAL = ProcessVariable.primitive("watchInterval", String.class);
     public static final ProcessVariable<String> WATCH_REPORT = ProcessVariable.primitive("watchReport", String.class);
     public static final ProcessVariable<String> ROLLBACK_REQUEST = ProcessVariable.primitive("rollbackRequest", String.class);
+    /** Who asked to restore a release's pre-release backup after it ended, when and why. */
+    public static final ProcessVariable<String> RESTORE_REQUEST = ProcessVariable.primitive("restoreRequest", String.class);
     // 6 rollback
     public static final ProcessVariable<String> ROLLBACK_REPORT = ProcessVariable.primitive("rollbackReport", String.class);
     public static final ProcessVariable<String> RESTORED_LIVE_VERIFICATION = ProcessVariable.primitive("restoredLiveVerification", String.class);
@@ -100,7 +102,7 @@ public class ReleaseVariables {
             APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
-            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;
     private final ReleaseRecords releases;
@@ -116,6 +118,11 @@ public class ReleaseVariables {
 
     public String releaseId(DelegateExecution execution) {
         return execution.getProcessBusinessKey();
+    }
+
+    /** The release whose pre-deploy backup this process restores: its own, or for a restore after the release, the restored one's. */
+    public String backupOf(DelegateExecution execution) {
+        return releases.backupOf(releaseId(execution));
     }
 
     /** The release's site as recorded when it started; the {@code siteId} variable only shows it. */

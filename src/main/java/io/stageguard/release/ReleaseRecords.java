@@ -29,6 +29,21 @@ public class ReleaseRecords {
                 Timestamp.from(Instant.now()));
     }
 
+    /** A restore of {@code releaseId}'s pre-release backup, recorded like a release of the same site. */
+    public void createRestore(String restoreId, String siteId, String startedBy, String releaseId) {
+        create(restoreId, siteId, startedBy);
+        jdbc.update("update sg_release set restores = ? where id = ?", releaseId, restoreId);
+    }
+
+    /**
+     * The release whose backup a rollback under {@code id} puts back: the release itself, or for a
+     * restore started after the release, the release it restores.
+     */
+    public String backupOf(String id) {
+        List<String> restores = jdbc.queryForList("select restores from sg_release where id = ? and restores is not null", String.class, id);
+        return restores.isEmpty() ? id : restores.get(0);
+    }
+
     public void attachProcess(String releaseId, String processInstanceId) {
         jdbc.update("update sg_release set process_instance_id = ? where id = ?", processInstanceId, releaseId);
     }

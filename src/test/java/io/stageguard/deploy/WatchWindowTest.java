@@ -3,22 +3,14 @@ package io.stageguard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
-import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.testsupport.LiveVisitors;
 import io.stageguard.testsupport.ReleaseDriver;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,37 +76,28 @@ class WatchWindowTest extends ReleasingApplicationTest {
 
     @Test
     void aRollbackKeepsTheCommentTheUserAndThePluginRowLiveGotSinceThePushAndPutsBackTheMigration() throws Exception {
-        DatabaseConnection db = demo.site().live().database();
-        // hello-stageguard's guestbook as 1.0.0 left it; 1.4.0 migrates it on its first load
-        sql(db, "CREATE TABLE wp_hello_stageguard_greetings (id int NOT NULL AUTO_INCREMENT, message varchar(100) NOT NULL, PRIMARY KEY (id))",
-                "INSERT INTO wp_hello_stageguard_greetings (message) VALUES ('first!')");
+        LiveVisitors visitors = new LiveVisitors(demo);
+        visitors.guestbookOfVersion1();
         Path pluginFolder = demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.SLUG);
         String filesBefore = Sha256.ofTree(pluginFolder);
         String release = pushedAndWatched("1.4.0");
-        assertThat(query(db, "SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the deploy ran the upgrade routine").contains("`mood`");
-        assertThat(query(db, "SELECT option_value FROM wp_options WHERE option_name = 'hello_stageguard_db'", 1)).isEqualTo("2");
+        assertThat(visitors.query("SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the deploy ran the upgrade routine").contains("`mood`");
+        assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'hello_stageguard_db'")).isEqualTo("2");
 
-        // live's visitors while it is watched: a comment, a sign-up, a greeting in the plugin's own table
-        HttpResponse<String> comment = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(demo.site().live().url("/wp-comments-post.php")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("comment_post_ID=1&author=Vera&email=vera%40example.org&comment=Written+after+the+push"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(comment.statusCode()).as(comment.body()).isEqualTo(302);
-        sql(db, "INSERT INTO wp_users (user_login, user_pass, user_nicename, user_email, user_registered, display_name)"
-                + " VALUES ('newcomer', '$P$Bxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'newcomer', 'new@example.org', NOW(), 'Newcomer')",
-                "INSERT INTO wp_usermeta (user_id, meta_key, meta_value) SELECT ID, 'wp_capabilities', 'a:1:{s:10:\"subscriber\";b:1;}'"
-                        + " FROM wp_users WHERE user_login = 'newcomer'");
-        assertThat(fetcher.get(demo.site().live().url("/?hello_greeting=glad+to+be+here")).body()).isEqualTo("thanks");
+        // live's visitors while it is watched
+        visitors.comment("Written after the push");
+        visitors.signUp("newcomer");
+        visitors.greet("glad to be here");
 
         assertThat(rollback("ci", release).getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
         Map<String, Object> status = driver().awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Rolled back");
         assertThat(Sha256.ofTree(pluginFolder)).as("the plugin's files byte-identical to before the push").isEqualTo(filesBefore);
-        assertThat(query(db, "SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Written after the push'", 1)).isEqualTo("1");
-        assertThat(query(db, "SELECT COUNT(*) FROM wp_users u JOIN wp_usermeta m ON m.user_id = u.ID WHERE u.user_login = 'newcomer'", 1)).isEqualTo("1");
-        assertThat(query(db, "SELECT GROUP_CONCAT(message ORDER BY id) FROM wp_hello_stageguard_greetings", 1)).isEqualTo("first!,glad to be here");
-        assertThat(query(db, "SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the migration is undone").doesNotContain("mood");
-        assertThat(query(db, "SELECT COUNT(*) FROM wp_options WHERE option_name = 'hello_stageguard_db'", 1)).as("the upgrade routine's option is gone")
+        assertThat(visitors.query("SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Written after the push'")).isEqualTo("1");
+        assertThat(visitors.query("SELECT COUNT(*) FROM wp_users u JOIN wp_usermeta m ON m.user_id = u.ID WHERE u.user_login = 'newcomer'")).isEqualTo("1");
+        assertThat(visitors.query("SELECT GROUP_CONCAT(message ORDER BY id) FROM wp_hello_stageguard_greetings")).isEqualTo("first!,glad to be here");
+        assertThat(visitors.query("SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the migration is undone").doesNotContain("mood");
+        assertThat(visitors.query("SELECT COUNT(*) FROM wp_options WHERE option_name = 'hello_stageguard_db'")).as("the upgrade routine's option is gone")
                 .isEqualTo("0");
         assertThat((String) ReleaseDriver.variables(status).get("rollbackReport"))
                 .contains("restored table wp_hello_stageguard_greetings (its schema was changed by the release)")
@@ -145,18 +128,6 @@ class WatchWindowTest extends ReleasingApplicationTest {
         headers.setContentType(MediaType.APPLICATION_JSON);
         return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/rollback", HttpMethod.POST,
                 new HttpEntity<>(Map.of("reason", "checkout is broken"), headers), new ParameterizedTypeReference<>() { });
-    }
-
-    private static void sql(DatabaseConnection db, String... statements) throws SQLException {
-        try (Connection c = db.open(); Statement st = c.createStatement()) {
-            for (String statement : statements) st.execute(statement);
-        }
-    }
-
-    private static String query(DatabaseConnection db, String query, int column) throws SQLException {
-        try (Connection c = db.open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
-            return rs.next() ? rs.getString(column) : null;
-        }
     }
 
     private static Path liveMainFile() {
