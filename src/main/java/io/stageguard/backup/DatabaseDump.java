@@ -47,7 +47,8 @@ public final class DatabaseDump {
      * column, that column and its highest value (rows above it were written after the backup).
      */
     public record DumpedTable(TableDigest content, String keyColumn, String maxKey) {
-        private static final Pattern LINE = Pattern.compile("(\\d+) ([0-9a-f]{64}) (\\S+) (-|\\d+)");
+        /** Backups taken before keys were recorded have rows and digest only: their rows are then matched by primary key. */
+        private static final Pattern LINE = Pattern.compile("(\\d+) ([0-9a-f]{64})(?: (\\S+) (-|\\d+))?");
 
         public String line() {
             return content + " " + (keyColumn == null ? "-" : keyColumn) + " " + (maxKey == null ? "-" : maxKey);
@@ -57,8 +58,9 @@ public final class DatabaseDump {
         public static DumpedTable parse(String line) throws IOException {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) throw new IOException("unreadable table record in the backup: " + line);
-            String key = m.group(3).equals("-") ? null : m.group(3);
-            return new DumpedTable(new TableDigest(Long.parseLong(m.group(1)), m.group(2)), key, m.group(4).equals("-") ? null : m.group(4));
+            String key = m.group(3) == null || m.group(3).equals("-") ? null : m.group(3);
+            String max = key == null || m.group(4).equals("-") ? null : m.group(4);
+            return new DumpedTable(new TableDigest(Long.parseLong(m.group(1)), m.group(2)), key, max);
         }
 
         /** Which rows existed at the backup: an SQL condition, or {@code null} (all) when rows have no integer key to compare. */
@@ -134,11 +136,18 @@ public final class DatabaseDump {
 
     /**
      * Replays the statements of the tables {@code rename} maps (to the name they are loaded as; a
-     * table it maps to {@code null} is skipped), in one pass over the dump.
+     * table it maps to {@code null} is skipped), in one pass over the dump. Each table is created
+     * without its secondary keys, filled in one transaction with the inserts sent in batches, and
+     * then gets its keys in one ALTER: several times faster than replaying the statements one by one,
+     * as the {@code mariadb} client does.
      */
     public static void load(Connection c, Path file, Function<String, String> rename) throws SQLException, IOException {
         WordPressTables.prepareForLoad(c);
+        boolean autoCommit = c.getAutoCommit();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
+            String loading = null;
+            String deferredKeys = null;
+            int batched = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) continue;
                 String head = null;
@@ -149,9 +158,50 @@ public final class DatabaseDump {
                 String table = tableOf(line, head);
                 String as = rename.apply(table);
                 if (as == null) continue;
-                st.execute(head + WordPressTables.quote(as) + line.substring(head.length() + WordPressTables.quote(table).length()));
+                String statement = head + WordPressTables.quote(as) + line.substring(head.length() + WordPressTables.quote(table).length());
+                if (head.equals(INSERT)) {
+                    st.addBatch(statement);
+                    if (++batched == INSERTS_PER_BATCH) {
+                        st.executeBatch();
+                        batched = 0;
+                    }
+                    continue;
+                }
+                if (batched > 0) st.executeBatch();
+                batched = 0;
+                finishTable(c, st, loading, deferredKeys);
+                loading = null;
+                deferredKeys = null;
+                if (head.equals(CREATE)) {
+                    st.execute(statement);
+                    // the table as MariaDB shows it, one clause per line, so its secondary keys can be set apart
+                    WordPressTables.DeferredKeys keys = WordPressTables.deferSecondaryKeys(WordPressTables.createStatement(c, as));
+                    if (keys.addThem() != null) {
+                        st.execute("DROP TABLE " + WordPressTables.quote(as));
+                        st.execute(keys.createWithoutThem());
+                    }
+                    c.setAutoCommit(false);
+                    loading = as;
+                    deferredKeys = keys.addThem();
+                } else {
+                    st.execute(statement);
+                }
             }
+            if (batched > 0) st.executeBatch();
+            finishTable(c, st, loading, deferredKeys);
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
+    }
+
+    private static final int INSERTS_PER_BATCH = 20;
+
+    /** Commits a table's rows and adds the keys set apart while they went in. */
+    private static void finishTable(Connection c, Statement st, String table, String deferredKeys) throws SQLException {
+        if (table == null) return;
+        c.commit();
+        c.setAutoCommit(true);
+        if (deferredKeys != null) st.execute("ALTER TABLE " + WordPressTables.quote(table) + " " + deferredKeys);
     }
 
     private static final String DROP = "DROP TABLE IF EXISTS ";

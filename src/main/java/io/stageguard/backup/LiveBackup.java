@@ -168,6 +168,10 @@ public class LiveBackup {
         Files.createDirectories(dir.resolve("files"));
         StringBuilder touched = new StringBuilder();
         for (String path : paths) {
+            Path relative = Path.of(path).normalize();
+            if (relative.isAbsolute() || relative.startsWith("..") || relative.toString().isEmpty()) {
+                throw new IllegalArgumentException("not a path below the document root: " + path);
+            }
             Path live = documentRoot.resolve(path);
             if (Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
                 FileTreeCopier.copyFileOrTree(live, dir.resolve("files").resolve(path));
@@ -190,13 +194,14 @@ public class LiveBackup {
             String[] parts = line.split(" ", 2);
             Path live = documentRoot.resolve(parts[1]);
             Path backedUp = dir.resolve("files").resolve(parts[1]);
+            // built completely beside the live path and swapped in, as the deploy does: never a moment without it;
+            // what a restore interrupted after its swap left beside goes first
+            Path beside = live.resolveSibling(".stageguard-restore-" + live.getFileName());
+            FileTreeCopier.deleteTree(beside);
             if (Sha256.ofTree(live).equals(parts[0].equals("present") ? Sha256.ofTree(backedUp) : "absent")) {
                 unchanged++;
                 continue;
             }
-            // built completely beside the live path and swapped in, as the deploy does: never a moment without it
-            Path beside = live.resolveSibling(".stageguard-restore-" + live.getFileName());
-            FileTreeCopier.deleteTree(beside);
             if (parts[0].equals("present")) {
                 FileTreeCopier.copyFileOrTree(backedUp, beside);
                 FolderSwap.swap(beside, live);
@@ -217,7 +222,10 @@ public class LiveBackup {
     private static List<String> scope(Site site, List<String> touchedFolders) {
         Set<String> paths = new java.util.LinkedHashSet<>(touchedFolders);
         Path root = site.live().documentRoot();
-        for (String item : IN_WP_CONTENT) paths.add(root.relativize(site.live().wpContent().resolve(item)).toString());
+        // a wp-content moved out of the document root is not backed up by its path from the root
+        if (site.live().wpContent().normalize().startsWith(root.normalize())) {
+            for (String item : IN_WP_CONTENT) paths.add(root.relativize(site.live().wpContent().resolve(item)).toString());
+        }
         paths.addAll(IN_ROOT);
         return List.copyOf(paths);
     }

@@ -30,7 +30,9 @@ public final class LocalMariaDb implements AutoCloseable {
                     "--auth-root-authentication-method=normal", "--skip-test-db"), dir);
         }
         int port = Processes.freePort();
-        Process server = new ProcessBuilder("mariadbd", "--no-defaults", "--datadir=" + data, "--port=" + port,
+        // temporary tables in a folder of this server's own, not in the /tmp other servers and cleaners share
+        Files.createDirectories(dir.resolve("tmp"));
+        Process server = new ProcessBuilder("mariadbd", "--no-defaults", "--datadir=" + data, "--tmpdir=" + dir.resolve("tmp"), "--port=" + port,
                 "--bind-address=127.0.0.1", "--socket=" + dir.resolve("mysqld.sock"), "--pid-file=" + dir.resolve("mysqld.pid"),
                 "--user=root", "--skip-name-resolve", "--innodb-buffer-pool-size=128M", "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci")

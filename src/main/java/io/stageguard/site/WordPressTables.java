@@ -72,31 +72,27 @@ public final class WordPressTables {
     }
 
     public static PrimaryKey primaryKey(Connection c, String table) throws SQLException {
+        // SHOW answers from the table's definition; information_schema joins would build temporary tables on disk
         List<String> columns = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW KEYS FROM " + quote(table) + " WHERE Key_name = 'PRIMARY'")) {
+            while (rs.next()) columns.add(rs.getString("Column_name"));
+        }
         boolean integer = false;
-        try (var ps = c.prepareStatement("SELECT s.COLUMN_NAME, c.DATA_TYPE FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c"
-                + " ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME"
-                + " WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = ? AND s.INDEX_NAME = 'PRIMARY' ORDER BY s.SEQ_IN_INDEX")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
+        if (columns.size() == 1) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
                 while (rs.next()) {
-                    columns.add(rs.getString(1));
-                    integer = rs.getString(2).toLowerCase().endsWith("int");
+                    if (rs.getString("Field").equals(columns.get(0))) integer = rs.getString("Type").matches("(?i)(tiny|small|medium|big)?int\\b.*");
                 }
             }
         }
-        return new PrimaryKey(List.copyOf(columns), columns.size() == 1 && integer);
+        return new PrimaryKey(List.copyOf(columns), integer);
     }
 
     /** The table's column names in their order. */
     public static List<String> columnNames(Connection c, String table) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (var ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-                + " ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) names.add(rs.getString(1));
-            }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
+            while (rs.next()) names.add(rs.getString("Field"));
         }
         return names;
     }

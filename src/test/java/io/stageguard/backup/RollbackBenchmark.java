@@ -113,7 +113,7 @@ class RollbackBenchmark {
         Files.writeString(plugin.resolve("sg-big.php"), "<?php\n/**\n * Plugin Name: SG Big\n * Version: 2.0.0\n */\n");
         Files.writeString(plugin.resolve("includes/new-in-2.php"), "<?php // added by 2.0.0\n");
         mariaDb.sql("USE live;" + migration);
-        mariaDb.sql("INSERT INTO live.wp_postmeta (post_id, meta_key, meta_value) SELECT 1, 'visitor', seq FROM seq_1_to_1000");
+        mariaDb.sql("USE live; INSERT INTO wp_postmeta (post_id, meta_key, meta_value) SELECT 1, 'visitor', seq FROM seq_1_to_1000");
         long t0 = System.nanoTime();
         LiveBackup.restoreFiles(backup, root);
         long files = (System.nanoTime() - t0) / 1_000_000;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,6 +20,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * class: the set-up the API and end-to-end tests share.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// each class's Stageguard writes into that class's temporary folder: a context cached for a later
+// class with the same configuration would write into a folder JUnit has deleted, and its job
+// executor would keep running beside the next class's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class DemoSiteApplicationTest {
     /** A request that changes something carries a JSON content type, even without a body (Stageguard's CSRF rule). */
     protected static final HttpEntity<Void> JSON_NO_BODY = new HttpEntity<>(jsonHeaders());
