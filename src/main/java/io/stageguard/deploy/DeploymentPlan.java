@@ -9,9 +9,17 @@ import java.util.List;
  *
  * @param estimatedSeconds from staging's own timings: its clone (for the backup), the install of the
  *                         same packages, and a fixed allowance per page to verify
+ * @param rollbackSeconds  how long putting live back should take: estimated from staging's clone when
+ *                         the plan is made, then what the rollback rehearsal before the push measured
+ * @param rollbackRehearsed whether {@code rollbackSeconds} was measured by the rehearsal
  */
 public record DeploymentPlan(String releaseId, String siteId, PlanRisk risk, List<String> riskReasons, List<Step> steps,
-                             long estimatedSeconds, List<RollbackStep> rollbackSteps) {
+                             long estimatedSeconds, List<RollbackStep> rollbackSteps, double rollbackSeconds, boolean rollbackRehearsed) {
+
+    /** The plan with the rollback time the rehearsal measured. */
+    public DeploymentPlan withRehearsedRollback(long millis) {
+        return new DeploymentPlan(releaseId, siteId, risk, riskReasons, steps, estimatedSeconds, rollbackSteps, millis / 1000.0, true);
+    }
 
     public enum StepKind { DRIFT_CHECK, BACKUP, PACKAGE, SERVE_NEW_CODE, DATABASE, PURGE, VERIFY }
 
@@ -25,6 +33,7 @@ public record DeploymentPlan(String releaseId, String siteId, PlanRisk risk, Lis
     /** One line for Cockpit and the status API. */
     public String summary() {
         return steps.size() + " steps, about " + estimatedSeconds + " s, risk " + risk.label()
-                + (riskReasons.isEmpty() ? "" : " (" + String.join("; ", riskReasons) + ")");
+                + (riskReasons.isEmpty() ? "" : " (" + String.join("; ", riskReasons) + ")")
+                + String.format(java.util.Locale.ROOT, "; rollback %.1f s (%s)", rollbackSeconds, rollbackRehearsed ? "rehearsed" : "estimated");
     }
 }

@@ -83,7 +83,8 @@ public class DeploymentPlanner {
         }
         add(steps, StepKind.PURGE, "Purge " + String.join(", ", cacheLayers(site.caches())) + ", then check no page is served from before the purge");
         add(steps, StepKind.VERIFY, "Verify live on " + String.join(", ", pages));
-        rollback.add("Restore the database tables with prefix " + prefix + " from the backup");
+        rollback.add("Put back what the push changed in the tables with prefix " + prefix + " (tables it migrated, rows it changed or wrote),"
+                + " keeping the rows live's visitors wrote since the backup");
         rollback.add("Make live's PHP serve the restored code, purge the caches, verify live");
 
         double bytesPerMilli = timings.cloneFilesMillis() > 0 ? (double) timings.cloneFilesBytes() / timings.cloneFilesMillis() : 0;
@@ -91,7 +92,8 @@ public class DeploymentPlanner {
         long estimated = Math.round((backupMillis * 2 + timings.applyMillis()) / 1000.0) + SECONDS_PER_PAGE * pages.size();
         List<DeploymentPlan.RollbackStep> rollbackSteps = new ArrayList<>();
         for (String r : rollback) rollbackSteps.add(new DeploymentPlan.RollbackStep(rollbackSteps.size() + 1, r));
-        return new DeploymentPlan(manifest.releaseId(), site.id(), risk, reasons, steps, estimated, rollbackSteps);
+        // a rollback copies back about what the backup copied; the rehearsal before the push replaces this with a measurement
+        return new DeploymentPlan(manifest.releaseId(), site.id(), risk, reasons, steps, estimated, rollbackSteps, backupMillis / 1000.0, false);
     }
 
     /** Keeps the plan with the release (one per release; a push planned again replaces it). */

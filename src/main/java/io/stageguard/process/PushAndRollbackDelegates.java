@@ -139,13 +139,17 @@ class PushAndRollbackDelegates {
 
     /** A backup that would not restore identically stops the push before the first write: an incident that says what differs. */
     @Bean
-    JavaDelegate rehearseRollbackDelegate(ReleaseVariables vars, RollbackRehearsal rehearsal) {
+    JavaDelegate rehearseRollbackDelegate(ReleaseVariables vars, RollbackRehearsal rehearsal, DeploymentPlanner planner) {
         return execution -> {
             RollbackRehearsal.Result result = rehearsal.rehearse(vars.releaseId(execution), vars.site(execution));
             ROLLBACK_REHEARSAL.set(execution, result.summary());
             if (!result.problems().isEmpty()) {
                 throw new IllegalStateException("Nothing was written to live: the rollback rehearsal found that " + result.summary());
             }
+            // the plan shows the rollback time measured now rather than the estimate it was confirmed with
+            DeploymentPlan plan = DEPLOYMENT_PLAN.from(execution).withRehearsedRollback(result.restoreMillis());
+            planner.record(plan);
+            DEPLOYMENT_PLAN.set(execution, plan);
         };
     }
 

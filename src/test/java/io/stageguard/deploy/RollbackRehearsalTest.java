@@ -2,6 +2,7 @@ package io.stageguard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stageguard.backup.DeployMarks;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.DatabaseConnection;
@@ -26,6 +27,7 @@ class RollbackRehearsalTest extends DemoSiteApplicationTest {
     private static final List<String> FOLDERS = List.of("wp-content/plugins/" + FixturePlugin.SLUG);
 
     @Autowired LiveBackup backup;
+    @Autowired DeployMarks marks;
     @Autowired RollbackRehearsal rehearsal;
     @Autowired SiteRegistry sites;
 
@@ -107,6 +109,32 @@ class RollbackRehearsalTest extends DemoSiteApplicationTest {
         assertThat(demo.mariaDb().sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'live_wp'"))
                 .as("no scratch table in live's database").isEqualTo(liveTables);
         assertThat(demo.mariaDb().sql("CHECKSUM TABLE live_wp.wp_posts, live_wp.wp_options")).isEqualTo(liveChecksum);
+    }
+
+    @Test
+    void aRetriedBackupIsTakenAfreshUntilTheDeployBeginsAndNeverReplacedAfter() throws Exception {
+        Site acme = demo.site();
+        Path main = acme.live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE);
+        Path sums = backup.directoryOf("rel-retried").resolve("SHA256SUMS");
+        String original = Files.readString(main);
+        try {
+            backup.create("rel-retried", acme, FOLDERS);
+            String first = Files.readString(sums);
+            Files.writeString(main, original + "\n// edited before the deploy began\n");
+            backup.create("rel-retried", acme, FOLDERS);
+            String second = Files.readString(sums);
+            assertThat(second).as("before the deploy a retry takes the backup afresh: it is never older than the push").isNotEqualTo(first);
+            assertThat(backup.verify("rel-retried")).isEmpty();
+
+            marks.beforeDeploy("rel-retried", acme, backup.recordedTables("rel-retried"));
+            Files.writeString(main, original + "\n// half-deployed\n");
+            backup.create("rel-retried", acme, FOLDERS);
+            assertThat(Files.readString(sums)).as("once the deploy began, a retry keeps the first backup").isEqualTo(second);
+            assertThat(backup.directoryOf("rel-retried").resolve("files/wp-content/plugins/" + FixturePlugin.MAIN_FILE))
+                    .content().contains("edited before the deploy began").doesNotContain("half-deployed");
+        } finally {
+            Files.writeString(main, original);
+        }
     }
 
     private static String stagingTables() throws Exception {

@@ -122,7 +122,10 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
         assertThat(plan.get("steps").toString()).contains("plugin hello-stageguard: 1.0.0 → 1.1.0 (minor)")
                 .contains("plugin sg-page-cache: added, 1.0.0 (activated)")
                 .contains("the reverse proxy at " + liveStack.baseUrl() + " (BAN)").contains("Cloudflare zone 0a1b2c3d4e");
-        assertThat(plan.get("rollbackSteps").toString()).contains("Put back wp-content/plugins/hello-stageguard 1.0.0 from the backup");
+        assertThat(plan.get("rollbackSteps").toString()).contains("Put back wp-content/plugins/hello-stageguard 1.0.0 from the backup")
+                .contains("keeping the rows live's visitors wrote since the backup");
+        assertThat(plan).as("the plan shows the rollback time the rehearsal measured").containsEntry("rollbackRehearsed", true);
+        assertThat(((Number) plan.get("rollbackSeconds")).doubleValue()).isPositive();
         String liveReport = driver().asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
         assertThat(liveReport).contains("Live after the push").contains("Passed").contains("page-1-desktop-after.png");
         assertThat(demo.site().live().documentRoot()).as("the one-shot files are gone")
