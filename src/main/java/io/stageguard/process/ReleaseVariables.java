@@ -89,6 +89,13 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> WATCH_WINDOW = ProcessVariable.primitive("watchWindow", String.class);
     public static final ProcessVariable<String> WATCH_INTERVAL = ProcessVariable.primitive("watchInterval", String.class);
     public static final ProcessVariable<String> WATCH_REPORT = ProcessVariable.primitive("watchReport", String.class);
+    // 4 sign-off clock (from the site's access.signoff), read by the timers of approval-and-signoff
+    public static final ProcessVariable<String> SIGNOFF_REMINDER = ProcessVariable.primitive("signoffReminder", String.class);
+    public static final ProcessVariable<String> SIGNOFF_ESCALATION = ProcessVariable.primitive("signoffEscalation", String.class);
+    public static final ProcessVariable<String> SIGNOFF_EXPIRY = ProcessVariable.primitive("signoffExpiry", String.class);
+    /** What the sign-off clock did: reminders sent, escalations, the expiry. */
+    public static final ProcessVariable<String> SIGNOFF_CLOCK = ProcessVariable.primitive("signoffClock", String.class);
+    public static final ProcessVariable<Boolean> APPROVAL_EXPIRED = ProcessVariable.primitive("approvalExpired", Boolean.class);
     public static final ProcessVariable<String> ROLLBACK_REQUEST = ProcessVariable.primitive("rollbackRequest", String.class);
     /** Who asked to restore a release's pre-release backup after it ended, when and why. */
     public static final ProcessVariable<String> RESTORE_REQUEST = ProcessVariable.primitive("restoreRequest", String.class);
@@ -102,7 +109,7 @@ public class ReleaseVariables {
             APPLIED_CHANGES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
-            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+            LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, SIGNOFF_REMINDER, SIGNOFF_ESCALATION, SIGNOFF_EXPIRY, SIGNOFF_CLOCK, APPROVAL_EXPIRED, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;
     private final ReleaseRecords releases;

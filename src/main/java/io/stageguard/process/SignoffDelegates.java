@@ -3,8 +3,18 @@ package io.stageguard.process;
 import static io.stageguard.process.ReleaseVariables.*;
 
 import io.stageguard.deploy.ChangeSetFreezer;
+import io.stageguard.notify.ReleaseMail;
 import io.stageguard.qa.BrowserQa;
+import io.stageguard.site.SiteAccess;
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.authorization.Groups;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.task.Task;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,5 +47,64 @@ class SignoffDelegates {
             CHANGE_SET_FROZEN.set(execution, false);
             REVISE_REASON.set(execution, "Rejected by the " + who + (comment == null || comment.isBlank() ? "" : ": " + comment));
         };
+    }
+
+    /** The site's sign-off clock, as the variables the timers of approval-and-signoff read. */
+    @Bean
+    ExecutionListener signoffTimesListener(ReleaseVariables vars) {
+        return execution -> {
+            SiteAccess.SignoffTimes times = vars.site(execution).access().signoff();
+            SIGNOFF_REMINDER.set(execution, times.reminder().toString());
+            SIGNOFF_ESCALATION.set(execution, times.escalation().toString());
+            SIGNOFF_EXPIRY.set(execution, times.expiry().toString());
+            APPROVAL_EXPIRED.set(execution, false);
+        };
+    }
+
+    /** The people who can act on the open sign-off are reminded by mail. */
+    @Bean
+    JavaDelegate remindApproversDelegate(ReleaseVariables vars, ReleaseMail mail) {
+        return execution -> clockTicked(execution, vars, mail, ReleaseMail.About.REMINDER, "reminded");
+    }
+
+    /** The open sign-off may now be done by the operators too, and they are told. */
+    @Bean
+    JavaDelegate escalateSignoffDelegate(ReleaseVariables vars, ReleaseMail mail) {
+        return execution -> {
+            TaskService tasks = execution.getProcessEngineServices().getTaskService();
+            for (Task task : openSignoffs(execution)) tasks.addCandidateGroup(task.getId(), Groups.CAMUNDA_ADMIN);
+            clockTicked(execution, vars, mail, ReleaseMail.About.ESCALATED, "escalated to the operators");
+        };
+    }
+
+    /** Nobody signed off within the site's expiry: the release ends as expired, and says so. */
+    @Bean
+    JavaDelegate recordExpiryDelegate(ReleaseVariables vars) {
+        return execution -> {
+            APPROVAL_EXPIRED.set(execution, true);
+            CHANGE_SET_FROZEN.set(execution, false);
+            appendToClock(execution, "no sign-off within " + vars.site(execution).access().signoff().expiry()
+                    + ": the release expired at " + ClockUtil.getCurrentTime().toInstant() + "; nothing was pushed, a new release starts from a fresh clone");
+        };
+    }
+
+    private static void clockTicked(DelegateExecution execution, ReleaseVariables vars, ReleaseMail mail, ReleaseMail.About about, String what) {
+        TaskService tasks = execution.getProcessEngineServices().getTaskService();
+        List<String> told = new ArrayList<>();
+        for (Task task : openSignoffs(execution)) {
+            told.addAll(mail.aboutTask(ReleaseMail.WaitingTask.of(task, tasks), vars.releaseId(execution), vars.site(execution).id(), about,
+                    QA_REPORT_URL.from(execution)));
+            appendToClock(execution, task.getName() + " " + what + " at " + ClockUtil.getCurrentTime().toInstant() + (told.isEmpty() ? ""
+                    : " (mail to " + String.join(", ", told) + ")"));
+        }
+    }
+
+    private static List<Task> openSignoffs(DelegateExecution execution) {
+        return execution.getProcessEngineServices().getTaskService().createTaskQuery().processInstanceId(execution.getProcessInstanceId()).list();
+    }
+
+    private static void appendToClock(DelegateExecution execution, String line) {
+        String before = SIGNOFF_CLOCK.from(execution);
+        SIGNOFF_CLOCK.set(execution, before == null ? line : before + "\n" + line);
     }
 }

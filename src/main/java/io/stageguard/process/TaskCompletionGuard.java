@@ -1,6 +1,7 @@
 package io.stageguard.process;
 
 import io.stageguard.access.AccessPolicy;
+import io.stageguard.notify.ReleaseMail;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
@@ -8,6 +9,8 @@ import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteRegistry;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Date;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +89,10 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     private final ObjectProvider<AccessPolicy> policy;
     private final ReleaseRecords releases;
     private final SiteRegistry sites;
+    private final ObjectProvider<ReleaseMail> mail;
 
-    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites) {
+    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites, ObjectProvider<ReleaseMail> mail) {
+        this.mail = mail;
         this.policy = policy;
         this.releases = releases;
         this.sites = sites;
@@ -115,7 +120,13 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         // the models name no candidates: the site's own people are the only ones, so the engine grants this task to them alone
         approvers.groups().forEach(task::addCandidateGroup);
         approvers.users().forEach(task::addCandidateUser);
+        if (kind == GuardedTask.DEVELOPER_SIGNOFF || kind == GuardedTask.CLIENT_SIGNOFF) {
+            task.setDueDate(Date.from(ClockUtil.getCurrentTime().toInstant().plus(site.access().signoff().due())));
+        }
         task.setVariableLocal(FINGERPRINTS, format(fingerprints(task)));
+        // the people who can act hear of it (after the commit), with the task's link
+        mail.getObject().aboutTask(new ReleaseMail.WaitingTask(task.getId(), task.getName(), task.getDueDate(), task.getCandidates()),
+                task.getExecution().getProcessBusinessKey(), site.id(), ReleaseMail.About.WAITING, ReleaseVariables.QA_REPORT_URL.from(task));
     }
 
     void completing(DelegateTask task) {

@@ -33,6 +33,7 @@ public final class SiteValidator {
         checkEnvironment("live", site.live(), true, phpRuntimes, errors);
         checkEnvironment("staging", site.staging(), false, phpRuntimes, errors);
         checkQa(site.qa(), errors);
+        checkSignoff(site.access().signoff(), errors);
         SiteCaches.check(site.caches(), errors);
         if (errors.isEmpty()) {
             if (site.live().baseUrl().equals(site.staging().baseUrl())) {
@@ -40,6 +41,14 @@ public final class SiteValidator {
             }
         }
         return errors;
+    }
+
+    /** Each step of a sign-off's clock comes after the one before: a reminder before the escalation, both before the expiry. */
+    private static void checkSignoff(SiteAccess.SignoffTimes times, Map<String, String> errors) {
+        if (times.reminder().isNegative() || times.reminder().isZero()) errors.put("access.signoff.reminder", "must be a positive duration");
+        if (times.due().isNegative() || times.due().isZero()) errors.put("access.signoff.due", "must be a positive duration");
+        if (times.escalation().compareTo(times.reminder()) <= 0) errors.put("access.signoff.escalation", "must be longer than the reminder");
+        if (times.expiry().compareTo(times.escalation()) <= 0) errors.put("access.signoff.expiry", "must be longer than the escalation");
     }
 
     private static void checkQa(SiteQa qa, Map<String, String> errors) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -59,6 +60,7 @@ class StagingReleaseRoutingTest {
     /** The deployment plan's risk as the planner would judge it; low pushes without a confirmation. */
     private String planRisk = "low";
     private boolean watchLive;
+    private int releasesEnded;
     /** Health probes in the watch window, one per probe; none left means healthy. */
     private final List<Boolean> probes = new ArrayList<>();
 
@@ -74,6 +76,18 @@ class StagingReleaseRoutingTest {
             e.setVariable("qaNeedsCulpritSearch", culpritUnknown);
         });
         register("findCulpritsDelegate", e -> { });
+        Mocks.register("signoffTimesListener", (ExecutionListener) e -> {
+            e.setVariable("signoffReminder", "PT4H");
+            e.setVariable("signoffEscalation", "PT24H");
+            e.setVariable("signoffExpiry", "P3D");
+        });
+        Mocks.register("releaseEndedListener", (ExecutionListener) e -> releasesEnded++);
+        register("remindApproversDelegate", e -> { });
+        register("escalateSignoffDelegate", e -> { });
+        register("recordExpiryDelegate", e -> {
+            e.setVariable("approvalExpired", true);
+            e.setVariable("changeSetFrozen", false);
+        });
         register("freezeChangeSetDelegate", e -> e.setVariable("changeSetFrozen", true));
         register("recordRejectionDelegate", e -> e.setVariable("changeSetFrozen", false));
         register("acceptRevisedChangeSetDelegate", e -> {
@@ -392,6 +406,40 @@ class StagingReleaseRoutingTest {
         advanceClock(Duration.ofHours(6).plusMinutes(1));
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(1, calls.stream().filter("deployFrozenChangesDelegate"::equals).count());
+    }
+
+    @Test
+    void aSignoffNobodyGivesIsRemindedThenEscalatedThenTheReleaseExpiresWithoutTouchingLive() {
+        qaVerdicts.add(true);
+        ProcessInstance release = start();
+        waitingTask("Task_DeveloperSignoff");
+        advanceClock(Duration.ofHours(4).plusMinutes(1));
+        runJobs();
+        assertEquals(List.of("remindApproversDelegate"), calls.stream().filter(c -> c.contains("Approvers") || c.contains("Signoff")).toList());
+        waitingTask("Task_DeveloperSignoff");
+        advanceClock(Duration.ofHours(20));
+        runJobs();
+        assertEquals(1, calls.stream().filter("escalateSignoffDelegate"::equals).count());
+        waitingTask("Task_DeveloperSignoff");
+        advanceClock(Duration.ofDays(2));
+        assertEndedAt(release, ReleaseModel.END_APPROVAL_EXPIRED);
+        assertThat(release).hasNotPassed("CallActivity_PushToLive", "Task_ReviseChangeSet");
+        assertEquals(1, releasesEnded, "the starter is told once");
+    }
+
+    @Test
+    void aClientWhoAnswersAfterTheReminderStillSignsOff() {
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", "approve"));
+        waitingTask("Task_ClientSignoff");
+        advanceClock(Duration.ofHours(5));
+        runJobs();
+        assertEquals(1, calls.stream().filter("remindApproversDelegate"::equals).count());
+        complete(waitingTask("Task_ClientSignoff"), withVariables("clientDecision", "approve"));
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(0, managementService().createJobQuery().timers().count(), "the sign-off's timers went with it");
     }
 
     /** A release pushed and verified, now watching live. */

@@ -1,0 +1,45 @@
+package io.stageguard.process;
+
+import static io.stageguard.process.ReleaseVariables.*;
+
+import io.stageguard.notify.ReleaseMail;
+import io.stageguard.release.ReleaseRecords;
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.model.bpmn.instance.FlowElement;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What happens when a whole release ends, however it ends. */
+@Configuration(proxyBeanMethods = false)
+class ReleaseEndDelegates {
+
+    /** The release's starter is told how it ended (released, rolled back, abandoned, expired, ...), with the reports. */
+    @Bean
+    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseMail mail) {
+        return execution -> {
+            String releaseId = execution.getProcessBusinessKey();
+            ReleaseRecords.Release release = releases.get(releaseId);
+            List<String> details = new ArrayList<>();
+            addIfSet(details, "QA report: ", QA_REPORT_URL.from(execution));
+            addIfSet(details, "Live after the push: ", LIVE_REPORT_URL.from(execution));
+            addIfSet(details, "Rollback:\n", ROLLBACK_REPORT.from(execution));
+            addIfSet(details, "Sign-off clock:\n", SIGNOFF_CLOCK.from(execution));
+            mail.releaseEnded(releaseId, release.siteId(), release.startedBy(), outcome(execution), details);
+        };
+    }
+
+    /** The name of the end event the release reached ("Released", "Approval expired"), or how it was stopped. */
+    private static String outcome(DelegateExecution execution) {
+        if (execution.isCanceled()) return "cancelled (" + execution.getCurrentActivityName() + ")";
+        if (execution.getCurrentActivityId() == null) return "ended";
+        FlowElement end = execution.getBpmnModelInstance().getModelElementById(execution.getCurrentActivityId());
+        return end != null && end.getName() != null ? end.getName() : "ended";
+    }
+
+    private static void addIfSet(List<String> details, String label, String value) {
+        if (value != null && !value.isBlank()) details.add(label + value);
+    }
+}
