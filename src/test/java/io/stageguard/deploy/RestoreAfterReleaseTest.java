@@ -73,8 +73,9 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
                 .doesNotContain("could NOT keep");
         assertThat((String) ReleaseDriver.variables(first).get("restoredLiveVerification")).isNotBlank();
 
-        restored(bolder);
-        assertThat(Sha256.ofTree(pluginFolder)).as("the files from before both releases").isEqualTo(filesBefore);
+        assertThat(restore("otherclient", bolder).getStatusCode()).as("no part in acme").isEqualTo(HttpStatus.FORBIDDEN);
+        restored(bolder, "dev");
+        assertThat(Sha256.ofTree(pluginFolder)).as("the files from before both releases, restored by one of acme's developers").isEqualTo(filesBefore);
         assertThat(visitors.query("SELECT COUNT(*) FROM wp_users WHERE user_login = 'lateregistrant'")).isEqualTo("1");
 
         ResponseEntity<Map<String, Object>> again = restore("ci", guestbook);
@@ -114,7 +115,11 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
 
     /** Restores the release over the API and waits for the restore to end; returns its status. */
     private Map<String, Object> restored(String release) {
-        ResponseEntity<Map<String, Object>> accepted = restore("ci", release);
+        return restored(release, "ci");
+    }
+
+    private Map<String, Object> restored(String release, String user) {
+        ResponseEntity<Map<String, Object>> accepted = restore(user, release);
         assertThat(accepted.getStatusCode()).as("%s", accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
         String restoreId = (String) accepted.getBody().get("restoreId");
         assertThat(restoreId).startsWith("restore-");
