@@ -43,7 +43,7 @@ class HttpSecurityConfiguration {
     FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity, AccessPolicy policy) {
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity, policy));
         registration.setName("stageguard-api-auth");
-        registration.addUrlPatterns("/api/*", "/reports/*");
+        registration.addUrlPatterns("/api/*", "/reports/*", "/actuator/prometheus");
         return registration;
     }
 
@@ -71,7 +71,12 @@ class HttpSecurityConfiguration {
             String path = request.getRequestURI().substring(request.getContextPath().length());
             // putting live back is also for the site's developers: the controller asks the access policy
             boolean putsLiveBack = PUTS_LIVE_BACK.matcher(path).matches();
-            if (writes && !putsLiveBack && WRITERS.stream().noneMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0)) {
+            if (path.startsWith("/actuator/") && !isWriter(user)) {
+                // the metrics name every site: for operators and the monitoring system (an integration)
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "metrics are for operators and integrations");
+                return;
+            }
+            if (writes && !putsLiveBack && !isWriter(user)) {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }
@@ -94,6 +99,10 @@ class HttpSecurityConfiguration {
             }
             request.setAttribute(AccessPolicy.USER, user);
             chain.doFilter(request, response);
+        }
+
+        private boolean isWriter(String user) {
+            return WRITERS.stream().anyMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0);
         }
 
         private String authenticatedUser(String header) {

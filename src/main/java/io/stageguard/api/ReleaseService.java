@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import io.stageguard.backup.RestoreAfterRelease;
+import io.stageguard.metrics.ReleaseMetrics;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -45,9 +46,12 @@ public class ReleaseService {
     private final TransactionTemplate transactions;
     private final HistoryService history;
     private final RestoreAfterRelease restorePath;
+    private final ReleaseMetrics metrics;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
-                          PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath) {
+                          PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
+                          ReleaseMetrics metrics) {
+        this.metrics = metrics;
         this.history = history;
         this.restorePath = restorePath;
         this.records = records;
@@ -97,6 +101,7 @@ public class ReleaseService {
             ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);
             records.attachProcess(releaseId, instance.getId());
             slot.heldBy(target.id(), releaseId, instance.getId());
+            metrics.started(target.id());
             return new StartedRelease(releaseId, instance.getId());
         });
     }

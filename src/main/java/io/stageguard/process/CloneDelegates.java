@@ -9,6 +9,7 @@ import io.stageguard.clone.StagingCloner;
 import io.stageguard.clone.StagingVerifier;
 import io.stageguard.site.Site;
 import java.util.List;
+import io.stageguard.metrics.ReleaseMetrics;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,7 +45,7 @@ class CloneDelegates {
 
     /** A blocking mismatch is a business outcome (the release cannot be tested meaningfully), routed by a gateway. */
     @Bean
-    JavaDelegate checkParityDelegate(ReleaseVariables vars, ParityCheck parity, StagingAccess access) {
+    JavaDelegate checkParityDelegate(ReleaseVariables vars, ParityCheck parity, StagingAccess access, ReleaseMetrics metrics) {
         return execution -> {
             Site site = vars.site(execution);
             ParityReport report = parity.check(site, access.headers(site.id()));
@@ -52,6 +53,7 @@ class CloneDelegates {
             PARITY_INDEX.set(execution, report.parityIndex());
             PARITY_SUMMARY.set(execution, report.summary());
             PARITY_BLOCKED.set(execution, report.blocked());
+            metrics.parity(site.id(), report.parityIndex());
         };
     }
 }

@@ -22,7 +22,9 @@ import io.stageguard.deploy.LiveDrift;
 import io.stageguard.deploy.ManifestMismatchException;
 import io.stageguard.deploy.RollbackRehearsal;
 import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.metrics.ReleaseMetrics;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.HistoryService;
@@ -204,16 +206,21 @@ class PushAndRollbackDelegates {
 
     /** The restored files are only back once the serving PHP has dropped what it compiled from the released ones. */
     @Bean
-    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup, ChangeSetFreezer freezer, ServedCodeRefresher served) {
+    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup, ChangeSetFreezer freezer, ServedCodeRefresher served,
+                                       ReleaseMetrics metrics) {
         return execution -> {
             String releaseId = vars.backupOf(execution);
             Site site = vars.site(execution);
+            long started = System.nanoTime();
             List<String> report = new ArrayList<>(backup.restore(releaseId, site));
             List<Change> released = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), released);
             List<String> stale = refresh.stale();
             if (!stale.isEmpty()) throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);
             report.add(refresh.summary());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            report.add(String.format(java.util.Locale.ROOT, "restored in %.1f s", took.toMillis() / 1000.0));
+            metrics.rollback(site.id(), took);
             ROLLBACK_REPORT.set(execution, String.join("\n", report));
         };
     }

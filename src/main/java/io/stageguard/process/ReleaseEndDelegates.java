@@ -4,10 +4,14 @@ import static io.stageguard.process.ReleaseVariables.*;
 
 import io.stageguard.notify.ReleaseMail;
 import io.stageguard.release.ReleaseRecords;
+import io.stageguard.metrics.ReleaseMetrics;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,17 +22,36 @@ class ReleaseEndDelegates {
 
     /** The release's starter is told how it ended (released, rolled back, abandoned, expired, ...), with the reports. */
     @Bean
-    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseMail mail) {
+    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseMail mail, ReleaseMetrics metrics) {
         return execution -> {
             String releaseId = execution.getProcessBusinessKey();
             ReleaseRecords.Release release = releases.get(releaseId);
+            String outcome = outcome(execution);
+            metrics.ended(release.siteId(), outcome);
+            phaseDurations(execution).forEach(phase -> metrics.phase(release.siteId(), phase.name(), phase.took()));
             List<String> details = new ArrayList<>();
             addIfSet(details, "QA report: ", QA_REPORT_URL.from(execution));
             addIfSet(details, "Live after the push: ", LIVE_REPORT_URL.from(execution));
             addIfSet(details, "Rollback:\n", ROLLBACK_REPORT.from(execution));
             addIfSet(details, "Sign-off clock:\n", SIGNOFF_CLOCK.from(execution));
-            mail.releaseEnded(releaseId, release.siteId(), release.startedBy(), outcome(execution), details);
+            mail.releaseEnded(releaseId, release.siteId(), release.startedBy(), outcome, details);
         };
+    }
+
+    private record Phase(String name, Duration took) {
+    }
+
+    /**
+     * How long each phase (call activity) of the release took; a phase whose end the history does
+     * not hold yet ended in this very transaction, now.
+     */
+    private static List<Phase> phaseDurations(DelegateExecution execution) {
+        Instant now = ClockUtil.getCurrentTime().toInstant();
+        return execution.getProcessEngineServices().getHistoryService().createHistoricActivityInstanceQuery()
+                .processInstanceId(execution.getProcessInstanceId()).activityType("callActivity").list().stream()
+                .map(a -> new Phase(a.getActivityName(), Duration.between(a.getStartTime().toInstant(),
+                        a.getEndTime() == null ? now : a.getEndTime().toInstant())))
+                .toList();
     }
 
     /** The name of the end event the release reached ("Released", "Approval expired"), or how it was stopped. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import io.stageguard.metrics.ReleaseMetrics;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,10 +36,11 @@ class UpdateAndQaDelegates {
     }
 
     @Bean
-    JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa) {
+    JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa, ReleaseMetrics metrics) {
         return execution -> {
             QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution),
                     QA_PATHS.from(execution));
+            metrics.pagesChecked(vars.site(execution).id(), report.pages().size());
             QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
             publish(execution, vars, report);
         };

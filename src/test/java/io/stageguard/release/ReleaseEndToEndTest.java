@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
@@ -37,6 +38,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * over the REST API and approvers complete their tasks through the engine's task API.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Spring Boot's tests turn metrics export off unless asked: this class scrapes /actuator/prometheus
+@AutoConfigureObservability(tracing = false)
 class ReleaseEndToEndTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
@@ -235,6 +238,40 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         ResponseEntity<List<Map<String, Object>>> after = asOperator().exchange("/api/sites/acme/backups", HttpMethod.GET, null,
                 new ParameterizedTypeReference<>() { });
         assertThat(after.getBody()).allSatisfy(b -> assertThat(b.get("removedAt")).isNotNull());
+    }
+
+    @Test
+    @Order(9)
+    void theReleasesAboveAreCountedForPrometheusAndHealthShowsTheDatabaseAndTheJobExecutor() {
+        ResponseEntity<String> scraped = asOperator().getForEntity("/actuator/prometheus", String.class);
+        assertThat(scraped.getStatusCode()).isEqualTo(HttpStatus.OK);
+        String metrics = scraped.getBody();
+        // the earlier tests: 1.1.0 released twice, 1.3.0 and the browser-only break rolled back, one abandoned
+        assertThat(counter(metrics, "stageguard_releases_ended_total{outcome=\"Released\",site=\"acme\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(counter(metrics, "stageguard_releases_ended_total{outcome=\"Rolled back\",site=\"acme\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(counter(metrics, "stageguard_releases_ended_total{outcome=\"Release abandoned\",site=\"acme\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(counter(metrics, "stageguard_releases_started_total{site=\"acme\"}")).isGreaterThanOrEqualTo(5);
+        assertThat(counter(metrics, "stageguard_phase_duration_seconds_count{phase=\"1 Create staging clone\",site=\"acme\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(counter(metrics, "stageguard_phase_duration_seconds_count{phase=\"5 Push to live\",site=\"acme\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(counter(metrics, "stageguard_qa_pages_checked_total{site=\"acme\"}")).isGreaterThanOrEqualTo(5);
+        assertThat(counter(metrics, "stageguard_parity_index{site=\"acme\"}")).isEqualTo(1.0);
+        assertThat(counter(metrics, "stageguard_rollback_duration_seconds_count{site=\"acme\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(rest.getForEntity("/actuator/prometheus", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(rest.withBasicAuth("client", "client").getForEntity("/actuator/prometheus", String.class).getStatusCode())
+                .as("the metrics name every site").isEqualTo(HttpStatus.FORBIDDEN);
+
+        ResponseEntity<Map<String, Object>> health = rest.exchange("/actuator/health", HttpMethod.GET, null, new ParameterizedTypeReference<>() { });
+        assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(health.getBody()).containsEntry("status", "UP");
+        assertThat((Map<String, Object>) health.getBody().get("components")).containsKeys("db", "jobExecutor");
+    }
+
+    /** The value of one sample in Prometheus's text format. */
+    private static double counter(String metrics, String sample) {
+        return metrics.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim().split(" ")[0]))
+                .orElseThrow(() -> new AssertionError("no sample " + sample + " in:\n" + metrics.lines().filter(l -> l.startsWith("stageguard"))
+                        .reduce("", (a, b) -> a + b + "\n")));
     }
 
     @Test
