@@ -43,7 +43,7 @@ class HttpSecurityConfiguration {
     FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity, AccessPolicy policy) {
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity, policy));
         registration.setName("stageguard-api-auth");
-        registration.addUrlPatterns("/api/*", "/reports/*", "/actuator/prometheus");
+        registration.addUrlPatterns("/api/*", "/reports/*", "/releases/*", "/sites/*", "/actuator/prometheus");
         return registration;
     }
 

@@ -54,6 +54,15 @@ public class ReleaseRecords {
                 (String) r.get("started_by"), (String) r.get("last_revised_by")));
     }
 
+    /** A site's releases (and restores and staging refreshes), newest first: id, when, by whom. */
+    public record Listed(String id, Instant createdAt, String startedBy) {
+    }
+
+    public List<Listed> ofSite(String siteId, int newest) {
+        return jdbc.query("select id, created_at, started_by from sg_release where site_id = ? order by created_at desc limit ?",
+                (rs, i) -> new Listed(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)), siteId, newest);
+    }
+
     public Release get(String releaseId) {
         return find(releaseId).orElseThrow(() -> new IllegalStateException("Stageguard has no record of release " + releaseId));
     }

@@ -266,6 +266,29 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         assertThat((Map<String, Object>) health.getBody().get("components")).containsKeys("db", "jobExecutor");
     }
 
+    @Test
+    @Order(10)
+    void aReleasePageShowsPeopleWithoutCockpitThePhasesTheSignoffsThePlanAndTheReports() {
+        String released = jdbc.queryForList("select id from sg_release where site_id = 'acme' and id like 'rel-%' order by created_at", String.class)
+                .stream().filter(id -> "Released".equals(status(id).get("outcome"))).findFirst().orElseThrow();
+        ResponseEntity<String> page = rest.withBasicAuth("client", "client").getForEntity("/releases/" + released, String.class);
+        assertThat(page.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(page.getHeaders().getContentType().toString()).startsWith("text/html");
+        assertThat(page.getHeaders().getFirst("Content-Security-Policy")).startsWith("default-src 'none'");
+        assertThat(page.getBody()).contains("<h1>Release " + released).contains("Ended: Released").contains("1 Create staging clone")
+                .contains("3 QA and debugging").contains("5 Push to live").contains("Developer sign-off").contains("Client sign-off")
+                .contains(">dev<").contains("QA report").contains("Deployment plan").contains("rollback about").contains("Taken ");
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/releases/" + released, String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+        assertThat(rest.getForEntity("/releases/" + released, String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+
+        ResponseEntity<String> site = rest.withBasicAuth("client", "client").getForEntity("/sites/acme", String.class);
+        assertThat(site.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(site.getBody()).contains("<a href=\"/releases/" + released + "\">").contains("Released").contains("Release abandoned");
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/sites/acme", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
     /** The value of one sample in Prometheus's text format. */
     private static double counter(String metrics, String sample) {
         return metrics.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
