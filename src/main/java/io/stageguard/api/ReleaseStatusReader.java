@@ -38,8 +38,9 @@ class ReleaseStatusReader {
     }
 
     /** A release as other systems see it. */
+    /** @param working the steps working right now (which the history shows only when they commit), with their progress */
     record ReleaseStatus(String releaseId, String processInstanceId, String state, String phase, List<String> step, String outcome,
-                         List<Incident> incidents, List<JobLockKeeper.Working> longRunning,
+                         List<Incident> incidents, List<JobLockKeeper.Working> working, List<JobLockKeeper.Working> longRunning,
                          Map<String, Object> results) {
     }
 
@@ -76,8 +77,11 @@ class ReleaseStatusReader {
         history.createHistoricVariableInstanceQuery().processInstanceId(root.getId()).list().stream()
                 .filter(v -> ReleaseVariables.isDeclared(v.getName()))
                 .forEach(v -> results.put(v.getName(), readable(v.getValue())));
+        List<String> instanceIds = instances.stream().map(HistoricProcessInstance::getId).toList();
+        List<JobLockKeeper.Working> working = jobs.working(instanceIds);
+        working.stream().map(JobLockKeeper.Working::step).filter(s -> !step.contains(s)).forEach(step::add);
         return Optional.of(new ReleaseStatus(releaseId, root.getId(), root.getEndTime() == null ? "running" : "ended", phase, step, outcome,
-                incidents, jobs.longRunning(instances.stream().map(HistoricProcessInstance::getId).toList()), results));
+                incidents, working, jobs.longRunning(instanceIds), results));
     }
 
     private Object readable(Object value) {

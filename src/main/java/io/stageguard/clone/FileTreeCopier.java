@@ -5,6 +5,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import io.stageguard.site.StepProgress;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -84,6 +85,7 @@ public final class FileTreeCopier {
                     counts[1] += attrs.size();
                 }
                 counts[0]++;
+                StepProgress.advanceThisThread();
                 return FileVisitResult.CONTINUE;
             }
 

@@ -4,6 +4,7 @@ import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
+import io.stageguard.site.StepProgress;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
 import io.stageguard.site.WritePoints;
@@ -96,6 +97,7 @@ public class StagingCloner {
         excluded.add(Path.of("robots.txt"));
         excluded.add(Path.of(StagingProof.MARKER));
         excluded.add(GUARD);
+        StepProgress.start("files copied", -1);
         FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, next, excluded, properties.symlinks());
         if (properties.symlinks() == FileTreeCopier.Links.REFUSE_LEAVING && !copied.linksLeavingTree().isEmpty()) {
             FileTreeCopier.deleteTree(next);
@@ -171,7 +173,10 @@ public class StagingCloner {
                     st.execute("DROP TABLE " + WordPressTables.quote(existing));
                 }
             }
-            for (String table : WordPressTables.list(live, liveDb.tablePrefix())) {
+            List<String> tables = WordPressTables.list(live, liveDb.tablePrefix());
+            StepProgress progress = StepProgress.start("tables copied", tables.size());
+            for (String table : tables) {
+                progress.advance();
                 String unprefixed = table.substring(liveDb.tablePrefix().length());
                 String target = stagingDb.tablePrefix() + unprefixed;
                 long[] counts = copyTable(live, staging, table, target, rewriter, keys.forTable(unprefixed), unprefixed.equals("posts"));

@@ -1,5 +1,6 @@
 package io.stageguard.process;
 
+import io.stageguard.site.StepProgress;
 import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -45,7 +46,9 @@ import org.springframework.stereotype.Component;
 public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private static final Logger log = LoggerFactory.getLogger(JobLockKeeper.class);
 
-    private record Held(String jobId, String lockOwner, String activityId, String processInstanceId, Instant since) {
+    /** @param step whether the job runs a step (a service task) rather than only starts a phase (a call activity) */
+    private record Held(String jobId, String lockOwner, String activityId, String activityName, boolean step, String processInstanceId,
+                        Instant since) {
     }
 
     private final JdbcTemplate jdbc;
@@ -67,21 +70,25 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
-        ExecutionListener onStart = execution -> holding();
+        ExecutionListener onStepStart = execution -> holding(execution.getCurrentActivityName(), true);
+        ExecutionListener onPhaseStart = execution -> holding(execution.getCurrentActivityName(), false);
         // a step that ends lets go at once; one that fails is let go by the next heartbeat (its job is unlocked)
-        ExecutionListener onEnd = execution -> letGo(held.remove(Thread.currentThread()));
+        ExecutionListener onEnd = execution -> {
+            StepProgress.clear(Thread.currentThread());
+            letGo(held.remove(Thread.currentThread()));
+        };
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
             @Override
             public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-                keep(activity);
+                keep(activity, onStepStart);
             }
 
             @Override
             public void parseCallActivity(Element element, ScopeImpl scope, ActivityImpl activity) {
-                keep(activity);
+                keep(activity, onPhaseStart);
             }
 
-            private void keep(ActivityImpl activity) {
+            private void keep(ActivityImpl activity, ExecutionListener onStart) {
                 if (!activity.isAsyncBefore()) return;
                 activity.addListener(ExecutionListener.EVENTNAME_START, onStart);
                 activity.addListener(ExecutionListener.EVENTNAME_END, onEnd);
@@ -98,11 +105,13 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     }
 
     /** Called at the start of an async activity, inside its job: this thread now works on that job. */
-    private void holding() {
+    private void holding(String activityName, boolean step) {
         JobExecutorContext context = Context.getJobExecutorContext();
         JobEntity job = context == null ? null : context.getCurrentJob();
+        StepProgress.clear(Thread.currentThread());
         if (job != null && job.getLockOwner() != null) {
-            held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner(), job.getActivityId(), job.getProcessInstanceId(), Instant.now()));
+            held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner(), job.getActivityId(), activityName, step,
+                    job.getProcessInstanceId(), Instant.now()));
         }
     }
 
@@ -117,7 +126,10 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
                         Timestamp.from(Instant.now().plusMillis(lockMillis)), job.jobId(), job.lockOwner());
                 // 0: the job is done, failed and unlocked, or its thread is gone
                 if (extended == 0) {
-                    if (held.remove(thread, job)) letGo(job);
+                    if (held.remove(thread, job)) {
+                        StepProgress.clear(thread);
+                        letGo(job);
+                    }
                 } else if (job.since().plus(properties.longRunningAfter()).isBefore(Instant.now()) && reported.add(job.jobId())) {
                     log.warn("Step {} of process instance {} has been working for {} minutes (job {}); if it hangs, its lock is kept "
                             + "alive: see the thread {} and, if needed, restart Stageguard", job.activityId(), job.processInstanceId(),
@@ -129,8 +141,21 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
         });
     }
 
-    /** A step this Stageguard has been working on for longer than {@code stageguard.jobs.long-running-after}: it may hang. */
-    public record Working(String step, String processInstanceId, Instant since, long minutes) {
+    /**
+     * A step this Stageguard works on right now, which the history shows only once its job
+     * commits: how long it has worked and how far it says it has come.
+     */
+    public record Working(String step, String processInstanceId, Instant since, long minutes, String progress) {
+    }
+
+    /** The steps of the given process instances that this Stageguard works on now. */
+    public List<Working> working(Collection<String> processInstanceIds) {
+        Instant now = Instant.now();
+        return held.entrySet().stream().filter(e -> e.getValue().step() && processInstanceIds.contains(e.getValue().processInstanceId()))
+                .map(e -> new Working(e.getValue().activityName() == null ? e.getValue().activityId() : e.getValue().activityName(),
+                        e.getValue().processInstanceId(), e.getValue().since(), Duration.between(e.getValue().since(), now).toMinutes(),
+                        StepProgress.of(e.getKey())))
+                .toList();
     }
 
     /** The long-running steps of the given process instances (those this process works on: jobs are held in memory). */
@@ -138,7 +163,7 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
         Instant now = Instant.now();
         return held.values().stream()
                 .filter(job -> processInstanceIds.contains(job.processInstanceId()) && job.since().plus(properties.longRunningAfter()).isBefore(now))
-                .map(job -> new Working(job.activityId(), job.processInstanceId(), job.since(), Duration.between(job.since(), now).toMinutes()))
+                .map(job -> new Working(job.activityId(), job.processInstanceId(), job.since(), Duration.between(job.since(), now).toMinutes(), null))
                 .toList();
     }
 

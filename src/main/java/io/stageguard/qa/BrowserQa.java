@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.clone.StagingAccess;
+import io.stageguard.site.StepProgress;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteHealthCheck;
@@ -109,6 +110,7 @@ public class BrowserQa {
         QaReport.PageResult[] pages = new QaReport.PageResult[paths.size()];
         ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < paths.size(); i++) todo.add(i);
+        StepProgress progress = StepProgress.start("pages checked", paths.size());
         int sessions = Math.max(1, Math.min(qa.sessions(), paths.size()));
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         try {
@@ -119,6 +121,7 @@ public class BrowserQa {
                         browser.admitTo(site.staging().baseUrl(), access.token(site.id()));
                         for (Integer i = todo.poll(); i != null; i = todo.poll()) {
                             pages[i] = checkPage(browser, site, paths.get(i), viewports, dir, "page-" + (i + 1));
+                            progress.advance();
                         }
                     }
                     return null;

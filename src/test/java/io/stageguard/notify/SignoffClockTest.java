@@ -64,6 +64,11 @@ class SignoffClockTest extends ReleasingApplicationTest {
     void aSignoffNobodyGivesIsAnnouncedRemindedEscalatedAndExpires() throws Exception {
         registerAcme(SiteCaches.NONE);
         String release = driver().startRelease(List.of("/"), "1.1.0");
+        // while QA's job runs (the history shows it only when it commits) the status says what works and how far it is
+        Map<String, Object> working = Awaitility.await("QA's progress in the status").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ((List<Map<String, Object>>) driver().status(release).get("working")).stream()
+                        .filter(w -> String.valueOf(w.get("progress")).matches("\\d+ of \\d+ pages checked")).findFirst().orElse(null), w -> w != null);
+        assertThat(working.get("step")).isEqualTo("Compare live and staging in Chromium");
         Task task = driver().awaitTask(release, "Task_DeveloperSignoff");
         assertThat(task.getDueDate()).as("due a day after it was created").isCloseTo(Date.from(Instant.now().plus(Duration.ofDays(1))), 120_000);
 
