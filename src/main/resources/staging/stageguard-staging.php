@@ -64,6 +64,24 @@ if ( PHP_SAPI !== 'cli' ) {
 	}
 }
 
+// The state Stageguard keeps for this copy (under test, approved, stale, released), as a bar for people. Shown only to
+// those who came in with the password (basic auth; the access check above let them in), never to Stageguard's own
+// header or browser cookie: QA compares pages without it.
+if ( PHP_SAPI !== 'cli' && empty( $_SERVER['HTTP_X_STAGEGUARD_ACCESS'] ) && empty( $_COOKIE['stageguard_access'] ) && '' !== stageguard_presented_credential() ) {
+	$stageguard_state = json_decode( (string) @file_get_contents( __DIR__ . '/stageguard-state.json' ), true );
+	if ( is_array( $stageguard_state ) && ! empty( $stageguard_state['text'] ) ) {
+		$stageguard_bar = function () use ( $stageguard_state ) {
+			$colours = array( 'APPROVED' => '#1a7f37', 'RELEASED' => '#1a7f37', 'STALE' => '#b35900', 'UNDER_TEST' => '#0b5cad' );
+			$colour  = $colours[ $stageguard_state['kind'] ?? '' ] ?? '#0b5cad';
+			echo '<div id="stageguard-state" class="stageguard-state-' . esc_attr( strtolower( (string) ( $stageguard_state['kind'] ?? '' ) ) )
+				. '" style="position:fixed;bottom:0;left:0;right:0;z-index:99999;padding:6px 12px;font:14px/1.4 sans-serif;color:#fff;background:'
+				. esc_attr( $colour ) . '">Staging copy (Stageguard): ' . esc_html( (string) $stageguard_state['text'] ) . '</div>';
+		};
+		add_action( 'wp_footer', $stageguard_bar );
+		add_action( 'admin_footer', $stageguard_bar );
+	}
+}
+
 // Mail: stored for QA to read, never handed to a mail server.
 add_filter( 'pre_wp_mail', function ( $short_circuit, $atts ) {
 	global $wpdb;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.access.AccessPolicy;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.process.ReleaseModel;
+import io.stageguard.process.SignoffHistory;
 import io.stageguard.release.ReleaseRecords;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.Map;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricTaskInstance;
-import org.camunda.bpm.engine.history.UserOperationLogEntry;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -89,7 +89,7 @@ class ReleasePages {
         else {
             html.append("<table><tr><th>Task</th><th>By</th><th>When</th></tr>");
             for (HistoricTaskInstance t : signoffs) {
-                html.append("<tr><td>").append(esc(t.getName())).append("</td><td>").append(esc(decidedBy(t)))
+                html.append("<tr><td>").append(esc(t.getName())).append("</td><td>").append(esc(SignoffHistory.decidedBy(history, t)))
                         .append("</td><td>").append(t.getEndTime() == null ? "waiting" + (t.getDueDate() == null ? "" : ", due " + t.getDueDate().toInstant())
                                 : t.getEndTime().toInstant().toString()).append("</td></tr>");
             }
@@ -141,14 +141,6 @@ class ReleasePages {
         }
         html.append("</table>");
         return page(HttpStatus.OK, "Site " + siteId, html.toString());
-    }
-
-    /** Who completed the task: its assignee, or the user the engine's operation log names for its completion. */
-    private String decidedBy(HistoricTaskInstance task) {
-        if (task.getAssignee() != null) return task.getAssignee();
-        if (task.getEndTime() == null) return "";
-        return history.createUserOperationLogQuery().taskId(task.getId()).operationType(UserOperationLogEntry.OPERATION_TYPE_COMPLETE).list()
-                .stream().map(UserOperationLogEntry::getUserId).filter(u -> u != null).findFirst().orElse("");
     }
 
     private static String describe(Object finding) {

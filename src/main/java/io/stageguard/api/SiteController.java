@@ -4,6 +4,7 @@ import static io.stageguard.access.AccessPolicy.USER;
 
 import io.stageguard.access.AccessPolicy;
 import io.stageguard.backup.LiveBackup;
+import io.stageguard.clone.StagingState;
 import io.stageguard.site.Site;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import io.stageguard.site.SiteAccess;
@@ -33,8 +34,10 @@ class SiteController {
     private final SiteRegistration registration;
     private final AccessPolicy policy;
     private final LiveBackup backups;
+    private final StagingState stagingState;
 
-    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups) {
+    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups, StagingState stagingState) {
+        this.stagingState = stagingState;
         this.backups = backups;
         this.policy = policy;
         this.registry = registry;
@@ -57,7 +60,11 @@ class SiteController {
         if (!policy.mayReadSite(user, siteId)) {
             throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
         }
-        return registry.find(siteId).map(s -> ResponseEntity.ok(describe(s))).orElse(ResponseEntity.notFound().build());
+        return registry.find(siteId).map(s -> {
+            Map<String, Object> described = new LinkedHashMap<>(describe(s));
+            stagingState.read(s).ifPresent(state -> described.put("stagingState", state));
+            return ResponseEntity.ok(described);
+        }).orElse(ResponseEntity.notFound().build());
     }
 
     /** The site's pre-deploy backups: its restore paths, and what retention removed. */

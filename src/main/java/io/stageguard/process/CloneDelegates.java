@@ -9,6 +9,7 @@ import io.stageguard.clone.StagingCloner;
 import io.stageguard.clone.StagingVerifier;
 import io.stageguard.site.Site;
 import java.util.List;
+import io.stageguard.clone.StagingState;
 import io.stageguard.metrics.ReleaseMetrics;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.context.annotation.Bean;
@@ -33,13 +34,16 @@ class CloneDelegates {
 
     /** An unusable or public staging site is an environment problem for an operator: it becomes an incident after the retries. */
     @Bean
-    JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier, StagingAccess access) {
+    JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier, StagingAccess access, StagingState state) {
         return execution -> {
             Site site = vars.site(execution);
             List<String> problems = verifier.verify(site, QA_PATHS.from(execution), access.headers(site.id()));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("Staging is not a working, private copy of live: " + String.join("; ", problems));
             }
+            // a clone on its own (a staging refresh) has no release under test
+            if (execution.getProcessInstance().getSuperExecution() == null) state.fresh(site, vars.releaseId(execution));
+            else state.underTest(site, vars.releaseId(execution));
         };
     }
 

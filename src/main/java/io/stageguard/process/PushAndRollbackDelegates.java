@@ -5,6 +5,7 @@ import static io.stageguard.process.ReleaseVariables.*;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.deploy.CachePurger;
 import io.stageguard.clone.StagingCloner;
+import io.stageguard.clone.StagingState;
 import io.stageguard.deploy.ChangeSetFreezer;
 import io.stageguard.deploy.DeployProperties;
 import io.stageguard.deploy.DeploymentPlan;
@@ -102,13 +103,14 @@ class PushAndRollbackDelegates {
      * live has been written.
      */
     @Bean
-    JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift) {
+    JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
             List<String> changed = drift.since(releaseId, vars.site(execution).live(), touched);
             LIVE_DRIFTED.set(execution, !changed.isEmpty());
             if (!changed.isEmpty()) {
+                state.stale(vars.site(execution), releaseId);
                 throw new BpmnError("LIVE_DRIFTED", "Live changed since the release was tested, so it is tested again on a fresh clone: "
                         + String.join("; ", changed));
             }
@@ -186,7 +188,7 @@ class PushAndRollbackDelegates {
      */
     @Bean
     JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health, LiveVerification verification, LiveWatch watch,
-                                    ChangeSetFreezer freezer) {
+                                    ChangeSetFreezer freezer, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             Site site = vars.site(execution);
@@ -200,7 +202,10 @@ class PushAndRollbackDelegates {
                     : ": " + String.join("; ", report.reasons())) + "\n" + report.findings().stream().map(f -> f.where() + ": " + f.message()).toList());
             LIVE_REPORT_URL.set(execution, report.htmlUrl());
             LIVE_VERIFIED.set(execution, verified);
-            if (verified) LIVE_BASELINE.set(execution, watch.baseline(site.live(), pages));
+            if (verified) {
+                LIVE_BASELINE.set(execution, watch.baseline(site.live(), pages));
+                state.released(site, releaseId);
+            }
         };
     }
 

@@ -2,6 +2,7 @@ package io.stageguard.process;
 
 import static io.stageguard.process.ReleaseVariables.*;
 
+import io.stageguard.clone.StagingState;
 import io.stageguard.deploy.ChangeSetFreezer;
 import io.stageguard.notify.ReleaseMail;
 import io.stageguard.qa.BrowserQa;
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 class SignoffDelegates {
 
     @Bean
-    JavaDelegate freezeChangeSetDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa) {
+    JavaDelegate freezeChangeSetDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             int round = vars.round(execution);
@@ -35,6 +36,8 @@ class SignoffDelegates {
             FROZEN_MANIFEST.set(execution, frozen.manifest());
             execution.setVariable("manifestSha256", frozen.sha256());
             CHANGE_SET_FROZEN.set(execution, true);
+            List<String> approvers = SignoffHistory.approvers(execution.getProcessEngineServices().getHistoryService(), execution.getProcessInstanceId());
+            state.approved(vars.site(execution), releaseId, approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
         };
     }
 

@@ -70,6 +70,8 @@ class SignoffClockTest extends ReleasingApplicationTest {
                         .filter(w -> String.valueOf(w.get("progress")).matches("\\d+ of \\d+ pages checked")).findFirst().orElse(null), w -> w != null);
         assertThat(working.get("step")).isEqualTo("Compare live and staging in Chromium");
         Task task = driver().awaitTask(release, "Task_DeveloperSignoff");
+        assertThat((Map<String, Object>) driver().asOperator().getForObject("/api/sites/acme", Map.class).get("stagingState"))
+                .as("staging says what it is").containsEntry("kind", "UNDER_TEST").containsEntry("releaseId", release);
         assertThat(task.getDueDate()).as("due a day after it was created").isCloseTo(Date.from(Instant.now().plus(Duration.ofDays(1))), 120_000);
 
         MimeMessage waiting = awaitMail(release, "waits for you");

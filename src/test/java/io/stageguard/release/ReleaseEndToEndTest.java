@@ -46,6 +46,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
     @Autowired JdbcTemplate jdbc;
     @Autowired io.stageguard.backup.BackupRetention retention;
     @Autowired PageFetcher fetcher;
+    @Autowired io.stageguard.clone.StagingAccess stagingAccess;
 
     @BeforeEach
     void registerSite() {
@@ -187,6 +188,16 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         String release = startRelease("1.3.0");
         complete("dev", "developers", awaitTask(release, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
         complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
+        awaitTask(release, "Task_ConfirmDeploymentPlan");
+        Map<String, Object> approved = (Map<String, Object>) asOperator().getForObject("/api/sites/acme", Map.class).get("stagingState");
+        assertThat(approved).containsEntry("kind", "APPROVED").containsEntry("releaseId", release);
+        assertThat((String) approved.get("text")).startsWith("Approved for release " + release + " by dev and client at ");
+        PageFetcher.Page seenByPeople = fetcher.get(site().staging().url("/"), Map.of("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("anyone:" + stagingAccess.token("acme")).getBytes())));
+        assertThat(seenByPeople.body()).as("people who open staging see its state").contains("id=\"stageguard-state\"")
+                .contains("Approved for release " + release + " by dev and client");
+        assertThat(fetcher.get(site().staging().url("/"), stagingAccess.headers("acme")).body()).as("Stageguard's own checks do not")
+                .doesNotContain("stageguard-state");
         driver().confirmPlan(release);
 
         Map<String, Object> status = awaitEnd(release);
