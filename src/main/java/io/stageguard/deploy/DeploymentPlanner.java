@@ -7,6 +7,7 @@ import io.stageguard.deploy.DeploymentPlan.StepKind;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.update.Change;
+import io.stageguard.update.PackageHeader;
 import io.stageguard.update.VersionStep;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -59,7 +59,8 @@ class TasklistUiTest extends ReleasingApplicationTest {
             open(web, developerTask);
             wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "QA verdict"));
             assertThat(web.findElement(By.cssSelector("body")).getText()).contains("All tasks 1").contains("Release " + release)
-                    .contains("Parity 100%").contains("Due in a day");
+                    .contains("Parity 100%").contains("Due in a day")
+                    .as("the change set from the version live runs to the new one").contains("Live runs now").containsPattern("hello-stageguard\\s+1\\.0\\.0\\s+1\\.1\\.0");
             shoot(web, "developer-signoff.png");
             approve(web);
             assertThat(decidedBy(developerTask)).isEqualTo("dev2");
@@ -67,7 +68,8 @@ class TasklistUiTest extends ReleasingApplicationTest {
             Task clientTask = driver().awaitTask(release, "Task_ClientSignoff");
             logIn(web, "client");
             open(web, clientTask);
-            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "Client sign-off"));
+            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "What this release changes"));
+            assertThat(web.findElement(By.cssSelector("body")).getText()).as("the client's form speaks plainly").doesNotContain("SHA-256");
             shoot(web, "client-signoff.png");
             approve(web);
             assertThat(decidedBy(clientTask)).isEqualTo("client");

@@ -1,6 +1,5 @@
-package io.stageguard.deploy;
+package io.stageguard.update;
 
-import io.stageguard.update.ChangeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,14 @@ import java.util.regex.Pattern;
  * it: the first 8 KiB of the plugin's main PHP file (the one with a "Plugin Name:" header) or of
  * the theme's style.css. Reads files only; runs nothing.
  */
-final class PackageHeader {
+public final class PackageHeader {
     private static final Pattern VERSION = Pattern.compile("^[ \\t/*#@]*Version:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
     private PackageHeader() {
     }
 
     /** The declared version, "none" when the folder is absent, "unknown" when it declares none. */
-    static String version(Path folder, ChangeType type) throws IOException {
+    public static String version(Path folder, ChangeType type) throws IOException {
         if (!Files.isDirectory(folder)) return "none";
         if (type == ChangeType.THEME) return versionIn(head(folder.resolve("style.css")));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.php")) {
