@@ -2,6 +2,7 @@ package io.stageguard.process;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stageguard.clone.ParityReport;
+import io.stageguard.qa.QaReport;
 import io.stageguard.clone.StagingCloner;
 import io.stageguard.deploy.DeploymentPlan;
 import io.stageguard.deploy.FrozenManifest;
@@ -40,6 +41,8 @@ public class ReleaseVariables {
     public static final ProcessVariable<List<ParityReport.Item>> PARITY_REPORT = ProcessVariable.json("parityReport", new TypeReference<>() { });
     /** The parity items where staging differs from live: what the sign-off forms show. */
     public static final ProcessVariable<List<ParityReport.Item>> PARITY_DIFFERENCES = ProcessVariable.json("parityDifferences", new TypeReference<>() { });
+    /** Problems the previous QA round found that this round no longer finds. */
+    public static final ProcessVariable<List<QaReport.Resolved>> QA_RESOLVED = ProcessVariable.json("qaResolved", new TypeReference<>() { });
     public static final ProcessVariable<Double> PARITY_INDEX = ProcessVariable.primitive("parityIndex", Double.class);
     public static final ProcessVariable<String> PARITY_SUMMARY = ProcessVariable.primitive("paritySummary", String.class);
     public static final ProcessVariable<Boolean> PARITY_BLOCKED = ProcessVariable.primitive("parityBlocked", Boolean.class);
@@ -108,7 +111,7 @@ public class ReleaseVariables {
     /** Every declared variable: what the models may name and what a release's status may show. */
     public static final List<ProcessVariable<?>> ALL = List.of(SITE_ID, RELEASE_ID, CHANGES, QA_PATHS, QA_ROUND, MAX_QA_ROUNDS, LIVE_URL,
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
-            APPLIED_CHANGES, PARITY_DIFFERENCES, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
+            APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
             LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, SIGNOFF_REMINDER, SIGNOFF_ESCALATION, SIGNOFF_EXPIRY, SIGNOFF_CLOCK, APPROVAL_EXPIRED, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);

@@ -42,7 +42,7 @@ class UpdateAndQaDelegates {
                     QA_PATHS.from(execution));
             metrics.pagesChecked(vars.site(execution).id(), report.pages().size());
             QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
-            publish(execution, vars, report);
+            publish(execution, vars, report, qa);
         };
     }
 
@@ -54,12 +54,15 @@ class UpdateAndQaDelegates {
             QaReport report = qa.read(vars.releaseId(execution), vars.round(execution));
             QaReport searched = finder.find(report, site, CHANGES.from(execution));
             qa.write(searched, site);
-            publish(execution, vars, searched);
+            publish(execution, vars, searched, qa);
         };
     }
 
-    private static void publish(DelegateExecution execution, ReleaseVariables vars, QaReport report) {
+    private static void publish(DelegateExecution execution, ReleaseVariables vars, QaReport report, BrowserQa qa) throws java.io.IOException {
         QA_PASSED.set(execution, report.passed());
+        // what the round before found and this one does not: shown to the approvers as resolved
+        QA_RESOLVED.set(execution, report.round() > 1 && qa.hasRound(report.releaseId(), report.round() - 1)
+                ? report.resolvedSince(qa.read(report.releaseId(), report.round() - 1)) : List.of());
         QA_VERDICT.set(execution, report.verdict().label());
         QA_SUMMARY.set(execution, report.summary());
         List<String> findings = report.findings().stream()

@@ -85,6 +85,10 @@ public class BrowserQa {
         return !report.passed() && report.changes().size() > 1 && report.findings().stream().anyMatch(f -> f.culprit() == null);
     }
 
+    public boolean hasRound(String releaseId, int round) {
+        return java.nio.file.Files.isRegularFile(roundDir(releaseId, round).resolve("report.json"));
+    }
+
     public QaReport read(String releaseId, int round) throws IOException {
         return json.readValue(roundDir(releaseId, round).resolve("report.json").toFile(), QaReport.class);
     }

@@ -31,6 +31,17 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
         }
     }
 
+    /** A problem an earlier round found, by where it was and what it was. */
+    public record Resolved(String where, String problem) {
+    }
+
+    /** The problems {@code earlier} found that this report no longer finds: the SOP's "confirm issue resolution". */
+    public List<Resolved> resolvedSince(QaReport earlier) {
+        java.util.Set<String> now = findings.stream().map(Finding::key).collect(java.util.stream.Collectors.toSet());
+        return earlier.findings().stream().filter(f -> !now.contains(f.key()))
+                .map(f -> new Resolved(f.where() + (f.viewport() == null ? "" : " (" + f.viewport() + ")"), f.message())).distinct().toList();
+    }
+
     public record PageResult(String path, int liveStatus, int stagingStatus, boolean stagingPhpFatal, List<Shot> shots,
                              List<String> liveConsoleErrors, List<String> newConsoleErrors, List<String> newFailedRequests,
                              Speed speed) {

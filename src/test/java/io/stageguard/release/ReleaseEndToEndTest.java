@@ -321,6 +321,9 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         Task developerTask = awaitTask(release, "Task_DeveloperSignoff");
         // the sign-off phase receives only what it shows; the release itself holds the QA outcome
         assertThat(runtime.getVariable(developerTask.getProcessInstanceId(), "qaRound")).isEqualTo(2);
+        assertThat(String.valueOf(runtime.getVariable(developerTask.getProcessInstanceId(), "qaResolved")))
+                .as("the approvers see that round 1's fatal error is gone").contains("\"where\":\"/").contains("500");
+        assertThat(String.valueOf(runtime.getVariable(developerTask.getProcessInstanceId(), "parityDifferences"))).as("nothing differs").isEqualTo("[]");
         Map<String, Object> vars = runtime.getVariables((String) status(release).get("processInstanceId"));
         assertThat(vars.get("qaRound")).isEqualTo(2);
         assertThat(vars.get("qaPassed")).isEqualTo(true);

@@ -126,7 +126,8 @@ class TasklistUiTest extends ReleasingApplicationTest {
     }
 
     private static WebDriverWait wait(WebDriver web) {
-        return new WebDriverWait(web, Duration.ofSeconds(30));
+        // generous: on a busy two-core machine Tasklist (AngularJS plus its plugins) can take a while to boot
+        return new WebDriverWait(web, Duration.ofSeconds(90));
     }
 
     private static void shoot(WebDriver web, String name) throws Exception {
