@@ -16,12 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -129,10 +124,7 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
     }
 
     private ResponseEntity<Map<String, Object>> restore(String user, String release) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/restore", HttpMethod.POST,
-                new HttpEntity<>(Map.of("reason", "the footer confuses readers"), headers), new ParameterizedTypeReference<>() { });
+        return driver().putLiveBack(user, release, "restore", "the footer confuses readers");
     }
 
     @SuppressWarnings("unchecked")

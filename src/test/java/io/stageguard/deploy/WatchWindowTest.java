@@ -18,12 +18,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 
@@ -124,10 +119,7 @@ class WatchWindowTest extends ReleasingApplicationTest {
     }
 
     private ResponseEntity<Map<String, Object>> rollback(String user, String release) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_JSON);
-        return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/rollback", HttpMethod.POST,
-                new HttpEntity<>(Map.of("reason", "checkout is broken"), headers), new ParameterizedTypeReference<>() { });
+        return driver().putLiveBack(user, release, "rollback", "checkout is broken");
     }
 
     private static Path liveMainFile() {

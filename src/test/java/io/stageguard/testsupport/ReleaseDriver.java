@@ -17,8 +17,10 @@ import org.camunda.bpm.engine.task.Task;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -59,6 +61,14 @@ public final class ReleaseDriver {
                 new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
         assertThat(answer.getStatusCode()).as("start: %s", answer.getBody()).isEqualTo(HttpStatus.CREATED);
         return (String) answer.getBody().get("releaseId");
+    }
+
+    /** As {@code user}, asks to put live back for the release: {@code action} is "rollback" (while watched) or "restore" (after it ended). */
+    public ResponseEntity<Map<String, Object>> putLiveBack(String user, String release, String action, String reason) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/" + action, HttpMethod.POST,
+                new HttpEntity<>(Map.of("reason", reason), headers), new ParameterizedTypeReference<>() { });
     }
 
     public Task awaitTask(String release, String taskKey) {
