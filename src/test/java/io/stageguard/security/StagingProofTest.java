@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stageguard.clone.CloneProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.clone.StagingCloner;
+import io.stageguard.clone.StagingState;
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
@@ -142,6 +143,8 @@ class StagingProofTest {
             assertThat(new StagingProof(() -> registered).problems(site)).containsKey("staging.documentRoot");
             assertThatThrownBy(() -> cloner(null).cloneFiles(site, ACCESS)).isInstanceOf(NotStagingException.class)
                     .hasMessageContaining("live's document root");
+            assertThatThrownBy(() -> new StagingState(new StagingProof(() -> registered)).approved(site, "rel-proof", "dev"))
+                    .as("the staging bar's state file is written into staging only").isInstanceOf(NotStagingException.class);
         }
         // through a symlink too: the real path decides
         Path link = work.resolve("innocent-looking");
