@@ -11,6 +11,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
+import io.stageguard.update.CoreUpdater;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,11 +48,13 @@ public class ReleaseService {
     private final HistoryService history;
     private final RestoreAfterRelease restorePath;
     private final ReleaseMetrics metrics;
+    private final CoreUpdater core;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
                           PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics) {
+                          ReleaseMetrics metrics, CoreUpdater core) {
         this.metrics = metrics;
+        this.core = core;
         this.history = history;
         this.restorePath = restorePath;
         this.records = records;
@@ -85,6 +88,7 @@ public class ReleaseService {
             String problem = qaPathProblem(paths.get(i));
             if (problem != null) errors.put("qaPaths[" + i + "]", problem);
         }
+        if (errors.isEmpty()) errors.putAll(core.problemsOn(site.get().live(), request.changes()));
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();

@@ -62,7 +62,7 @@ public final class DemoSite implements AutoCloseable {
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
         SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
-        new ChangeInstaller(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.0.0",
+        ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.0.0",
                 packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()), true);
         AutoCloseable live = liveServer.start(liveRoot, livePort);
         AutoCloseable staging = stagingServer.start(stagingRoot, stagingPort);

@@ -42,7 +42,7 @@ public class ChangeSetFreezer {
         List<FrozenManifest.Entry> entries = new ArrayList<>();
         for (ChangeSetApplier.AppliedChange a : applier.appliedIn(releaseId, round)) {
             Path stored = store.keep(Path.of(a.packagePath()), a.sha256());
-            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored.toString(), a.sha256()));
+            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored.toString(), a.sha256(), a.allowDowngrade()));
         }
         if (entries.isEmpty()) {
             throw new IllegalStateException("release " + releaseId + " has no applied changes in QA round " + round + " to freeze");

@@ -7,6 +7,8 @@ import io.stageguard.deploy.DeploymentPlan.StepKind;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeFootprint;
+import io.stageguard.update.ChangeType;
 import io.stageguard.update.PackageHeader;
 import io.stageguard.update.VersionStep;
 import java.io.IOException;
@@ -47,7 +49,8 @@ public class DeploymentPlanner {
         List<String> reasons = new ArrayList<>();
         List<String> rollback = new ArrayList<>();
         PlanRisk risk = PlanRisk.LOW;
-        List<String> folders = manifest.entries().stream().map(e -> e.change().targetFolder()).toList();
+        List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
+        List<String> folders = ChangeFootprint.paths(site.live().documentRoot(), changes);
         String prefix = site.live().database().tablePrefix();
 
         add(steps, StepKind.DRIFT_CHECK, "Check that live is as it was tested: " + String.join(", ", folders) + ", WordPress version, db_version");
@@ -55,12 +58,17 @@ public class DeploymentPlanner {
         long touchedBytes = 0;
         for (FrozenManifest.Entry entry : manifest.entries()) {
             Change change = entry.change();
-            Path live = site.live().documentRoot().resolve(change.targetFolder());
-            String from = PackageHeader.version(live, change.type());
+            String from = PackageHeader.installed(site.live().documentRoot(), change);
             VersionStep step = VersionStep.between(from, change.version());
-            touchedBytes += size(live);
-            add(steps, StepKind.PACKAGE, change.type() + " " + change.slug() + ": " + ("none".equals(from) ? "added, " + change.version()
-                    + " (activated)" : from + " → " + change.version()) + " (" + step.label() + "), unpacked beside its folder and swapped in atomically");
+            for (String path : ChangeFootprint.paths(site.live().documentRoot(), change)) touchedBytes += size(site.live().documentRoot().resolve(path));
+            if (change.type() == ChangeType.CORE) {
+                add(steps, StepKind.PACKAGE, "WordPress core: " + from + " → " + change.version() + " (" + step.label() + "): wp-admin, the root files and"
+                        + " wp-includes unpacked beside and swapped in while .maintenance stands (as long as the renames), files the new version"
+                        + " dropped removed, then the database upgrade (wp_upgrade())");
+            } else {
+                add(steps, StepKind.PACKAGE, change.type() + " " + change.slug() + ": " + ("none".equals(from) ? "added, " + change.version()
+                        + " (activated)" : from + " → " + change.version()) + " (" + step.label() + "), unpacked beside its folder and swapped in atomically");
+            }
             PlanRisk stepRisk = switch (step) {
                 case SAME, PATCH -> PlanRisk.LOW;
                 case MINOR, UNKNOWN -> PlanRisk.NORMAL;
@@ -68,8 +76,12 @@ public class DeploymentPlanner {
             };
             if (stepRisk != PlanRisk.LOW) reasons.add(change.type() + " " + change.slug() + ": " + step.label() + " step");
             risk = risk.max(stepRisk);
-            rollback.add("none".equals(from) ? "Remove " + change.targetFolder() + " (absent before the push)"
-                    : "Put back " + change.targetFolder() + " " + from + " from the backup");
+            if (change.type() == ChangeType.CORE) {
+                rollback.add("Put back WordPress " + from + "'s wp-admin, wp-includes and root files from the backup, removing what the update added");
+            } else {
+                rollback.add("none".equals(from) ? "Remove " + change.targetFolder() + " (absent before the push)"
+                        : "Put back " + change.targetFolder() + " " + from + " from the backup");
+            }
         }
         add(steps, StepKind.SERVE_NEW_CODE, "Make live's PHP serve the new code (OPcache of the swapped folders invalidated, object cache flushed) "
                 + "and check the versions it reports");
@@ -122,6 +134,7 @@ public class DeploymentPlanner {
     }
 
     private static long size(Path folder) throws IOException {
+        if (Files.isRegularFile(folder)) return Files.size(folder);
         if (!Files.isDirectory(folder)) return 0;
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();

@@ -1,6 +1,7 @@
 package io.stageguard.deploy;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeType;
 import java.util.List;
@@ -11,10 +12,12 @@ import java.util.List;
  */
 public record FrozenManifest(String releaseId, String siteId, int qaRound, List<Entry> entries) {
 
-    public record Entry(int position, ChangeType type, String slug, String version, String packagePath, String sha256) {
+    /** @param allowDowngrade for core: the downgrade was asked for and signed off */
+    public record Entry(int position, ChangeType type, String slug, String version, String packagePath, String sha256,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {
         @JsonIgnore
         public Change change() {
-            return new Change(type, slug, version, packagePath);
+            return new Change(type, slug, version, packagePath, allowDowngrade);
         }
     }
 }

@@ -7,7 +7,7 @@ import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
-import io.stageguard.update.FolderSwap;
+import io.stageguard.update.ChangeType;
 import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,16 +81,18 @@ public class LiveDeployer {
         Map<String, DatabaseDump.DumpedTable> tables = backup.recordedTables(releaseId);
         marks.beforeDeploy(releaseId, site, tables);
         try {
-            Map<Change, FolderSwap.Method> swapped = installer.switchIn(site.live(), changes);
+            Map<Change, String> swapped = installer.switchIn(site.live(), changes);
             // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
-            for (Change change : changes) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+            for (Change change : changes) {
+                if (change.type() != ChangeType.CORE) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+            }
             List<String> problems = refresh.problems(changes);
             if (!problems.isEmpty()) {
                 throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
             }
             List<String> installed = new ArrayList<>();
-            swapped.forEach((change, method) -> installed.add(change.label() + " (" + describe(method) + ")"));
+            swapped.forEach((change, how) -> installed.add(change.label() + " (" + how + ")"));
             return new Deployment(installed, refresh.summary());
         } finally {
             marks.afterDeploy(releaseId, site, tables);
@@ -99,13 +101,5 @@ public class LiveDeployer {
 
     /** What reached live and the serving PHP's account of running it. */
     public record Deployment(List<String> installed, String servedCode) {
-    }
-
-    private static String describe(FolderSwap.Method method) {
-        return switch (method) {
-            case EXCHANGED -> "swapped in atomically";
-            case ADDED -> "added";
-            case MOVED_IN_TWO_STEPS -> "moved in with two renames: this file system cannot exchange folders atomically";
-        };
     }
 }

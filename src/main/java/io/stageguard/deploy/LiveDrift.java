@@ -7,6 +7,7 @@ import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteInventoryReader;
 import io.stageguard.site.WordPressTables;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeFootprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,7 +45,7 @@ public class LiveDrift {
     }
 
     public void recordBaseline(String releaseId, SiteEnvironment live, List<Change> changes) throws IOException, SQLException {
-        String baseline = JSON.writeValueAsString(read(live, changes.stream().map(Change::targetFolder).toList()));
+        String baseline = JSON.writeValueAsString(read(live, ChangeFootprint.paths(live.documentRoot(), changes)));
         jdbc.update("delete from sg_live_baseline where release_id = ?", releaseId);
         jdbc.update("insert into sg_live_baseline (release_id, baseline, taken_at) values (?, ?, ?)", releaseId, baseline, Timestamp.from(Instant.now()));
     }
@@ -64,7 +65,8 @@ public class LiveDrift {
     }
 
     private static String describe(String item, String before, String now) {
-        if (item.startsWith("wp-content/")) {
+        // the rest are paths relative to the document root (a plugin's folder, wp-admin, wp-login.php)
+        if (!item.startsWith("wordpress.") && !item.startsWith("database.")) {
             if (before.equals("absent")) return "appeared on live";
             if (now.equals("absent")) return "was removed from live";
             return "its files changed on live";

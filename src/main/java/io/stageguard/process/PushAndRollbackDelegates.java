@@ -18,6 +18,7 @@ import io.stageguard.qa.QaReport;
 import io.stageguard.qa.QaVerdict;
 import io.stageguard.site.Site;
 import io.stageguard.update.Change;
+import io.stageguard.update.ChangeFootprint;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
 import io.stageguard.deploy.ManifestMismatchException;
@@ -106,8 +107,8 @@ class PushAndRollbackDelegates {
     JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
-            List<String> touched = freezer.load(releaseId).entries().stream().map(e -> e.change().targetFolder()).toList();
-            List<String> changed = drift.since(releaseId, vars.site(execution).live(), touched);
+            List<Change> changes = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();
+            List<String> changed = drift.since(releaseId, vars.site(execution).live(), ChangeFootprint.paths(vars.site(execution).live().documentRoot(), changes));
             LIVE_DRIFTED.set(execution, !changed.isEmpty());
             if (!changed.isEmpty()) {
                 state.stale(vars.site(execution), releaseId);
@@ -123,7 +124,8 @@ class PushAndRollbackDelegates {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, vars.site(execution));
-            List<String> touched = manifest.entries().stream().map(e -> e.change().targetFolder()).toList();
+            List<String> touched = ChangeFootprint.paths(vars.site(execution).live().documentRoot(),
+                    manifest.entries().stream().map(FrozenManifest.Entry::change).toList());
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
             BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
                     + " table(s) in " + summary.directory());

@@ -11,6 +11,7 @@ import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeSetValidator;
+import io.stageguard.update.CoreUpdater;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -78,7 +79,7 @@ class UpdateAndQaDelegates {
      * current set, for a package rebuilt in place) and opens the next QA round.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases) {
+    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, CoreUpdater core) {
         return execution -> {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
@@ -88,6 +89,7 @@ class UpdateAndQaDelegates {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
             }
             Map<String, String> problems = ChangeSetValidator.problems(changes);
+            if (problems.isEmpty()) problems = core.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }

@@ -37,7 +37,10 @@ public final class Attribution {
                     .findFirst()
                     .orElse(type + " " + slug + " (not in this change set)"));
         }
-        if (CORE.matcher(text).find()) return Optional.of("WordPress core");
+        if (CORE.matcher(text).find()) {
+            // core is a culprit of the release only when the release updates it
+            return Optional.of(changes.stream().filter(c -> c.type() == ChangeType.CORE).map(Change::label).findFirst().orElse("WordPress core"));
+        }
         return Optional.empty();
     }
 

@@ -72,7 +72,7 @@ public class BrowserQa {
         List<String> adminPaths = site.qa().admin() == null ? List.of() : site.qa().admin().paths();
         Observation seen = observe(site, paths, qa.viewports(), site.qa().flows(), adminPaths, dir);
         List<QaReport.Finding> findings = attributeByPath(seen, changes);
-        QualityGate.Verdict verdict = gate.judge(findings, seen.pages());
+        QualityGate.Verdict verdict = gate.judge(findings, seen.pages(), Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/round-" + round + "/";
         QaReport report = new QaReport(releaseId, round, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
                 findings, seen.pages(), seen.flows(), seen.adminScreens(), seen.phpLog(), null, base + "index.html", base + "report.json");

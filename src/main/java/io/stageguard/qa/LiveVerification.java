@@ -110,7 +110,7 @@ public class LiveVerification {
         List<PhpErrorLog.Entry> phpLog = before.errorLog().isEmpty() ? List.of() : PhpErrorLog.at(Path.of(before.errorLog())).since(before.logMark());
         List<QaReport.Finding> found = BrowserQa.findings(pages, List.of(), List.of(), phpLog, ReportSides.PUSH);
         List<QaReport.Finding> findings = BrowserQa.attributeByPath(new BrowserQa.Observation(pages, List.of(), List.of(), phpLog, found), changes);
-        QualityGate.Verdict verdict = gate.judge(findings, pages);
+        QualityGate.Verdict verdict = gate.judge(findings, pages, Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/" + DIR + "/";
         QaReport report = new QaReport(releaseId, approvedRound, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
                 findings, pages, List.of(), List.of(), phpLog, null, base + "index.html", base + "report.json");

@@ -47,8 +47,9 @@ public class QualityGate {
         return new QualityGate(inputs -> engine.evaluateDecisionTable(table, inputs).getResultList());
     }
 
-    public Verdict judge(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
-        List<Map<String, Object>> matches = decision.apply(inputs(findings, pages));
+    /** @param coreUpdate whether the release updates WordPress core, which is expected to change how pages look */
+    public Verdict judge(List<QaReport.Finding> findings, List<QaReport.PageResult> pages, boolean coreUpdate) {
+        List<Map<String, Object>> matches = decision.apply(inputs(findings, pages, coreUpdate));
         List<String> reasons = new ArrayList<>();
         QaVerdict verdict = QaVerdict.PASS;
         for (Map<String, Object> match : matches) {
@@ -59,8 +60,8 @@ public class QualityGate {
         return new Verdict(verdict, reasons);
     }
 
-    /** The decision's inputs: how many findings of each kind, the largest visual difference, the worst slowdown. */
-    static Map<String, Object> inputs(List<QaReport.Finding> findings, List<QaReport.PageResult> pages) {
+    /** The decision's inputs: how many findings of each kind, the largest visual difference, the worst slowdown, whether core changes. */
+    static Map<String, Object> inputs(List<QaReport.Finding> findings, List<QaReport.PageResult> pages, boolean coreUpdate) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("serverErrors", count(findings, FindingKind.HTTP));
         in.put("phpFatals", count(findings, FindingKind.PHP_FATAL));
@@ -70,6 +71,7 @@ public class QualityGate {
         in.put("failedFlows", count(findings, FindingKind.FLOW));
         in.put("maxVisualDifference", pages.stream().flatMap(p -> p.shots().stream()).mapToDouble(QaReport.Shot::difference).max().orElse(0));
         in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null).mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
+        in.put("coreUpdate", coreUpdate);
         return in;
     }
 

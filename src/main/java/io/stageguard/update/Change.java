@@ -1,32 +1,56 @@
 package io.stageguard.update;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 
 /**
- * One requested change: a plugin or theme, installed from a zip file.
+ * One requested change: a plugin or theme installed from its zip file, or WordPress core updated
+ * from a wordpress.org release zip.
  *
  * @param type    what it installs
- * @param slug    the folder name under wp-content/plugins or wp-content/themes
- * @param version the version the package carries, for people reading reports
+ * @param slug    the folder name under wp-content/plugins or wp-content/themes; "wordpress" for core
+ * @param version the version the package carries; when given, the package must declare exactly it
  * @param packagePath absolute path of the zip file
+ * @param allowDowngrade whether a core package older than the installed version is accepted
  */
-public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath) {
+public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath,
+                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {
+    /** The slug core changes carry: WordPress has one core. */
+    public static final String CORE_SLUG = "wordpress";
+
+    public Change {
+        if (type == ChangeType.CORE && (slug == null || slug.isBlank())) slug = CORE_SLUG;
+    }
+
+    public Change(ChangeType type, String slug, String version, String packagePath) {
+        this(type, slug, version, packagePath, false);
+    }
+
+    /** Whether {@code changes} update WordPress core, which changes how every page renders a little. */
+    public static boolean updatesCore(java.util.List<Change> changes) {
+        return changes.stream().anyMatch(c -> c.type() == ChangeType.CORE);
+    }
 
     @JsonIgnore
     public Path packageFile() {
         return Path.of(packagePath);
     }
 
-    /** Where this change lands, relative to the document root. */
+    /**
+     * Where a plugin or theme lands, relative to the document root. Core has no single folder:
+     * {@link ChangeFootprint} says what a change touches.
+     */
     @JsonIgnore
     public String targetFolder() {
+        if (type == ChangeType.CORE) throw new IllegalStateException("WordPress core has no single target folder; ask ChangeFootprint");
         return "wp-content/" + type.folder() + "/" + slug;
     }
 
     @JsonIgnore
     public String label() {
-        return type + " " + slug + (version == null || version.isBlank() ? "" : " " + version);
+        String name = type == ChangeType.CORE ? "WordPress core" : type + " " + slug;
+        return name + (version == null || version.isBlank() ? "" : " " + version);
     }
 }

@@ -35,9 +35,16 @@ public class ChangeInstaller {
             """;
 
     private final WordPressPhp php;
+    private final CoreUpdater core;
 
-    public ChangeInstaller(WordPressPhp php) {
+    public ChangeInstaller(WordPressPhp php, CoreUpdater core) {
         this.php = php;
+        this.core = core;
+    }
+
+    /** One outside Spring (the demo's set-up, tests), running PHP with {@code php}. */
+    public static ChangeInstaller with(WordPressPhp php) {
+        return new ChangeInstaller(php, new CoreUpdater(php));
     }
 
     /**
@@ -54,15 +61,32 @@ public class ChangeInstaller {
     }
 
     /**
-     * Unpacks every package beside its folder first, then swaps them in one after the other in the
-     * given order: the moment where some are new and some old lasts only as long as the renames.
+     * A core update first, complete with its database upgrade (plugins are then updated on the new
+     * core, as WordPress's own order is); then every package is unpacked beside its folder and they
+     * are swapped in one after the other in the given order: the moment where some are new and some
+     * old lasts only as long as the renames.
+     *
+     * @return per change, how it went in ("swapped in atomically", "WordPress 6.1.9 → 6.5.5, ...")
      */
-    public Map<Change, FolderSwap.Method> switchIn(SiteEnvironment site, List<Change> changes) throws IOException {
+    public Map<Change, String> switchIn(SiteEnvironment site, List<Change> changes) throws IOException {
+        Map<Change, String> done = new LinkedHashMap<>();
+        for (Change change : changes) {
+            if (change.type() == ChangeType.CORE) done.put(change, core.update(site, change).summary());
+        }
         List<PackageInstaller.Unpacked> unpacked = new ArrayList<>();
-        for (Change change : changes) unpacked.add(PackageInstaller.unpack(site.documentRoot(), change));
-        Map<Change, FolderSwap.Method> methods = new LinkedHashMap<>();
-        for (PackageInstaller.Unpacked u : unpacked) methods.put(u.change(), PackageInstaller.swapIn(u));
-        return methods;
+        for (Change change : changes) {
+            if (change.type() != ChangeType.CORE) unpacked.add(PackageInstaller.unpack(site.documentRoot(), change));
+        }
+        for (PackageInstaller.Unpacked u : unpacked) done.put(u.change(), describe(PackageInstaller.swapIn(u)));
+        return done;
+    }
+
+    private static String describe(FolderSwap.Method method) {
+        return switch (method) {
+            case EXCHANGED -> "swapped in atomically";
+            case ADDED -> "added";
+            case MOVED_IN_TWO_STEPS -> "moved in with two renames: this file system cannot exchange folders atomically";
+        };
     }
 
     /** Activates a plugin the release added to the site (its activation hook runs); updates keep their state. */
@@ -76,8 +100,8 @@ public class ChangeInstaller {
         return true;
     }
 
-    /** Whether live has no folder for this change yet, so the release adds it. Reads live, never writes. */
+    /** Whether live has no folder for this change yet, so the release adds it (never so for core). Reads live, never writes. */
     public static boolean newOnLive(Site site, Change change) {
-        return !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
+        return change.type() != ChangeType.CORE && !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
     }
 }

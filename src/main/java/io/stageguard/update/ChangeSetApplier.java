@@ -30,9 +30,15 @@ public class ChangeSetApplier {
         this.jdbc = jdbc;
     }
 
-    /** A change as it was applied: the package's hash is what sign-off will freeze. */
-    /** @param replaces the version live runs, which this change replaces ("none" for something new) */
-    public record AppliedChange(int position, ChangeType type, String slug, String replaces, String version, String packagePath, String sha256) {
+    /**
+     * A change as it was applied: the package's hash is what sign-off will freeze.
+     *
+     * @param replaces the version live runs, which this change replaces ("none" for something new)
+     * @param outcome how it went in on staging (swapped in, activated; for core the versions and db_version before and after)
+     * @param allowDowngrade a core change asked to go to an older version
+     */
+    public record AppliedChange(int position, ChangeType type, String slug, String replaces, String version, String packagePath, String sha256,
+                                String outcome, boolean allowDowngrade) {
     }
 
     @Transactional
@@ -44,12 +50,15 @@ public class ChangeSetApplier {
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             String sha = Sha256.of(change.packageFile());
-            String replaces = PackageHeader.version(site.live().documentRoot().resolve(change.targetFolder()), change.type());
-            installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
+            String replaces = PackageHeader.installed(site.live().documentRoot(), change);
+            String outcome = installer.switchIn(site.staging(), List.of(change)).get(change);
+            if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
-                            + "applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    releaseId, round, i, change.type().label(), change.slug(), replaces, change.version(), change.packagePath(), sha, Timestamp.from(Instant.now()));
-            applied.add(new AppliedChange(i, change.type(), change.slug(), replaces, change.version(), change.packagePath(), sha));
+                            + "outcome, allow_downgrade, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    releaseId, round, i, change.type().label(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
+                    change.allowDowngrade(), Timestamp.from(Instant.now()));
+            applied.add(new AppliedChange(i, change.type(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
+                    change.allowDowngrade()));
         }
         requireServed(served, access, site, changes);
         return applied;
@@ -68,10 +77,10 @@ public class ChangeSetApplier {
 
     /** What was applied in the given round, in the order it was applied. */
     public List<AppliedChange> appliedIn(String releaseId, int round) {
-        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256 from sg_applied_change "
+        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade from sg_applied_change "
                         + "where release_id = ? and qa_round = ? order by position",
                 (rs, n) -> new AppliedChange(rs.getInt(1), ChangeType.of(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getString(7)),
+                        rs.getString(7), rs.getString(8), rs.getBoolean(9)),
                 releaseId, round);
     }
 }

@@ -29,8 +29,10 @@ public final class ChangeSetValidator {
                 errors.put(at, "is empty");
                 continue;
             }
-            if (c.type() == null) errors.put(at + ".type", "must be plugin or theme");
-            if (c.slug() == null || !SLUG.matcher(c.slug()).matches() || c.slug().contains("..")) {
+            if (c.type() == null) errors.put(at + ".type", "must be plugin, theme or core");
+            if (c.type() == ChangeType.CORE && !Change.CORE_SLUG.equals(c.slug())) {
+                errors.put(at + ".slug", "must be left out or \"" + Change.CORE_SLUG + "\" for a core update");
+            } else if (c.slug() == null || !SLUG.matcher(c.slug()).matches() || c.slug().contains("..")) {
                 errors.put(at + ".slug", "must be a folder name: lower-case letters, digits, '.', '_' or '-', no '/' or '..'");
             }
             if (c.version() != null && (c.version().length() > 64 || c.version().isBlank())) {
@@ -42,10 +44,35 @@ public final class ChangeSetValidator {
                 errors.put(at + ".package", "must be at most 1000 characters");
             } else {
                 String problem = packageProblem(Path.of(c.packagePath()));
+                if (problem == null && c.type() != null) problem = contentProblem(c);
                 if (problem != null) errors.put(at + ".package", problem);
             }
+            if (c.allowDowngrade() && c.type() != ChangeType.CORE) errors.put(at + ".allowDowngrade", "applies to core updates only");
+        }
+        if (changes.stream().filter(c -> c != null && c.type() == ChangeType.CORE).count() > 1) {
+            errors.put("changes", "may update WordPress core once");
         }
         return errors;
+    }
+
+    /** A core zip that is not a WordPress release, or a package that declares another version than the change asks for. */
+    private static String contentProblem(Change c) {
+        try {
+            if (c.type() == ChangeType.CORE) {
+                CorePackage release = CorePackage.read(c.packageFile());
+                if (c.version() != null && !c.version().equals(release.version())) return "is WordPress " + release.version() + ", not " + c.version();
+                return null;
+            }
+            String declared = PackageHeader.versionInZip(c.packageFile(), c.type(), c.slug());
+            if (c.version() != null && !c.version().equals(declared)) {
+                return "declares version " + declared + " in its " + (c.type() == ChangeType.THEME ? "style.css" : "plugin header") + ", not " + c.version();
+            }
+            return null;
+        } catch (CorePackage.NotACoreRelease e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return "cannot be read: " + e.getMessage();
+        }
     }
 
     private static String packageProblem(Path zip) {

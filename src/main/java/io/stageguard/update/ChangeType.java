@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
-/** What a change installs, and where under wp-content it lands. */
+/** What a change installs, and where it lands: a plugin or theme under wp-content, or WordPress core itself. */
 public enum ChangeType {
-    PLUGIN("plugin", "plugins"), THEME("theme", "themes");
+    PLUGIN("plugin", "plugins"), THEME("theme", "themes"),
+    /** a wordpress.org release: everything but wp-content, updated as {@code update_core()} does ({@link CoreUpdater}) */
+    CORE("core", null);
 
     private final String label;
     private final String folder;
@@ -22,7 +24,7 @@ public enum ChangeType {
         return label;
     }
 
-    /** The folder under wp-content that holds this kind of package. */
+    /** The folder under wp-content that holds this kind of package; none for core. */
     public String folder() {
         return folder;
     }
@@ -30,7 +32,7 @@ public enum ChangeType {
     @JsonCreator
     public static ChangeType of(String label) {
         return Arrays.stream(values()).filter(t -> t.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("must be plugin or theme, not " + label));
+                .orElseThrow(() -> new IllegalArgumentException("must be plugin, theme or core, not " + label));
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The version a plugin or theme folder declares, read as WordPress's {@code get_file_data()} reads
@@ -20,14 +22,44 @@ public final class PackageHeader {
     private PackageHeader() {
     }
 
+    /** The version of what {@code change} replaces at {@code documentRoot}: see {@link #version}. */
+    public static String installed(Path documentRoot, Change change) throws IOException {
+        if (change.type() == ChangeType.CORE) return io.stageguard.site.SiteInventoryReader.wordpressVersion(documentRoot);
+        return version(documentRoot.resolve(change.targetFolder()), change.type());
+    }
+
     /** The declared version, "none" when the folder is absent, "unknown" when it declares none. */
     public static String version(Path folder, ChangeType type) throws IOException {
+        if (type == ChangeType.CORE) throw new IllegalArgumentException("core's version is read by installed()");
         if (!Files.isDirectory(folder)) return "none";
         if (type == ChangeType.THEME) return versionIn(head(folder.resolve("style.css")));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.php")) {
             for (Path file : files) {
                 String head = head(file);
                 if (head.contains("Plugin Name:")) return versionIn(head);
+            }
+        }
+        return "unknown";
+    }
+
+    /**
+     * The version the package in {@code zip} declares, read from its entries as {@link #version}
+     * reads a folder (the zip's one top folder named after the slug, or its top level); "unknown"
+     * when it declares none.
+     */
+    public static String versionInZip(Path zip, ChangeType type, String slug) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            String top = file.stream().allMatch(e -> e.getName().startsWith(slug + "/")) ? slug + "/" : "";
+            for (ZipEntry entry : file.stream().toList()) {
+                String name = entry.getName();
+                if (!name.startsWith(top) || entry.isDirectory()) continue;
+                String inside = name.substring(top.length());
+                boolean header = type == ChangeType.THEME ? inside.equals("style.css") : !inside.contains("/") && inside.endsWith(".php");
+                if (!header) continue;
+                try (InputStream in = file.getInputStream(entry)) {
+                    String head = new String(in.readNBytes(8192), StandardCharsets.UTF_8).replace("\r", "\n");
+                    if (type == ChangeType.THEME || head.contains("Plugin Name:")) return versionIn(head);
+                }
             }
         }
         return "unknown";

@@ -80,7 +80,7 @@ public final class PackageInstaller {
     }
 
     /** WordPress zips hold one top folder named after the slug; its content becomes the target folder. */
-    private static void unpack(Path zip, String slug, Path into) throws IOException {
+    static void unpack(Path zip, String slug, Path into) throws IOException {
         Files.createDirectories(into);
         try (ZipFile file = new ZipFile(zip.toFile())) {
             if (file.size() > ZipLimits.MAX_ENTRIES) throw new IOException(zip + " holds more than " + ZipLimits.MAX_ENTRIES + " entries");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,9 @@ public class ServedCodeRefresher {
             require __DIR__ . '/wp-load.php';
             require_once ABSPATH . 'wp-admin/includes/plugin.php';
             $report['versions'] = array();
+            if ( $stageguard_args['core'] ) {
+            	$report['versions']['core wordpress'] = $GLOBALS['wp_version'];
+            }
             foreach ( $stageguard_args['plugins'] as $slug ) {
             	$found = get_plugins( '/' . $slug );
             	$report['versions'][ 'plugin ' . $slug ] = $found ? reset( $found )['Version'] : null;
@@ -107,13 +111,15 @@ public class ServedCodeRefresher {
     public Refresh refresh(SiteEnvironment site, List<Change> changes, Map<String, String> headers) throws IOException {
         List<String> folders = new ArrayList<>();
         for (Change change : changes) {
-            // OPcache keys scripts by their resolved path
-            folders.add(site.documentRoot().toRealPath().resolve(change.targetFolder()).toString());
+            // OPcache keys scripts by their resolved path; a core update replaces code everywhere but wp-content's, so all of it goes
+            Path root = site.documentRoot().toRealPath();
+            folders.add(change.type() == ChangeType.CORE ? root.toString() : root.resolve(change.targetFolder()).toString());
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("folders", folders);
         args.put("plugins", changes.stream().filter(c -> c.type() == ChangeType.PLUGIN).map(Change::slug).toList());
         args.put("themes", changes.stream().filter(c -> c.type() == ChangeType.THEME).map(Change::slug).toList());
+        args.put("core", changes.stream().anyMatch(c -> c.type() == ChangeType.CORE));
         JsonNode answer = servingPhp.run(site, headers, REFRESH, args);
         List<String> stale = new ArrayList<>();
         answer.path("stale").forEach(s -> stale.add(s.asText()));

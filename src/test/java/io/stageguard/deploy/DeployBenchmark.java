@@ -69,7 +69,7 @@ class DeployBenchmark {
         try (DemoSite demo = DemoSite.create(work.resolve("site"), "bench", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
              PageFetcher fetcher = new PageFetcher()) {
             SiteEnvironment live = demo.site().live();
-            ChangeInstaller installer = new ChangeInstaller(new WordPressPhp(PhpProperties.defaults()));
+            ChangeInstaller installer = ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults()));
             installer.install(live, change(0, packages), true);
             ServedCodeRefresher served = new ServedCodeRefresher(new ServingPhp(fetcher));
             served.refresh(live, List.of(change(0, packages)));

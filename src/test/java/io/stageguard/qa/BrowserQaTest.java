@@ -46,7 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BrowserQaTest {
-    private static final ChangeInstaller INSTALLER = new ChangeInstaller(new WordPressPhp(PhpProperties.defaults()));
+    private static final ChangeInstaller INSTALLER = ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults()));
     private static final List<String> FIXTURES = List.of("sg-harmless", "sg-layout-shift", "sg-js-error", "sg-php-warning",
             "sg-slow-page", "sg-broken-comments", "sg-clock");
     private static final UserFlow COMMENT = new UserFlow("post a comment", List.of(

@@ -25,7 +25,7 @@ class QualityGateTest {
 
     @Test
     void aCleanRoundPasses() {
-        QualityGate.Verdict v = gate.judge(List.of(), List.of(page(0, 100, 110)));
+        QualityGate.Verdict v = gate.judge(List.of(), List.of(page(0, 100, 110)), false);
         assertThat(v.verdict()).isEqualTo(QaVerdict.PASS);
         assertThat(v.reasons()).isEmpty();
     }
@@ -33,7 +33,7 @@ class QualityGateTest {
     @Test
     void eachHardProblemFailsTheRoundWithItsReason() {
         for (FindingKind kind : List.of(FindingKind.HTTP, FindingKind.PHP_FATAL, FindingKind.CONSOLE, FindingKind.REQUEST, FindingKind.FLOW)) {
-            QualityGate.Verdict v = gate.judge(List.of(finding(kind)), List.of(page(0, 100, 100)));
+            QualityGate.Verdict v = gate.judge(List.of(finding(kind)), List.of(page(0, 100, 100)), false);
             assertThat(v.verdict()).as(kind.label()).isEqualTo(QaVerdict.FAIL);
             assertThat(v.reasons()).as(kind.label()).hasSize(1).allMatch(r -> r.startsWith("fail: "));
         }
@@ -41,24 +41,35 @@ class QualityGateTest {
 
     @Test
     void warningsAndSmallChangesPassWithWarnings() {
-        assertThat(gate.judge(List.of(finding(FindingKind.PHP_WARNING)), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaVerdict.WARN);
-        assertThat(gate.judge(List.of(finding(FindingKind.PHP_NOTICE)), List.of(page(0, 100, 100))).verdict()).isEqualTo(QaVerdict.PASS);
-        assertThat(gate.judge(List.of(), List.of(page(0.02, 100, 100))).verdict()).isEqualTo(QaVerdict.WARN);
-        assertThat(gate.judge(List.of(), List.of(page(0, 100, 700))).verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(gate.judge(List.of(finding(FindingKind.PHP_WARNING)), List.of(page(0, 100, 100)), false).verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(gate.judge(List.of(finding(FindingKind.PHP_NOTICE)), List.of(page(0, 100, 100)), false).verdict()).isEqualTo(QaVerdict.PASS);
+        assertThat(gate.judge(List.of(), List.of(page(0.02, 100, 100)), false).verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(gate.judge(List.of(), List.of(page(0, 100, 700)), false).verdict()).isEqualTo(QaVerdict.WARN);
     }
 
     @Test
     void largeVisualChangesAndSlowdownsFail() {
-        assertThat(gate.judge(List.of(), List.of(page(0.08, 100, 100))).verdict()).isEqualTo(QaVerdict.FAIL);
-        QualityGate.Verdict slow = gate.judge(List.of(), List.of(page(0, 100, 1600)));
+        assertThat(gate.judge(List.of(), List.of(page(0.08, 100, 100)), false).verdict()).isEqualTo(QaVerdict.FAIL);
+        QualityGate.Verdict slow = gate.judge(List.of(), List.of(page(0, 100, 1600)), false);
         assertThat(slow.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(slow.reasons()).containsExactly("fail: a page answers more than a second slower than on live");
     }
 
     @Test
+    void aCoreUpdateMayChangeHowPagesLookWithinBoundsForTheApproversToJudge() {
+        QualityGate.Verdict shifted = gate.judge(List.of(), List.of(page(0.12, 100, 100)), true);
+        assertThat(shifted.verdict()).isEqualTo(QaVerdict.WARN);
+        assertThat(shifted.reasons()).containsExactly("warn: a page looks different after the WordPress core update: the approvers judge the difference");
+        assertThat(gate.judge(List.of(), List.of(page(0.3, 100, 100)), true).reasons())
+                .containsExactly("fail: more than 25% of a page looks different after the WordPress core update");
+        assertThat(gate.judge(List.of(finding(FindingKind.CONSOLE)), List.of(page(0.12, 100, 100)), true).verdict())
+                .as("errors fail a core update as any other").isEqualTo(QaVerdict.FAIL);
+    }
+
+    @Test
     void everyMatchingRuleIsListedAndTheWorstVerdictWins() {
         List<QaReport.Finding> findings = new ArrayList<>(List.of(finding(FindingKind.PHP_WARNING), finding(FindingKind.CONSOLE)));
-        QualityGate.Verdict v = gate.judge(findings, List.of(page(0.01, 100, 100)));
+        QualityGate.Verdict v = gate.judge(findings, List.of(page(0.01, 100, 100)), false);
         assertThat(v.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(v.reasons()).hasSize(3);
     }
@@ -66,7 +77,7 @@ class QualityGateTest {
     @Test
     void aVerdictTheTableShouldNotGiveCountsAsAFailure() {
         QualityGate edited = new QualityGate(inputs -> List.of(java.util.Map.of("verdict", "pas", "reason", "typo in an edited table")));
-        QualityGate.Verdict v = edited.judge(List.of(), List.of(page(0, 100, 110)));
+        QualityGate.Verdict v = edited.judge(List.of(), List.of(page(0, 100, 110)), false);
         assertThat(v.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(v.reasons()).containsExactly("pas: typo in an edited table");
     }
