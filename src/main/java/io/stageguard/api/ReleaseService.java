@@ -12,11 +12,15 @@ import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
 import io.stageguard.update.CoreUpdater;
+import io.stageguard.update.UpdateDiscovery;
+import io.stageguard.update.VersionStep;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,12 +53,14 @@ public class ReleaseService {
     private final RestoreAfterRelease restorePath;
     private final ReleaseMetrics metrics;
     private final CoreUpdater core;
+    private final UpdateDiscovery discovery;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
                           PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics, CoreUpdater core) {
+                          ReleaseMetrics metrics, CoreUpdater core, UpdateDiscovery discovery) {
         this.metrics = metrics;
         this.core = core;
+        this.discovery = discovery;
         this.history = history;
         this.restorePath = restorePath;
         this.records = records;
@@ -67,7 +73,20 @@ public class ReleaseService {
         this.app = app;
     }
 
-    public record ReleaseRequest(String siteId, List<Change> changes, List<String> qaPaths) {
+    /**
+     * @param changes the changes, each with its package; may be left out when {@code updates} says what to update
+     * @param updates updates to find at the sources and add to the changes
+     */
+    public record ReleaseRequest(String siteId, List<Change> changes, List<String> qaPaths, UpdateSelection updates) {
+    }
+
+    /**
+     * Which updates a release takes from {@link UpdateDiscovery}: {@code include} is "all" or a list
+     * of slugs ("wordpress" for core), {@code max} the largest step (patch, minor, major; minor when
+     * left out). Each included item gets the newest version within that step whose requirements the
+     * site meets.
+     */
+    public record UpdateSelection(JsonNode include, String max) {
     }
 
     public record StartedRelease(String releaseId, String processInstanceId) {
@@ -82,13 +101,15 @@ public class ReleaseService {
             site = sites.find(request.siteId());
             if (site.isEmpty()) errors.put("siteId", "unknown site '" + request.siteId() + "': register it with PUT /api/sites/{siteId}");
         }
-        errors.putAll(ChangeSetValidator.problems(request.changes()));
+        List<Change> changes = new ArrayList<>(request.changes() == null ? List.of() : request.changes());
+        if (request.updates() != null && site.isPresent()) changes.addAll(selectedUpdates(site.get(), request.updates(), changes, errors));
+        if (request.updates() == null || !changes.isEmpty()) errors.putAll(ChangeSetValidator.problems(changes));
         List<String> paths = request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
         for (int i = 0; i < paths.size(); i++) {
             String problem = qaPathProblem(paths.get(i));
             if (problem != null) errors.put("qaPaths[" + i + "]", problem);
         }
-        if (errors.isEmpty()) errors.putAll(core.problemsOn(site.get().live(), request.changes()));
+        if (errors.isEmpty()) errors.putAll(core.problemsOn(site.get().live(), changes));
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();
@@ -99,7 +120,7 @@ public class ReleaseService {
             slot.take(target.id(), releaseId);
             records.create(releaseId, target.id(), startedBy);
             Map<String, Object> variables = shown(target, releaseId, paths);
-            ReleaseVariables.CHANGES.putInto(variables, request.changes());
+            ReleaseVariables.CHANGES.putInto(variables, changes);
             ReleaseVariables.QA_ROUND.putInto(variables, 1);
             ReleaseVariables.MAX_QA_ROUNDS.putInto(variables, qa.maxRounds());
             ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);
@@ -108,6 +129,58 @@ public class ReleaseService {
             metrics.started(target.id());
             return new StartedRelease(releaseId, instance.getId());
         });
+    }
+
+    /**
+     * The changes {@code selection} asks for, found at the update sources for what live runs; items
+     * the explicit {@code changes} already cover are left to them. Problems go into {@code errors}
+     * under "updates...".
+     */
+    private List<Change> selectedUpdates(Site site, UpdateSelection selection, List<Change> changes, Map<String, String> errors) {
+        VersionStep max;
+        try {
+            max = selection.max() == null ? VersionStep.MINOR : VersionStep.valueOf(selection.max().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            max = null;
+        }
+        if (max != VersionStep.PATCH && max != VersionStep.MINOR && max != VersionStep.MAJOR) {
+            errors.put("updates.max", "must be patch, minor or major");
+            return List.of();
+        }
+        List<String> slugs = new ArrayList<>();
+        boolean all = selection.include() != null && selection.include().isTextual() && selection.include().asText().equals("all");
+        if (!all) {
+            if (selection.include() == null || !selection.include().isArray() || selection.include().isEmpty()) {
+                errors.put("updates.include", "must be \"all\" or a list of slugs (\"wordpress\" for core)");
+                return List.of();
+            }
+            selection.include().forEach(n -> slugs.add(n.asText()));
+        }
+        List<UpdateDiscovery.AvailableUpdate> found;
+        try {
+            found = discovery.discover(site, max);
+        } catch (java.io.IOException e) {
+            errors.put("updates", "the update sources could not be asked: " + e.getMessage());
+            return List.of();
+        }
+        List<Change> selected = new ArrayList<>();
+        for (UpdateDiscovery.AvailableUpdate update : found) {
+            boolean wanted = all || slugs.contains(update.slug());
+            boolean explicit = changes.stream().anyMatch(c -> c.type() == update.type() && c.slug().equals(update.slug()));
+            if (wanted && !explicit && update.newestCompatible() != null) selected.add(update.change());
+        }
+        for (int i = 0; i < slugs.size(); i++) {
+            String slug = slugs.get(i);
+            if (selected.stream().anyMatch(c -> c.slug().equals(slug)) || changes.stream().anyMatch(c -> slug.equals(c.slug()))) continue;
+            String why = found.stream().filter(u -> u.slug().equals(slug)).findFirst()
+                    .map(u -> "no version of " + slug + " newer than " + u.installed() + " fits: " + String.join("; ", u.heldBack()))
+                    .orElse("live has no " + slug + " that a source has a newer version of");
+            errors.put("updates.include[" + i + "]", why);
+        }
+        if (selected.isEmpty() && changes.isEmpty() && errors.keySet().stream().noneMatch(k -> k.startsWith("updates"))) {
+            errors.put("updates", "live has no update within " + max.label() + " steps whose requirements the site meets");
+        }
+        return selected;
     }
 
     /**

@@ -14,6 +14,8 @@ import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistration;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.site.UserFlow;
+import io.stageguard.update.UpdateDiscovery;
+import io.stageguard.update.VersionStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,11 @@ class SiteController {
     private final AccessPolicy policy;
     private final LiveBackup backups;
     private final StagingState stagingState;
+    private final UpdateDiscovery discovery;
 
-    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups, StagingState stagingState) {
+    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups, StagingState stagingState,
+                   UpdateDiscovery discovery) {
+        this.discovery = discovery;
         this.stagingState = stagingState;
         this.backups = backups;
         this.policy = policy;
@@ -65,6 +70,24 @@ class SiteController {
             stagingState.read(s).ifPresent(state -> described.put("stagingState", state));
             return ResponseEntity.ok(described);
         }).orElse(ResponseEntity.notFound().build());
+    }
+
+    /**
+     * The updates the site's live could take: per item the installed version, the newer versions
+     * its source has, the newest one whose own requirements the site meets, the step, and why newer
+     * ones are held back. Reads live; fetches packages into Stageguard's download folder.
+     */
+    @GetMapping("/{siteId}/updates")
+    ResponseEntity<Map<String, Object>> updates(@PathVariable String siteId, @RequestAttribute(USER) String user) throws java.io.IOException {
+        if (!policy.mayReadSite(user, siteId)) {
+            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+        }
+        var site = registry.find(siteId);
+        if (site.isEmpty()) return ResponseEntity.notFound().build();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("siteId", siteId);
+        answer.put("updates", discovery.discover(site.get(), VersionStep.MAJOR));
+        return ResponseEntity.ok(answer);
     }
 
     /** The site's pre-deploy backups: its restore paths, and what retention removed. */

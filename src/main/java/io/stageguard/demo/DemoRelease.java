@@ -40,7 +40,7 @@ class DemoRelease {
         sites.save(demo.site());
         ReleaseService.StartedRelease started = releases.start(new ReleaseService.ReleaseRequest("acme",
                 List.of(new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.1.0", demo.fixturePackage("1.1.0").toString())),
-                List.of("/", "/sample-page/")), "demo");
+                List.of("/", "/sample-page/"), null), "demo");
         log.info("""
 
                 ==== Stageguard demo is running ====

@@ -44,7 +44,8 @@ public final class ChangeSetValidator {
                 errors.put(at + ".package", "must be at most 1000 characters");
             } else {
                 String problem = packageProblem(Path.of(c.packagePath()));
-                if (problem == null && c.type() != null) problem = contentProblem(c);
+                // what the package declares is compared with a version that is itself valid
+                if (problem == null && c.type() != null && !errors.containsKey(at + ".version")) problem = contentProblem(c);
                 if (problem != null) errors.put(at + ".package", problem);
             }
             if (c.allowDowngrade() && c.type() != ChangeType.CORE) errors.put(at + ".allowDowngrade", "applies to core updates only");

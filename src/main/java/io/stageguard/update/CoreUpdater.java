@@ -231,7 +231,7 @@ public class CoreUpdater {
         }
     }
 
-    private static String databaseVersion(SiteEnvironment site) throws IOException {
+    static String databaseVersion(SiteEnvironment site) throws IOException {
         try (Connection c = site.database().open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
             rs.next();
             // as wpdb::db_version() reads it: "10.11.6-MariaDB-0+deb12u1" is 10.11.6

@@ -18,6 +18,7 @@ import java.util.zip.ZipFile;
  */
 public final class PackageHeader {
     private static final Pattern VERSION = Pattern.compile("^[ \\t/*#@]*Version:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+    private static final Pattern UPDATE_URI = Pattern.compile("^[ \\t/*#@]*Update URI:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
     private PackageHeader() {
     }
@@ -32,14 +33,31 @@ public final class PackageHeader {
     public static String version(Path folder, ChangeType type) throws IOException {
         if (type == ChangeType.CORE) throw new IllegalArgumentException("core's version is read by installed()");
         if (!Files.isDirectory(folder)) return "none";
-        if (type == ChangeType.THEME) return versionIn(head(folder.resolve("style.css")));
+        return versionIn(header(folder, type));
+    }
+
+    /**
+     * The {@code Update URI} a plugin or theme declares (WordPress 5.8+: where its updates come
+     * from; anything but wordpress.org or w.org keeps wordpress.org from offering its own versions
+     * of a same-named package); null when it declares none.
+     */
+    public static String updateUri(Path folder, ChangeType type) throws IOException {
+        Matcher m = UPDATE_URI.matcher(header(folder, type));
+        if (!m.find()) return null;
+        String uri = m.group(1).replaceAll("\\*/.*", "").trim();
+        return uri.isEmpty() ? null : uri;
+    }
+
+    /** The first 8 KiB of the folder's header file: the plugin file with "Plugin Name:", or style.css; empty when none. */
+    private static String header(Path folder, ChangeType type) throws IOException {
+        if (type == ChangeType.THEME) return head(folder.resolve("style.css"));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.php")) {
             for (Path file : files) {
                 String head = head(file);
-                if (head.contains("Plugin Name:")) return versionIn(head);
+                if (head.contains("Plugin Name:")) return head;
             }
         }
-        return "unknown";
+        return "";
     }
 
     /**
@@ -48,6 +66,11 @@ public final class PackageHeader {
      * when it declares none.
      */
     public static String versionInZip(Path zip, ChangeType type, String slug) throws IOException {
+        return versionIn(headerInZip(zip, type, slug));
+    }
+
+    /** The first 8 KiB of the package's header file in {@code zip} (main plugin file, style.css); empty when it has none. */
+    static String headerInZip(Path zip, ChangeType type, String slug) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             String top = file.stream().allMatch(e -> e.getName().startsWith(slug + "/")) ? slug + "/" : "";
             for (ZipEntry entry : file.stream().toList()) {
@@ -58,11 +81,11 @@ public final class PackageHeader {
                 if (!header) continue;
                 try (InputStream in = file.getInputStream(entry)) {
                     String head = new String(in.readNBytes(8192), StandardCharsets.UTF_8).replace("\r", "\n");
-                    if (type == ChangeType.THEME || head.contains("Plugin Name:")) return versionIn(head);
+                    if (type == ChangeType.THEME || head.contains("Plugin Name:")) return head;
                 }
             }
         }
-        return "unknown";
+        return "";
     }
 
     private static String versionIn(String head) {

@@ -1,0 +1,24 @@
+package io.stageguard.update;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where updates come from.
+ *
+ * @param wordpressOrgApi       the wordpress.org API's base URL; tests point it at a local server that answers in the same shapes
+ * @param wordpressOrgDownloads where its packages and checksums are; packages are fetched only from here or the API's host
+ * @param vendorFolder          a folder of premium plugin and theme zips (any names; slug and version read from the zips); none when unset
+ * @param versionsChecked       how many versions newer than the installed one are fetched, newest first, to find the newest compatible one
+ */
+@ConfigurationProperties("stageguard.updates")
+public record UpdateProperties(String wordpressOrgApi, String wordpressOrgDownloads, Path vendorFolder, Integer versionsChecked) {
+    public UpdateProperties {
+        if (wordpressOrgApi == null || wordpressOrgApi.isBlank()) wordpressOrgApi = "https://api.wordpress.org";
+        if (wordpressOrgDownloads == null || wordpressOrgDownloads.isBlank()) wordpressOrgDownloads = "https://downloads.wordpress.org";
+        wordpressOrgApi = wordpressOrgApi.replaceAll("/+$", "");
+        wordpressOrgDownloads = wordpressOrgDownloads.replaceAll("/+$", "");
+        if (versionsChecked == null) versionsChecked = 5;
+        if (versionsChecked < 1) throw new IllegalArgumentException("stageguard.updates.versions-checked must be at least 1");
+    }
+}

@@ -1,0 +1,165 @@
+package io.stageguard.update;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.StageguardProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * The wordpress.org API as WordPress itself asks it: {@code core/version-check/1.7} for core
+ * releases, {@code plugins/info/1.2} and {@code themes/info/1.2} (with {@code versions}) for every
+ * version of a plugin or theme (an unknown slug answers "not found": not hosted there), and the
+ * download links those answers give, fetched only from the configured hosts.
+ */
+@Component
+@Order(2)
+public class WordPressOrgSource implements UpdateSource {
+    public static final String NAME = "wordpress.org";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_ANSWER = 8L << 20;
+    private static final Set<String> HOSTS = Set.of("wordpress.org", "w.org");
+    private final UpdateProperties properties;
+    private final Path downloads;
+    private final CloseableHttpClient client = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(10)).setSocketTimeout(Timeout.ofSeconds(60)).build())
+                    .build())
+            .setUserAgent("Stageguard")
+            .build();
+
+    public WordPressOrgSource(UpdateProperties properties, StageguardProperties app) {
+        this.properties = properties;
+        this.downloads = app.dataDir().resolve("downloads").resolve(NAME);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Offer> offers(InstalledItem item) throws IOException {
+        // as WordPress decides: a package whose Update URI names another host is not wordpress.org's, whatever its slug
+        if (item.updateUri() != null && !HOSTS.contains(hostOf(item.updateUri()))) return List.of();
+        return switch (item.type()) {
+            case CORE -> coreOffers(item.version());
+            case PLUGIN -> versions("plugins", "plugin_information", item);
+            case THEME -> versions("themes", "theme_information", item);
+        };
+    }
+
+    private static String hostOf(String uri) {
+        String host = uri.replaceFirst("^[a-zA-Z]+://", "").replaceAll("[/:?#].*$", "");
+        return host.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private List<Offer> coreOffers(String installed) throws IOException {
+        JsonNode answer = json(new HttpGet(properties.wordpressOrgApi() + "/core/version-check/1.7/?version=" + encode(installed) + "&locale=en_US"),
+                "the wordpress.org core version check");
+        List<Offer> offers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (JsonNode offer : answer.path("offers")) {
+            String version = offer.path("version").asText();
+            // version-check lists the same release once per kind of offer (upgrade, autoupdate); en_US ships the full package
+            String download = offer.path("packages").path("full").asText(offer.path("download").asText());
+            if (!version.isEmpty() && !download.isEmpty() && seen.add(version)) offers.add(new Offer(ChangeType.CORE, Change.CORE_SLUG, version, NAME, download));
+        }
+        return offers;
+    }
+
+    private List<Offer> versions(String kind, String action, InstalledItem item) throws IOException {
+        String url = properties.wordpressOrgApi() + "/" + kind + "/info/1.2/?action=" + action + "&request%5Bslug%5D=" + encode(item.slug())
+                + "&request%5Bfields%5D%5Bversions%5D=1";
+        JsonNode answer = json(new HttpGet(url), "the wordpress.org " + kind + " API");
+        // an unknown slug: {"error": "Plugin not found."} (HTTP 404), or for themes "false"
+        if (!answer.isObject() || answer.has("error")) return List.of();
+        List<Offer> offers = new ArrayList<>();
+        answer.path("versions").fields().forEachRemaining(v -> {
+            if (!v.getKey().equals("trunk") && v.getValue().isTextual()) offers.add(new Offer(item.type(), item.slug(), v.getKey(), NAME, v.getValue().asText()));
+        });
+        String latest = answer.path("version").asText();
+        String link = answer.path("download_link").asText();
+        if (!latest.isEmpty() && !link.isEmpty() && offers.stream().noneMatch(o -> o.version().equals(latest))) {
+            offers.add(new Offer(item.type(), item.slug(), latest, NAME, link));
+        }
+        return offers;
+    }
+
+    @Override
+    public Path download(Offer offer) throws IOException {
+        URI uri = URI.create(offer.location());
+        if (!fromConfiguredHost(uri)) {
+            throw new IOException("wordpress.org named a package at " + uri + ", outside " + properties.wordpressOrgDownloads() + " and "
+                    + properties.wordpressOrgApi() + "; not fetched");
+        }
+        Path file = downloads.resolve(offer.type().label() + "-" + offer.slug() + "-" + offer.version().replaceAll("[^A-Za-z0-9._-]", "_") + ".zip");
+        if (Files.isRegularFile(file)) return file;
+        Files.createDirectories(downloads);
+        Path partial = downloads.resolve(".partial-" + UUID.randomUUID());
+        try {
+            client.execute(new HttpGet(uri), response -> {
+                if (response.getCode() != 200) throw new IOException(uri + " answered HTTP " + response.getCode());
+                try (InputStream in = response.getEntity().getContent()) {
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return null;
+            });
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return file;
+    }
+
+    private boolean fromConfiguredHost(URI uri) {
+        for (String base : List.of(properties.wordpressOrgDownloads(), properties.wordpressOrgApi())) {
+            URI allowed = URI.create(base);
+            if (allowed.getScheme().equals(uri.getScheme()) && allowed.getHost().equalsIgnoreCase(uri.getHost()) && allowed.getPort() == uri.getPort()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode json(HttpUriRequestBase request, String what) throws IOException {
+        try {
+            return client.execute(request, response -> {
+                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, (int) MAX_ANSWER);
+                if (response.getCode() >= 500) throw new IOException(what + " answered HTTP " + response.getCode());
+                try {
+                    return JSON.readTree(body.isEmpty() ? "null" : body);
+                } catch (IOException e) {
+                    throw new IOException(what + " answered HTTP " + response.getCode() + " without JSON");
+                }
+            });
+        } catch (IOException e) {
+            throw new IOException(what + " at " + request.getRequestUri() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

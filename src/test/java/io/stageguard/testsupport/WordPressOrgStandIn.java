@@ -1,0 +1,172 @@
+package io.stageguard.testsupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * api.wordpress.org and downloads.wordpress.org on 127.0.0.1, answering in their real response
+ * shapes (field names as WordPress core and WP-CLI read them): {@code core/version-check/1.7}
+ * offers, {@code plugins/info/1.2} and {@code themes/info/1.2} with {@code versions}, "not found"
+ * for unknown slugs, and the download links those answers give. Packages are the tests' own zips.
+ */
+public final class WordPressOrgStandIn implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final Map<String, Map<String, Path>> plugins = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Path>> themes = new ConcurrentHashMap<>();
+    private final Map<String, Path> coreReleases = new ConcurrentHashMap<>();
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    private WordPressOrgStandIn() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/core/version-check/1.7/", this::versionCheck);
+        server.createContext("/plugins/info/1.2/", e -> info(e, plugins, "plugin"));
+        server.createContext("/themes/info/1.2/", e -> info(e, themes, "theme"));
+        server.createContext("/downloads/", this::download);
+        server.start();
+    }
+
+    public static WordPressOrgStandIn start() throws IOException {
+        return new WordPressOrgStandIn();
+    }
+
+    /** The API's base URL; downloads are under {@code /downloads} on the same host. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String downloadsUrl() {
+        return url() + "/downloads";
+    }
+
+    /** Every request as received: method and path with query. */
+    public List<String> requests() {
+        return requests;
+    }
+
+    public WordPressOrgStandIn plugin(String slug, String version, Path zip) {
+        plugins.computeIfAbsent(slug, s -> new LinkedHashMap<>()).put(version, zip);
+        files.put("/downloads/plugin/" + slug + "." + version + ".zip", zip);
+        return this;
+    }
+
+    public WordPressOrgStandIn theme(String slug, String version, Path zip) {
+        themes.computeIfAbsent(slug, s -> new LinkedHashMap<>()).put(version, zip);
+        files.put("/downloads/theme/" + slug + "." + version + ".zip", zip);
+        return this;
+    }
+
+    public WordPressOrgStandIn core(String version, Path zip) {
+        coreReleases.put(version, zip);
+        files.put("/downloads/release/wordpress-" + version + ".zip", zip);
+        return this;
+    }
+
+    private void versionCheck(HttpExchange exchange) throws IOException {
+        record(exchange);
+        List<Map<String, Object>> offers = new ArrayList<>();
+        for (String version : coreReleases.keySet().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            String zip = downloadsUrl() + "/release/wordpress-" + version + ".zip";
+            Map<String, Object> offer = new LinkedHashMap<>();
+            offer.put("response", offers.isEmpty() ? "upgrade" : "autoupdate");
+            offer.put("download", zip);
+            offer.put("locale", "en_US");
+            offer.put("packages", Map.of("full", zip, "no_content", zip.replace(".zip", "-no-content.zip"),
+                    "new_bundled", zip.replace(".zip", "-new-bundled.zip"), "partial", false, "rollback", false));
+            offer.put("current", version);
+            offer.put("version", version);
+            offer.put("php_version", "7.0.0");
+            offer.put("mysql_version", "5.5.5");
+            offer.put("new_bundled", "6.4");
+            offer.put("partial_version", false);
+            offers.add(offer);
+        }
+        answer(exchange, 200, Map.of("offers", offers, "translations", List.of()));
+    }
+
+    private void info(HttpExchange exchange, Map<String, Map<String, Path>> kind, String type) throws IOException {
+        record(exchange);
+        String slug = query(exchange).get("request[slug]");
+        Map<String, Path> versions = slug == null ? null : kind.get(slug);
+        if (versions == null) {
+            answer(exchange, 404, Map.of("error", type.equals("plugin") ? "Plugin not found." : "Theme not found"));
+            return;
+        }
+        Map<String, Object> listed = new LinkedHashMap<>();
+        versions.keySet().forEach(v -> listed.put(v, downloadsUrl() + "/" + type + "/" + slug + "." + v + ".zip"));
+        listed.put("trunk", downloadsUrl() + "/" + type + "/" + slug + ".zip");
+        String latest = versions.keySet().stream().reduce((a, b) -> b).orElseThrow();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", slug);
+        body.put("slug", slug);
+        body.put("version", latest);
+        // as on wordpress.org: the requirements below describe the latest version only
+        body.put("requires", "6.0");
+        body.put("tested", "6.5.5");
+        body.put("requires_php", "7.4");
+        body.put("requires_plugins", List.of());
+        body.put("download_link", listed.get(latest));
+        body.put("versions", listed);
+        answer(exchange, 200, body);
+    }
+
+    private void download(HttpExchange exchange) throws IOException {
+        record(exchange);
+        Path zip = files.get(exchange.getRequestURI().getPath());
+        if (zip == null) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "application/zip");
+        exchange.sendResponseHeaders(200, Files.size(zip));
+        try (OutputStream out = exchange.getResponseBody()) {
+            Files.copy(zip, out);
+        }
+    }
+
+    private void record(HttpExchange exchange) {
+        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) return query;
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

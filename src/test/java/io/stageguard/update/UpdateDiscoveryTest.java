@@ -1,0 +1,193 @@
+package io.stageguard.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stageguard.demo.FixturePlugin;
+import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.ReleaseDriver;
+import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.testsupport.WordPressOrgStandIn;
+import io.stageguard.testsupport.WordPressReleases;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Update discovery against wordpress.org's API as served on 127.0.0.1 in its real shapes, and a
+ * vendor folder: what live runs, the newest version each item can really take (requirements read
+ * from that version's own package), what is held back and why; then a release started from it.
+ */
+class UpdateDiscoveryTest extends ReleasingApplicationTest {
+    private static final WordPressOrgStandIn WORDPRESS_ORG = startStandIn();
+    private static Path vendor;
+
+    @DynamicPropertySource
+    static void updateSources(DynamicPropertyRegistry registry) {
+        registry.add("stageguard.updates.wordpress-org-api", WORDPRESS_ORG::url);
+        registry.add("stageguard.updates.wordpress-org-downloads", WORDPRESS_ORG::downloadsUrl);
+        registry.add("stageguard.updates.vendor-folder", () -> work.resolve("vendor").toString());
+    }
+
+    @BeforeAll
+    static void publishVersions() throws IOException {
+        Path packages = work.resolve("org");
+        String hello110 = fixture("1.1.0");
+        WORDPRESS_ORG.plugin(FixturePlugin.SLUG, "1.0.0", FixturePlugin.zip("1.0.0", packages))
+                .plugin(FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", packages))
+                // the newest version needs a PHP no machine has: the API's "requires_php" speaks of it only for the latest version
+                .plugin(FixturePlugin.SLUG, "2.0.0", zip(packages.resolve("hello-2.0.0.zip"), Map.of(FixturePlugin.MAIN_FILE,
+                        hello110.replace("Version: 1.1.0", "Version: 2.0.0\n * Requires PHP: 99.0"))))
+                .theme("twentytwentythree", "1.1", theme(packages, "1.1"))
+                .core("6.5.5", WordPressReleases.zip("6.5", work.resolve("core")));
+        vendor = Files.createDirectories(work.resolve("vendor"));
+        Path premium = demo.site().live().wpContent().resolve("plugins/sg-premium");
+        Files.createDirectories(premium);
+        Files.writeString(premium.resolve("sg-premium.php"), premiumPlugin("1.0.0"));
+        zip(vendor.resolve("SG Premium (licensed build).zip"), Map.of("sg-premium/sg-premium.php", premiumPlugin("1.2.0")));
+        // the agency's own plugin, whose folder name a wordpress.org plugin happens to share
+        Path custom = demo.site().live().wpContent().resolve("plugins/sg-tools");
+        Files.createDirectories(custom);
+        Files.writeString(custom.resolve("sg-tools.php"), "<?php\n/*\n * Plugin Name: SG Tools\n * Version: 1.0.0\n * Update URI: https://git.acme.example/sg-tools\n */\n");
+        WORDPRESS_ORG.plugin("sg-tools", "9.0.0", zip(packages.resolve("sg-tools.9.0.0.zip"), Map.of("sg-tools/sg-tools.php",
+                "<?php\n/*\n * Plugin Name: Someone else's tools\n * Version: 9.0.0\n */\n")));
+    }
+
+    @AfterAll
+    static void stopStandIn() {
+        WORDPRESS_ORG.close();
+    }
+
+    @BeforeEach
+    void registerSite() {
+        registerAcme(SiteCaches.NONE);
+    }
+
+    @Test
+    void theUpdatesLiveCanTakeAreFoundWithWhatHoldsNewerVersionsBackAndOneIsReleased() {
+        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("dev", "dev").exchange("/api/sites/acme/updates", HttpMethod.GET, null,
+                new ParameterizedTypeReference<>() { });
+        assertThat(answer.getStatusCode()).as("%s", answer.getBody()).isEqualTo(HttpStatus.OK);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> updates = (List<Map<String, Object>>) answer.getBody().get("updates");
+        assertThat(item(updates, "wordpress")).containsEntry("type", "core").containsEntry("installed", "6.1.9").containsEntry("newestCompatible", "6.5.5")
+                .containsEntry("step", "minor").containsEntry("source", "wordpress.org");
+        Map<String, Object> hello = item(updates, FixturePlugin.SLUG);
+        assertThat(hello).containsEntry("installed", "1.0.0").containsEntry("active", true).containsEntry("available", List.of("2.0.0", "1.1.0"))
+                .containsEntry("newestCompatible", "1.1.0").containsEntry("step", "minor");
+        assertThat((List<String>) hello.get("heldBack")).singleElement().asString().startsWith("2.0.0: requires PHP 99.0, the site runs 8.");
+        assertThat(item(updates, "twentytwentythree")).containsEntry("type", "theme").containsEntry("installed", "1.0").containsEntry("newestCompatible", "1.1");
+        assertThat(item(updates, "sg-premium")).containsEntry("source", "vendor folder").containsEntry("active", false)
+                .containsEntry("newestCompatible", "1.2.0");
+        assertThat(updates).as("a plugin whose Update URI names another host is not wordpress.org's").noneMatch(u -> "sg-tools".equals(u.get("slug")));
+        assertThat(WORDPRESS_ORG.requests()).as("2.0.0's requirements come from its own package")
+                .contains("GET /downloads/plugin/hello-stageguard.2.0.0.zip", "GET /downloads/plugin/hello-stageguard.1.1.0.zip")
+                .as("the vendor folder answers for its plugins first").noneMatch(r -> r.contains("sg-premium"));
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/updates", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+
+        assertThat(errors(start(Map.of("include", List.of("no-such-plugin"))))).containsEntry("updates.include[0]",
+                "live has no no-such-plugin that a source has a newer version of");
+        assertThat(errors(start(Map.of("include", "all", "max", "huge")))).containsEntry("updates.max", "must be patch, minor or major");
+        assertThat(errors(start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "patch"))).get("updates.include[0]"))
+                .startsWith("no version of hello-stageguard newer than 1.0.0 fits: 2.0.0: a major step, more than the patch steps asked for; "
+                        + "1.1.0: a minor step");
+
+        ResponseEntity<Map<String, Object>> started = start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "minor"));
+        assertThat(started.getStatusCode()).as("%s", started.getBody()).isEqualTo(HttpStatus.CREATED);
+        String release = (String) started.getBody().get("releaseId");
+        ReleaseDriver driver = driver();
+        driver.signOff(release);
+        driver.confirmPlan(release);
+        Map<String, Object> status = driver.awaitEnd(release);
+        assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Released");
+        assertThat(ReleaseDriver.variables(status).get("changes").toString()).contains("version=1.1.0").contains("downloads");
+        assertThat(demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)).content().contains("Version: 1.1.0");
+    }
+
+    private ResponseEntity<Map<String, Object>> start(Map<String, Object> updates) {
+        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", List.of("/"), "updates", updates);
+        return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> errors(ResponseEntity<Map<String, Object>> answer) {
+        assertThat(answer.getStatusCode()).as("%s", answer.getBody()).isEqualTo(HttpStatus.BAD_REQUEST);
+        return (Map<String, String>) answer.getBody().get("errors");
+    }
+
+    private static Map<String, Object> item(List<Map<String, Object>> updates, String slug) {
+        return updates.stream().filter(u -> slug.equals(u.get("slug"))).findFirst().orElseThrow(() -> new AssertionError("no update for " + slug + " in " + updates));
+    }
+
+    private static String premiumPlugin(String version) {
+        return "<?php\n/*\n * Plugin Name: SG Premium\n * Version: " + version + "\n */\n";
+    }
+
+    private static String fixture(String version) throws IOException {
+        try (var in = FixturePlugin.class.getResourceAsStream("/demo/" + FixturePlugin.SLUG + "/" + version + ".php")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Live's twentytwentythree, declaring {@code version} in its style.css. */
+    private static Path theme(Path folder, String version) throws IOException {
+        Path source = demo.site().live().wpContent().resolve("themes/twentytwentythree");
+        Map<String, String> entries = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = "twentytwentythree/" + source.relativize(f);
+                entries.put(name, name.equals("twentytwentythree/style.css")
+                        ? Files.readString(f).replaceFirst("Version: [^\\n]+", "Version: " + version) : null);
+            }
+        }
+        Path zip = folder.resolve("twentytwentythree." + version + ".zip");
+        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                if (e.getValue() != null) out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                else Files.copy(source.resolve(e.getKey().substring("twentytwentythree/".length())), out);
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    private static Path zip(Path zip, Map<String, String> entries) throws IOException {
+        Files.createDirectories(zip.getParent());
+        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    private static WordPressOrgStandIn startStandIn() {
+        try {
+            return WordPressOrgStandIn.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
