@@ -12,6 +12,7 @@ import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
 import io.stageguard.update.CoreUpdater;
+import io.stageguard.update.GitPackager;
 import io.stageguard.update.UpdateDiscovery;
 import io.stageguard.update.VersionStep;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,10 +55,12 @@ public class ReleaseService {
     private final ReleaseMetrics metrics;
     private final CoreUpdater core;
     private final UpdateDiscovery discovery;
+    private final GitPackager git;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
                           PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics, CoreUpdater core, UpdateDiscovery discovery) {
+                          ReleaseMetrics metrics, CoreUpdater core, UpdateDiscovery discovery, GitPackager git) {
+        this.git = git;
         this.metrics = metrics;
         this.core = core;
         this.discovery = discovery;
@@ -103,6 +106,7 @@ public class ReleaseService {
         }
         List<Change> changes = new ArrayList<>(request.changes() == null ? List.of() : request.changes());
         if (request.updates() != null && site.isPresent()) changes.addAll(selectedUpdates(site.get(), request.updates(), changes, errors));
+        errors.putAll(git.pinAll(changes, changes::set));
         if (request.updates() == null || !changes.isEmpty()) errors.putAll(ChangeSetValidator.problems(changes));
         List<String> paths = request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
         for (int i = 0; i < paths.size(); i++) {

@@ -12,6 +12,7 @@ import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeSetValidator;
 import io.stageguard.update.CoreUpdater;
+import io.stageguard.update.GitPackager;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -79,7 +80,7 @@ class UpdateAndQaDelegates {
      * current set, for a package rebuilt in place) and opens the next QA round.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, CoreUpdater core) {
+    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, CoreUpdater core, GitPackager git) {
         return execution -> {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
@@ -88,7 +89,10 @@ class UpdateAndQaDelegates {
             } catch (IllegalArgumentException e) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
             }
-            Map<String, String> problems = ChangeSetValidator.problems(changes);
+            List<Change> pinned = new java.util.ArrayList<>(changes);
+            Map<String, String> problems = new java.util.LinkedHashMap<>(git.pinAll(pinned, pinned::set));
+            changes = pinned;
+            problems.putAll(ChangeSetValidator.problems(changes));
             if (problems.isEmpty()) problems = core.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);

@@ -14,9 +14,12 @@ import java.nio.file.Path;
  * @param version the version the package carries; when given, the package must declare exactly it
  * @param packagePath absolute path of the zip file
  * @param allowDowngrade whether a core package older than the installed version is accepted
+ * @param git     for custom code: where the package is built from ({@link GitPackager}); the package is then
+ *                built when the change set is accepted and pinned to the ref's commit
  */
 public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath,
-                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {
+                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) GitRef git) {
     /** The slug core changes carry: WordPress has one core. */
     public static final String CORE_SLUG = "wordpress";
 
@@ -25,7 +28,16 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
     }
 
     public Change(ChangeType type, String slug, String version, String packagePath) {
-        this(type, slug, version, packagePath, false);
+        this(type, slug, version, packagePath, false, null);
+    }
+
+    public Change(ChangeType type, String slug, String version, String packagePath, boolean allowDowngrade) {
+        this(type, slug, version, packagePath, allowDowngrade, null);
+    }
+
+    /** This change with its package built from git, pinned to {@code commit}. */
+    public Change builtFrom(GitRef pinned, String builtVersion, java.nio.file.Path zip) {
+        return new Change(type, slug, version == null || version.isBlank() ? builtVersion : version, zip.toString(), allowDowngrade, pinned);
     }
 
     /** Whether {@code changes} update WordPress core, which changes how every page renders a little. */

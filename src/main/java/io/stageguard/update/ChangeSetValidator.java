@@ -16,6 +16,11 @@ public final class ChangeSetValidator {
     private ChangeSetValidator() {
     }
 
+    /** Whether {@code slug} is a plain folder name, safe in a path. */
+    public static boolean isSlug(String slug) {
+        return slug != null && SLUG.matcher(slug).matches() && !slug.contains("..");
+    }
+
     public static Map<String, String> problems(List<Change> changes) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (changes == null || changes.isEmpty()) {
@@ -32,14 +37,18 @@ public final class ChangeSetValidator {
             if (c.type() == null) errors.put(at + ".type", "must be plugin, theme or core");
             if (c.type() == ChangeType.CORE && !Change.CORE_SLUG.equals(c.slug())) {
                 errors.put(at + ".slug", "must be left out or \"" + Change.CORE_SLUG + "\" for a core update");
-            } else if (c.slug() == null || !SLUG.matcher(c.slug()).matches() || c.slug().contains("..")) {
+            } else if (!isSlug(c.slug())) {
                 errors.put(at + ".slug", "must be a folder name: lower-case letters, digits, '.', '_' or '-', no '/' or '..'");
             }
             if (c.version() != null && (c.version().length() > 64 || c.version().isBlank())) {
                 errors.put(at + ".version", "must be 1-64 characters");
             }
-            if (c.packagePath() == null || c.packagePath().isBlank()) {
-                errors.put(at + ".package", "is required");
+            // a git change's package is built when the change set is accepted ({@link GitPackager}), which reports its own problems
+            boolean awaitsGitBuild = c.git() != null && c.packagePath() == null;
+            if (awaitsGitBuild) {
+                if (c.git().commit() != null) errors.put(at + ".git.commit", "is set by Stageguard when the change set is accepted; leave it out");
+            } else if (c.packagePath() == null || c.packagePath().isBlank()) {
+                errors.put(at + ".package", "is required, or \"git\" to build it from a repository");
             } else if (c.packagePath().length() > 1000) {
                 errors.put(at + ".package", "must be at most 1000 characters");
             } else {

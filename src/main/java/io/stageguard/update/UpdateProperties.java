@@ -1,6 +1,7 @@
 package io.stageguard.update;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,9 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param wordpressOrgDownloads where its packages and checksums are; packages are fetched only from here or the API's host
  * @param vendorFolder          a folder of premium plugin and theme zips (any names; slug and version read from the zips); none when unset
  * @param versionsChecked       how many versions newer than the installed one are fetched, newest first, to find the newest compatible one
+ * @param gitRepositories       the repositories custom code may come from: URL or path prefixes ("https://git.acme.example/",
+ *                              "/srv/git/"); none by default, so a request cannot make Stageguard fetch from anywhere it names
  */
 @ConfigurationProperties("stageguard.updates")
-public record UpdateProperties(String wordpressOrgApi, String wordpressOrgDownloads, Path vendorFolder, Integer versionsChecked) {
+public record UpdateProperties(String wordpressOrgApi, String wordpressOrgDownloads, Path vendorFolder, Integer versionsChecked,
+                               List<String> gitRepositories) {
     public UpdateProperties {
         if (wordpressOrgApi == null || wordpressOrgApi.isBlank()) wordpressOrgApi = "https://api.wordpress.org";
         if (wordpressOrgDownloads == null || wordpressOrgDownloads.isBlank()) wordpressOrgDownloads = "https://downloads.wordpress.org";
@@ -20,5 +24,6 @@ public record UpdateProperties(String wordpressOrgApi, String wordpressOrgDownlo
         wordpressOrgDownloads = wordpressOrgDownloads.replaceAll("/+$", "");
         if (versionsChecked == null) versionsChecked = 5;
         if (versionsChecked < 1) throw new IllegalArgumentException("stageguard.updates.versions-checked must be at least 1");
+        gitRepositories = gitRepositories == null ? List.of() : List.copyOf(gitRepositories);
     }
 }

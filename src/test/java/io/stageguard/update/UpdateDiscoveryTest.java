@@ -22,7 +22,14 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import io.stageguard.testsupport.PluginRepository;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
@@ -34,9 +41,12 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Update discovery against wordpress.org's API as served on 127.0.0.1 in its real shapes, and a
  * vendor folder: what live runs, the newest version each item can really take (requirements read
- * from that version's own package), what is held back and why; then a release started from it.
+ * from that version's own package), what is held back and why; then a release started from it,
+ * and custom code released from a git ref pinned to its commit.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpdateDiscoveryTest extends ReleasingApplicationTest {
+    @Autowired JdbcTemplate jdbc;
     private static final WordPressOrgStandIn WORDPRESS_ORG = startStandIn();
     private static Path vendor;
 
@@ -45,6 +55,7 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         registry.add("stageguard.updates.wordpress-org-api", WORDPRESS_ORG::url);
         registry.add("stageguard.updates.wordpress-org-downloads", WORDPRESS_ORG::downloadsUrl);
         registry.add("stageguard.updates.vendor-folder", () -> work.resolve("vendor").toString());
+        registry.add("stageguard.updates.git-repositories", () -> work.resolve("repos").toString());
     }
 
     @BeforeAll
@@ -82,6 +93,7 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
     }
 
     @Test
+    @Order(1)
     void theUpdatesLiveCanTakeAreFoundWithWhatHoldsNewerVersionsBackAndOneIsReleased() {
         ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("dev", "dev").exchange("/api/sites/acme/updates", HttpMethod.GET, null,
                 new ParameterizedTypeReference<>() { });
@@ -121,6 +133,36 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Released");
         assertThat(ReleaseDriver.variables(status).get("changes").toString()).contains("version=1.1.0").contains("downloads");
         assertThat(demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)).content().contains("Version: 1.1.0");
+    }
+
+    @Test
+    @Order(2)
+    void customCodeFromAGitRefIsPinnedToItsCommitWhenAcceptedAndThatCommitIsReleased() throws Exception {
+        try (PluginRepository repository = PluginRepository.create(work.resolve("repos/acme-custom.git"))) {
+            RevCommit tested = repository.push("sg-custom", "1.0.0", null);
+            Map<String, Object> git = Map.of("repository", repository.origin().toString(), "ref", "main", "path", "plugins/sg-custom");
+            Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", List.of("/"), "changes", List.of(Map.of("type", "plugin", "slug", "sg-custom", "git", git)));
+            ResponseEntity<Map<String, Object>> started = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body),
+                    new ParameterizedTypeReference<>() { });
+            assertThat(started.getStatusCode()).as("%s", started.getBody()).isEqualTo(HttpStatus.CREATED);
+            String release = (String) started.getBody().get("releaseId");
+            ReleaseDriver driver = driver();
+            driver.awaitTask(release, "Task_DeveloperSignoff");
+            repository.push("sg-custom", "1.1.0", null);
+            driver.signOff(release);
+            driver.confirmPlan(release);
+            Map<String, Object> status = driver.awaitEnd(release);
+            assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Released");
+            assertThat(demo.site().live().wpContent().resolve("plugins/sg-custom/sg-custom.php")).as("the commit accepted, not the branch's newer one")
+                    .content().contains("Version: 1.0.0");
+            assertThat(jdbc.queryForMap("select version, git_commit, git_source from sg_applied_change where release_id = ?", release))
+                    .containsEntry("VERSION", "1.0.0").containsEntry("GIT_COMMIT", tested.name())
+                    .containsEntry("GIT_SOURCE", repository.origin() + " plugins/sg-custom @ main (" + tested.name().substring(0, 12) + ")");
+        }
+        Map<String, Object> missingRef = Map.of("siteId", "acme", "changes", List.of(Map.of("type", "plugin", "slug", "sg-custom",
+                "git", Map.of("repository", work.resolve("repos/acme-custom.git").toString(), "ref", "release-9"))));
+        assertThat(errors(rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(missingRef),
+                new ParameterizedTypeReference<>() { }))).containsOnlyKeys("changes[0].git.ref");
     }
 
     private ResponseEntity<Map<String, Object>> start(Map<String, Object> updates) {

@@ -1,0 +1,81 @@
+package io.stageguard.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stageguard.StageguardProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+import org.eclipse.jgit.revwalk.RevCommit;
+import io.stageguard.testsupport.PluginRepository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Custom code from a real git repository (a bare one the test makes and pushes to with JGit):
+ * a ref is pinned to its commit when the change is accepted, and the folder of that commit's tree
+ * becomes the plugin zip, whatever is pushed afterwards.
+ */
+class GitPackagerTest {
+    @TempDir
+    static Path work;
+    static PluginRepository repository;
+    static RevCommit first;
+    static GitPackager packager;
+
+    @BeforeAll
+    static void repositoryWithAVersion() throws Exception {
+        repository = PluginRepository.create(work.resolve("repos/acme-custom.git"));
+        first = repository.push("sg-custom", "1.0.0", "v1.0.0");
+        packager = new GitPackager(new UpdateProperties(null, null, null, null, List.of(work.resolve("repos").toString())),
+                new StageguardProperties(work.resolve("stageguard"), "http://localhost"));
+    }
+
+    @AfterAll
+    static void close() {
+        repository.close();
+    }
+
+    private static Change fromGit(String ref, String path) {
+        return new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef(repository.origin().toString(), ref, path, null));
+    }
+
+    @Test
+    void aRefIsPinnedToItsCommitAndTheFolderOfThatTreeBecomesThePluginZip() throws Exception {
+        Change tagged = packager.pin(fromGit("v1.0.0", "plugins/sg-custom"));
+        assertThat(tagged.git().commit()).isEqualTo(first.name());
+        assertThat(tagged.version()).as("read from the built package's header").isEqualTo("1.0.0");
+        try (ZipFile zip = new ZipFile(tagged.packagePath())) {
+            assertThat(zip.stream().map(e -> e.getName()).toList()).containsExactlyInAnyOrder("sg-custom/sg-custom.php", "sg-custom/assets/custom.css");
+        }
+        assertThat(ChangeSetValidator.problems(List.of(tagged))).isEmpty();
+
+        RevCommit second = repository.push("sg-custom", "1.1.0", null);
+        Change main = packager.pin(fromGit("main", "plugins/sg-custom"));
+        assertThat(main.git().commit()).isEqualTo(second.name());
+        assertThat(main.version()).isEqualTo("1.1.0");
+        byte[] pinnedPackage = Files.readAllBytes(Path.of(main.packagePath()));
+
+        repository.push("sg-custom", "1.2.0", null);
+        assertThat(Files.readAllBytes(Path.of(main.packagePath()))).as("a push after acceptance changes nothing that was pinned").isEqualTo(pinnedPackage);
+        assertThat(packager.pin(fromGit(second.name(), "plugins/sg-custom")).packagePath()).as("a commit is a ref too").isEqualTo(main.packagePath());
+    }
+
+    @Test
+    void aMissingRefAFolderThatIsNotThereAndARepositoryOutsideTheAllowedOnesAreNamed() {
+        Map<String, String> errors = packager.pinAll(new java.util.ArrayList<>(List.of(fromGit("release-9", "plugins/sg-custom"),
+                fromGit("main", "plugins/sg-nothing"), fromGit("main", "../../etc"),
+                new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef("/srv/elsewhere.git", "main", null, null)))), (i, c) -> { });
+        assertThat(errors).containsEntry("changes[0].git.ref", "no branch, tag or commit 'release-9' in " + repository.origin())
+                .containsEntry("changes[2].git.path", "must be a folder of the tree, without '..'")
+                .containsEntry("changes[3].git.repository", "is not within stageguard.updates.git-repositories [" + work.resolve("repos") + "]");
+        assertThat(errors.get("changes[1].git.path")).startsWith("no folder plugins/sg-nothing at commit ");
+        assertThatThrownBy(() -> packager.pin(new Change(ChangeType.CORE, null, null, null, false, new GitRef(repository.origin().toString(), "main", null, null))))
+                .hasMessage("core comes from a release zip, not from git");
+    }
+}
