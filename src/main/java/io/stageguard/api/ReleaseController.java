@@ -7,7 +7,11 @@ import io.stageguard.access.AccessPolicy;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import java.net.URI;
+import io.stageguard.release.ReleaseRecords;
+import io.stageguard.update.ChangeSetApplier;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,7 +30,13 @@ class ReleaseController {
     private final StageguardProperties app;
     private final AccessPolicy policy;
 
-    ReleaseController(ReleaseService releases, ReleaseStatusReader status, StageguardProperties app, AccessPolicy policy) {
+    private final ReleaseRecords records;
+    private final ChangeSetApplier applier;
+
+    ReleaseController(ReleaseService releases, ReleaseStatusReader status, StageguardProperties app, AccessPolicy policy, ReleaseRecords records,
+                      ChangeSetApplier applier) {
+        this.records = records;
+        this.applier = applier;
         this.policy = policy;
         this.releases = releases;
         this.status = status;
@@ -60,6 +70,30 @@ class ReleaseController {
     ResponseEntity<ReleaseStatusReader.ReleaseStatus> get(@PathVariable String releaseId, @RequestAttribute(USER) String user) {
         if (!policy.mayReadRelease(user, releaseId)) throw forbidden(releaseId);
         return status.read(releaseId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    }
+
+    /** One release of a site as its history lists it: when, by whom, how it ended, and the changes of its last QA round. */
+    record HistoryEntry(String releaseId, java.time.Instant startedAt, String startedBy, String state, String outcome,
+                        List<ChangeSetApplier.AppliedChange> changes) {
+    }
+
+    /**
+     * A site's releases, newest first, each with the changes it applied (from- and to-version,
+     * source, SHA-256, git commit, how it went in) and its outcome.
+     */
+    @GetMapping("/sites/{siteId}/history")
+    ResponseEntity<List<HistoryEntry>> history(@PathVariable String siteId, @RequestAttribute(USER) String user) {
+        if (!policy.mayReadSite(user, siteId)) {
+            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+        }
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (ReleaseRecords.Listed listed : records.ofSite(siteId, 200)) {
+            var now = status.read(listed.id());
+            int round = records.find(listed.id()).map(ReleaseRecords.Release::qaRound).orElse(1);
+            entries.add(new HistoryEntry(listed.id(), listed.createdAt(), listed.startedBy(), now.map(ReleaseStatusReader.ReleaseStatus::state).orElse("unknown"),
+                    now.map(ReleaseStatusReader.ReleaseStatus::outcome).orElse(null), applier.appliedIn(listed.id(), round)));
+        }
+        return ResponseEntity.ok(entries);
     }
 
     /** Optional why, kept with the release. */

@@ -159,6 +159,15 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                     .containsEntry("VERSION", "1.0.0").containsEntry("GIT_COMMIT", tested.name())
                     .containsEntry("GIT_SOURCE", repository.origin() + " plugins/sg-custom @ main (" + tested.name().substring(0, 12) + ")");
         }
+        ResponseEntity<List<Map<String, Object>>> history = rest.withBasicAuth("client", "client").exchange("/api/sites/acme/history", HttpMethod.GET, null,
+                new ParameterizedTypeReference<>() { });
+        assertThat(history.getBody()).as("newest first, each with its outcome and changes").extracting(h -> h.get("outcome"))
+                .containsExactly("Released", "Released");
+        assertThat(history.getBody().get(0).get("changes").toString()).contains("slug=sg-custom", "replaces=none", "version=1.0.0", "gitCommit=");
+        assertThat(history.getBody().get(1).get("changes").toString()).contains("slug=hello-stageguard", "replaces=1.0.0", "version=1.1.0", "sha256=");
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/history", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.FORBIDDEN);
+
         Map<String, Object> missingRef = Map.of("siteId", "acme", "changes", List.of(Map.of("type", "plugin", "slug", "sg-custom",
                 "git", Map.of("repository", work.resolve("repos/acme-custom.git").toString(), "ref", "release-9"))));
         assertThat(errors(rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(missingRef),
