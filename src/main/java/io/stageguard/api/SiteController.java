@@ -49,12 +49,12 @@ class SiteController {
         this.registration = registration;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags) {
     }
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches());
+        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags());
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         return ResponseEntity.ok(describe(site));
@@ -107,7 +107,7 @@ class SiteController {
                 .map(flow -> new UserFlow(flow.name(), flow.steps().stream().map(UserFlow.Step::masked).toList())).toList());
         if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
         return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa,
-                "caches", site.caches().describe());
+                "caches", site.caches().describe(), "tags", site.tags());
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {

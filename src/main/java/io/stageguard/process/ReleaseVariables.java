@@ -69,6 +69,10 @@ public class ReleaseVariables {
     public static final ProcessVariable<FrozenManifest> FROZEN_MANIFEST = ProcessVariable.json("frozenManifest", new TypeReference<>() { });
     public static final ProcessVariable<String> MANIFEST_SHA256 = ProcessVariable.primitive("manifestSha256", String.class);
     public static final ProcessVariable<Boolean> CHANGE_SET_FROZEN = ProcessVariable.primitive("changeSetFrozen", Boolean.class);
+    /** Whether the client signs off after the developer, as the release-risk table decided. */
+    public static final ProcessVariable<Boolean> CLIENT_SIGNOFF_NEEDED = ProcessVariable.primitive("clientSignoffNeeded", Boolean.class);
+    /** Who approves and why, in words: "Developer and client approve: updates WordPress core". */
+    public static final ProcessVariable<String> APPROVAL_ROUTE = ProcessVariable.primitive("approvalRoute", String.class);
     // 5 push to live
     public static final ProcessVariable<DeploymentPlan> DEPLOYMENT_PLAN = ProcessVariable.json("deploymentPlan", new TypeReference<>() { });
     /** the plan's risk as the deployment-confirmation decision table reads it (low, normal, high) */
@@ -113,7 +117,7 @@ public class ReleaseVariables {
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
             APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
-            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
+            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, CLIENT_SIGNOFF_NEEDED, APPROVAL_ROUTE, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
             LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, SIGNOFF_REMINDER, SIGNOFF_ESCALATION, SIGNOFF_EXPIRY, SIGNOFF_CLOCK, APPROVAL_EXPIRED, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;

@@ -6,7 +6,9 @@ import io.stageguard.clone.StagingState;
 import io.stageguard.deploy.ChangeSetFreezer;
 import io.stageguard.notify.ReleaseMail;
 import io.stageguard.qa.BrowserQa;
+import io.stageguard.signoff.ReleaseRisk;
 import io.stageguard.site.SiteAccess;
+import io.stageguard.update.WordPressOrgSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.TaskService;
@@ -38,6 +40,16 @@ class SignoffDelegates {
             CHANGE_SET_FROZEN.set(execution, true);
             List<String> approvers = SignoffHistory.approvers(execution.getProcessEngineServices().getHistoryService(), execution.getProcessInstanceId());
             state.approved(vars.site(execution), releaseId, approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
+        };
+    }
+
+    /** Who signs this release off: the release-risk table over the change set as applied and the site's tags. */
+    @Bean
+    JavaDelegate decideApprovalsDelegate(ReleaseVariables vars, ReleaseRisk risk, WordPressOrgSource wordpressOrg) {
+        return execution -> {
+            ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(APPLIED_CHANGES.from(execution), wordpressOrg::fetched, 0, vars.site(execution).tags()));
+            CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
+            APPROVAL_ROUTE.set(execution, route.summary());
         };
     }
 

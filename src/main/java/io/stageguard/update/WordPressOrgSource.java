@@ -133,6 +133,18 @@ public class WordPressOrgSource implements UpdateSource {
         return file;
     }
 
+    /**
+     * Whether {@code packagePath} is a package this source fetched from wordpress.org: only it
+     * writes below its download folder, so a path there is one whatever named it.
+     */
+    public boolean fetched(String packagePath) {
+        try {
+            return Files.isDirectory(downloads) && Path.of(packagePath).toRealPath().startsWith(downloads.toRealPath());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     private boolean fromConfiguredHost(URI uri) {
         for (String base : List.of(properties.wordpressOrgDownloads(), properties.wordpressOrgApi())) {
             URI allowed = URI.create(base);

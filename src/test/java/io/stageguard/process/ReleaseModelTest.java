@@ -125,7 +125,9 @@ class ReleaseModelTest {
         signoff.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
                 .filter(in -> in.getCamundaSource() != null).forEach(in -> passedIn.add(in.getCamundaTarget()));
         passedIn.addAll(List.of(ReleaseVariables.DEVELOPER_DECISION.name(), ReleaseVariables.DEVELOPER_COMMENT.name(),
-                ReleaseVariables.CLIENT_DECISION.name(), ReleaseVariables.CLIENT_COMMENT.name()));
+                ReleaseVariables.CLIENT_DECISION.name(), ReleaseVariables.CLIENT_COMMENT.name(),
+                // decided inside the phase, by Task_DecideApprovals, before the first form opens
+                ReleaseVariables.APPROVAL_ROUTE.name()));
         try (Stream<Path> files = Files.list(Path.of("forms"))) {
             for (Path form : files.filter(f -> f.toString().endsWith(".form")).toList()) {
                 java.util.Set<String> names = formVariables(form);

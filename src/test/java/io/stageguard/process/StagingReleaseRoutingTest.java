@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
         "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
-        "dmn/quality-gate.dmn", "dmn/deployment-confirmation.dmn", "forms/developer-signoff.form", "forms/client-signoff.form",
+        "dmn/quality-gate.dmn", "dmn/deployment-confirmation.dmn", "dmn/release-risk.dmn", "forms/developer-signoff.form", "forms/client-signoff.form",
         "forms/revise-change-set.form", "forms/confirm-deployment-plan.form"})
 class StagingReleaseRoutingTest {
     /**
@@ -60,6 +60,8 @@ class StagingReleaseRoutingTest {
     /** The deployment plan's risk as the planner would judge it; low pushes without a confirmation. */
     private String planRisk = "low";
     private boolean watchLive;
+    /** What the release-risk table decides: whether the client signs off after the developer. */
+    private boolean clientSignoffNeeded = true;
     private int releasesEnded;
     /** Health probes in the watch window, one per probe; none left means healthy. */
     private final List<Boolean> probes = new ArrayList<>();
@@ -76,6 +78,7 @@ class StagingReleaseRoutingTest {
             e.setVariable("qaNeedsCulpritSearch", culpritUnknown);
         });
         register("findCulpritsDelegate", e -> { });
+        Mocks.register("decideApprovalsDelegate", (JavaDelegate) e -> e.setVariable("clientSignoffNeeded", clientSignoffNeeded));
         Mocks.register("signoffTimesListener", (ExecutionListener) e -> {
             e.setVariable("signoffReminder", "PT4H");
             e.setVariable("signoffEscalation", "PT24H");
@@ -203,6 +206,21 @@ class StagingReleaseRoutingTest {
                 "rehearseRollbackDelegate", "captureLiveBaselineDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
+    }
+
+    @Test
+    void whenTheRiskTableLetsTheDeveloperApproveAloneTheClientIsNotAsked() {
+        clientSignoffNeeded = false;
+        qaVerdicts.add(true);
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        signOff("approve", null);
+        assertEndedAt(release, "EndEvent_Released");
+        String approval = historyService().createHistoricProcessInstanceQuery().processDefinitionKey("approval-and-signoff").singleResult().getId();
+        List<String> passed = historyService().createHistoricActivityInstanceQuery().processInstanceId(approval).list().stream()
+                .map(org.camunda.bpm.engine.history.HistoricActivityInstance::getActivityId).toList();
+        org.assertj.core.api.Assertions.assertThat(passed).contains("Task_DecideApprovals", "Task_DeveloperSignoff", "Gateway_ClientSignoffNeeded", "Task_FreezeChangeSet")
+                .doesNotContain("Task_ClientSignoff");
     }
 
     @Test

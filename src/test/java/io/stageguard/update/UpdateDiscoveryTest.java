@@ -63,6 +63,8 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         Path packages = work.resolve("org");
         String hello110 = fixture("1.1.0");
         WORDPRESS_ORG.plugin(FixturePlugin.SLUG, "1.0.0", FixturePlugin.zip("1.0.0", packages))
+                .plugin(FixturePlugin.SLUG, "1.0.1", zip(packages.resolve("hello-1.0.1.zip"), Map.of(FixturePlugin.MAIN_FILE,
+                        fixture("1.0.0").replace("Version: 1.0.0", "Version: 1.0.1"))))
                 .plugin(FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", packages))
                 // the newest version needs a PHP no machine has: the API's "requires_php" speaks of it only for the latest version
                 .plugin(FixturePlugin.SLUG, "2.0.0", zip(packages.resolve("hello-2.0.0.zip"), Map.of(FixturePlugin.MAIN_FILE,
@@ -103,7 +105,7 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(item(updates, "wordpress")).containsEntry("type", "core").containsEntry("installed", "6.1.9").containsEntry("newestCompatible", "6.5.5")
                 .containsEntry("step", "minor").containsEntry("source", "wordpress.org");
         Map<String, Object> hello = item(updates, FixturePlugin.SLUG);
-        assertThat(hello).containsEntry("installed", "1.0.0").containsEntry("active", true).containsEntry("available", List.of("2.0.0", "1.1.0"))
+        assertThat(hello).containsEntry("installed", "1.0.0").containsEntry("active", true).containsEntry("available", List.of("2.0.0", "1.1.0", "1.0.1"))
                 .containsEntry("newestCompatible", "1.1.0").containsEntry("step", "minor");
         assertThat((List<String>) hello.get("heldBack")).singleElement().asString().startsWith("2.0.0: requires PHP 99.0, the site runs 8.");
         assertThat(item(updates, "twentytwentythree")).containsEntry("type", "theme").containsEntry("installed", "1.0").containsEntry("newestCompatible", "1.1");
@@ -119,9 +121,20 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(errors(start(Map.of("include", List.of("no-such-plugin"))))).containsEntry("updates.include[0]",
                 "live has no no-such-plugin that a source has a newer version of");
         assertThat(errors(start(Map.of("include", "all", "max", "huge")))).containsEntry("updates.max", "must be patch, minor or major");
-        assertThat(errors(start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "patch"))).get("updates.include[0]"))
-                .startsWith("no version of hello-stageguard newer than 1.0.0 fits: 2.0.0: a major step, more than the patch steps asked for; "
-                        + "1.1.0: a minor step");
+        assertThat(errors(start(Map.of("include", List.of("twentytwentythree"), "max", "patch"))).get("updates.include[0]"))
+                .isEqualTo("no version of twentytwentythree newer than 1.0 fits: 1.1: a minor step, more than the patch steps asked for");
+
+        // a patch from wordpress.org: the release-risk table lets the developer approve alone, and a low-risk plan goes straight on
+        ResponseEntity<Map<String, Object>> patch = start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "patch"));
+        assertThat(patch.getStatusCode()).as("%s", patch.getBody()).isEqualTo(HttpStatus.CREATED);
+        String patchRelease = (String) patch.getBody().get("releaseId");
+        driver().complete("dev2", "developers", driver().awaitTask(patchRelease, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
+        Map<String, Object> patched = driver().awaitEnd(patchRelease);
+        assertThat(patched.get("outcome")).as("%s", ReleaseDriver.variables(patched)).isEqualTo("Released");
+        assertThat(ReleaseDriver.variables(patched)).containsEntry("approvalRoute", "The developer approves alone: patch updates from wordpress.org only")
+                .containsEntry("clientSignoffNeeded", false);
+        assertThat(history.createHistoricTaskInstanceQuery().processInstanceBusinessKey(patchRelease).taskDefinitionKey("Task_ClientSignoff").count())
+                .as("the client was never asked").isZero();
 
         ResponseEntity<Map<String, Object>> started = start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "minor"));
         assertThat(started.getStatusCode()).as("%s", started.getBody()).isEqualTo(HttpStatus.CREATED);
@@ -131,6 +144,7 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         driver.confirmPlan(release);
         Map<String, Object> status = driver.awaitEnd(release);
         assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Released");
+        assertThat(ReleaseDriver.variables(status)).containsEntry("approvalRoute", "Developer and client approve: no rule lets the developer approve alone");
         assertThat(ReleaseDriver.variables(status).get("changes").toString()).contains("version=1.1.0").contains("downloads");
         assertThat(demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.MAIN_FILE)).content().contains("Version: 1.1.0");
     }
@@ -162,9 +176,9 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         ResponseEntity<List<Map<String, Object>>> history = rest.withBasicAuth("client", "client").exchange("/api/sites/acme/history", HttpMethod.GET, null,
                 new ParameterizedTypeReference<>() { });
         assertThat(history.getBody()).as("newest first, each with its outcome and changes").extracting(h -> h.get("outcome"))
-                .containsExactly("Released", "Released");
+                .containsExactly("Released", "Released", "Released");
         assertThat(history.getBody().get(0).get("changes").toString()).contains("slug=sg-custom", "replaces=none", "version=1.0.0", "gitCommit=");
-        assertThat(history.getBody().get(1).get("changes").toString()).contains("slug=hello-stageguard", "replaces=1.0.0", "version=1.1.0", "sha256=");
+        assertThat(history.getBody().get(1).get("changes").toString()).contains("slug=hello-stageguard", "replaces=1.0.1", "version=1.1.0", "sha256=");
         assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/history", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
 
