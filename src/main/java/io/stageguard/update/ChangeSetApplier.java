@@ -21,8 +21,11 @@ public class ChangeSetApplier {
     private final StagingProof proof;
     private final ServedCodeRefresher served;
     private final StagingAccess access;
+    private final IntegrityCheck integrity;
 
-    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof, ServedCodeRefresher served, StagingAccess access) {
+    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof, ServedCodeRefresher served, StagingAccess access,
+                            IntegrityCheck integrity) {
+        this.integrity = integrity;
         this.served = served;
         this.access = access;
         this.installer = installer;
@@ -38,9 +41,10 @@ public class ChangeSetApplier {
      * @param allowDowngrade a core change asked to go to an older version
      * @param gitSource      for custom code: the repository, folder and ref it was built from; null otherwise
      * @param gitCommit      for custom code: the commit the ref pointed to when the change set was accepted
+     * @param integrity      what the checksum verification on staging found ({@link IntegrityCheck})
      */
     public record AppliedChange(int position, ChangeType type, String slug, String replaces, String version, String packagePath, String sha256,
-                                String outcome, boolean allowDowngrade, String gitSource, String gitCommit) {
+                                String outcome, boolean allowDowngrade, String gitSource, String gitCommit, String integrity) {
     }
 
     @Transactional
@@ -55,13 +59,18 @@ public class ChangeSetApplier {
             String replaces = PackageHeader.installed(site.live().documentRoot(), change);
             String outcome = installer.switchIn(site.staging(), List.of(change)).get(change);
             if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";
+            IntegrityCheck.Result integrity = this.integrity.verify(site.staging(), change);
+            if (!integrity.problems().isEmpty()) {
+                throw new IOException(change.label() + " on staging is not what was published: " + String.join("; ", integrity.problems()));
+            }
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
-                            + "outcome, allow_downgrade, git_source, git_commit, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "outcome, allow_downgrade, git_source, git_commit, integrity, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     releaseId, round, i, change.type().label(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
                     change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
-                    Timestamp.from(Instant.now()));
+                    integrity.summary(), Timestamp.from(Instant.now()));
             applied.add(new AppliedChange(i, change.type(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
-                    change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit()));
+                    change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
+                    integrity.summary()));
         }
         requireServed(served, access, site, changes);
         return applied;
@@ -80,10 +89,10 @@ public class ChangeSetApplier {
 
     /** What was applied in the given round, in the order it was applied. */
     public List<AppliedChange> appliedIn(String releaseId, int round) {
-        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit from sg_applied_change "
+        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit, integrity from sg_applied_change "
                         + "where release_id = ? and qa_round = ? order by position",
                 (rs, n) -> new AppliedChange(rs.getInt(1), ChangeType.of(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11)),
+                        rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12)),
                 releaseId, round);
     }
 }

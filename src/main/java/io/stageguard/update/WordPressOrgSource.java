@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -131,6 +133,32 @@ public class WordPressOrgSource implements UpdateSource {
             Files.deleteIfExists(partial);
         }
         return file;
+    }
+
+    /**
+     * What wordpress.org publishes as the files of a release, path (relative to the package's
+     * folder) → digest: core's MD5s from {@code core/checksums/1.0}, a plugin's SHA-256s from
+     * {@code plugin-checksums/{slug}/{version}.json} (where a file changed between builds of one
+     * version, every published digest counts). Themes have none; empty then.
+     */
+    public Map<String, List<String>> publishedChecksums(ChangeType type, String slug, String version) throws IOException {
+        Map<String, List<String>> sums = new LinkedHashMap<>();
+        if (type == ChangeType.CORE) {
+            JsonNode answer = json(new HttpGet(properties.wordpressOrgApi() + "/core/checksums/1.0/?version=" + encode(version) + "&locale=en_US"),
+                    "the wordpress.org core checksums");
+            answer.path("checksums").fields().forEachRemaining(e -> sums.put(e.getKey(), List.of(e.getValue().asText())));
+        } else if (type == ChangeType.PLUGIN) {
+            JsonNode answer = json(new HttpGet(properties.wordpressOrgDownloads() + "/plugin-checksums/" + encode(slug) + "/" + encode(version) + ".json"),
+                    "the wordpress.org plugin checksums");
+            answer.path("files").fields().forEachRemaining(e -> {
+                JsonNode sha = e.getValue().path("sha256");
+                List<String> digests = new ArrayList<>();
+                if (sha.isArray()) sha.forEach(d -> digests.add(d.asText()));
+                else if (sha.isTextual()) digests.add(sha.asText());
+                sums.put(e.getKey(), digests);
+            });
+        }
+        return sums;
     }
 
     /**

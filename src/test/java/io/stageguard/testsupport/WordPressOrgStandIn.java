@@ -32,12 +32,16 @@ public final class WordPressOrgStandIn implements AutoCloseable {
     private final Map<String, Path> coreReleases = new ConcurrentHashMap<>();
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Published checksums that differ from the package's: "slug version path" → SHA-256, as a mirror serving a tampered build would show. */
+    private final Map<String, String> publishedOverrides = new ConcurrentHashMap<>();
 
     private WordPressOrgStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/core/version-check/1.7/", this::versionCheck);
         server.createContext("/plugins/info/1.2/", e -> info(e, plugins, "plugin"));
         server.createContext("/themes/info/1.2/", e -> info(e, themes, "theme"));
+        server.createContext("/core/checksums/1.0/", this::coreChecksums);
+        server.createContext("/downloads/plugin-checksums/", this::pluginChecksums);
         server.createContext("/downloads/", this::download);
         server.start();
     }
@@ -76,6 +80,60 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         coreReleases.put(version, zip);
         files.put("/downloads/release/wordpress-" + version + ".zip", zip);
         return this;
+    }
+
+    /** From now on wordpress.org publishes {@code sha256} for {@code path} of the plugin's version, whatever its package holds. */
+    public WordPressOrgStandIn publishChecksum(String slug, String version, String path, String sha256) {
+        publishedOverrides.put(slug + " " + version + " " + path, sha256);
+        return this;
+    }
+
+    private void coreChecksums(HttpExchange exchange) throws IOException {
+        record(exchange);
+        Path zip = coreReleases.get(query(exchange).getOrDefault("version", ""));
+        if (zip == null) {
+            answer(exchange, 200, Map.of("checksums", false));
+            return;
+        }
+        Map<String, String> md5 = new java.util.TreeMap<>();
+        digests(zip, "wordpress/", "MD5").forEach(md5::put);
+        answer(exchange, 200, Map.of("checksums", md5));
+    }
+
+    private void pluginChecksums(HttpExchange exchange) throws IOException {
+        record(exchange);
+        // /downloads/plugin-checksums/{slug}/{version}.json
+        String[] parts = exchange.getRequestURI().getPath().split("/");
+        String slug = parts[3];
+        String version = parts[4].replaceFirst("\\.json$", "");
+        Path zip = plugins.getOrDefault(slug, Map.of()).get(version);
+        if (zip == null) {
+            answer(exchange, 404, Map.of("code", "plugin_not_found", "message", "Plugin not found"));
+            return;
+        }
+        Map<String, String> md5 = digests(zip, slug + "/", "MD5");
+        Map<String, Object> files = new java.util.TreeMap<>();
+        digests(zip, slug + "/", "SHA-256").forEach((path, sha) -> files.put(path, Map.of("md5", md5.get(path),
+                "sha256", publishedOverrides.getOrDefault(slug + " " + version + " " + path, sha))));
+        answer(exchange, 200, Map.of("plugin", slug, "version", version, "source", "https://plugins.svn.wordpress.org/" + slug + "/tags/" + version + "/",
+                "zip", downloadsUrl() + "/plugin/" + slug + "." + version + ".zip", "files", files));
+    }
+
+    private static Map<String, String> digests(Path zip, String top, String algorithm) throws IOException {
+        Map<String, String> digests = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.zip.ZipEntry entry : file.stream().toList()) {
+                if (entry.isDirectory() || !entry.getName().startsWith(top)) continue;
+                try (java.io.InputStream in = file.getInputStream(entry)) {
+                    java.security.MessageDigest digest = java.security.MessageDigest.getInstance(algorithm);
+                    digest.update(in.readAllBytes());
+                    digests.put(entry.getName().substring(top.length()), java.util.HexFormat.of().formatHex(digest.digest()));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return digests;
     }
 
     private void versionCheck(HttpExchange exchange) throws IOException {

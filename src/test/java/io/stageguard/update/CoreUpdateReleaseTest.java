@@ -87,6 +87,8 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
         assertThat(jdbc.queryForObject("select outcome from sg_applied_change where release_id = ?", String.class, release))
                 .startsWith("WordPress 6.1.9 → 6.5.5, db_version 53496 → 57155, added wp-content/themes/twentytwentyfour, removed ")
                 .endsWith(" file(s) the new version no longer has");
+        assertThat(jdbc.queryForObject("select integrity from sg_applied_change where release_id = ?", String.class, release))
+                .as("every core file on staging is the package's").matches("\\d+ file\\(s\\) match the package");
         driver.signOff(release);
         driver.confirmPlan(release);
 

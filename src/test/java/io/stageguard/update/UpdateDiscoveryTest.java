@@ -135,6 +135,8 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                 .containsEntry("clientSignoffNeeded", false);
         assertThat(history.createHistoricTaskInstanceQuery().processInstanceBusinessKey(patchRelease).taskDefinitionKey("Task_ClientSignoff").count())
                 .as("the client was never asked").isZero();
+        assertThat(jdbc.queryForObject("select integrity from sg_applied_change where release_id = ?", String.class, patchRelease))
+                .isEqualTo("1 file(s) match the package; 1 match wordpress.org's published checksums");
 
         ResponseEntity<Map<String, Object>> started = start(Map.of("include", List.of(FixturePlugin.SLUG), "max", "minor"));
         assertThat(started.getStatusCode()).as("%s", started.getBody()).isEqualTo(HttpStatus.CREATED);
