@@ -8,6 +8,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeFootprint;
+import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeType;
 import io.stageguard.update.PackageHeader;
 import io.stageguard.update.VersionStep;
@@ -35,8 +36,11 @@ public class DeploymentPlanner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JdbcTemplate jdbc;
 
-    public DeploymentPlanner(JdbcTemplate jdbc) {
+    private final ChangeSetApplier applier;
+
+    public DeploymentPlanner(JdbcTemplate jdbc, ChangeSetApplier applier) {
         this.jdbc = jdbc;
+        this.applier = applier;
     }
 
     /** How long staging took for the work the push repeats on live. */
@@ -92,7 +96,20 @@ public class DeploymentPlanner {
             reasons.add("database migration (db_version " + liveDb + " → " + stagingDb + ")");
             risk = PlanRisk.HIGH;
         } else {
-            add(steps, StepKind.DATABASE, "No database migration: staging's db_version stayed " + liveDb + " with these changes applied");
+            add(steps, StepKind.DATABASE, "No WordPress database upgrade: staging's db_version stayed " + liveDb + " with these changes applied");
+        }
+        // what each change did to staging's schema when it was applied (and its plugin migrated on the admin request after it)
+        for (ChangeSetApplier.AppliedChange applied : applier.appliedIn(manifest.releaseId(), manifest.qaRound())) {
+            List<String> schema = applied.schemaChanges().stream().filter(s -> !s.startsWith("option ")).toList();
+            long options = applied.schemaChanges().size() - schema.size();
+            if (schema.isEmpty() && options == 0) continue;
+            add(steps, StepKind.DATABASE, applied.type() + " " + applied.slug() + " changed staging's database: "
+                    + (schema.isEmpty() ? "" : String.join("; ", schema) + (options > 0 ? "; " : "")) + (options > 0 ? options + " option(s) added or changed" : "")
+                    + "; the same happens on live when it first runs there");
+            if (!schema.isEmpty()) {
+                reasons.add(applied.type() + " " + applied.slug() + " migrates tables (" + schema.size() + " schema change(s) on staging)");
+                risk = PlanRisk.HIGH;
+            }
         }
         add(steps, StepKind.PURGE, "Purge " + String.join(", ", cacheLayers(site.caches())) + ", then check no page is served from before the purge");
         add(steps, StepKind.VERIFY, "Verify live on " + String.join(", ", pages));

@@ -22,10 +22,12 @@ public class ChangeSetApplier {
     private final ServedCodeRefresher served;
     private final StagingAccess access;
     private final IntegrityCheck integrity;
+    private final MigrationTrigger migrations;
 
     public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof, ServedCodeRefresher served, StagingAccess access,
-                            IntegrityCheck integrity) {
+                            IntegrityCheck integrity, MigrationTrigger migrations) {
         this.integrity = integrity;
+        this.migrations = migrations;
         this.served = served;
         this.access = access;
         this.installer = installer;
@@ -42,9 +44,11 @@ public class ChangeSetApplier {
      * @param gitSource      for custom code: the repository, folder and ref it was built from; null otherwise
      * @param gitCommit      for custom code: the commit the ref pointed to when the change set was accepted
      * @param integrity      what the checksum verification on staging found ({@link IntegrityCheck})
+     * @param schemaChanges  what applying it (and the admin request after it, where plugins migrate) did to staging's tables,
+     *                       indexes and options ({@link SchemaSnapshot})
      */
     public record AppliedChange(int position, ChangeType type, String slug, String replaces, String version, String packagePath, String sha256,
-                                String outcome, boolean allowDowngrade, String gitSource, String gitCommit, String integrity) {
+                                String outcome, boolean allowDowngrade, String gitSource, String gitCommit, String integrity, List<String> schemaChanges) {
     }
 
     @Transactional
@@ -57,20 +61,23 @@ public class ChangeSetApplier {
             Change change = changes.get(i);
             String sha = Sha256.of(change.packageFile());
             String replaces = PackageHeader.installed(site.live().documentRoot(), change);
+            SchemaSnapshot before = SchemaSnapshot.of(site.staging());
             String outcome = installer.switchIn(site.staging(), List.of(change)).get(change);
             if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";
+            migrations.adminRequest(site.staging());
+            List<String> schemaChanges = SchemaSnapshot.of(site.staging()).since(before);
             IntegrityCheck.Result integrity = this.integrity.verify(site.staging(), change);
             if (!integrity.problems().isEmpty()) {
                 throw new IOException(change.label() + " on staging is not what was published: " + String.join("; ", integrity.problems()));
             }
             jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
-                            + "outcome, allow_downgrade, git_source, git_commit, integrity, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     releaseId, round, i, change.type().label(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
                     change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
-                    integrity.summary(), Timestamp.from(Instant.now()));
+                    integrity.summary(), String.join("\n", schemaChanges), Timestamp.from(Instant.now()));
             applied.add(new AppliedChange(i, change.type(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
                     change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
-                    integrity.summary()));
+                    integrity.summary(), schemaChanges));
         }
         requireServed(served, access, site, changes);
         return applied;
@@ -89,10 +96,11 @@ public class ChangeSetApplier {
 
     /** What was applied in the given round, in the order it was applied. */
     public List<AppliedChange> appliedIn(String releaseId, int round) {
-        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit, integrity from sg_applied_change "
+        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes from sg_applied_change "
                         + "where release_id = ? and qa_round = ? order by position",
                 (rs, n) -> new AppliedChange(rs.getInt(1), ChangeType.of(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12)),
+                        rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                        rs.getString(13) == null || rs.getString(13).isEmpty() ? List.of() : List.of(rs.getString(13).split("\n"))),
                 releaseId, round);
     }
 }

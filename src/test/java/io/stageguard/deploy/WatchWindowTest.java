@@ -32,6 +32,7 @@ class WatchWindowTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
     @Autowired PageFetcher fetcher;
+    @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @BeforeEach
     void registerSite() {
@@ -78,6 +79,12 @@ class WatchWindowTest extends ReleasingApplicationTest {
         String release = pushedAndWatched("1.4.0");
         assertThat(visitors.query("SHOW CREATE TABLE wp_hello_stageguard_greetings", 2)).as("the deploy ran the upgrade routine").contains("`mood`");
         assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'hello_stageguard_db'")).isEqualTo("2");
+        assertThat(jdbc.queryForObject("select schema_changes from sg_applied_change where release_id = ? and slug = ?", String.class, release,
+                FixturePlugin.SLUG)).as("measured on staging when 1.4.0 was applied")
+                .contains("column wp_hello_stageguard_greetings.mood added: varchar(20) not null default 'happy'").contains("option hello_stageguard_db added");
+        String plan = jdbc.queryForObject("select plan from sg_deployment_plan where release_id = ?", String.class, release);
+        assertThat(plan).as("handed to the push's plan").contains("plugin hello-stageguard changed staging's database: column wp_hello_stageguard_greetings.mood added")
+                .contains("plugin hello-stageguard migrates tables (1 schema change(s) on staging)");
 
         // live's visitors while it is watched
         visitors.comment("Written after the push");

@@ -18,7 +18,7 @@ class ReleaseRiskTest {
     }
 
     private static AppliedChange applied(ChangeType type, String slug, String from, String to, String packagePath) {
-        return new AppliedChange(0, type, slug, from, to, packagePath, "0".repeat(64), "swapped in atomically", false, null, null, "2 file(s) match the package");
+        return new AppliedChange(0, type, slug, from, to, packagePath, "0".repeat(64), "swapped in atomically", false, null, null, "2 file(s) match the package", List.of());
     }
 
     private static ReleaseRisk.Route route(List<AppliedChange> changes, int experiments, List<String> tags) {
