@@ -13,6 +13,7 @@ import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -71,6 +72,12 @@ public class ReleaseVariables {
     public static final ProcessVariable<Boolean> CHANGE_SET_FROZEN = ProcessVariable.primitive("changeSetFrozen", Boolean.class);
     /** Whether the client signs off after the developer, as the release-risk table decided. */
     public static final ProcessVariable<Boolean> CLIENT_SIGNOFF_NEEDED = ProcessVariable.primitive("clientSignoffNeeded", Boolean.class);
+    /** The experiments of the set as the developer's form offers them to drop: [{label, value: "plugin sg-try"}]. */
+    public static final ProcessVariable<List<Map<String, String>>> EXPERIMENT_CHOICES = ProcessVariable.json("experimentChoices", new TypeReference<>() { });
+    /** The experiments the developer dropped at sign-off ("plugin sg-try"): the set is tested again without them. */
+    public static final ProcessVariable<List<String>> DROPPED_EXPERIMENTS = ProcessVariable.json("droppedExperiments", new TypeReference<>() { });
+    /** Whether the developer approved with experiments dropped, which sends the set back to be tested without them. */
+    public static final ProcessVariable<Boolean> EXPERIMENTS_DROPPED = ProcessVariable.primitive("experimentsDropped", Boolean.class);
     /** Who approves and why, in words: "Developer and client approve: updates WordPress core". */
     public static final ProcessVariable<String> APPROVAL_ROUTE = ProcessVariable.primitive("approvalRoute", String.class);
     // 5 push to live
@@ -117,7 +124,7 @@ public class ReleaseVariables {
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
             APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
-            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, CLIENT_SIGNOFF_NEEDED, APPROVAL_ROUTE, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
+            CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, CLIENT_SIGNOFF_NEEDED, APPROVAL_ROUTE, EXPERIMENT_CHOICES, DROPPED_EXPERIMENTS, EXPERIMENTS_DROPPED, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
             LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, SIGNOFF_REMINDER, SIGNOFF_ESCALATION, SIGNOFF_EXPIRY, SIGNOFF_CLOCK, APPROVAL_EXPIRED, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
 
     private final SiteRegistry sites;

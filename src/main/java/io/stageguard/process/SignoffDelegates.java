@@ -11,6 +11,8 @@ import io.stageguard.site.SiteAccess;
 import io.stageguard.update.WordPressOrgSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.stageguard.update.Change;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -47,9 +49,25 @@ class SignoffDelegates {
     @Bean
     JavaDelegate decideApprovalsDelegate(ReleaseVariables vars, ReleaseRisk risk, WordPressOrgSource wordpressOrg) {
         return execution -> {
-            ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(APPLIED_CHANGES.from(execution), wordpressOrg::fetched, 0, vars.site(execution).tags()));
+            List<Change> experiments = CHANGES.from(execution).stream().filter(Change::experiment).toList();
+            ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(APPLIED_CHANGES.from(execution), wordpressOrg::fetched, experiments.size(),
+                    vars.site(execution).tags()));
             CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
             APPROVAL_ROUTE.set(execution, route.summary());
+            // the developer's form lists the experiments apart, each to keep or drop
+            EXPERIMENT_CHOICES.set(execution, experiments.stream().map(c -> Map.of("label", c.label(), "value", c.key())).toList());
+            DROPPED_EXPERIMENTS.set(execution, List.of());
+            EXPERIMENTS_DROPPED.set(execution, false);
+        };
+    }
+
+    /** The developer approved but dropped experiments: nothing is frozen, and the set goes back to be tested without them. */
+    @Bean
+    JavaDelegate recordDroppedExperimentsDelegate() {
+        return execution -> {
+            CHANGE_SET_FROZEN.set(execution, false);
+            REVISE_REASON.set(execution, "The developer dropped the experiment(s) " + String.join(", ", DROPPED_EXPERIMENTS.from(execution))
+                    + "; the set is tested again without them");
         };
     }
 

@@ -56,29 +56,37 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     /** The user tasks Stageguard models, each with the only variables its form may set. */
     enum GuardedTask {
         DEVELOPER_SIGNOFF(ReleaseModel.TASK_DEVELOPER_SIGNOFF, true, ReleaseVariables.DEVELOPER_DECISION, ReleaseVariables.DEVELOPER_COMMENT,
+                Set.of(ReleaseVariables.DROPPED_EXPERIMENTS.name()), "approve", "reject"),
+        CLIENT_SIGNOFF(ReleaseModel.TASK_CLIENT_SIGNOFF, false, ReleaseVariables.CLIENT_DECISION, ReleaseVariables.CLIENT_COMMENT, Set.of(),
                 "approve", "reject"),
-        CLIENT_SIGNOFF(ReleaseModel.TASK_CLIENT_SIGNOFF, false, ReleaseVariables.CLIENT_DECISION, ReleaseVariables.CLIENT_COMMENT, "approve", "reject"),
-        REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES,
+        REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES, Set.of(),
                 "revise", "abandon"),
         CONFIRM_DEPLOYMENT_PLAN(ReleaseModel.TASK_CONFIRM_DEPLOYMENT_PLAN, true, ReleaseVariables.PLAN_DECISION, ReleaseVariables.DEPLOYMENT_WINDOW,
-                "confirm", "cancel");
+                Set.of(), "confirm", "cancel");
 
         final String taskId;
         final boolean forDevelopers;
         final String decision;
         final String detail;
+        /** further fields the form sets (the experiments the developer drops) */
+        final Set<String> extra;
         final Set<String> decisions;
 
-        GuardedTask(String taskId, boolean forDevelopers, ProcessVariable<String> decision, ProcessVariable<String> detail, String... decisions) {
+        GuardedTask(String taskId, boolean forDevelopers, ProcessVariable<String> decision, ProcessVariable<String> detail, Set<String> extra,
+                    String... decisions) {
             this.taskId = taskId;
             this.forDevelopers = forDevelopers;
             this.decision = decision.name();
             this.detail = detail.name();
+            this.extra = extra;
             this.decisions = Set.of(decisions);
         }
 
         Set<String> fields() {
-            return Set.of(decision, detail);
+            Set<String> fields = new java.util.HashSet<>(extra);
+            fields.add(decision);
+            fields.add(detail);
+            return fields;
         }
 
         static GuardedTask of(String taskDefinitionKey) {
@@ -166,6 +174,20 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
                 throw new ProcessEngineException("Four eyes: " + user + " " + (user.equals(release.startedBy()) ? "started" : "last revised")
                         + " release " + releaseId + " and cannot also approve it; another developer of site " + site.id() + " must.");
             }
+        }
+        if (kind == GuardedTask.DEVELOPER_SIGNOFF) {
+            List<String> dropped = ReleaseVariables.DROPPED_EXPERIMENTS.from(task);
+            List<Map<String, String>> choices = ReleaseVariables.EXPERIMENT_CHOICES.from(task);
+            Set<String> offered = choices == null ? Set.of() : choices.stream().map(c -> c.get("value")).collect(Collectors.toSet());
+            if (dropped != null && !offered.containsAll(dropped)) {
+                throw new ProcessEngineException("The task " + name + " may drop only the experiments it offers " + offered.stream().sorted().toList()
+                        + ", not " + dropped + ". Nothing was saved.");
+            }
+            List<io.stageguard.update.Change> changes = ReleaseVariables.CHANGES.from(task);
+            if (dropped != null && changes != null && changes.stream().allMatch(c -> c.experiment() && dropped.contains(c.key()))) {
+                throw new ProcessEngineException("Dropping every change in " + name + " leaves nothing to release: reject the release instead. Nothing was saved.");
+            }
+            ReleaseVariables.EXPERIMENTS_DROPPED.set(task.getExecution(), "approve".equals(decision) && dropped != null && !dropped.isEmpty());
         }
         if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
         if (kind == GuardedTask.CONFIRM_DEPLOYMENT_PLAN) {

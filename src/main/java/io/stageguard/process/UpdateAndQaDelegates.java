@@ -76,6 +76,23 @@ class UpdateAndQaDelegates {
     }
 
     /**
+     * The experiments the developer dropped at sign-off leave the set, which then opens the next QA
+     * round on a fresh clone: what is frozen later was tested without them.
+     */
+    @Bean
+    JavaDelegate dropExperimentsDelegate(ReleaseVariables vars, ReleaseRecords releases) {
+        return execution -> {
+            List<String> dropped = DROPPED_EXPERIMENTS.from(execution);
+            List<Change> kept = CHANGES.from(execution).stream().filter(c -> !(c.experiment() && dropped.contains(c.key()))).toList();
+            // TaskCompletionGuard refuses a sign-off that drops every change
+            if (kept.isEmpty()) throw new IllegalStateException("Every change was a dropped experiment: nothing is left to release");
+            CHANGES.set(execution, kept);
+            QA_ROUND.set(execution, releases.nextRound(vars.releaseId(execution)));
+            EXPERIMENTS_DROPPED.set(execution, false);
+        };
+    }
+
+    /**
      * Takes the developer's revised change set (JSON in {@code revisedChanges}; blank keeps the
      * current set, for a package rebuilt in place) and opens the next QA round.
      */

@@ -16,10 +16,13 @@ import java.nio.file.Path;
  * @param allowDowngrade whether a core package older than the installed version is accepted
  * @param git     for custom code: where the package is built from ({@link GitPackager}); the package is then
  *                built when the change set is accepted and pinned to the ref's commit
+ * @param experiment a plugin or theme to try: applied and QA'd like the rest, listed apart on the developer's
+ *                sign-off form, where it is kept or dropped (a dropped one is tested again without and never frozen)
  */
 public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath,
                      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) GitRef git) {
+                     @JsonInclude(JsonInclude.Include.NON_NULL) GitRef git,
+                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean experiment) {
     /** The slug core changes carry: WordPress has one core. */
     public static final String CORE_SLUG = "wordpress";
 
@@ -28,16 +31,16 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
     }
 
     public Change(ChangeType type, String slug, String version, String packagePath) {
-        this(type, slug, version, packagePath, false, null);
+        this(type, slug, version, packagePath, false, null, false);
     }
 
     public Change(ChangeType type, String slug, String version, String packagePath, boolean allowDowngrade) {
-        this(type, slug, version, packagePath, allowDowngrade, null);
+        this(type, slug, version, packagePath, allowDowngrade, null, false);
     }
 
     /** This change with its package built from git, pinned to {@code commit}. */
     public Change builtFrom(GitRef pinned, String builtVersion, java.nio.file.Path zip) {
-        return new Change(type, slug, version == null || version.isBlank() ? builtVersion : version, zip.toString(), allowDowngrade, pinned);
+        return new Change(type, slug, version == null || version.isBlank() ? builtVersion : version, zip.toString(), allowDowngrade, pinned, experiment);
     }
 
     /** Whether {@code changes} update WordPress core, which changes how every page renders a little. */
@@ -58,6 +61,12 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
     public String targetFolder() {
         if (type == ChangeType.CORE) throw new IllegalStateException("WordPress core has no single target folder; ask ChangeFootprint");
         return "wp-content/" + type.folder() + "/" + slug;
+    }
+
+    /** How the developer's form offers an experiment to drop, and names it back: "plugin sg-try". */
+    @JsonIgnore
+    public String key() {
+        return type + " " + slug;
     }
 
     @JsonIgnore

@@ -58,6 +58,7 @@ public final class ChangeSetValidator {
                 if (problem != null) errors.put(at + ".package", problem);
             }
             if (c.allowDowngrade() && c.type() != ChangeType.CORE) errors.put(at + ".allowDowngrade", "applies to core updates only");
+            if (c.experiment() && c.type() == ChangeType.CORE) errors.put(at + ".experiment", "a core update is not an experiment: plugins and themes are");
         }
         if (changes.stream().filter(c -> c != null && c.type() == ChangeType.CORE).count() > 1) {
             errors.put("changes", "may update WordPress core once");

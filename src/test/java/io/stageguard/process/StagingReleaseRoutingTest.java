@@ -78,7 +78,12 @@ class StagingReleaseRoutingTest {
             e.setVariable("qaNeedsCulpritSearch", culpritUnknown);
         });
         register("findCulpritsDelegate", e -> { });
-        Mocks.register("decideApprovalsDelegate", (JavaDelegate) e -> e.setVariable("clientSignoffNeeded", clientSignoffNeeded));
+        Mocks.register("decideApprovalsDelegate", (JavaDelegate) e -> {
+            e.setVariable("clientSignoffNeeded", clientSignoffNeeded);
+            e.setVariable("experimentsDropped", false);
+        });
+        register("recordDroppedExperimentsDelegate", e -> e.setVariable("changeSetFrozen", false));
+        register("dropExperimentsDelegate", e -> e.setVariable("experimentsDropped", false));
         Mocks.register("signoffTimesListener", (ExecutionListener) e -> {
             e.setVariable("signoffReminder", "PT4H");
             e.setVariable("signoffEscalation", "PT24H");
@@ -221,6 +226,21 @@ class StagingReleaseRoutingTest {
                 .map(org.camunda.bpm.engine.history.HistoricActivityInstance::getActivityId).toList();
         org.assertj.core.api.Assertions.assertThat(passed).contains("Task_DecideApprovals", "Task_DeveloperSignoff", "Gateway_ClientSignoffNeeded", "Task_FreezeChangeSet")
                 .doesNotContain("Task_ClientSignoff");
+    }
+
+    @Test
+    void experimentsDroppedAtSignoffAreTestedAgainWithoutThemOnAFreshCloneBeforeAnythingIsFrozen() {
+        qaVerdicts.addAll(List.of(true, true));
+        liveVerdicts.add(true);
+        ProcessInstance release = start();
+        // what TaskCompletionGuard sets when the developer approves with experiments ticked to drop
+        complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", "approve", "experimentsDropped", true));
+        runJobs();
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
+                "browserQaDelegate", "recordDroppedExperimentsDelegate", "dropExperimentsDelegate", "cloneFilesDelegate"), calls.subList(0, 9));
+        signOff("approve", "approve");
+        assertEndedAt(release, "EndEvent_Released");
+        assertEquals(1, calls.stream().filter("freezeChangeSetDelegate"::equals).count(), "frozen once, in the round without the experiments");
     }
 
     @Test

@@ -42,7 +42,7 @@ class GitPackagerTest {
     }
 
     private static Change fromGit(String ref, String path) {
-        return new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef(repository.origin().toString(), ref, path, null));
+        return new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef(repository.origin().toString(), ref, path, null), false);
     }
 
     @Test
@@ -70,12 +70,12 @@ class GitPackagerTest {
     void aMissingRefAFolderThatIsNotThereAndARepositoryOutsideTheAllowedOnesAreNamed() {
         Map<String, String> errors = packager.pinAll(new java.util.ArrayList<>(List.of(fromGit("release-9", "plugins/sg-custom"),
                 fromGit("main", "plugins/sg-nothing"), fromGit("main", "../../etc"),
-                new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef("/srv/elsewhere.git", "main", null, null)))), (i, c) -> { });
+                new Change(ChangeType.PLUGIN, "sg-custom", null, null, false, new GitRef("/srv/elsewhere.git", "main", null, null), false))), (i, c) -> { });
         assertThat(errors).containsEntry("changes[0].git.ref", "no branch, tag or commit 'release-9' in " + repository.origin())
                 .containsEntry("changes[2].git.path", "must be a folder of the tree, without '..'")
                 .containsEntry("changes[3].git.repository", "is not within stageguard.updates.git-repositories [" + work.resolve("repos") + "]");
         assertThat(errors.get("changes[1].git.path")).startsWith("no folder plugins/sg-nothing at commit ");
-        assertThatThrownBy(() -> packager.pin(new Change(ChangeType.CORE, null, null, null, false, new GitRef(repository.origin().toString(), "main", null, null))))
+        assertThatThrownBy(() -> packager.pin(new Change(ChangeType.CORE, null, null, null, false, new GitRef(repository.origin().toString(), "main", null, null), false)))
                 .hasMessage("core comes from a release zip, not from git");
     }
 }
