@@ -8,6 +8,7 @@ import io.stageguard.notify.ReleaseMail;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.signoff.ReleaseRisk;
 import io.stageguard.site.SiteAccess;
+import io.stageguard.update.VersionStep;
 import io.stageguard.update.WordPressOrgSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,11 @@ class SignoffDelegates {
                     vars.site(execution).tags()));
             CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
             APPROVAL_ROUTE.set(execution, route.summary());
+            CHANGE_NOTES.set(execution, APPLIED_CHANGES.from(execution).stream().map(a -> Map.of(
+                    "change", a.type() + " " + a.slug(),
+                    "steps", a.replaces() + " → " + a.version() + " (" + VersionStep.between(a.replaces(), a.version()).label() + ")",
+                    "readAt", wordpressOrg.fetched(a.packagePath()) ? WordPressOrgSource.changelogUrl(a.type(), a.slug(), a.version())
+                            : a.gitSource() != null ? "git: " + a.gitSource() : "the vendor's or developer's notes (not from wordpress.org)")).toList());
             // the developer's form lists the experiments apart, each to keep or drop
             EXPERIMENT_CHOICES.set(execution, experiments.stream().map(c -> Map.of("label", c.label(), "value", c.key())).toList());
             DROPPED_EXPERIMENTS.set(execution, List.of());

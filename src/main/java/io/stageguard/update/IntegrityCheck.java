@@ -83,7 +83,8 @@ public class IntegrityCheck {
         return digests;
     }
 
-    private static String digest(Path file, String algorithm) throws IOException {
+    /** The file's digest in hex, null when it is not a regular file. */
+    static String digest(Path file, String algorithm) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try (InputStream in = Files.newInputStream(file)) {
             return hex(in, algorithm);

@@ -162,6 +162,18 @@ public class WordPressOrgSource implements UpdateSource {
     }
 
     /**
+     * Where people read what a version of a wordpress.org package changed: a plugin's changelog
+     * tab, a theme's page, core's release notes.
+     */
+    public static String changelogUrl(ChangeType type, String slug, String version) {
+        return switch (type) {
+            case PLUGIN -> "https://wordpress.org/plugins/" + slug + "/#developers";
+            case THEME -> "https://wordpress.org/themes/" + slug + "/";
+            case CORE -> "https://wordpress.org/documentation/wordpress-version/version-" + version.replace('.', '-') + "/";
+        };
+    }
+
+    /**
      * Whether {@code packagePath} is a package this source fetched from wordpress.org: only it
      * writes below its download folder, so a path there is one whatever named it.
      */

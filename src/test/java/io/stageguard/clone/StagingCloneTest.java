@@ -322,7 +322,7 @@ class StagingCloneTest {
         SiteInventoryReader reader = new SiteInventoryReader(fetcher,
                 new WordPressPhp(new PhpProperties(Map.of("small-memory", php.toString()), null)));
         Map<String, String> access = Map.of(StagingAccess.HEADER, TOKEN);
-        ParityReport same = new ParityCheck(reader, new ParityProperties(null)).check(site, access);
+        ParityReport same = new ParityCheck(reader, new ParityProperties(null), List.of()).check(site, access);
         assertThat(same.items()).extracting(ParityReport.Item::item).contains("wordpress.version", "php.version", "php.minorVersion",
                 "php.extensions", "php.ini.memory_limit", "php.ini.max_execution_time", "php.ini.upload_max_filesize", "php.ini.post_max_size",
                 "database.server", "database.charset", "database.collation", "plugins.active", "theme.active", "wordpress.dropIns", "webServer");
@@ -335,13 +335,13 @@ class StagingCloneTest {
 
         SiteEnvironment s = site.staging();
         Site different = new Site(site.id(), site.live(), new SiteEnvironment(s.baseUrl(), s.documentRoot(), s.database(), "small-memory"));
-        ParityReport warned = new ParityCheck(reader, new ParityProperties(null)).check(different, access);
+        ParityReport warned = new ParityCheck(reader, new ParityProperties(null), List.of()).check(different, access);
         assertThat(warned.items()).filteredOn(i -> !i.matches()).singleElement()
                 .satisfies(i -> assertThat(i.item()).isEqualTo("php.ini.memory_limit"))
                 .satisfies(i -> assertThat(i.staging()).isEqualTo("77M"));
         assertThat(warned.parityIndex()).isLessThan(1.0).isGreaterThan(0.9);
         assertThat(warned.blocked()).isFalse();
-        ParityReport blocked = new ParityCheck(reader, new ParityProperties(List.of("php.ini.memory_limit"))).check(different, access);
+        ParityReport blocked = new ParityCheck(reader, new ParityProperties(List.of("php.ini.memory_limit")), List.of()).check(different, access);
         assertThat(blocked.blocked()).isTrue();
         assertThat(blocked.summary()).contains("blocks the release: php.ini.memory_limit: live ").contains("staging 77M");
     }

@@ -127,7 +127,7 @@ class ReleaseModelTest {
         passedIn.addAll(List.of(ReleaseVariables.DEVELOPER_DECISION.name(), ReleaseVariables.DEVELOPER_COMMENT.name(),
                 ReleaseVariables.CLIENT_DECISION.name(), ReleaseVariables.CLIENT_COMMENT.name(),
                 // decided inside the phase, by Task_DecideApprovals, before the first form opens
-                ReleaseVariables.APPROVAL_ROUTE.name(), ReleaseVariables.EXPERIMENT_CHOICES.name(), ReleaseVariables.DROPPED_EXPERIMENTS.name()));
+                ReleaseVariables.APPROVAL_ROUTE.name(), ReleaseVariables.CHANGE_NOTES.name(), ReleaseVariables.EXPERIMENT_CHOICES.name(), ReleaseVariables.DROPPED_EXPERIMENTS.name()));
         try (Stream<Path> files = Files.list(Path.of("forms"))) {
             for (Path form : files.filter(f -> f.toString().endsWith(".form")).toList()) {
                 java.util.Set<String> names = formVariables(form);

@@ -32,6 +32,8 @@ public final class WordPressOrgStandIn implements AutoCloseable {
     private final Map<String, Path> coreReleases = new ConcurrentHashMap<>();
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Core checksums published for a version without its package: version → path → MD5. */
+    private final Map<String, Map<String, String>> coreChecksums = new ConcurrentHashMap<>();
     /** Published checksums that differ from the package's: "slug version path" → SHA-256, as a mirror serving a tampered build would show. */
     private final Map<String, String> publishedOverrides = new ConcurrentHashMap<>();
 
@@ -88,9 +90,32 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         return this;
     }
 
+    /** Publishes core checksums for {@code version} from the core files of {@code tree} (everything but wp-content and the site's own files). */
+    public WordPressOrgStandIn coreChecksums(String version, Path tree) throws IOException {
+        Map<String, String> md5 = new java.util.TreeMap<>();
+        try (var files = Files.walk(tree)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String relative = tree.relativize(f).toString();
+                if (relative.startsWith("wp-content/") || relative.equals("wp-config.php") || relative.startsWith(".")) continue;
+                try {
+                    md5.put(relative, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(f))));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        coreChecksums.put(version, md5);
+        return this;
+    }
+
     private void coreChecksums(HttpExchange exchange) throws IOException {
         record(exchange);
-        Path zip = coreReleases.get(query(exchange).getOrDefault("version", ""));
+        String version = query(exchange).getOrDefault("version", "");
+        if (coreChecksums.containsKey(version)) {
+            answer(exchange, 200, Map.of("checksums", coreChecksums.get(version)));
+            return;
+        }
+        Path zip = coreReleases.get(version);
         if (zip == null) {
             answer(exchange, 200, Map.of("checksums", false));
             return;

@@ -71,6 +71,9 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                         hello110.replace("Version: 1.1.0", "Version: 2.0.0\n * Requires PHP: 99.0"))))
                 .theme("twentytwentythree", "1.1", theme(packages, "1.1"))
                 .core("6.5.5", WordPressReleases.zip("6.5", work.resolve("core")));
+        // wordpress.org's checksums of 6.1.9 are those of Debian's tree; then one core file is edited on live
+        WORDPRESS_ORG.coreChecksums("6.1.9", demo.site().live().documentRoot());
+        Files.writeString(demo.site().live().documentRoot().resolve("readme.html"), "<!-- edited on live -->\n", java.nio.file.StandardOpenOption.APPEND);
         vendor = Files.createDirectories(work.resolve("vendor"));
         Path premium = demo.site().live().wpContent().resolve("plugins/sg-premium");
         Files.createDirectories(premium);
@@ -135,6 +138,12 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                 .containsEntry("clientSignoffNeeded", false);
         assertThat(history.createHistoricTaskInstanceQuery().processInstanceBusinessKey(patchRelease).taskDefinitionKey("Task_ClientSignoff").count())
                 .as("the client was never asked").isZero();
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(history.createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(patchRelease).processDefinitionKey("approval-and-signoff").singleResult().getId()).variableName("changeNotes")
+                .singleResult().getValue().toString()).as("the forms say where to read what the patch brings")
+                .contains("\"steps\":\"1.0.0 → 1.0.1 (patch)\"").contains("\"readAt\":\"https://wordpress.org/plugins/hello-stageguard/#developers\"");
+        assertThat(ReleaseDriver.variables(patched).get("parityReport").toString()).as("live's modified core file, in the clone's parity report")
+                .contains("item=wordpress.coreFiles, live=1 modified: readme.html, staging=1 modified: readme.html");
         assertThat(jdbc.queryForObject("select integrity from sg_applied_change where release_id = ?", String.class, patchRelease))
                 .isEqualTo("1 file(s) match the package; 1 match wordpress.org's published checksums");
 
