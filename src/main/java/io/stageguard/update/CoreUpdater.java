@@ -80,7 +80,10 @@ public class CoreUpdater {
      * or requires a newer PHP or MySQL than the site runs. Reads the site, writes nothing.
      */
     public List<String> problems(SiteEnvironment site, Change change) throws IOException {
-        CorePackage release = CorePackage.read(change.packageFile());
+        return problems(site, change, CorePackage.read(change.packageFile()));
+    }
+
+    private List<String> problems(SiteEnvironment site, Change change, CorePackage release) throws IOException {
         List<String> problems = new ArrayList<>();
         if (change.version() != null && !change.version().isBlank() && !change.version().equals(release.version())) {
             problems.add("the package is WordPress " + release.version() + ", not " + change.version());
@@ -136,9 +139,9 @@ public class CoreUpdater {
 
     /** Updates core at {@code site} to the release in {@code change}'s package. */
     public CoreUpdate update(SiteEnvironment site, Change change) throws IOException {
-        List<String> problems = problems(site, change);
-        if (!problems.isEmpty()) throw new IOException("WordPress core cannot be updated to " + change.version() + ": " + String.join("; ", problems));
         CorePackage release = CorePackage.read(change.packageFile());
+        List<String> problems = problems(site, change, release);
+        if (!problems.isEmpty()) throw new IOException("WordPress core cannot be updated to " + change.version() + ": " + String.join("; ", problems));
         Path root = site.documentRoot();
         String from = SiteInventoryReader.wordpressVersion(root);
         Path next = root.resolve(BESIDE);
