@@ -41,8 +41,9 @@ public class ChangeSetFreezer {
     public Frozen freeze(String releaseId, String siteId, int round) throws IOException {
         List<FrozenManifest.Entry> entries = new ArrayList<>();
         for (ChangeSetApplier.AppliedChange a : applier.appliedIn(releaseId, round)) {
-            Path stored = store.keep(Path.of(a.packagePath()), a.sha256());
-            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored.toString(), a.sha256(), a.allowDowngrade()));
+            // a setting has no package: its name and value are what is frozen, with their digest
+            String stored = a.type().isSetting() ? null : store.keep(Path.of(a.packagePath()), a.sha256()).toString();
+            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored, a.sha256(), a.allowDowngrade()));
         }
         if (entries.isEmpty()) {
             throw new IllegalStateException("release " + releaseId + " has no applied changes in QA round " + round + " to freeze");

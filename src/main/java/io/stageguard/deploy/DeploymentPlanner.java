@@ -10,7 +10,7 @@ import io.stageguard.update.Change;
 import io.stageguard.update.ChangeFootprint;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeType;
-import io.stageguard.update.PackageHeader;
+import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.VersionStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,9 +62,18 @@ public class DeploymentPlanner {
         long touchedBytes = 0;
         for (FrozenManifest.Entry entry : manifest.entries()) {
             Change change = entry.change();
-            String from = PackageHeader.installed(site.live().documentRoot(), change);
-            VersionStep step = VersionStep.between(from, change.version());
+            String from = ChangeInstaller.replacedOn(site.live(), change);
             for (String path : ChangeFootprint.paths(site.live().documentRoot(), change)) touchedBytes += size(site.live().documentRoot().resolve(path));
+            if (change.type().isSetting()) {
+                add(steps, StepKind.PACKAGE, change.type() + " " + change.slug() + ": " + from + " → " + change.version()
+                        + (change.type() == ChangeType.OPTION ? ", set with update_option()" : ", its define() in wp-config.php, written beside and renamed in"));
+                reasons.add(change.type() + " " + change.slug() + " changes a setting of live");
+                risk = risk.max(PlanRisk.NORMAL);
+                rollback.add(change.type() == ChangeType.OPTION ? "Put back the option " + change.slug() + " (" + from + ") with the options table"
+                        : "Put back wp-config.php from the backup (" + change.slug() + " " + from + ")");
+                continue;
+            }
+            VersionStep step = VersionStep.between(from, change.version());
             if (change.type() == ChangeType.CORE) {
                 add(steps, StepKind.PACKAGE, "WordPress core: " + from + " → " + change.version() + " (" + step.label() + "): wp-admin, the root files and"
                         + " wp-includes unpacked beside and swapped in while .maintenance stands (as long as the renames), files the new version"

@@ -53,6 +53,10 @@ public class LiveDeployer {
                     + ", not to release " + releaseId + " of site " + site.id() + "; refusing to deploy");
         }
         for (FrozenManifest.Entry e : manifest.entries()) {
+            if (e.type().isSetting()) {
+                if (!e.change().digest().equals(e.sha256())) throw new ManifestMismatchException(e.change().label() + ": not the setting that was signed off");
+                continue;
+            }
             if (!Files.isRegularFile(e.change().packageFile())) {
                 throw new ManifestMismatchException(e.change().label() + ": package " + e.packagePath() + " is gone");
             }
@@ -85,7 +89,7 @@ public class LiveDeployer {
             // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
             for (Change change : changes) {
-                if (change.type() != ChangeType.CORE) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+                if (change.type() == ChangeType.PLUGIN) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
             }
             List<String> problems = refresh.problems(changes);
             if (!problems.isEmpty()) {

@@ -92,6 +92,9 @@ public class ReleaseRisk {
             VersionStep step = VersionStep.between(change.replaces(), change.version());
             if (change.type() == ChangeType.CORE) {
                 core = step.label();
+            } else if (change.type().isSetting()) {
+                // a setting has no version step; it counts as a change, and as an experiment when it is one
+                continue;
             } else if (riskiest == null || STEP_RISK.indexOf(step) > STEP_RISK.indexOf(riskiest)) {
                 riskiest = step;
             }

@@ -23,7 +23,12 @@ public final class ChangeFootprint {
     }
 
     public static List<String> paths(Path documentRoot, Change change) throws IOException {
-        if (change.type() == ChangeType.CORE) return CoreUpdater.footprint(documentRoot, CorePackage.read(change.packageFile()));
-        return List.of(change.targetFolder());
+        return switch (change.type()) {
+            case CORE -> CoreUpdater.footprint(documentRoot, CorePackage.read(change.packageFile()));
+            case PLUGIN, THEME -> List.of(change.targetFolder());
+            // an option lives in the database, which the backup always holds whole
+            case OPTION -> List.of();
+            case CONSTANT -> List.of("wp-config.php");
+        };
     }
 }

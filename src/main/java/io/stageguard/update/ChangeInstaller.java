@@ -36,15 +36,22 @@ public class ChangeInstaller {
 
     private final WordPressPhp php;
     private final CoreUpdater core;
+    private final SettingChanges settings;
 
-    public ChangeInstaller(WordPressPhp php, CoreUpdater core) {
+    public ChangeInstaller(WordPressPhp php, CoreUpdater core, SettingChanges settings) {
         this.php = php;
         this.core = core;
+        this.settings = settings;
     }
 
     /** One outside Spring (the demo's set-up, tests), running PHP with {@code php}. */
     public static ChangeInstaller with(WordPressPhp php) {
-        return new ChangeInstaller(php, new CoreUpdater(php));
+        return new ChangeInstaller(php, new CoreUpdater(php), new SettingChanges(php));
+    }
+
+    /** What the site at {@code env} has where {@code change} lands: a version, a setting's value, or "none". */
+    public static String replacedOn(SiteEnvironment env, Change change) throws IOException {
+        return change.type().isSetting() ? SettingChanges.current(env, change) : PackageHeader.installed(env.documentRoot(), change);
     }
 
     /**
@@ -75,9 +82,13 @@ public class ChangeInstaller {
         }
         List<PackageInstaller.Unpacked> unpacked = new ArrayList<>();
         for (Change change : changes) {
-            if (change.type() != ChangeType.CORE) unpacked.add(PackageInstaller.unpack(site.documentRoot(), change));
+            if (change.type().installsFolder()) unpacked.add(PackageInstaller.unpack(site.documentRoot(), change));
         }
         for (PackageInstaller.Unpacked u : unpacked) done.put(u.change(), describe(PackageInstaller.swapIn(u)));
+        // settings last: an option may belong to a plugin the set brings
+        for (Change change : changes) {
+            if (change.type().isSetting()) done.put(change, settings.apply(site, change));
+        }
         return done;
     }
 
@@ -100,8 +111,8 @@ public class ChangeInstaller {
         return true;
     }
 
-    /** Whether live has no folder for this change yet, so the release adds it (never so for core). Reads live, never writes. */
+    /** Whether live has no folder for this change yet, so the release adds it (never so for core and settings). Reads live, never writes. */
     public static boolean newOnLive(Site site, Change change) {
-        return change.type() != ChangeType.CORE && !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
+        return change.type().installsFolder() && !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
     }
 }

@@ -59,8 +59,8 @@ public class ChangeSetApplier {
         List<AppliedChange> applied = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
-            String sha = Sha256.of(change.packageFile());
-            String replaces = PackageHeader.installed(site.live().documentRoot(), change);
+            String sha = change.digest();
+            String replaces = ChangeInstaller.replacedOn(site.live(), change);
             SchemaSnapshot before = SchemaSnapshot.of(site.staging());
             String outcome = installer.switchIn(site.staging(), List.of(change)).get(change);
             if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";

@@ -34,7 +34,12 @@ public final class ChangeSetValidator {
                 errors.put(at, "is empty");
                 continue;
             }
-            if (c.type() == null) errors.put(at + ".type", "must be plugin, theme or core");
+            if (c.type() == null) errors.put(at + ".type", "must be plugin, theme, core, option or constant");
+            if (c.type() != null && c.type().isSetting()) {
+                String problem = SettingChanges.problem(c);
+                if (problem != null) errors.put(at + "." + problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+                continue;
+            }
             if (c.type() == ChangeType.CORE && !Change.CORE_SLUG.equals(c.slug())) {
                 errors.put(at + ".slug", "must be left out or \"" + Change.CORE_SLUG + "\" for a core update");
             } else if (!isSlug(c.slug())) {

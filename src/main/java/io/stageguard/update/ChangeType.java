@@ -8,7 +8,11 @@ import java.util.Arrays;
 public enum ChangeType {
     PLUGIN("plugin", "plugins"), THEME("theme", "themes"),
     /** a wordpress.org release: everything but wp-content, updated as {@code update_core()} does ({@link CoreUpdater}) */
-    CORE("core", null);
+    CORE("core", null),
+    /** a WordPress option set to a value ({@link SettingChanges}): no files */
+    OPTION("option", null),
+    /** a constant defined in wp-config.php ({@link SettingChanges}) */
+    CONSTANT("constant", null);
 
     private final String label;
     private final String folder;
@@ -24,7 +28,17 @@ public enum ChangeType {
         return label;
     }
 
-    /** The folder under wp-content that holds this kind of package; none for core. */
+    /** Whether a change of this kind installs a package into its own folder under wp-content. */
+    public boolean installsFolder() {
+        return folder != null;
+    }
+
+    /** Whether a change of this kind sets a value rather than installing code. */
+    public boolean isSetting() {
+        return this == OPTION || this == CONSTANT;
+    }
+
+    /** The folder under wp-content that holds this kind of package; none for core and settings. */
     public String folder() {
         return folder;
     }
@@ -32,7 +46,7 @@ public enum ChangeType {
     @JsonCreator
     public static ChangeType of(String label) {
         return Arrays.stream(values()).filter(t -> t.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("must be plugin, theme or core, not " + label));
+                .orElseThrow(() -> new IllegalArgumentException("must be plugin, theme, core, option or constant, not " + label));
     }
 
     @Override

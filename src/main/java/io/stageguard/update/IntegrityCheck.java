@@ -38,6 +38,7 @@ public class IntegrityCheck {
     }
 
     public Result verify(SiteEnvironment site, Change change) throws IOException {
+        if (change.type().isSetting()) return new Result("a setting: no files to check", List.of());
         Path root = change.type() == ChangeType.CORE ? site.documentRoot() : site.documentRoot().resolve(change.targetFolder());
         List<String> problems = new ArrayList<>();
         Map<String, String> packaged = packageDigests(change);

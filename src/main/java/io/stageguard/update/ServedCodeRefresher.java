@@ -36,7 +36,7 @@ public class ServedCodeRefresher {
             		$report['opcache'] = 'on';
             		foreach ( array_keys( $status['scripts'] ?? array() ) as $script ) {
             			foreach ( $stageguard_args['folders'] as $folder ) {
-            				if ( str_starts_with( $script, $folder . '/' ) ) {
+            				if ( $script === $folder || str_starts_with( $script, $folder . '/' ) ) {
             					opcache_invalidate( $script, true );
             					$report['invalidated']++;
             					if ( opcache_is_script_cached( $script ) ) {
@@ -61,6 +61,13 @@ public class ServedCodeRefresher {
             foreach ( $stageguard_args['themes'] as $slug ) {
             	$theme = wp_get_theme( $slug );
             	$report['versions'][ 'theme ' . $slug ] = $theme->exists() ? $theme->get( 'Version' ) : null;
+            }
+            foreach ( $stageguard_args['options'] as $name ) {
+            	$value = get_option( $name );
+            	$report['versions'][ 'option ' . $name ] = is_scalar( $value ) ? (string) $value : json_encode( $value );
+            }
+            foreach ( $stageguard_args['constants'] as $name ) {
+            	$report['versions'][ 'constant ' . $name ] = defined( $name ) ? var_export( constant( $name ), true ) : null;
             }
             $report['objectCacheFlushed'] = wp_cache_flush();
             $report['objectCache'] = wp_using_ext_object_cache() ? 'persistent' : 'per request';
@@ -113,13 +120,20 @@ public class ServedCodeRefresher {
         for (Change change : changes) {
             // OPcache keys scripts by their resolved path; a core update replaces code everywhere but wp-content's, so all of it goes
             Path root = site.documentRoot().toRealPath();
-            folders.add(change.type() == ChangeType.CORE ? root.toString() : root.resolve(change.targetFolder()).toString());
+            switch (change.type()) {
+                case CORE -> folders.add(root.toString());
+                case PLUGIN, THEME -> folders.add(root.resolve(change.targetFolder()).toString());
+                case CONSTANT -> folders.add(root.resolve("wp-config.php").toString());
+                case OPTION -> { }
+            }
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("folders", folders);
         args.put("plugins", changes.stream().filter(c -> c.type() == ChangeType.PLUGIN).map(Change::slug).toList());
         args.put("themes", changes.stream().filter(c -> c.type() == ChangeType.THEME).map(Change::slug).toList());
         args.put("core", changes.stream().anyMatch(c -> c.type() == ChangeType.CORE));
+        args.put("options", changes.stream().filter(c -> c.type() == ChangeType.OPTION).map(Change::name).toList());
+        args.put("constants", changes.stream().filter(c -> c.type() == ChangeType.CONSTANT).map(Change::name).toList());
         JsonNode answer = servingPhp.run(site, headers, REFRESH, args);
         List<String> stale = new ArrayList<>();
         answer.path("stale").forEach(s -> stale.add(s.asText()));

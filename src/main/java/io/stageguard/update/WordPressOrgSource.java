@@ -69,6 +69,7 @@ public class WordPressOrgSource implements UpdateSource {
             case CORE -> coreOffers(item.version());
             case PLUGIN -> versions("plugins", "plugin_information", item);
             case THEME -> versions("themes", "theme_information", item);
+            case OPTION, CONSTANT -> List.of();
         };
     }
 
@@ -170,6 +171,7 @@ public class WordPressOrgSource implements UpdateSource {
             case PLUGIN -> "https://wordpress.org/plugins/" + slug + "/#developers";
             case THEME -> "https://wordpress.org/themes/" + slug + "/";
             case CORE -> "https://wordpress.org/documentation/wordpress-version/version-" + version.replace('.', '-') + "/";
+            case OPTION, CONSTANT -> throw new IllegalArgumentException("a setting has no changelog");
         };
     }
 
@@ -178,6 +180,7 @@ public class WordPressOrgSource implements UpdateSource {
      * writes below its download folder, so a path there is one whatever named it.
      */
     public boolean fetched(String packagePath) {
+        if (packagePath == null) return false;
         try {
             return Files.isDirectory(downloads) && Path.of(packagePath).toRealPath().startsWith(downloads.toRealPath());
         } catch (IOException | java.nio.file.InvalidPathException e) {
