@@ -1,15 +1,12 @@
 package io.stageguard.qa;
 
+import io.stageguard.DecisionTable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.camunda.bpm.dmn.engine.DmnDecision;
-import org.camunda.bpm.dmn.engine.DmnEngine;
-import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
 import org.camunda.bpm.engine.DecisionService;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -29,7 +26,7 @@ public class QualityGate {
 
     @Autowired
     public QualityGate(DecisionService decisions) {
-        this(inputs -> decisions.evaluateDecisionTableByKey(DECISION, inputs).getResultList());
+        this(DecisionTable.deployed(decisions, DECISION));
     }
 
     QualityGate(Function<Map<String, Object>, List<Map<String, Object>>> decision) {
@@ -38,13 +35,7 @@ public class QualityGate {
 
     /** The gate as the file in {@code dmn/} defines it, evaluated by a standalone DMN engine. */
     public static QualityGate fromModel() throws IOException {
-        DmnEngine engine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
-        DmnDecision table;
-        try (InputStream in = QualityGate.class.getResourceAsStream("/dmn/" + DECISION + ".dmn")) {
-            if (in == null) throw new IOException("dmn/" + DECISION + ".dmn is not on the classpath");
-            table = engine.parseDecision(DECISION, in);
-        }
-        return new QualityGate(inputs -> engine.evaluateDecisionTable(table, inputs).getResultList());
+        return new QualityGate(DecisionTable.fromModel(DECISION));
     }
 
     /** @param coreUpdate whether the release updates WordPress core, which is expected to change how pages look */

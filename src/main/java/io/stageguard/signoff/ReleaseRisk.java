@@ -3,17 +3,14 @@ package io.stageguard.signoff;
 import io.stageguard.update.ChangeSetApplier.AppliedChange;
 import io.stageguard.update.ChangeType;
 import io.stageguard.update.VersionStep;
+import io.stageguard.DecisionTable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.camunda.bpm.dmn.engine.DmnDecision;
-import org.camunda.bpm.dmn.engine.DmnEngine;
-import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
 import org.camunda.bpm.engine.DecisionService;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -35,7 +32,7 @@ public class ReleaseRisk {
 
     @Autowired
     public ReleaseRisk(DecisionService decisions) {
-        this(inputs -> decisions.evaluateDecisionTableByKey(DECISION, inputs).getResultList());
+        this(DecisionTable.deployed(decisions, DECISION));
     }
 
     ReleaseRisk(Function<Map<String, Object>, List<Map<String, Object>>> decision) {
@@ -44,13 +41,7 @@ public class ReleaseRisk {
 
     /** The table as the file in {@code dmn/} defines it, evaluated by a standalone DMN engine. */
     public static ReleaseRisk fromModel() throws IOException {
-        DmnEngine engine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
-        DmnDecision table;
-        try (InputStream in = ReleaseRisk.class.getResourceAsStream("/dmn/" + DECISION + ".dmn")) {
-            if (in == null) throw new IOException("dmn/" + DECISION + ".dmn is not on the classpath");
-            table = engine.parseDecision(DECISION, in);
-        }
-        return new ReleaseRisk(inputs -> engine.evaluateDecisionTable(table, inputs).getResultList());
+        return new ReleaseRisk(DecisionTable.fromModel(DECISION));
     }
 
     /** What the table reads. */
