@@ -11,7 +11,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
-import io.stageguard.update.CoreUpdater;
+import io.stageguard.update.SiteFit;
 import io.stageguard.update.GitPackager;
 import io.stageguard.update.UpdateDiscovery;
 import io.stageguard.update.VersionStep;
@@ -53,16 +53,16 @@ public class ReleaseService {
     private final HistoryService history;
     private final RestoreAfterRelease restorePath;
     private final ReleaseMetrics metrics;
-    private final CoreUpdater core;
+    private final SiteFit fit;
     private final UpdateDiscovery discovery;
     private final GitPackager git;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
                           PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics, CoreUpdater core, UpdateDiscovery discovery, GitPackager git) {
+                          ReleaseMetrics metrics, SiteFit fit, UpdateDiscovery discovery, GitPackager git) {
         this.git = git;
         this.metrics = metrics;
-        this.core = core;
+        this.fit = fit;
         this.discovery = discovery;
         this.history = history;
         this.restorePath = restorePath;
@@ -113,7 +113,7 @@ public class ReleaseService {
             String problem = qaPathProblem(paths.get(i));
             if (problem != null) errors.put("qaPaths[" + i + "]", problem);
         }
-        if (errors.isEmpty()) errors.putAll(core.problemsOn(site.get().live(), changes));
+        if (errors.isEmpty()) errors.putAll(fit.problemsOn(site.get().live(), changes));
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();

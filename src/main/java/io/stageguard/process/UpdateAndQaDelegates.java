@@ -11,7 +11,7 @@ import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeSetValidator;
-import io.stageguard.update.CoreUpdater;
+import io.stageguard.update.SiteFit;
 import io.stageguard.update.GitPackager;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ class UpdateAndQaDelegates {
      * current set, for a package rebuilt in place) and opens the next QA round.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, CoreUpdater core, GitPackager git) {
+    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git) {
         return execution -> {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
@@ -110,7 +110,7 @@ class UpdateAndQaDelegates {
             Map<String, String> problems = new java.util.LinkedHashMap<>(git.pinAll(pinned, pinned::set));
             changes = pinned;
             problems.putAll(ChangeSetValidator.problems(changes));
-            if (problems.isEmpty()) problems = core.problemsOn(vars.site(execution).live(), changes);
+            if (problems.isEmpty()) problems = fit.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }

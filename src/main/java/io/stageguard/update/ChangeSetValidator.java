@@ -79,6 +79,8 @@ public final class ChangeSetValidator {
                 if (c.version() != null && !c.version().equals(release.version())) return "is WordPress " + release.version() + ", not " + c.version();
                 return null;
             }
+            String top = PackageHeader.topFolder(c.packageFile());
+            if (top != null && !top.equals(c.slug())) return "is a package for " + top + ", not " + c.slug() + " (its one top folder names it)";
             String declared = PackageHeader.versionInZip(c.packageFile(), c.type(), c.slug());
             if (c.version() != null && !c.version().equals(declared)) {
                 return "declares version " + declared + " in its " + (c.type() == ChangeType.THEME ? "style.css" : "plugin header") + ", not " + c.version();

@@ -106,25 +106,6 @@ public class CoreUpdater {
     }
 
     /**
-     * The problems of the core changes in {@code changes} against the site at {@code site}, keyed by
-     * the change's field ("changes[0]"): what a request or a revision is refused with before anything
-     * is applied. Only the set's shape must have been checked ({@link ChangeSetValidator}).
-     */
-    public Map<String, String> problemsOn(SiteEnvironment site, List<Change> changes) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (int i = 0; i < changes.size(); i++) {
-            if (changes.get(i).type() != ChangeType.CORE) continue;
-            try {
-                List<String> problems = problems(site, changes.get(i));
-                if (!problems.isEmpty()) errors.put("changes[" + i + "]", String.join("; ", problems));
-            } catch (IOException e) {
-                errors.put("changes[" + i + "]", "cannot be checked against the site: " + e.getMessage());
-            }
-        }
-        return errors;
-    }
-
-    /**
      * Everything a core update to {@code release} can change on the site at {@code documentRoot},
      * relative to it: what the backup must hold and the drift check must compare.
      */

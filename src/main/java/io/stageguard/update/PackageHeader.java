@@ -69,6 +69,23 @@ public final class PackageHeader {
         return versionIn(headerInZip(zip, type, slug));
     }
 
+    /** The zip's one top folder ("akismet"), or null when it has none (or is no readable zip). */
+    public static String topFolder(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            String top = null;
+            for (ZipEntry entry : file.stream().toList()) {
+                int slash = entry.getName().indexOf('/');
+                if (slash <= 0) return null;
+                String first = entry.getName().substring(0, slash);
+                if (top != null && !top.equals(first)) return null;
+                top = first;
+            }
+            return top;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The first 8 KiB of the package's header file in {@code zip} (main plugin file, style.css); empty when it has none. */
     static String headerInZip(Path zip, ChangeType type, String slug) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -39,7 +37,7 @@ public class VendorFolderSource implements UpdateSource {
         List<Offer> offers = new ArrayList<>();
         try (DirectoryStream<Path> zips = Files.newDirectoryStream(folder, "*.zip")) {
             for (Path zip : zips) {
-                if (!item.slug().equals(topFolder(zip))) continue;
+                if (!item.slug().equals(PackageHeader.topFolder(zip))) continue;
                 String version = PackageHeader.versionInZip(zip, item.type(), item.slug());
                 if (!version.equals("unknown")) offers.add(new Offer(item.type(), item.slug(), version, NAME, zip.toString()));
             }
@@ -50,22 +48,5 @@ public class VendorFolderSource implements UpdateSource {
     @Override
     public Path download(Offer offer) {
         return Path.of(offer.location());
-    }
-
-    /** The zip's one top folder, or null when it has none (or is no zip). */
-    private static String topFolder(Path zip) {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            String top = null;
-            for (ZipEntry entry : file.stream().toList()) {
-                int slash = entry.getName().indexOf('/');
-                if (slash <= 0) return null;
-                String first = entry.getName().substring(0, slash);
-                if (top != null && !top.equals(first)) return null;
-                top = first;
-            }
-            return top;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

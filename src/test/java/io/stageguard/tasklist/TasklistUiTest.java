@@ -92,10 +92,22 @@ class TasklistUiTest extends ReleasingApplicationTest {
         wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
     }
 
+    /**
+     * Opens the task's link and reloads it (Tasklist reads the hash only on load). On a loaded
+     * machine the single-page app sometimes never finishes that first load; one more reload,
+     * as a person would press, brings it.
+     */
     private void open(WebDriver web, Task task) {
         web.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/#/?task=" + task.getId());
-        web.navigate().refresh();
-        wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
+        for (int attempt = 1; ; attempt++) {
+            web.navigate().refresh();
+            try {
+                new WebDriverWait(web, Duration.ofSeconds(45)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
+                return;
+            } catch (org.openqa.selenium.TimeoutException stillLoading) {
+                if (attempt == 3) throw stillLoading;
+            }
+        }
     }
 
     /** Claims the open task, chooses Approve and completes it, as a person would. */

@@ -124,6 +124,12 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(errors(start(Map.of("include", List.of("no-such-plugin"))))).containsEntry("updates.include[0]",
                 "live has no no-such-plugin that a source has a newer version of");
         assertThat(errors(start(Map.of("include", "all", "max", "huge")))).containsEntry("updates.max", "must be patch, minor or major");
+        Path hello200 = work.resolve("org/hello-2.0.0.zip");
+        assertThat(errors(startWith(Map.of("type", "plugin", "slug", FixturePlugin.SLUG, "version", "2.0.0", "package", hello200.toString()))).get("changes[0]"))
+                .as("a version whose own requirements live does not meet, named before anything is applied")
+                .startsWith("plugin hello-stageguard 2.0.0: requires PHP 99.0, the site runs 8.");
+        assertThat(errors(startWith(Map.of("type", "plugin", "slug", "sg-premium", "package", hello200.toString()))))
+                .containsEntry("changes[0].package", "is a package for hello-stageguard, not sg-premium (its one top folder names it)");
         assertThat(errors(start(Map.of("include", List.of("twentytwentythree"), "max", "patch"))).get("updates.include[0]"))
                 .isEqualTo("no version of twentytwentythree newer than 1.0 fits: 1.1: a minor step, more than the patch steps asked for");
 
@@ -197,6 +203,11 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                 "git", Map.of("repository", work.resolve("repos/acme-custom.git").toString(), "ref", "release-9"))));
         assertThat(errors(rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(missingRef),
                 new ParameterizedTypeReference<>() { }))).containsOnlyKeys("changes[0].git.ref");
+    }
+
+    private ResponseEntity<Map<String, Object>> startWith(Map<String, Object> change) {
+        Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", List.of("/"), "changes", List.of(change));
+        return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
     }
 
     private ResponseEntity<Map<String, Object>> start(Map<String, Object> updates) {
