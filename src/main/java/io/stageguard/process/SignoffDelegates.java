@@ -55,16 +55,23 @@ class SignoffDelegates {
                     vars.site(execution).tags()));
             CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
             APPROVAL_ROUTE.set(execution, route.summary());
-            CHANGE_NOTES.set(execution, APPLIED_CHANGES.from(execution).stream().map(a -> Map.of(
+            CHANGE_NOTES.set(execution, APPLIED_CHANGES.from(execution).stream().map(a -> ordered(
                     "change", a.type() + " " + a.slug(),
                     "steps", a.replaces() + " → " + a.version() + " (" + VersionStep.between(a.replaces(), a.version()).label() + ")",
                     "readAt", wordpressOrg.fetched(a.packagePath()) ? WordPressOrgSource.changelogUrl(a.type(), a.slug(), a.version())
                             : a.gitSource() != null ? "git: " + a.gitSource() : "the vendor's or developer's notes (not from wordpress.org)")).toList());
             // the developer's form lists the experiments apart, each to keep or drop
-            EXPERIMENT_CHOICES.set(execution, experiments.stream().map(c -> Map.of("label", c.label(), "value", c.key())).toList());
+            EXPERIMENT_CHOICES.set(execution, experiments.stream().map(c -> ordered("label", c.label(), "value", c.key())).toList());
             DROPPED_EXPERIMENTS.set(execution, List.of());
             EXPERIMENTS_DROPPED.set(execution, false);
         };
+    }
+
+    /** A form row with its columns in the order given, so that its JSON reads the same every time. */
+    private static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> row = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) row.put(keysAndValues[i], keysAndValues[i + 1]);
+        return row;
     }
 
     /** The developer approved but dropped experiments: nothing is frozen, and the set goes back to be tested without them. */

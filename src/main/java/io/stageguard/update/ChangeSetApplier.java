@@ -1,7 +1,6 @@
 package io.stageguard.update;
 
 import io.stageguard.clone.StagingAccess;
-import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
 import java.io.IOException;
