@@ -113,11 +113,13 @@ public class ReleaseService {
             String problem = qaPathProblem(paths.get(i));
             if (problem != null) errors.put("qaPaths[" + i + "]", problem);
         }
-        if (errors.isEmpty()) errors.putAll(fit.problemsOn(site.get().live(), changes));
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();
+        // a site that cannot be reached is 503, before the set is checked against what live runs
         refuseWhenUnreachable(target);
+        errors.putAll(fit.problemsOn(target.live(), changes));
+        if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
         return inOneTransaction(() -> {
