@@ -51,13 +51,19 @@ public final class PackageHeader {
     /** The first 8 KiB of the folder's header file: the plugin file with "Plugin Name:", or style.css; empty when none. */
     private static String header(Path folder, ChangeType type) throws IOException {
         if (type == ChangeType.THEME) return head(folder.resolve("style.css"));
+        Path main = pluginFile(folder);
+        return main == null ? "" : head(main);
+    }
+
+    /** A plugin folder's main file, the PHP file at its top with a "Plugin Name:" header; null when none. */
+    public static Path pluginFile(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.php")) {
             for (Path file : files) {
-                String head = head(file);
-                if (head.contains("Plugin Name:")) return head;
+                if (head(file).contains("Plugin Name:")) return file;
             }
         }
-        return "";
+        return null;
     }
 
     /**

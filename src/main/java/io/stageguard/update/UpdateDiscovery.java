@@ -68,8 +68,11 @@ public class UpdateDiscovery {
     public List<AvailableUpdate> discover(Site site, VersionStep max) throws IOException {
         SiteRuns runs = read(site.live());
         List<AvailableUpdate> updates = new ArrayList<>();
+        java.util.Map<UpdateSource, List<UpdateSource.InstalledItem>> carried = new java.util.HashMap<>();
+        for (UpdateSource source : sources) carried.put(source, source.carried(runs.items()));
         for (UpdateSource.InstalledItem item : runs.items()) {
             for (UpdateSource source : sources) {
+                if (!carried.get(source).contains(item)) continue;
                 List<UpdateSource.Offer> newer = source.offers(item).stream()
                         .filter(o -> VersionOrder.compare(o.version(), item.version()) > 0)
                         .sorted(Comparator.comparing(UpdateSource.Offer::version, VersionOrder::compare).reversed()).toList();
@@ -134,19 +137,21 @@ public class UpdateDiscovery {
     public SiteRuns read(SiteEnvironment env) throws IOException {
         String wordpress = SiteInventoryReader.wordpressVersion(env.documentRoot());
         List<String> active = activePlugins(env);
-        List<UpdateSource.InstalledItem> items = new ArrayList<>(List.of(new UpdateSource.InstalledItem(ChangeType.CORE, Change.CORE_SLUG, wordpress, true, null)));
+        List<UpdateSource.InstalledItem> items = new ArrayList<>(List.of(new UpdateSource.InstalledItem(ChangeType.CORE, Change.CORE_SLUG, wordpress, true, null, null)));
         for (Path folder : folders(env.wpContent().resolve("plugins"))) {
             String version = PackageHeader.version(folder, ChangeType.PLUGIN);
             String slug = folder.getFileName().toString();
+            Path main = PackageHeader.pluginFile(folder);
             if (!version.equals("unknown")) items.add(new UpdateSource.InstalledItem(ChangeType.PLUGIN, slug, version,
-                    active.stream().anyMatch(a -> a.startsWith(slug + "/")), PackageHeader.updateUri(folder, ChangeType.PLUGIN)));
+                    active.stream().anyMatch(a -> a.startsWith(slug + "/")), PackageHeader.updateUri(folder, ChangeType.PLUGIN),
+                    main == null ? null : slug + "/" + main.getFileName()));
         }
         String stylesheet = option(env, "stylesheet");
         for (Path folder : folders(env.wpContent().resolve("themes"))) {
             String version = PackageHeader.version(folder, ChangeType.THEME);
             String slug = folder.getFileName().toString();
             if (!version.equals("unknown")) items.add(new UpdateSource.InstalledItem(ChangeType.THEME, slug, version, slug.equals(stylesheet),
-                    PackageHeader.updateUri(folder, ChangeType.THEME)));
+                    PackageHeader.updateUri(folder, ChangeType.THEME), null));
         }
         return new SiteRuns(wordpress, php.run(env, "echo PHP_VERSION;").strip(), CoreUpdater.databaseVersion(env), items);
     }

@@ -14,6 +14,14 @@ public interface UpdateSource {
     /** How reports name this source ("wordpress.org", "vendor folder"). */
     String name();
 
+    /**
+     * Which of a site's {@code items} this source may carry, asked once per discovery before any
+     * item's versions (wordpress.org answers for all plugins in one update check); all by default.
+     */
+    default List<InstalledItem> carried(List<InstalledItem> items) throws IOException {
+        return items;
+    }
+
     /** The versions this source has of {@code item}, any order; empty when it does not carry the item. */
     List<Offer> offers(InstalledItem item) throws IOException;
 
@@ -24,8 +32,9 @@ public interface UpdateSource {
      * What a site runs: core ("wordpress"), or a plugin or theme folder with its header version.
      *
      * @param updateUri where the package says its updates come from ({@code Update URI}); null when it does not say
+     * @param file      for a plugin, its main file as WordPress keys it ("akismet/akismet.php"); null otherwise
      */
-    record InstalledItem(ChangeType type, String slug, String version, boolean active, String updateUri) {
+    record InstalledItem(ChangeType type, String slug, String version, boolean active, String updateUri, String file) {
         public String key() {
             return type.label() + " " + slug;
         }

@@ -19,21 +19,25 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * The wordpress.org API as WordPress itself asks it: {@code core/version-check/1.7} for core
- * releases, {@code plugins/info/1.2} and {@code themes/info/1.2} (with {@code versions}) for every
- * version of a plugin or theme (an unknown slug answers "not found": not hosted there), and the
- * download links those answers give, fetched only from the configured hosts.
+ * releases, {@code plugins/update-check/1.1} for which of a site's plugins it hosts,
+ * {@code plugins/info/1.2} and {@code themes/info/1.2} (with {@code versions}) for every version of
+ * a plugin or theme, and the download links those answers give, fetched only from the configured
+ * hosts.
  */
 @Component
 @Order(2)
@@ -61,10 +65,36 @@ public class WordPressOrgSource implements UpdateSource {
         return NAME;
     }
 
+    /**
+     * Core and themes as they are; of the plugins, those wordpress.org's update check
+     * ({@code plugins/update-check/1.1}, one request for all) answers for, with or without an update.
+     * As WordPress decides, a package whose {@code Update URI} names another host is never
+     * wordpress.org's, whatever its slug, and is not even asked about.
+     */
+    @Override
+    public List<InstalledItem> carried(List<InstalledItem> items) throws IOException {
+        List<InstalledItem> ours = items.stream().filter(i -> i.updateUri() == null || HOSTS.contains(hostOf(i.updateUri()))).toList();
+        Map<String, Object> plugins = new LinkedHashMap<>();
+        List<String> active = new ArrayList<>();
+        for (InstalledItem item : ours) {
+            if (item.type() != ChangeType.PLUGIN || item.file() == null) continue;
+            plugins.put(item.file(), Map.of("Name", item.slug(), "Version", item.version()));
+            if (item.active()) active.add(item.file());
+        }
+        Set<String> hosted = new HashSet<>();
+        if (!plugins.isEmpty()) {
+            HttpPost check = new HttpPost(properties.wordpressOrgApi() + "/plugins/update-check/1.1/");
+            check.setEntity(new UrlEncodedFormEntity(List.of(
+                    new BasicNameValuePair("plugins", JSON.writeValueAsString(Map.of("plugins", plugins, "active", active))),
+                    new BasicNameValuePair("all", "true")), StandardCharsets.UTF_8));
+            JsonNode answer = json(check, "the wordpress.org plugin update check");
+            for (String list : List.of("plugins", "no_update")) answer.path(list).forEach(p -> hosted.add(p.path("slug").asText()));
+        }
+        return ours.stream().filter(i -> i.type() != ChangeType.PLUGIN || hosted.contains(i.slug())).toList();
+    }
+
     @Override
     public List<Offer> offers(InstalledItem item) throws IOException {
-        // as WordPress decides: a package whose Update URI names another host is not wordpress.org's, whatever its slug
-        if (item.updateUri() != null && !HOSTS.contains(hostOf(item.updateUri()))) return List.of();
         return switch (item.type()) {
             case CORE -> coreOffers(item.version());
             case PLUGIN -> versions("plugins", "plugin_information", item);

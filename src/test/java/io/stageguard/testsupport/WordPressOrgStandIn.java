@@ -40,6 +40,7 @@ public final class WordPressOrgStandIn implements AutoCloseable {
     private WordPressOrgStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/core/version-check/1.7/", this::versionCheck);
+        server.createContext("/plugins/update-check/1.1/", this::pluginUpdateCheck);
         server.createContext("/plugins/info/1.2/", e -> info(e, plugins, "plugin"));
         server.createContext("/themes/info/1.2/", e -> info(e, themes, "theme"));
         server.createContext("/core/checksums/1.0/", this::coreChecksums);
@@ -181,6 +182,38 @@ public final class WordPressOrgStandIn implements AutoCloseable {
             offers.add(offer);
         }
         answer(exchange, 200, Map.of("offers", offers, "translations", List.of()));
+    }
+
+    /** POST plugins={"plugins": {file: {Version}}, "active": [...]}: the hosted ones, under "plugins" when newer exists, else "no_update". */
+    private void pluginUpdateCheck(HttpExchange exchange) throws IOException {
+        record(exchange);
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        Map<String, Object> updates = new LinkedHashMap<>();
+        Map<String, Object> current = new LinkedHashMap<>();
+        JSON.readTree(form.getOrDefault("plugins", "{}")).path("plugins").fields().forEachRemaining(p -> {
+            String slug = p.getKey().contains("/") ? p.getKey().substring(0, p.getKey().indexOf('/')) : p.getKey().replaceFirst("\\.php$", "");
+            Map<String, Path> versions = plugins.get(slug);
+            if (versions == null) return;
+            String latest = versions.keySet().stream().reduce((a, b) -> b).orElseThrow();
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", "w.org/plugins/" + slug);
+            item.put("slug", slug);
+            item.put("plugin", p.getKey());
+            item.put("new_version", latest);
+            item.put("url", "https://wordpress.org/plugins/" + slug + "/");
+            item.put("package", downloadsUrl() + "/plugin/" + slug + "." + latest + ".zip");
+            item.put("requires", "6.0");
+            item.put("tested", "6.5.5");
+            item.put("requires_php", "7.4");
+            item.put("requires_plugins", List.of());
+            boolean newer = !latest.equals(p.getValue().path("Version").asText());
+            (newer ? updates : current).put(p.getKey(), item);
+        });
+        answer(exchange, 200, Map.of("plugins", updates, "translations", List.of(), "no_update", current));
     }
 
     private void info(HttpExchange exchange, Map<String, Map<String, Path>> kind, String type) throws IOException {

@@ -74,6 +74,10 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         // wordpress.org's checksums of 6.1.9 are those of Debian's tree; then one core file is edited on live
         WORDPRESS_ORG.coreChecksums("6.1.9", demo.site().live().documentRoot());
         Files.writeString(demo.site().live().documentRoot().resolve("readme.html"), "<!-- edited on live -->\n", java.nio.file.StandardOpenOption.APPEND);
+        // an in-house plugin wordpress.org does not host: its update check leaves it out, so nobody asks for its versions
+        Path inhouse = demo.site().live().wpContent().resolve("plugins/sg-inhouse");
+        Files.createDirectories(inhouse);
+        Files.writeString(inhouse.resolve("sg-inhouse.php"), "<?php\n/*\n * Plugin Name: SG In-house\n * Version: 3.1.0\n */\n");
         vendor = Files.createDirectories(work.resolve("vendor"));
         Path premium = demo.site().live().wpContent().resolve("plugins/sg-premium");
         Files.createDirectories(premium);
@@ -117,7 +121,9 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(updates).as("a plugin whose Update URI names another host is not wordpress.org's").noneMatch(u -> "sg-tools".equals(u.get("slug")));
         assertThat(WORDPRESS_ORG.requests()).as("2.0.0's requirements come from its own package")
                 .contains("GET /downloads/plugin/hello-stageguard.2.0.0.zip", "GET /downloads/plugin/hello-stageguard.1.1.0.zip")
-                .as("the vendor folder answers for its plugins first").noneMatch(r -> r.contains("sg-premium"));
+                .as("the vendor folder answers for its plugins first").noneMatch(r -> r.contains("sg-premium"))
+                .as("one update check for the plugins").contains("POST /plugins/update-check/1.1/")
+                .as("what it does not host is not asked about").noneMatch(r -> r.contains("sg-inhouse"));
         assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/updates", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
 
