@@ -5,6 +5,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -15,6 +16,9 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
+import org.camunda.bpm.webapp.impl.security.auth.Authentication;
+import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
+import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * engine REST API (as Camunda Run does it), and a check against the same identity store on
  * Stageguard's API and reports. Reading needs a part in the site ({@link AccessPolicy}); changing
  * needs an operator or an integration. The user is handed on as the request attribute
- * {@link AccessPolicy#USER}.
+ * {@link AccessPolicy#USER}. Someone logged in to Tasklist or Cockpit may also read (never
+ * change) with that session: the sign-off forms show a QA report's thumbnails and link the
+ * release page, and a second login prompt in the middle of a form would be absurd.
  */
 @Configuration(proxyBeanMethods = false)
 class HttpSecurityConfiguration {
@@ -61,13 +67,15 @@ class HttpSecurityConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            boolean writes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
             String user = authenticatedUser(request.getHeader("Authorization"));
+            // a browser sends the session cookie cross-site too; only reads may ride on it
+            if (user == null && !writes) user = webappUser(request);
             if (user == null) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"Stageguard\"");
                 response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in with a Stageguard (Camunda) user");
                 return;
             }
-            boolean writes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
             String path = request.getRequestURI().substring(request.getContextPath().length());
             // putting live back is also for the site's developers: the controller asks the access policy
             boolean putsLiveBack = PUTS_LIVE_BACK.matcher(path).matches();
@@ -103,6 +111,15 @@ class HttpSecurityConfiguration {
 
         private boolean isWriter(String user) {
             return WRITERS.stream().anyMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0);
+        }
+
+        /** The user logged in to Camunda's web apps (Tasklist, Cockpit) in this session, if any. */
+        private static String webappUser(HttpServletRequest request) {
+            HttpSession session = request.getSession(false);
+            if (session == null) return null;
+            Authentications logins = AuthenticationUtil.getAuthsFromSession(session);
+            Authentication login = logins == null ? null : logins.getAuthenticationForProcessEngine("default");
+            return login == null || login == Authentication.ANONYMOUS ? null : login.getName();
         }
 
         private String authenticatedUser(String header) {

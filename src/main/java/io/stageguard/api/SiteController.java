@@ -9,6 +9,7 @@ import io.stageguard.site.Site;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.site.SiteWebhook;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteRegistration;
@@ -49,12 +50,13 @@ class SiteController {
         this.registration = registration;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags) {
+    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags,
+                       SiteWebhook webhook) {
     }
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags());
+        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags(), request.webhook());
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         return ResponseEntity.ok(describe(site));
@@ -107,7 +109,9 @@ class SiteController {
                 .map(flow -> new UserFlow(flow.name(), flow.steps().stream().map(UserFlow.Step::masked).toList())).toList());
         if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
         return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa,
-                "caches", site.caches().describe(), "tags", site.tags());
+                "caches", site.caches().describe(), "tags", site.tags(),
+                // the URL carries the receiver's token: whether there is one, never where
+                "webhook", site.webhook() == null ? "none" : "set");
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {

@@ -2,7 +2,7 @@ package io.stageguard.process;
 
 import static io.stageguard.process.ReleaseVariables.*;
 
-import io.stageguard.notify.ReleaseMail;
+import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.metrics.ReleaseMetrics;
 import java.time.Duration;
@@ -22,7 +22,7 @@ class ReleaseEndDelegates {
 
     /** The release's starter is told how it ended (released, rolled back, abandoned, expired, ...), with the reports. */
     @Bean
-    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseMail mail, ReleaseMetrics metrics) {
+    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseNotifier mail, ReleaseMetrics metrics) {
         return execution -> {
             String releaseId = execution.getProcessBusinessKey();
             ReleaseRecords.Release release = releases.get(releaseId);

@@ -3,6 +3,7 @@ package io.stageguard.process;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stageguard.clone.ParityReport;
 import io.stageguard.qa.QaReport;
+import io.stageguard.qa.QaThumbnails;
 import io.stageguard.clone.StagingCloner;
 import io.stageguard.deploy.DeploymentPlan;
 import io.stageguard.deploy.FrozenManifest;
@@ -12,6 +13,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
+import io.stageguard.update.ChangeSetRevision;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -54,6 +56,8 @@ public class ReleaseVariables {
     public static final ProcessVariable<String> QA_VERDICT = ProcessVariable.primitive("qaVerdict", String.class);
     public static final ProcessVariable<String> QA_SUMMARY = ProcessVariable.primitive("qaSummary", String.class);
     public static final ProcessVariable<List<String>> QA_FINDINGS = ProcessVariable.json("qaFindings", new TypeReference<>() { });
+    /** The pages the QA round found most changed, as live / staging / difference thumbnails for the sign-off forms. */
+    public static final ProcessVariable<List<QaThumbnails.Thumbnail>> QA_THUMBNAILS = ProcessVariable.json("qaThumbnails", new TypeReference<>() { });
     public static final ProcessVariable<String> QA_REPORT_URL = ProcessVariable.primitive("qaReportUrl", String.class);
     public static final ProcessVariable<String> QA_REPORT_JSON_URL = ProcessVariable.primitive("qaReportJsonUrl", String.class);
     public static final ProcessVariable<Boolean> QA_NEEDS_CULPRIT_SEARCH = ProcessVariable.primitive("qaNeedsCulpritSearch", Boolean.class);
@@ -61,6 +65,13 @@ public class ReleaseVariables {
     // the revise task
     public static final ProcessVariable<String> REVISION_DECISION = ProcessVariable.primitive("revisionDecision", String.class);
     public static final ProcessVariable<String> REVISED_CHANGES = ProcessVariable.primitive("revisedChanges", String.class);
+    /** The revise form: the current changes to tick for dropping, those ticked, and one change to add or put in place of its slug's. */
+    public static final ProcessVariable<List<Map<String, String>>> CHANGE_CHOICES = ProcessVariable.json("changeChoices", new TypeReference<>() { });
+    public static final ProcessVariable<List<String>> DROPPED_CHANGES = ProcessVariable.json(ChangeSetRevision.DROPPED, new TypeReference<>() { });
+    public static final ProcessVariable<String> ADDED_TYPE = ProcessVariable.primitive("addedType", String.class);
+    public static final ProcessVariable<String> ADDED_SLUG = ProcessVariable.primitive("addedSlug", String.class);
+    public static final ProcessVariable<String> ADDED_VERSION = ProcessVariable.primitive("addedVersion", String.class);
+    public static final ProcessVariable<String> ADDED_PACKAGE = ProcessVariable.primitive("addedPackage", String.class);
     public static final ProcessVariable<String> REVISION_ERROR = ProcessVariable.primitive("revisionError", String.class);
     // 4 approval and sign-off
     public static final ProcessVariable<String> DEVELOPER_DECISION = ProcessVariable.primitive("developerDecision", String.class);
@@ -124,10 +135,24 @@ public class ReleaseVariables {
     /** Every declared variable: what the models may name and what a release's status may show. */
     public static final List<ProcessVariable<?>> ALL = List.of(SITE_ID, RELEASE_ID, CHANGES, QA_PATHS, QA_ROUND, MAX_QA_ROUNDS, LIVE_URL,
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
-            APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
-            REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
+            APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_THUMBNAILS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
+            REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, CHANGE_CHOICES, DROPPED_CHANGES, ADDED_TYPE, ADDED_SLUG, ADDED_VERSION,
+            ADDED_PACKAGE, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, CLIENT_SIGNOFF_NEEDED, APPROVAL_ROUTE, CHANGE_NOTES, EXPERIMENT_CHOICES, DROPPED_EXPERIMENTS, EXPERIMENTS_DROPPED, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,
             LIVE_VERIFICATION, LIVE_VERIFIED, LIVE_REPORT_URL, LIVE_BASELINE, WATCH_LIVE, WATCH_WINDOW, WATCH_INTERVAL, WATCH_REPORT, SIGNOFF_REMINDER, SIGNOFF_ESCALATION, SIGNOFF_EXPIRY, SIGNOFF_CLOCK, APPROVAL_EXPIRED, ROLLBACK_REQUEST, RESTORE_REQUEST, ROLLBACK_REPORT, RESTORED_LIVE_VERIFICATION);
+
+    /** The revision the revise form's fields describe. */
+    public static ChangeSetRevision revision(org.camunda.bpm.engine.delegate.VariableScope scope) {
+        return new ChangeSetRevision(DROPPED_CHANGES.from(scope), new ChangeSetRevision.Added(ADDED_TYPE.from(scope), ADDED_SLUG.from(scope),
+                ADDED_VERSION.from(scope), ADDED_PACKAGE.from(scope)));
+    }
+
+    /** The revise form's fields for {@code changes}: every change offered for dropping, none ticked, nothing added. */
+    static void prepareRevision(org.camunda.bpm.engine.delegate.VariableScope scope, List<Change> changes) {
+        CHANGE_CHOICES.set(scope, ChangeSetRevision.choices(changes));
+        DROPPED_CHANGES.set(scope, List.of());
+        for (ProcessVariable<String> field : List.of(ADDED_TYPE, ADDED_SLUG, ADDED_VERSION, ADDED_PACKAGE)) field.set(scope, null);
+    }
 
     private final SiteRegistry sites;
     private final ReleaseRecords releases;

@@ -4,7 +4,7 @@ import static io.stageguard.process.ReleaseVariables.*;
 
 import io.stageguard.clone.StagingState;
 import io.stageguard.deploy.ChangeSetFreezer;
-import io.stageguard.notify.ReleaseMail;
+import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.signoff.ReleaseRisk;
 import io.stageguard.site.SiteAccess;
@@ -109,17 +109,17 @@ class SignoffDelegates {
 
     /** The people who can act on the open sign-off are reminded by mail. */
     @Bean
-    JavaDelegate remindApproversDelegate(ReleaseVariables vars, ReleaseMail mail) {
-        return execution -> clockTicked(execution, vars, mail, ReleaseMail.About.REMINDER, "reminded");
+    JavaDelegate remindApproversDelegate(ReleaseVariables vars, ReleaseNotifier mail) {
+        return execution -> clockTicked(execution, vars, mail, ReleaseNotifier.About.REMINDER, "reminded");
     }
 
     /** The open sign-off may now be done by the operators too, and they are told. */
     @Bean
-    JavaDelegate escalateSignoffDelegate(ReleaseVariables vars, ReleaseMail mail) {
+    JavaDelegate escalateSignoffDelegate(ReleaseVariables vars, ReleaseNotifier mail) {
         return execution -> {
             TaskService tasks = execution.getProcessEngineServices().getTaskService();
             for (Task task : openSignoffs(execution)) tasks.addCandidateGroup(task.getId(), Groups.CAMUNDA_ADMIN);
-            clockTicked(execution, vars, mail, ReleaseMail.About.ESCALATED, "escalated to the operators");
+            clockTicked(execution, vars, mail, ReleaseNotifier.About.ESCALATED, "escalated to the operators");
         };
     }
 
@@ -134,11 +134,11 @@ class SignoffDelegates {
         };
     }
 
-    private static void clockTicked(DelegateExecution execution, ReleaseVariables vars, ReleaseMail mail, ReleaseMail.About about, String what) {
+    private static void clockTicked(DelegateExecution execution, ReleaseVariables vars, ReleaseNotifier mail, ReleaseNotifier.About about, String what) {
         TaskService tasks = execution.getProcessEngineServices().getTaskService();
         List<String> told = new ArrayList<>();
         for (Task task : openSignoffs(execution)) {
-            told.addAll(mail.aboutTask(ReleaseMail.WaitingTask.of(task, tasks), vars.releaseId(execution), vars.site(execution).id(), about,
+            told.addAll(mail.aboutTask(ReleaseNotifier.WaitingTask.of(task, tasks), vars.releaseId(execution), vars.site(execution).id(), about,
                     QA_REPORT_URL.from(execution)));
             appendToClock(execution, task.getName() + " " + what + " at " + ClockUtil.getCurrentTime().toInstant() + (told.isEmpty() ? ""
                     : " (mail to " + String.join(", ", told) + ")"));

@@ -1,7 +1,7 @@
 package io.stageguard.process;
 
 import io.stageguard.access.AccessPolicy;
-import io.stageguard.notify.ReleaseMail;
+import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
@@ -59,8 +59,9 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
                 Set.of(ReleaseVariables.DROPPED_EXPERIMENTS.name()), "approve", "reject"),
         CLIENT_SIGNOFF(ReleaseModel.TASK_CLIENT_SIGNOFF, false, ReleaseVariables.CLIENT_DECISION, ReleaseVariables.CLIENT_COMMENT, Set.of(),
                 "approve", "reject"),
-        REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES, Set.of(),
-                "revise", "abandon"),
+        REVISE_CHANGE_SET(ReleaseModel.TASK_REVISE_CHANGE_SET, true, ReleaseVariables.REVISION_DECISION, ReleaseVariables.REVISED_CHANGES,
+                Set.of(ReleaseVariables.DROPPED_CHANGES.name(), ReleaseVariables.ADDED_TYPE.name(), ReleaseVariables.ADDED_SLUG.name(),
+                        ReleaseVariables.ADDED_VERSION.name(), ReleaseVariables.ADDED_PACKAGE.name()), "revise", "abandon"),
         CONFIRM_DEPLOYMENT_PLAN(ReleaseModel.TASK_CONFIRM_DEPLOYMENT_PLAN, true, ReleaseVariables.PLAN_DECISION, ReleaseVariables.DEPLOYMENT_WINDOW,
                 Set.of(), "confirm", "cancel");
 
@@ -97,9 +98,9 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     private final ObjectProvider<AccessPolicy> policy;
     private final ReleaseRecords releases;
     private final SiteRegistry sites;
-    private final ObjectProvider<ReleaseMail> mail;
+    private final ObjectProvider<ReleaseNotifier> mail;
 
-    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites, ObjectProvider<ReleaseMail> mail) {
+    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites, ObjectProvider<ReleaseNotifier> mail) {
         this.mail = mail;
         this.policy = policy;
         this.releases = releases;
@@ -133,8 +134,8 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         }
         task.setVariableLocal(FINGERPRINTS, format(fingerprints(task)));
         // the people who can act hear of it (after the commit), with the task's link
-        mail.getObject().aboutTask(new ReleaseMail.WaitingTask(task.getId(), task.getName(), task.getDueDate(), task.getCandidates()),
-                task.getExecution().getProcessBusinessKey(), site.id(), ReleaseMail.About.WAITING, ReleaseVariables.QA_REPORT_URL.from(task));
+        mail.getObject().aboutTask(new ReleaseNotifier.WaitingTask(task.getId(), task.getName(), task.getDueDate(), task.getCandidates()),
+                task.getExecution().getProcessBusinessKey(), site.id(), ReleaseNotifier.About.WAITING, ReleaseVariables.QA_REPORT_URL.from(task));
     }
 
     void completing(DelegateTask task) {
@@ -188,6 +189,14 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
                 throw new ProcessEngineException("Dropping every change in " + name + " leaves nothing to release: reject the release instead. Nothing was saved.");
             }
             ReleaseVariables.EXPERIMENTS_DROPPED.set(task.getExecution(), "approve".equals(decision) && dropped != null && !dropped.isEmpty());
+        }
+        if (kind == GuardedTask.REVISE_CHANGE_SET && "revise".equals(decision) && (detail == null || detail.toString().isBlank())) {
+            // the form's fields (the JSON in revisedChanges is for other systems, and checked when the set is accepted)
+            Map<String, String> problems = ReleaseVariables.revision(task).problems(ReleaseVariables.CHANGES.from(task));
+            if (!problems.isEmpty()) {
+                throw new ProcessEngineException("The revised change set has problems: " + problems.entrySet().stream()
+                        .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")) + ". Nothing was saved.");
+            }
         }
         if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
         if (kind == GuardedTask.CONFIRM_DEPLOYMENT_PLAN) {

@@ -19,6 +19,7 @@ import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import io.stageguard.metrics.ReleaseMetrics;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -70,6 +71,7 @@ class UpdateAndQaDelegates {
         List<String> findings = report.findings().stream()
                 .map(f -> f.where() + ": " + f.message() + (f.culprit() == null ? "" : " (caused by " + f.culprit() + ")")).toList();
         QA_FINDINGS.set(execution, findings);
+        QA_THUMBNAILS.set(execution, qa.thumbnails(report));
         QA_REPORT_URL.set(execution, report.htmlUrl());
         QA_REPORT_JSON_URL.set(execution, report.jsonUrl());
         if (!report.passed()) REVISE_REASON.set(execution, report.summary() + "\n" + String.join("\n", findings));
@@ -92,9 +94,16 @@ class UpdateAndQaDelegates {
         };
     }
 
+    /** The revise form's fields for the current change set: every change offered for dropping, nothing added yet. */
+    @Bean
+    TaskListener revisionFieldsListener() {
+        return task -> ReleaseVariables.prepareRevision(task.getExecution(), CHANGES.from(task));
+    }
+
     /**
-     * Takes the developer's revised change set (JSON in {@code revisedChanges}; blank keeps the
-     * current set, for a package rebuilt in place) and opens the next QA round.
+     * Takes the developer's revised change set and opens the next QA round: from other systems the
+     * whole set as JSON in {@code revisedChanges}; else the form's fields (changes dropped, one added
+     * or replacing its slug's). Untouched fields retest the current set, for a package rebuilt in place.
      */
     @Bean
     JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git) {
@@ -102,7 +111,8 @@ class UpdateAndQaDelegates {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
             try {
-                changes = revised == null || revised.isBlank() ? CHANGES.from(execution) : CHANGES.parse(revised);
+                changes = revised != null && !revised.isBlank() ? CHANGES.parse(revised)
+                        : ReleaseVariables.revision(execution).revise(CHANGES.from(execution));
             } catch (IllegalArgumentException e) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
             }

@@ -85,6 +85,15 @@ public class BrowserQa {
         return !report.passed() && report.changes().size() > 1 && report.findings().stream().anyMatch(f -> f.culprit() == null);
     }
 
+    /**
+     * Thumbnails of the pages the round found most changed, for the sign-off forms. Their URLs are
+     * paths on Stageguard's own origin, where Tasklist runs, whatever host name the public URL has.
+     */
+    public List<QaThumbnails.Thumbnail> thumbnails(QaReport report) throws IOException {
+        return QaThumbnails.write(report, roundDir(report.releaseId(), report.round()),
+                java.net.URI.create(report.htmlUrl()).getPath().replaceFirst("index\\.html$", ""));
+    }
+
     public boolean hasRound(String releaseId, int round) {
         return java.nio.file.Files.isRegularFile(roundDir(releaseId, round).resolve("report.json"));
     }

@@ -24,6 +24,11 @@ public final class ScreenshotComparer {
     public record Comparison(double differingShare, long differingPixels, BufferedImage diffImage) {
     }
 
+    /** Whether a pixel of a {@link Comparison#diffImage()} marks a visible change. */
+    public static boolean marksChange(int rgb) {
+        return (rgb & 0xFFFFFF) == CHANGED;
+    }
+
     public static Comparison compare(BufferedImage live, BufferedImage staging) {
         int width = Math.max(live.getWidth(), staging.getWidth());
         int height = Math.max(live.getHeight(), staging.getHeight());

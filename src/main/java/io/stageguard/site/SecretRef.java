@@ -34,4 +34,11 @@ public final class SecretRef {
         }
         throw new IllegalStateException("a secret reference " + FORM_TEXT);
     }
+
+    /** A secret is given either as its value or as a reference, never both; one of them is required. */
+    public static void check(String valueField, String value, String refField, String ref, java.util.Map<String, String> errors) {
+        if (ref != null && !FORM.matcher(ref).matches()) errors.put(refField, FORM_TEXT);
+        else if (ref != null && value != null) errors.put(valueField, "give either the value or a reference, not both");
+        else if (ref == null && (value == null || value.isBlank())) errors.put(valueField, "is required (or give " + refField + ")");
+    }
 }

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A live WordPress site, the staging twin Stageguard releases it through, how QA treats it, who
- * has a part in it, the caches in front of it, and its tags (which the {@code release-risk}
- * decision reads: "client-approves-all").
+ * has a part in it, the caches in front of it, its tags (which the {@code release-risk} decision
+ * reads: "client-approves-all") and an optional webhook told of its releases.
  */
-public record Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags) {
+public record Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags,
+                   SiteWebhook webhook) {
 
     public Site(String id, SiteEnvironment live, SiteEnvironment staging) {
         this(id, live, staging, SiteQa.NONE, SiteAccess.GLOBAL_GROUPS, SiteCaches.NONE);
@@ -19,6 +20,10 @@ public record Site(String id, SiteEnvironment live, SiteEnvironment staging, Sit
 
     public Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
         this(id, live, staging, qa, access, caches, List.of());
+    }
+
+    public Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags) {
+        this(id, live, staging, qa, access, caches, tags, null);
     }
 
     public Site {

@@ -62,18 +62,12 @@ public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastl
         if (caches.cloudflare() != null) {
             Cloudflare cf = caches.cloudflare();
             if (cf.zoneId() == null || !cf.zoneId().matches("[A-Za-z0-9]{1,64}")) errors.put("caches.cloudflare.zoneId", "must be the zone's id (letters and digits)");
-            checkSecret("caches.cloudflare.token", cf.token(), "caches.cloudflare.tokenRef", cf.tokenRef(), errors);
+            SecretRef.check("caches.cloudflare.token", cf.token(), "caches.cloudflare.tokenRef", cf.tokenRef(), errors);
         }
         if (caches.fastly() != null) {
             Fastly f = caches.fastly();
             if (f.serviceId() == null || !f.serviceId().matches("[A-Za-z0-9]{1,64}")) errors.put("caches.fastly.serviceId", "must be the service's id (letters and digits)");
-            checkSecret("caches.fastly.key", f.key(), "caches.fastly.keyRef", f.keyRef(), errors);
+            SecretRef.check("caches.fastly.key", f.key(), "caches.fastly.keyRef", f.keyRef(), errors);
         }
-    }
-
-    private static void checkSecret(String valueField, String value, String refField, String ref, Map<String, String> errors) {
-        if (ref != null && !SecretRef.FORM.matcher(ref).matches()) errors.put(refField, SecretRef.FORM_TEXT);
-        else if (ref != null && value != null) errors.put(valueField, "give either the value or a reference, not both");
-        else if (ref == null && (value == null || value.isBlank())) errors.put(valueField, "is required (or give " + refField + ")");
     }
 }

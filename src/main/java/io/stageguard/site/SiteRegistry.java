@@ -72,7 +72,7 @@ public class SiteRegistry implements KnownSites {
                 : new SiteQa.AdminScreens(qa.admin().user(), change.apply(qa.admin().password()), qa.admin().paths());
         return new Site(site.id(), withPassword(site.live(), change), withPassword(site.staging(), change),
                 new SiteQa(qa.masks(), qa.flows(), admin), site.access(),
-                site.caches().withSecrets(change), site.tags());
+                site.caches().withSecrets(change), site.tags(), site.webhook() == null ? null : site.webhook().withSecret(change));
     }
 
     private static SiteEnvironment withPassword(SiteEnvironment env, UnaryOperator<String> change) {

@@ -35,6 +35,7 @@ public final class SiteValidator {
         checkQa(site.qa(), errors);
         checkSignoff(site.access().signoff(), errors);
         SiteCaches.check(site.caches(), errors);
+        SiteWebhook.check(site.webhook(), errors);
         for (int i = 0; i < site.tags().size(); i++) {
             String tag = site.tags().get(i);
             if (tag == null || !tag.matches("[a-z0-9][a-z0-9-]{0,39}")) errors.put("tags[" + i + "]", "must be 1-40 lower-case letters, digits or '-'");

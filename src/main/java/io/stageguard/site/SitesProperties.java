@@ -11,6 +11,6 @@ public record SitesProperties(Map<String, SiteDefinition> sites) {
     }
 
     public record SiteDefinition(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches,
-                                 java.util.List<String> tags) {
+                                 java.util.List<String> tags, SiteWebhook webhook) {
     }
 }

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.site.SiteWebhook;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import jakarta.mail.Message;
@@ -35,7 +41,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The sign-off clock on a real release, with mail through a real SMTP server (GreenMail, in this
  * process) and the engine's clock moved instead of waiting: the developers hear of their task with
  * its Tasklist link, are reminded after 4 hours, the operators are told and may act after 24, and
- * after 3 days the release ends as expired and its starter is told.
+ * after 3 days the release ends as expired and its starter is told. The site's webhook (a receiver
+ * on 127.0.0.1 standing in for Slack) hears the same events as JSON with a Slack-compatible text.
  */
 class SignoffClockTest extends ReleasingApplicationTest {
     private static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
@@ -62,7 +69,23 @@ class SignoffClockTest extends ReleasingApplicationTest {
 
     @Test
     void aSignoffNobodyGivesIsAnnouncedRemindedEscalatedAndExpires() throws Exception {
-        registerAcme(SiteCaches.NONE);
+        List<JsonNode> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slack.createContext("/services/T000/B000/secret", exchange -> {
+            posted.add(new ObjectMapper().readTree(exchange.getRequestBody()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slack.start();
+        try {
+            registerAcme(SiteCaches.NONE, new SiteWebhook("http://127.0.0.1:" + slack.getAddress().getPort() + "/services/T000/B000/secret", null));
+            signoffNobodyGives(posted);
+        } finally {
+            slack.stop(0);
+        }
+    }
+
+    private void signoffNobodyGives(List<JsonNode> posted) throws Exception {
         String release = driver().startRelease(List.of("/"), "1.1.0");
         // while QA's job runs (the history shows it only when it commits) the status says what works and how far it is
         Map<String, Object> working = Awaitility.await("QA's progress in the status").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
@@ -79,7 +102,7 @@ class SignoffClockTest extends ReleasingApplicationTest {
         assertThat(waiting.getSubject()).isEqualTo("[Stageguard] Developer sign-off of release " + release + " (acme) waits for you");
         String body = GreenMailUtil.getBody(waiting);
         assertThat(body).contains("/camunda/app/tasklist/default/#/?task=" + task.getId()).contains("/reports/" + release + "/")
-                .contains("/api/releases/" + release);
+                .contains("/releases/" + release);
 
         moveClock(Duration.ofHours(4).plusMinutes(1));
         MimeMessage reminder = awaitMail(release, "still waits for you (reminder)");
@@ -102,6 +125,19 @@ class SignoffClockTest extends ReleasingApplicationTest {
         assertThat(GreenMailUtil.getBody(ended)).contains("ended: Approval expired").contains("Sign-off clock:");
         // one delivery per recipient: the task to two developers, their reminder, the escalation to the operator, the end to the starter
         assertThat(SMTP.getReceivedMessages()).as("nobody was mailed twice about the same thing").hasSize(2 + 2 + 1 + 1);
+
+        // the webhook heard each event once, in order, with the links a person needs
+        Awaitility.await("the webhook told of the end").atMost(Duration.ofSeconds(30)).until(() -> posted.stream().anyMatch(p -> p.path("event").asText().equals("release.ended")));
+        assertThat(posted).extracting(p -> p.path("event").asText()).containsExactly("task.waiting", "task.reminder", "task.escalated", "release.ended");
+        JsonNode waits = posted.get(0);
+        assertThat(waits.path("text").asText()).startsWith("[Stageguard] Release " + release + " (acme): Developer sign-off waits for its approvers")
+                .contains("?task=" + task.getId());
+        assertThat(waits.path("releaseId").asText()).isEqualTo(release);
+        assertThat(waits.path("links").path("report").asText()).contains("/reports/" + release + "/");
+        assertThat(waits.path("links").path("release").asText()).endsWith("/releases/" + release);
+        assertThat(posted.get(3).path("outcome").asText()).isEqualTo("Approval expired");
+        assertThat(driver().asOperator().getForObject("/api/sites/acme", Map.class)).as("the URL carries a token: never shown").containsEntry("webhook", "set")
+                .extracting(Object::toString).asString().doesNotContain("secret");
     }
 
     @Test

@@ -103,7 +103,7 @@ class ReleaseModelTest {
         }
     }
 
-    /** Variables a form reads ({{name}} in text, =name as a table's data) or writes (a field's key). */
+    /** Variables a form reads ({{name}} in text, =name as a table's data, a list looped over) or writes (a field's key). */
     private static java.util.Set<String> formVariables(Path form) throws IOException {
         com.fasterxml.jackson.databind.JsonNode components = new com.fasterxml.jackson.databind.ObjectMapper().readTree(form.toFile()).path("components");
         java.util.Set<String> names = new java.util.TreeSet<>();
@@ -111,7 +111,13 @@ class ReleaseModelTest {
             if (c.has("key")) names.add(c.get("key").asText());
             // a table's data or a template may reach into a JSON variable (=deploymentPlan.steps): its root is what must be declared
             if (c.has("dataSource")) names.add(c.get("dataSource").asText().replaceFirst("^=", "").replaceFirst("\\..*", ""));
-            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)(?:\\.[A-Za-z.]+)?}}").matcher(c.path("text").asText());
+            // a checklist's choices come from a variable too
+            if (c.has("valuesKey")) names.add(c.get("valuesKey").asText());
+            // a loop reads its list; inside it, names are the items' fields ({{#loop qaThumbnails}} ... {{page}} ... {{/loop}})
+            String text = c.path("text").asText();
+            Matcher loops = Pattern.compile("\\{\\{#loop ([A-Za-z]+)}}").matcher(text);
+            while (loops.find()) names.add(loops.group(1));
+            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)(?:\\.[A-Za-z.]+)?}}").matcher(text.replaceAll("(?s)\\{\\{#loop.*?\\{\\{/loop}}", ""));
             while (templates.find()) names.add(templates.group(1));
         }
         return names;

@@ -19,6 +19,7 @@ import java.util.List;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -63,6 +64,7 @@ class StagingReleaseRoutingTest {
     /** What the release-risk table decides: whether the client signs off after the developer. */
     private boolean clientSignoffNeeded = true;
     private int releasesEnded;
+    private int reviseFormsPrepared;
     /** Health probes in the watch window, one per probe; none left means healthy. */
     private final List<Boolean> probes = new ArrayList<>();
 
@@ -90,6 +92,7 @@ class StagingReleaseRoutingTest {
             e.setVariable("signoffExpiry", "P3D");
         });
         Mocks.register("releaseEndedListener", (ExecutionListener) e -> releasesEnded++);
+        Mocks.register("revisionFieldsListener", (TaskListener) t -> reviseFormsPrepared++);
         register("remindApproversDelegate", e -> { });
         register("escalateSignoffDelegate", e -> { });
         register("recordExpiryDelegate", e -> {
@@ -249,6 +252,7 @@ class StagingReleaseRoutingTest {
         liveVerdicts.add(true);
         ProcessInstance release = start();
         Task revise = waitingTask("Task_ReviseChangeSet");
+        assertEquals(1, reviseFormsPrepared, "the revise form gets its rows when the task is created");
         // who may take it is the site's business, set by TaskCompletionGuard (tested in ApiSecurityTest and end to end)
         complete(revise, withVariables("revisionDecision", "revise"));
         signOff("approve", "approve");

@@ -62,6 +62,8 @@ class TasklistUiTest extends ReleasingApplicationTest {
                     .contains("Parity 100%").contains("Due in a day")
                     .as("the change set from the version live runs to the new one").contains("Live runs now").containsPattern("hello-stageguard\\s+1\\.0\\.0\\s+1\\.1\\.0");
             shoot(web, "developer-signoff.png");
+            assertThumbnailsShown(web);
+            shoot(web, "developer-signoff-thumbnails.png");
             approve(web);
             assertThat(decidedBy(developerTask)).isEqualTo("dev2");
 
@@ -81,6 +83,75 @@ class TasklistUiTest extends ReleasingApplicationTest {
             assertThat(web.findElement(By.cssSelector("body")).getText()).contains("dev2").contains("client").contains("Running");
             shoot(web, "release-page.png");
         }
+    }
+
+    /**
+     * A developer rejects a release of two changes, then revises it by ticking one to drop (no JSON
+     * typed); the next QA round tests the other alone.
+     */
+    @Test
+    void aDeveloperRevisesTheChangeSetByTickingAChangeToDrop() throws Exception {
+        registerAcme(SiteCaches.NONE);
+        java.nio.file.Path helper = io.stageguard.testsupport.QaFixtures.zip("sg-new-helper", "1.0.0", Files.createTempDirectory("packages"));
+        String release = driver().startRelease(List.of("/"), "1.1.0",
+                java.util.Map.of("type", "plugin", "slug", "sg-new-helper", "version", "1.0.0", "package", helper.toString()));
+        Task developerTask = driver().awaitTask(release, "Task_DeveloperSignoff");
+        Files.createDirectories(SCREENSHOTS);
+        try (Browser browser = new Browser(qa)) {
+            WebDriver web = browser.driver();
+            web.manage().window().setSize(new Dimension(1400, 1100));
+            logIn(web, "dev2");
+            open(web, developerTask);
+            click(web, By.cssSelector("button.claim"));
+            click(web, By.xpath("//label[contains(., 'Reject')]"));
+            WebElement comment = wait(web).until(ExpectedConditions.elementToBeClickable(By.cssSelector("textarea[id*='developerComment'], .fjs-form-field-textarea textarea")));
+            comment.sendKeys("sg-new-helper is not wanted on this site yet");
+            complete(web);
+
+            Task revise = driver().awaitTask(release, "Task_ReviseChangeSet");
+            open(web, revise);
+            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "sg-new-helper is not wanted"));
+            click(web, By.cssSelector("button.claim"));
+            click(web, By.xpath("//label[contains(., 'Revise and test again')]"));
+            // a version that is no version is shown on its field; a half-filled change is refused with the fields named, nothing saved
+            WebElement slug = web.findElement(By.cssSelector("input[id*='revise_change_set_added_slug']"));
+            WebElement version = web.findElement(By.cssSelector("input[id*='revise_change_set_added_version']"));
+            slug.sendKeys("sg-extra");
+            version.sendKeys("one dot oh");
+            slug.click();
+            wait(web).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".fjs-form-field-error")));
+            retype(version, "1.0.0");
+            click(web, By.xpath("//button[normalize-space(.)='Complete']"));
+            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "addedPackage: is required"));
+            assertThat(web.findElement(By.cssSelector("body")).getText()).contains("addedType: must be plugin, theme or core");
+            retype(slug, "");
+            retype(version, "");
+            click(web, By.xpath("//label[contains(., 'plugin sg-new-helper 1.0.0')]"));
+            shoot(web, "revise-change-set.png");
+            complete(web);
+
+            driver().awaitTask(release, "Task_DeveloperSignoff");
+            java.util.Map<String, Object> variables = io.stageguard.testsupport.ReleaseDriver.variables(driver().status(release));
+            assertThat(String.valueOf(variables.get("changes"))).contains("hello-stageguard").doesNotContain("sg-new-helper");
+            assertThat(variables.get("qaRound")).isEqualTo(2);
+        }
+    }
+
+    /** The form shows the most changed pages as live / staging / difference thumbnails, loaded with the Tasklist session. */
+    private static void assertThumbnailsShown(WebDriver web) {
+        WebElement heading = wait(web).until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//h3[normalize-space(.)='Pages that changed most']")));
+        ((JavascriptExecutor) web).executeScript("arguments[0].scrollIntoView({block: 'start'});", heading);
+        List<WebElement> thumbnails = web.findElements(By.cssSelector("img[alt^='live '], img[alt^='staging '], img[alt^='difference ']"));
+        assertThat(thumbnails).hasSizeGreaterThanOrEqualTo(3);
+        org.awaitility.Awaitility.await("the thumbnails load").atMost(Duration.ofSeconds(30)).until(() -> thumbnails.stream()
+                .allMatch(img -> ((Number) ((JavascriptExecutor) web).executeScript("return arguments[0].complete ? arguments[0].naturalWidth : 0;", img)).intValue()
+                        == io.stageguard.qa.QaThumbnails.WIDTH));
+    }
+
+    /** Replaces a form-js field's text as typing would (form-js reads input events, which clear() does not send). */
+    private static void retype(WebElement field, String text) {
+        field.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.BACK_SPACE);
+        if (!text.isEmpty()) field.sendKeys(text);
     }
 
     private void logIn(WebDriver web, String user) {
@@ -114,6 +185,10 @@ class TasklistUiTest extends ReleasingApplicationTest {
     private void approve(WebDriver web) {
         click(web, By.cssSelector("button.claim"));
         click(web, By.xpath("//label[contains(., 'Approve')]"));
+        complete(web);
+    }
+
+    private static void complete(WebDriver web) {
         click(web, By.xpath("//button[normalize-space(.)='Complete']"));
         wait(web).until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//button[normalize-space(.)='Complete']")));
     }

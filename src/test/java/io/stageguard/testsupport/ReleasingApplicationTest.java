@@ -38,8 +38,13 @@ public abstract class ReleasingApplicationTest extends DemoSiteApplicationTest {
 
     /** Acme with its own people (two developers, as four-eyes needs a second; one client; otherclient has no part) and these caches. */
     protected void registerAcme(SiteCaches caches) {
+        registerAcme(caches, null);
+    }
+
+    /** As {@link #registerAcme(SiteCaches)}, telling {@code webhook} of its releases. */
+    protected void registerAcme(SiteCaches caches, io.stageguard.site.SiteWebhook webhook) {
         Site s = demo.site();
         sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
-                new SiteAccess.Approvers(List.of("client"), null), true), caches));
+                new SiteAccess.Approvers(List.of("client"), null), true), caches, List.of(), webhook));
     }
 }

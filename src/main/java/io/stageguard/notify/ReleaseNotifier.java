@@ -1,11 +1,14 @@
 package io.stageguard.notify;
 
 import io.stageguard.StageguardProperties;
+import io.stageguard.site.SiteRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.TaskService;
@@ -27,22 +30,27 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
 
 /**
- * Mail to the people who can act on a release's task (when it is created, reminded or escalated)
- * and to the release's starter when it ends, with direct links to the Tasklist task and the
- * reports. Sent once the engine's transaction has committed, so nobody is told about a task that
- * was rolled back; a mail server that refuses is logged and never fails the release. Without
- * {@code spring.mail.host} nothing is sent.
+ * Tells people about a release: mail to those who can act on its task (when it is created,
+ * reminded or escalated) and to its starter when it ends, with direct links to the Tasklist task,
+ * the reports and the release page; the same events to the site's webhook, if it has one
+ * ({@link ReleaseWebhook}). Sent once the engine's transaction has committed, so nobody is told
+ * about a task that was rolled back; a mail server or webhook that refuses is logged and never
+ * fails the release. Without {@code spring.mail.host} no mail is sent.
  */
 @Component
-public class ReleaseMail {
-    private static final Logger LOG = LoggerFactory.getLogger(ReleaseMail.class);
+public class ReleaseNotifier {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseNotifier.class);
     private final ObjectProvider<JavaMailSender> sender;
     private final IdentityService identity;
     private final StageguardProperties app;
     private final NotificationProperties properties;
+    private final SiteRegistry sites;
+    private final ReleaseWebhook webhook;
 
-    public ReleaseMail(ObjectProvider<JavaMailSender> sender, IdentityService identity, StageguardProperties app,
-                       NotificationProperties properties) {
+    public ReleaseNotifier(ObjectProvider<JavaMailSender> sender, IdentityService identity, StageguardProperties app,
+                           NotificationProperties properties, SiteRegistry sites, ReleaseWebhook webhook) {
+        this.sites = sites;
+        this.webhook = webhook;
         this.sender = sender;
         this.identity = identity;
         this.app = app;
@@ -57,14 +65,17 @@ public class ReleaseMail {
         }
     }
 
-    /** Why a task's people hear from Stageguard. */
+    /** Why a task's people hear from Stageguard; {@code event} names it to webhooks. */
     public enum About {
-        WAITING("waits for you"), REMINDER("still waits for you (reminder)"), ESCALATED("has waited too long: escalated to the operators");
+        WAITING("waits for you", "task.waiting"), REMINDER("still waits for you (reminder)", "task.reminder"),
+        ESCALATED("has waited too long: escalated to the operators", "task.escalated");
 
         final String words;
+        final String event;
 
-        About(String words) {
+        About(String words, String event) {
             this.words = words;
+            this.event = event;
         }
     }
 
@@ -87,8 +98,15 @@ public class ReleaseMail {
                 .append(about.words).append(".\n\n");
         body.append("Open it in Tasklist: ").append(taskLink(task.id())).append('\n');
         if (reportUrl != null) body.append("QA report: ").append(reportUrl).append('\n');
-        body.append("Where the release is: ").append(app.publicUrl()).append("/api/releases/").append(releaseId).append('\n');
+        body.append("Where the release is: ").append(releasePage(releaseId)).append('\n');
         if (task.due() != null) body.append("Due: ").append(task.due().toInstant()).append('\n');
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("task", taskLink(task.id()));
+        if (reportUrl != null) links.put("report", reportUrl);
+        Map<String, Object> event = event(about.event, releaseId, siteId, "Release " + releaseId + " (" + siteId + "): " + task.name() + " "
+                + about.words.replace("for you", "for its approvers") + ": " + taskLink(task.id()), links);
+        event.put("task", task.name());
+        postAfterCommit(siteId, event);
         return sendAfterCommit(people, subject, body.toString());
     }
 
@@ -99,8 +117,34 @@ public class ReleaseMail {
         StringBuilder body = new StringBuilder("Release ").append(releaseId).append(" of site ").append(siteId).append(" ended: ")
                 .append(outcome).append(".\n\n");
         details.forEach(d -> body.append(d).append('\n'));
-        body.append("Where the release is: ").append(app.publicUrl()).append("/api/releases/").append(releaseId).append('\n');
+        body.append("Where the release is: ").append(releasePage(releaseId)).append('\n');
+        Map<String, Object> event = event("release.ended", releaseId, siteId, "Release " + releaseId + " (" + siteId + ") ended: " + outcome
+                + " " + releasePage(releaseId), Map.of());
+        event.put("outcome", outcome);
+        postAfterCommit(siteId, event);
         return sendAfterCommit(people, subject, body.toString());
+    }
+
+    private String releasePage(String releaseId) {
+        return app.publicUrl() + "/releases/" + releaseId;
+    }
+
+    /** A webhook event: its Slack-compatible text first, then what other receivers read. */
+    private Map<String, Object> event(String name, String releaseId, String siteId, String text, Map<String, String> moreLinks) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("text", "[Stageguard] " + text);
+        event.put("event", name);
+        event.put("releaseId", releaseId);
+        event.put("siteId", siteId);
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("release", releasePage(releaseId));
+        links.putAll(moreLinks);
+        event.put("links", links);
+        return event;
+    }
+
+    private void postAfterCommit(String siteId, Map<String, Object> event) {
+        sites.find(siteId).filter(site -> site.webhook() != null).ifPresent(site -> afterCommit(() -> webhook.post(site, event)));
     }
 
     public String taskLink(String taskId) {
@@ -116,19 +160,22 @@ public class ReleaseMail {
         message.setTo(to.toArray(String[]::new));
         message.setSubject(subject);
         message.setText(body);
-        Runnable send = () -> {
+        afterCommit(() -> {
             try {
                 mail.send(message);
             } catch (MailException e) {
                 LOG.warn("Could not send \"{}\" to {}: {}", subject, to, e.getMessage());
             }
-        };
-        if (Context.getCommandContext() != null) {
-            Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, context -> send.run());
-        } else {
-            send.run();
-        }
+        });
         return to;
+    }
+
+    private static void afterCommit(Runnable tell) {
+        if (Context.getCommandContext() != null) {
+            Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, context -> tell.run());
+        } else {
+            tell.run();
+        }
     }
 
     /** The task's candidate users and the members of its candidate groups. */
