@@ -34,6 +34,7 @@ public final class ReleaseModel {
     public static final String TASK_CHECK_PARITY = "Task_CheckParity";
     public static final String END_STAGING_READY = "EndEvent_StagingReady";
     // test-updates
+    public static final String TASK_CAPTURE_STAGING_BEFORE = "Task_CaptureStagingBefore";
     public static final String TASK_APPLY_CHANGE_SET = "Task_ApplyChangeSet";
     // qa-and-debugging
     public static final String TASK_FIND_CULPRITS = "Task_FindCulprits";
@@ -59,7 +60,7 @@ public final class ReleaseModel {
                     CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, GATEWAY_LIVE_AS_TESTED, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
                     END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED, END_APPROVAL_EXPIRED),
             CREATE_STAGING_CLONE, List.of(TASK_CHECK_PARITY, END_STAGING_READY),
-            TEST_UPDATES, List.of(TASK_APPLY_CHANGE_SET),
+            TEST_UPDATES, List.of(TASK_CAPTURE_STAGING_BEFORE, TASK_APPLY_CHANGE_SET),
             QA_AND_DEBUGGING, List.of(TASK_FIND_CULPRITS, END_QA_DONE),
             APPROVAL_AND_SIGNOFF, List.of(TASK_DEVELOPER_SIGNOFF, TASK_CLIENT_SIGNOFF, TASK_REMIND_APPROVERS, TASK_ESCALATE_SIGNOFF, END_APPROVAL_EXPIRED),
             PUSH_TO_LIVE, List.of(TASK_CONFIRM_DEPLOYMENT_PLAN, TIMER_DEPLOYMENT_WINDOW, SUBPROCESS_WATCH_LIVE, END_PUSHED, END_PUSH_CANCELLED));

@@ -31,6 +31,9 @@ public class ReleaseVariables {
     // given when the release starts
     public static final ProcessVariable<String> SITE_ID = ProcessVariable.primitive("siteId", String.class);
     public static final ProcessVariable<String> RELEASE_ID = ProcessVariable.primitive("releaseId", String.class);
+    /** Live against staging right after the clone, before any change (what cloning and sanitizing changed), and its report. */
+    public static final ProcessVariable<String> CLONE_CHECK = ProcessVariable.primitive("cloneCheck", String.class);
+    public static final ProcessVariable<String> CLONE_CHECK_URL = ProcessVariable.primitive("cloneCheckUrl", String.class);
     public static final ProcessVariable<List<Change>> CHANGES = ProcessVariable.json("changes", new TypeReference<>() { });
     public static final ProcessVariable<List<String>> QA_PATHS = ProcessVariable.json("qaPaths", new TypeReference<>() { });
     public static final ProcessVariable<Integer> QA_ROUND = ProcessVariable.primitive("qaRound", Integer.class);
@@ -135,7 +138,7 @@ public class ReleaseVariables {
     /** Every declared variable: what the models may name and what a release's status may show. */
     public static final List<ProcessVariable<?>> ALL = List.of(SITE_ID, RELEASE_ID, CHANGES, QA_PATHS, QA_ROUND, MAX_QA_ROUNDS, LIVE_URL,
             STAGING_URL, STATUS_URL, CLONE_FILES_REPORT, CLONE_DATABASE_REPORT, PARITY_REPORT, PARITY_INDEX, PARITY_SUMMARY, PARITY_BLOCKED,
-            APPLIED_CHANGES, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_THUMBNAILS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
+            APPLIED_CHANGES, CLONE_CHECK, CLONE_CHECK_URL, PARITY_DIFFERENCES, QA_RESOLVED, QA_PASSED, QA_VERDICT, QA_SUMMARY, QA_FINDINGS, QA_THUMBNAILS, QA_REPORT_URL, QA_REPORT_JSON_URL, QA_NEEDS_CULPRIT_SEARCH,
             REVISE_REASON, REVISION_DECISION, REVISED_CHANGES, CHANGE_CHOICES, DROPPED_CHANGES, ADDED_TYPE, ADDED_SLUG, ADDED_VERSION,
             ADDED_PACKAGE, REVISION_ERROR, DEVELOPER_DECISION, DEVELOPER_COMMENT, CLIENT_DECISION,
             CLIENT_COMMENT, FROZEN_MANIFEST, MANIFEST_SHA256, CHANGE_SET_FROZEN, CLIENT_SIGNOFF_NEEDED, APPROVAL_ROUTE, CHANGE_NOTES, EXPERIMENT_CHOICES, DROPPED_EXPERIMENTS, EXPERIMENTS_DROPPED, DEPLOYMENT_PLAN, PLAN_RISK, CONFIRM_PLAN, PLAN_DECISION, DEPLOYMENT_WINDOW, LIVE_DRIFTED, LIVE_DRIFT, BACKUP_SUMMARY, ROLLBACK_REHEARSAL, DEPLOYED_CHANGES, SERVED_CODE, DEPLOY_ERROR, CACHE_PURGE,

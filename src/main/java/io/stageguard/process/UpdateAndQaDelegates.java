@@ -3,10 +3,12 @@ package io.stageguard.process;
 import static io.stageguard.process.ReleaseVariables.*;
 
 import io.stageguard.deploy.LiveDrift;
+import io.stageguard.qa.Attribution;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.qa.CulpritFinder;
 import io.stageguard.qa.QaReport;
+import io.stageguard.qa.StagingReference;
 import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
@@ -38,11 +40,23 @@ class UpdateAndQaDelegates {
         };
     }
 
+    /**
+     * Staging right after the clone, before the changes: the pages QA will look at, how staging
+     * shows them (what the round is judged against), and the clone check against live.
+     */
+    @Bean
+    JavaDelegate captureStagingBeforeDelegate(ReleaseVariables vars, StagingReference references) {
+        return execution -> {
+            QaReport check = references.capture(vars.releaseId(execution), vars.round(execution), vars.site(execution), QA_PATHS.from(execution));
+            CLONE_CHECK.set(execution, check.reasons().get(0));
+            CLONE_CHECK_URL.set(execution, check.htmlUrl());
+        };
+    }
+
     @Bean
     JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa, ReleaseMetrics metrics) {
         return execution -> {
-            QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution),
-                    QA_PATHS.from(execution));
+            QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution));
             metrics.pagesChecked(vars.site(execution).id(), report.pages().size());
             QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
             publish(execution, vars, report, qa);
@@ -69,7 +83,8 @@ class UpdateAndQaDelegates {
         QA_VERDICT.set(execution, report.verdict().label());
         QA_SUMMARY.set(execution, report.summary());
         List<String> findings = report.findings().stream()
-                .map(f -> f.where() + ": " + f.message() + (f.culprit() == null ? "" : " (caused by " + f.culprit() + ")")).toList();
+                .map(f -> f.where() + ": " + f.message() + (f.culprit() != null ? " (caused by " + f.culprit() + ")"
+                        : Attribution.PRESENT_BEFORE.equals(f.attributedBy()) ? " (" + Attribution.PRESENT_BEFORE + ": not counted)" : "")).toList();
         QA_FINDINGS.set(execution, findings);
         QA_THUMBNAILS.set(execution, qa.thumbnails(report));
         QA_REPORT_URL.set(execution, report.htmlUrl());

@@ -16,6 +16,8 @@ public final class Attribution {
     public static final String BY_PATH = "file path";
     public static final String BY_ONLY_CHANGE = "only change in the set";
     public static final String BY_BISECTION = "bisection";
+    /** The culprit search's control (no change applied) shows the problem too: it is not the release's. */
+    public static final String PRESENT_BEFORE = "present before the changes (the empty change set shows it too)";
     private static final Pattern COMPONENT = Pattern.compile("/wp-content/(plugins|themes|mu-plugins)/([^/?#\\s]+)");
     private static final Pattern CORE = Pattern.compile("/wp-(includes|admin)/");
 

@@ -8,34 +8,24 @@ import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.StepProgress;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.site.UserFlow;
 import io.stageguard.update.Change;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import javax.imageio.ImageIO;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase 3: checks every page on live and on staging in headless Chromium at each viewport, walks
- * the site's user flows on staging, reads staging's PHP error log, times both sides, names the
- * change behind each problem where its file path tells, lets the quality gate decide, and writes
- * the round's report (HTML for people, JSON for machines).
+ * Phase 3: looks at every page of the round's reference on staging with the changes applied, in
+ * headless Chromium at each viewport, and judges it against staging before the changes
+ * ({@link StagingReference}: what the release changed, not what cloning changed); walks the site's
+ * user flows on staging, reads staging's PHP error log, names the change behind each problem where
+ * its file path tells, lets the quality gate decide, and writes the round's report (HTML for
+ * people, JSON for machines).
  */
 @Component
 public class BrowserQa {
@@ -49,8 +39,11 @@ public class BrowserQa {
     private final ObjectMapper json;
     private final StagingAccess access;
     private final QualityGate gate;
+    private final StagingReference references;
 
-    public BrowserQa(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ObjectMapper json, StagingAccess access, QualityGate gate) {
+    public BrowserQa(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ObjectMapper json, StagingAccess access, QualityGate gate,
+                     StagingReference references) {
+        this.references = references;
         this.qa = qa;
         this.app = app;
         this.fetcher = fetcher;
@@ -64,18 +57,26 @@ public class BrowserQa {
                        List<PhpErrorLog.Entry> phpLog, List<QaReport.Finding> findings) {
     }
 
-    public QaReport run(String releaseId, int round, Site site, List<Change> changes, List<String> qaPaths) throws IOException {
+    /**
+     * The round: every page of the reference looked at on staging with the changes applied and
+     * judged against staging before them, the flows and admin screens walked, the PHP log read.
+     */
+    public QaReport run(String releaseId, int round, Site site, List<Change> changes) throws IOException {
         Path dir = roundDir(releaseId, round);
-        FileTreeCopier.deleteTree(dir);
-        Files.createDirectories(dir);
-        List<String> paths = qa.discoverPages() ? new PageDiscovery(fetcher).pages(site.live().baseUrl(), qaPaths, qa.maxPages()) : qaPaths;
+        StagingReference.Reference reference = references.read(releaseId, round);
+        // the round's own files go; the look at staging before the changes stays
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(StagingReference.DIR)).toList()) FileTreeCopier.deleteTree(file);
+        }
+        List<String> paths = reference.pages().stream().map(PageDiscovery.SampledPage::path).toList();
         List<String> adminPaths = site.qa().admin() == null ? List.of() : site.qa().admin().paths();
-        Observation seen = observe(site, paths, qa.viewports(), site.qa().flows(), adminPaths, dir);
+        Observation seen = observe(site, reference, paths, qa.viewports(), site.qa().flows(), adminPaths, dir);
         List<QaReport.Finding> findings = attributeByPath(seen, changes);
         QualityGate.Verdict verdict = gate.judge(findings, seen.pages(), Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/round-" + round + "/";
         QaReport report = new QaReport(releaseId, round, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
-                findings, seen.pages(), seen.flows(), seen.adminScreens(), seen.phpLog(), null, base + "index.html", base + "report.json");
+                findings, seen.pages(), seen.flows(), seen.adminScreens(), seen.phpLog(), null, base + "index.html", base + "report.json",
+                reference.pages());
         write(report, site);
         return report;
     }
@@ -113,42 +114,22 @@ public class BrowserQa {
     }
 
     /**
-     * Checks the given pages at the given viewports, spread over parallel browser sessions, then
-     * the flows and admin screens on staging; the PHP log counts from the start of the check.
+     * Looks at the given pages on staging at the given viewports, spread over parallel browser
+     * sessions, and judges each against the reference; then walks the flows and admin screens on
+     * staging. The PHP log counts from the start of the check.
      */
-    Observation observe(Site site, List<String> paths, List<QaProperties.Viewport> viewports, List<UserFlow> flows,
-                        List<String> adminPaths, Path dir) throws IOException {
+    Observation observe(Site site, StagingReference.Reference reference, List<String> paths, List<QaProperties.Viewport> viewports,
+                        List<UserFlow> flows, List<String> adminPaths, Path dir) throws IOException {
         PhpErrorLog log = new PhpErrorLog(site.staging().documentRoot());
         long mark = log.mark();
-        QaReport.PageResult[] pages = new QaReport.PageResult[paths.size()];
-        ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < paths.size(); i++) todo.add(i);
-        StepProgress progress = StepProgress.start("pages checked", paths.size());
-        int sessions = Math.max(1, Math.min(qa.sessions(), paths.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(sessions);
-        try {
-            List<Future<Void>> workers = new ArrayList<>();
-            for (int s = 0; s < sessions; s++) {
-                workers.add(pool.submit(() -> {
-                    try (Browser browser = new Browser(qa)) {
-                        browser.admitTo(site.staging().baseUrl(), access.token(site.id()));
-                        for (Integer i = todo.poll(); i != null; i = todo.poll()) {
-                            pages[i] = checkPage(browser, site, paths.get(i), viewports, dir, "page-" + (i + 1));
-                            progress.advance();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<Void> worker : workers) worker.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("QA interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("a browser session failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Files.createDirectories(dir);
+        List<QaReport.PageResult> pageList = BrowserSessions.map(qa, paths.size(), site.staging().baseUrl(), access.token(site.id()),
+                StepProgress.start("pages checked", paths.size()), (browser, i) -> {
+                    String path = paths.get(i);
+                    PageLooks.Look after = PageLooks.look(browser, fetcher, access.headers(site.id()), site.staging().url(path), path, viewports,
+                            site.qa().masks(), qa.timingSamples(), dir, "page-" + (i + 1), asLive(site));
+                    return PageLooks.compare(reference.look(path), reference.dir(), after, dir, viewport -> 0);
+                });
         List<QaReport.FlowResult> flowResults = new ArrayList<>();
         if (!flows.isEmpty()) {
             FlowRunner runner = new FlowRunner(site, dir);
@@ -165,66 +146,12 @@ public class BrowserQa {
             }
         }
         List<PhpErrorLog.Entry> phpLog = log.since(mark);
-        List<QaReport.PageResult> pageList = Arrays.asList(pages);
         return new Observation(pageList, flowResults, adminResults, phpLog, findings(pageList, flowResults, adminResults, phpLog));
     }
 
-    private QaReport.PageResult checkPage(Browser browser, Site site, String path, List<QaProperties.Viewport> viewports,
-                                          Path dir, String name) throws IOException {
-        Map<String, String> stagingAccess = access.headers(site.id());
-        String liveUrl = site.live().url(path);
-        String stagingUrl = site.staging().url(path);
-        // alternate the sides so that a machine getting busier slows both alike; the median drops outliers
-        long[] liveTimes = new long[qa.timingSamples()];
-        long[] stagingTimes = new long[qa.timingSamples()];
-        int liveStatus = 0;
-        int stagingStatus = 0;
-        for (int i = 0; i < qa.timingSamples(); i++) {
-            long t0 = System.nanoTime();
-            liveStatus = fetcher.get(liveUrl).status();
-            long t1 = System.nanoTime();
-            stagingStatus = fetcher.get(stagingUrl, stagingAccess).status();
-            long t2 = System.nanoTime();
-            liveTimes[i] = (t1 - t0) / 1_000_000;
-            stagingTimes[i] = (t2 - t1) / 1_000_000;
-        }
-        List<QaReport.Shot> shots = new ArrayList<>();
-        LinkedHashSet<String> liveErrors = new LinkedHashSet<>();
-        LinkedHashSet<String> stagingErrors = new LinkedHashSet<>();
-        LinkedHashSet<String> liveFailed = new LinkedHashSet<>();
-        LinkedHashSet<String> stagingFailed = new LinkedHashSet<>();
-        boolean fatal = false;
-        Browser.Timing liveTiming = null;
-        Browser.Timing stagingTiming = null;
-        for (QaProperties.Viewport viewport : viewports) {
-            Browser.Capture live = browser.capture(liveUrl, viewport, site.qa().masks());
-            Browser.Capture staging = browser.capture(stagingUrl, viewport, site.qa().masks());
-            String stem = name + "-" + viewport.name();
-            Files.write(dir.resolve(stem + "-live.png"), live.png());
-            Files.write(dir.resolve(stem + "-staging.png"), staging.png());
-            ScreenshotComparer.Comparison cmp = ScreenshotComparer.compare(read(live.png()), read(staging.png()));
-            ImageIO.write(cmp.diffImage(), "png", dir.resolve(stem + "-diff.png").toFile());
-            shots.add(new QaReport.Shot(viewport.name(), cmp.differingShare(), stem + "-live.png", stem + "-staging.png", stem + "-diff.png"));
-            liveErrors.addAll(live.consoleErrors());
-            stagingErrors.addAll(staging.consoleErrors().stream().map(e -> asLive(e, site)).toList());
-            liveFailed.addAll(live.failedRequests());
-            stagingFailed.addAll(staging.failedRequests().stream().map(e -> asLive(e, site)).toList());
-            fatal |= SiteHealthCheck.showsPhpFatal(staging.html());
-            if (liveTiming == null) {
-                liveTiming = live.timing();
-                stagingTiming = staging.timing();
-            }
-        }
-        // the same error on live is not the release's doing; staging's are compared with its URL put back to live's
-        stagingErrors.removeAll(liveErrors);
-        stagingFailed.removeAll(liveFailed);
-        QaReport.Speed speed = new QaReport.Speed(median(liveTimes), median(stagingTimes), liveTiming, stagingTiming);
-        return new QaReport.PageResult(path, liveStatus, stagingStatus, fatal, shots, List.copyOf(liveErrors),
-                List.copyOf(stagingErrors), List.copyOf(stagingFailed), speed);
-    }
-
-    private static String asLive(String message, Site site) {
-        return message.replace(site.staging().baseUrl(), site.live().baseUrl());
+    /** Staging's URLs in a message put back to live's, so that messages of both sites, and of staging in two states, compare. */
+    static java.util.function.UnaryOperator<String> asLive(Site site) {
+        return message -> message.replace(site.staging().baseUrl(), site.live().baseUrl());
     }
 
     static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
@@ -300,15 +227,5 @@ public class BrowserQa {
             }
         }
         return out;
-    }
-
-    private static long median(long[] samples) {
-        long[] sorted = samples.clone();
-        Arrays.sort(sorted);
-        return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
-    }
-
-    private static BufferedImage read(byte[] png) throws IOException {
-        return ImageIO.read(new ByteArrayInputStream(png));
     }
 }

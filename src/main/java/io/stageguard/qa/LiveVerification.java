@@ -6,23 +6,17 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.ServingPhp;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.update.Change;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,12 +52,7 @@ public class LiveVerification {
     }
 
     /** Live right before the push: one look per page, its screenshots in the push folder. */
-    public record Baseline(List<Look> pages, String errorLog, long logMark) {
-    }
-
-    /** One page as loaded: status, median server time, what the browser saw, a screenshot per width. */
-    public record Look(String path, int status, long serverMillis, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
-                       Browser.Timing timing, Map<String, String> screenshots) {
+    public record Baseline(List<PageLooks.Look> pages, String errorLog, long logMark) {
     }
 
     public Baseline baseline(String releaseId, Site site, List<String> paths) throws IOException {
@@ -85,27 +74,12 @@ public class LiveVerification {
         Path dir = app.reportsDir().resolve(releaseId).resolve(DIR);
         Baseline before = json.readValue(dir.resolve("baseline.json").toFile(), Baseline.class);
         Map<String, Double> approved = approvedDifferences(releaseId, approvedRound);
-        List<Look> after = look(site, paths, dir, "after");
+        List<PageLooks.Look> after = look(site, paths, dir, "after");
         List<QaReport.PageResult> pages = new ArrayList<>();
-        for (Look now : after) {
-            Look then = before.pages().stream().filter(l -> l.path().equals(now.path())).findFirst().orElse(null);
+        for (PageLooks.Look now : after) {
+            PageLooks.Look then = before.pages().stream().filter(l -> l.path().equals(now.path())).findFirst().orElse(null);
             if (then == null) continue;
-            List<QaReport.Shot> shots = new ArrayList<>();
-            for (QaProperties.Viewport viewport : qa.viewports()) {
-                String stem = now.screenshots().get(viewport.name()).replace("-after.png", "");
-                ScreenshotComparer.Comparison cmp = ScreenshotComparer.compare(read(dir.resolve(then.screenshots().get(viewport.name()))),
-                        read(dir.resolve(now.screenshots().get(viewport.name()))));
-                ImageIO.write(cmp.diffImage(), "png", dir.resolve(stem + "-diff.png").toFile());
-                double unexpected = Math.max(0, cmp.differingShare() - approved.getOrDefault(now.path() + " " + viewport.name(), 0.0));
-                shots.add(new QaReport.Shot(viewport.name(), unexpected, then.screenshots().get(viewport.name()), now.screenshots().get(viewport.name()),
-                        stem + "-diff.png"));
-            }
-            List<String> newErrors = new ArrayList<>(now.consoleErrors());
-            newErrors.removeAll(then.consoleErrors());
-            List<String> newFailed = new ArrayList<>(now.failedRequests());
-            newFailed.removeAll(then.failedRequests());
-            pages.add(new QaReport.PageResult(now.path(), then.status(), now.status(), now.phpFatal(), shots, then.consoleErrors(), newErrors,
-                    newFailed, new QaReport.Speed(then.serverMillis(), now.serverMillis(), then.timing(), now.timing())));
+            pages.add(PageLooks.compare(then, dir, now, dir, viewport -> approved.getOrDefault(now.path() + " " + viewport, 0.0)));
         }
         List<PhpErrorLog.Entry> phpLog = before.errorLog().isEmpty() ? List.of() : PhpErrorLog.at(Path.of(before.errorLog())).since(before.logMark());
         List<QaReport.Finding> found = BrowserQa.findings(pages, List.of(), List.of(), phpLog, ReportSides.PUSH);
@@ -113,7 +87,7 @@ public class LiveVerification {
         QualityGate.Verdict verdict = gate.judge(findings, pages, Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/" + DIR + "/";
         QaReport report = new QaReport(releaseId, approvedRound, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
-                findings, pages, List.of(), List.of(), phpLog, null, base + "index.html", base + "report.json");
+                findings, pages, List.of(), List.of(), phpLog, null, base + "index.html", base + "report.json", List.of());
         json.writeValue(dir.resolve("report.json").toFile(), report);
         Files.writeString(dir.resolve("index.html"), QaReportWriter.pushHtml(report, site), StandardCharsets.UTF_8);
         return report;
@@ -132,45 +106,19 @@ public class LiveVerification {
         return approved;
     }
 
-    private List<Look> look(Site site, List<String> paths, Path dir, String side) throws IOException {
+    private List<PageLooks.Look> look(Site site, List<String> paths, Path dir, String side) throws IOException {
         // a query string no page cache or CDN has seen: the page as PHP renders it now
         String bust = "stageguard-verify=" + UUID.randomUUID().toString().substring(0, 8);
-        List<Look> looks = new ArrayList<>();
+        List<PageLooks.Look> looks = new ArrayList<>();
         try (Browser browser = new Browser(qa)) {
             for (int i = 0; i < paths.size(); i++) {
                 String path = paths.get(i);
                 String url = site.live().url(path) + (path.contains("?") ? "&" : "?") + bust;
-                long[] times = new long[qa.timingSamples()];
-                int status = 0;
-                for (int s = 0; s < times.length; s++) {
-                    long t0 = System.nanoTime();
-                    status = fetcher.get(url).status();
-                    times[s] = (System.nanoTime() - t0) / 1_000_000;
-                }
-                Arrays.sort(times);
-                LinkedHashSet<String> errors = new LinkedHashSet<>();
-                LinkedHashSet<String> failed = new LinkedHashSet<>();
-                Map<String, String> shots = new HashMap<>();
-                boolean fatal = false;
-                Browser.Timing timing = null;
-                for (QaProperties.Viewport viewport : qa.viewports()) {
-                    Browser.Capture capture = browser.capture(url, viewport, site.qa().masks());
-                    String file = "page-" + (i + 1) + "-" + viewport.name() + "-" + side + ".png";
-                    Files.write(dir.resolve(file), capture.png());
-                    shots.put(viewport.name(), file);
-                    // the cache-busting query differs between before and after: compare messages without it
-                    capture.consoleErrors().forEach(e -> errors.add(e.replace(bust, "")));
-                    capture.failedRequests().forEach(r -> failed.add(r.replace(bust, "")));
-                    fatal |= SiteHealthCheck.showsPhpFatal(capture.html());
-                    if (timing == null) timing = capture.timing();
-                }
-                looks.add(new Look(path, status, times.length == 0 ? 0 : times[times.length / 2], fatal, List.copyOf(errors), List.copyOf(failed), timing, shots));
+                // the cache-busting query differs between before and after: messages compare without it
+                looks.add(PageLooks.look(browser, fetcher, Map.of(), url, path, qa.viewports(), site.qa().masks(), qa.timingSamples(), dir,
+                        "page-" + (i + 1) + "-" + side, message -> message.replace(bust, "")));
             }
         }
         return looks;
-    }
-
-    private static BufferedImage read(Path png) throws IOException {
-        return ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(png)));
     }
 }

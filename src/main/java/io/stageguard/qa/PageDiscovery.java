@@ -3,69 +3,239 @@ package io.stageguard.qa;
 import io.stageguard.site.PageFetcher;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the pages QA should look at beyond the release's own QA paths, from the live site itself:
- * the links of its primary navigation (what visitors click first) and WordPress's sitemap. Only
- * GET requests, so live is only read.
+ * Finds the pages QA should look at beyond the release's own QA paths, from the live site itself,
+ * so that every template the site has is covered: its sitemaps (named in {@code robots.txt}, core's
+ * {@code /wp-sitemap.xml} or {@code /?sitemap=index}, SEO plugins' {@code /sitemap_index.xml} and
+ * {@code /sitemap.xml}, nested indexes followed), the links of its menus and of the front page's
+ * content, and probes every WordPress has (search results, the 404 page, a date archive). Each page
+ * is classified by the classes WordPress puts on its {@code <body>}; the sample takes one page per
+ * template, then fills the rest of {@code max} evenly. Only GET requests, so live is only read.
  */
 public final class PageDiscovery {
     private static final Pattern NAV = Pattern.compile("<nav\\b[^>]*>(.*?)</nav>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern MAIN = Pattern.compile("<main\\b[^>]*>(.*?)</main>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern HREF = Pattern.compile("href\\s*=\\s*[\"']([^\"'#]+)[\"']", Pattern.CASE_INSENSITIVE);
     private static final Pattern LOC = Pattern.compile("<loc>\\s*(?:<!\\[CDATA\\[)?\\s*([^<\\]\\s]+)", Pattern.CASE_INSENSITIVE);
-    private static final int MAX_SITEMAPS = 10;
+    private static final Pattern ROBOTS_SITEMAP = Pattern.compile("(?im)^\\s*sitemap\\s*:\\s*(\\S+)");
+    private static final Pattern BODY_CLASS = Pattern.compile("<body\\b[^>]*\\bclass\\s*=\\s*[\"']([^\"']*)[\"']", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PUBLISHED = Pattern.compile("(?:article:published_time\"\\s+content|<time[^>]*datetime)=\"(\\d{4})-(\\d{2})");
+    private static final Pattern AUTHOR_LINK = Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"author\"|rel=\"author\"[^>]*href=\"([^\"]+)\"");
+    /** Links to a post's categories and tags: {@code the_category()} and {@code the_tags()} mark them so. */
+    private static final Pattern TERM_LINK = Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"(?:category )?tag\"");
+    /** Sitemap files read at most: an index of indexes of a big shop must not turn discovery into a crawl. */
+    private static final int MAX_SITEMAPS = 25;
+    private static final String SEARCH_PROBE = "/?s=a";
+    /** A path no site has: its answer is the site's 404 page. */
+    static final String MISSING_PROBE = "/stageguard-qa-no-such-page/";
     private final PageFetcher fetcher;
 
     public PageDiscovery(PageFetcher fetcher) {
         this.fetcher = fetcher;
     }
 
-    /** The given paths first, then menu and sitemap pages, each once, at most {@code max} in all (given paths always included). */
-    public List<String> pages(String liveBaseUrl, List<String> given, int max) {
-        Set<String> pages = new LinkedHashSet<>(given);
-        List<String> found = new ArrayList<>();
-        try {
-            PageFetcher.Page home = fetcher.get(liveBaseUrl + "/");
-            if (home.status() == 200) {
-                Matcher nav = NAV.matcher(home.body());
-                while (nav.find()) found.addAll(links(HREF.matcher(nav.group(1)), liveBaseUrl));
-            }
-            found.addAll(sitemapPages(liveBaseUrl));
-        } catch (IOException e) {
-            // discovery only adds pages; the release's own paths are still checked
-        }
-        for (String path : found) {
-            if (pages.size() >= Math.max(max, given.size())) break;
-            pages.add(path);
-        }
-        return List.copyOf(pages);
+    /** A page QA looks at and the template it stands for ("post", "category archive"; "unknown" when its body says none). */
+    public record SampledPage(String path, String template) {
     }
 
-    /** Pages listed in WordPress's sitemap index (core's since 5.5), one level of sub-sitemaps deep. */
-    private List<String> sitemapPages(String base) throws IOException {
-        PageFetcher.Page index = fetcher.get(base + "/wp-sitemap.xml");
-        if (index.status() != 200 || !index.body().contains("<loc>")) index = fetcher.get(base + "/?sitemap=index");
-        if (index.status() != 200) return List.of();
-        List<String> pages = new ArrayList<>();
-        int sitemaps = 0;
-        Matcher loc = LOC.matcher(index.body());
-        while (loc.find()) {
-            String url = loc.group(1).replace("&amp;", "&");
-            if (!url.contains("sitemap")) {
-                pathOf(url, base).ifPresent(pages::add);
-            } else if (sitemaps++ < MAX_SITEMAPS && url.startsWith(base)) {
-                PageFetcher.Page sub = fetcher.get(url);
-                if (sub.status() == 200) pages.addAll(links(LOC.matcher(sub.body()), base));
+    /**
+     * @param pages    the given paths first, then one page per template found, then the rest evenly
+     * @param sitemaps the sitemap files read, in the order found
+     */
+    public record Sample(List<SampledPage> pages, List<String> sitemaps) {
+        public List<String> paths() {
+            return pages.stream().map(SampledPage::path).toList();
+        }
+
+        /** Each template once, with the first page sampled for it. */
+        public Map<String, String> coverage() {
+            Map<String, String> covered = new LinkedHashMap<>();
+            pages.forEach(p -> covered.putIfAbsent(p.template(), p.path()));
+            return covered;
+        }
+    }
+
+    /** The pages to check: the given paths always, and discovered ones up to {@code max} in all. */
+    public List<String> pages(String liveBaseUrl, List<String> given, int max) {
+        return sample(liveBaseUrl, given, max).paths();
+    }
+
+    public Sample sample(String base, List<String> given, int max) {
+        int limit = Math.max(max, given.size());
+        // candidates by where they were found: each sitemap file, the menus, the front page's content, the probes
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        List<String> sitemaps = new ArrayList<>();
+        String home = get(base + "/");
+        if (home != null) {
+            add(groups, "front page", List.of("/"));
+            Matcher nav = NAV.matcher(home);
+            while (nav.find()) add(groups, "menus", links(HREF.matcher(nav.group(1)), base));
+            Matcher main = MAIN.matcher(home);
+            while (main.find()) add(groups, "front page content", links(HREF.matcher(main.group(1)), base));
+        }
+        sitemapPages(base, groups, sitemaps);
+        add(groups, "probes", List.of(SEARCH_PROBE, MISSING_PROBE));
+
+        // classify given pages and a fair share of every group, round-robin, within a fetch budget
+        Map<String, String> templateOf = new LinkedHashMap<>();
+        for (String path : given) templateOf.put(path, classify(base, path).template());
+        int budget = Math.max(30, limit * 3);
+        List<Deque<String>> queues = new ArrayList<>();
+        groups.values().forEach(g -> queues.add(new ArrayDeque<>(g)));
+        for (boolean more = true; more && templateOf.size() < budget; ) {
+            more = false;
+            for (int q = 0; q < queues.size() && templateOf.size() < budget; q++) {
+                String path = queues.get(q).poll();
+                if (path == null) continue;
+                more = true;
+                if (templateOf.containsKey(path)) continue;
+                Classified page = classify(base, path);
+                templateOf.put(path, page.template());
+                // a post leads to its archives: the author's and the month's
+                if (page.template().equals("single post")) queues.add(new ArrayDeque<>(archivesOf(page.html(), base)));
             }
         }
-        return pages;
+
+        // the given paths, then one per template, then the rest evenly over the templates
+        Map<String, SampledPage> chosen = new LinkedHashMap<>();
+        given.forEach(p -> chosen.put(p, new SampledPage(p, templateOf.get(p))));
+        Map<String, Deque<String>> byTemplate = new LinkedHashMap<>();
+        templateOf.forEach((path, template) -> {
+            if (!template.equals(NOT_A_PAGE)) byTemplate.computeIfAbsent(template, t -> new ArrayDeque<>()).add(path);
+        });
+        Set<String> covered = new LinkedHashSet<>(chosen.values().stream().map(SampledPage::template).toList());
+        for (Map.Entry<String, Deque<String>> t : byTemplate.entrySet()) {
+            if (chosen.size() >= limit) break;
+            if (covered.add(t.getKey())) take(t.getValue(), chosen, t.getKey());
+        }
+        for (boolean more = true; more && chosen.size() < limit; ) {
+            more = false;
+            for (Map.Entry<String, Deque<String>> t : byTemplate.entrySet()) {
+                if (chosen.size() >= limit) break;
+                more |= take(t.getValue(), chosen, t.getKey());
+            }
+        }
+        return new Sample(List.copyOf(chosen.values()), List.copyOf(sitemaps));
+    }
+
+    /** Moves the next page of a template not yet chosen into {@code chosen}; false when the template has none left. */
+    private static boolean take(Deque<String> pages, Map<String, SampledPage> chosen, String template) {
+        for (String path = pages.poll(); path != null; path = pages.poll()) {
+            if (!chosen.containsKey(path)) {
+                chosen.put(path, new SampledPage(path, template));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String NOT_A_PAGE = "not a page";
+
+    private record Classified(String template, String html) {
+    }
+
+    /** What the page's {@code <body>} classes say it is; "not a page" when it does not answer with HTML. */
+    private Classified classify(String base, String path) {
+        String html = get(base + path);
+        if (html == null) return new Classified(path.equals(MISSING_PROBE) ? "404" : NOT_A_PAGE, "");
+        Matcher body = BODY_CLASS.matcher(html);
+        return new Classified(template(body.find() ? body.group(1) : ""), html);
+    }
+
+    /** The template WordPress rendered, from the classes {@code body_class()} writes. */
+    static String template(String bodyClasses) {
+        Set<String> c = new LinkedHashSet<>(List.of(bodyClasses.toLowerCase(Locale.ROOT).trim().split("\\s+")));
+        if (c.contains("error404")) return "404";
+        if (c.contains("search") || c.contains("search-results") || c.contains("search-no-results")) return "search results";
+        if (c.contains("woocommerce-cart")) return "cart";
+        if (c.contains("woocommerce-checkout")) return "checkout";
+        if (c.contains("woocommerce-shop") || c.contains("post-type-archive-product")) return "shop";
+        if (c.contains("home") || c.contains("front-page")) return "front page";
+        if (c.contains("blog")) return "posts page";
+        for (String cls : c) if (cls.startsWith("single-") && !cls.startsWith("single-format")) return "single " + cls.substring("single-".length());
+        if (c.contains("page")) return "page";
+        if (c.contains("attachment")) return "attachment";
+        if (c.contains("category")) return "category archive";
+        if (c.contains("tag")) return "tag archive";
+        if (c.contains("author")) return "author archive";
+        if (c.contains("date")) return "date archive";
+        for (String cls : c) if (cls.startsWith("tax-")) return "archive of " + cls.substring(4);
+        for (String cls : c) if (cls.startsWith("post-type-archive-")) return "archive of " + cls.substring("post-type-archive-".length());
+        return c.contains("archive") ? "archive" : "unknown";
+    }
+
+    /** A post's category and tag archives, its author's archive and its month's archive, from the post's own page. */
+    private static List<String> archivesOf(String html, String base) {
+        List<String> archives = new ArrayList<>();
+        Matcher term = TERM_LINK.matcher(html);
+        while (term.find()) pathOf(term.group(1), base).ifPresent(archives::add);
+        Matcher author = AUTHOR_LINK.matcher(html);
+        if (author.find()) pathOf(author.group(1) != null ? author.group(1) : author.group(2), base).ifPresent(archives::add);
+        // themes that do not link the author: WordPress answers ?author=1 (the first user, usually the one who set the site up)
+        else archives.add("/?author=1");
+        Matcher published = PUBLISHED.matcher(html);
+        // ?m= reaches the month's archive whatever the permalinks
+        if (published.find()) archives.add("/?m=" + published.group(1) + published.group(2));
+        return archives;
+    }
+
+    /** Pages of every sitemap the site names or WordPress and SEO plugins serve, nested indexes followed. */
+    private void sitemapPages(String base, Map<String, List<String>> groups, List<String> read) {
+        Deque<String> todo = new ArrayDeque<>();
+        String robots = get(base + "/robots.txt");
+        if (robots != null) {
+            Matcher m = ROBOTS_SITEMAP.matcher(robots);
+            while (m.find()) todo.add(m.group(1));
+        }
+        todo.addAll(List.of(base + "/wp-sitemap.xml", base + "/?sitemap=index", base + "/sitemap_index.xml", base + "/sitemap.xml"));
+        Set<String> seen = new LinkedHashSet<>();
+        boolean coreAnswered = false;
+        while (!todo.isEmpty() && read.size() < MAX_SITEMAPS) {
+            String url = todo.poll().replace("&amp;", "&");
+            if (!url.startsWith(base + "/") || !seen.add(url)) continue;
+            // /?sitemap=index is core's index without pretty permalinks: the same as /wp-sitemap.xml when that answers
+            if (url.equals(base + "/?sitemap=index") && coreAnswered) continue;
+            String xml = get(url);
+            if (xml == null || !xml.contains("<loc>")) continue;
+            read.add(url);
+            if (url.equals(base + "/wp-sitemap.xml")) coreAnswered = true;
+            List<String> pages = new ArrayList<>();
+            Matcher loc = LOC.matcher(xml);
+            boolean index = xml.contains("<sitemapindex");
+            while (loc.find()) {
+                String found = loc.group(1).replace("&amp;", "&");
+                if (index) todo.add(found);
+                else pathOf(found, base).ifPresent(pages::add);
+            }
+            add(groups, url, pages);
+        }
+    }
+
+    private static void add(Map<String, List<String>> groups, String group, List<String> paths) {
+        if (!paths.isEmpty()) groups.computeIfAbsent(group, g -> new ArrayList<>()).addAll(paths);
+    }
+
+    /** The body of a GET that answered 200, or null (404, an error, an unreachable site). */
+    private String get(String url) {
+        try {
+            PageFetcher.Page page = fetcher.get(url);
+            return page.status() == 200 ? page.body() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static List<String> links(Matcher m, String base) {

@@ -9,11 +9,17 @@ import java.util.List;
  * @param verdict  pass, warn (pass with warnings the approvers see) or fail
  * @param reasons  why, in the words of the quality-gate decision table
  * @param changes  the change set as tested, in order ("plugin slug 1.2.3")
- * @param culpritSearch how culprits were searched for by bisection, if they were
+ * @param culpritSearch how culprits were searched for, if they were
+ * @param templates the template each page stands for ("single post", "category archive"), as discovery classified them
  */
 public record QaReport(String releaseId, int round, QaVerdict verdict, List<String> reasons, List<String> changes,
                        List<Finding> findings, List<PageResult> pages, List<FlowResult> flows, List<AdminResult> adminScreens,
-                       List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl) {
+                       List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl,
+                       List<PageDiscovery.SampledPage> templates) {
+
+    public QaReport {
+        templates = templates == null ? List.of() : templates;
+    }
 
     /**
      * One problem. {@code where}: the page path or flow name. {@code culprit}: the change that caused it

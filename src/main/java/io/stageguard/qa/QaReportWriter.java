@@ -10,9 +10,19 @@ final class QaReportWriter {
     }
 
     static String html(QaReport r, Site site) {
-        return html(r, ReportSides.QA_ROUND, "QA report: release " + r.releaseId() + ", round " + r.round(), "<p>Live <a href=\"" + e(site.live().baseUrl()) + "\">" + e(site.live().baseUrl())
-                + "</a> compared with staging " + e(site.staging().baseUrl()) + " after these changes: "
-                + e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes())) + ".</p>");
+        return html(r, ReportSides.QA_ROUND, "QA report: release " + r.releaseId() + ", round " + r.round(), "<p>Staging " + e(site.staging().baseUrl())
+                + " with these changes: " + e(r.changes().isEmpty() ? "none" : String.join(", ", r.changes()))
+                + ", compared with staging right after it was cloned from live, before any change: what the release changed."
+                + " How the clone itself compares with live is in the <a href=\"before/index.html\">clone check</a>.</p>");
+    }
+
+    /** Live against staging right after the clone: what cloning and sanitizing changed, never held against the release. */
+    static String cloneCheckHtml(QaReport r, Site site) {
+        return html(r, ReportSides.CLONE, "Clone check: release " + r.releaseId() + ", round " + r.round(), "<p>Live <a href=\"" + e(site.live().baseUrl())
+                + "\">" + e(site.live().baseUrl()) + "</a> compared with staging " + e(site.staging().baseUrl())
+                + " right after it was cloned, before any change was applied. Differences here come from cloning or from the"
+                + " sanitized copy of the database (personal data replaced), not from the release: QA judges the release against"
+                + " this staging, not against live.</p>");
     }
 
     /** Live right before the push against live after it; differences QA approved on staging are not counted again. */
@@ -53,7 +63,8 @@ final class QaReportWriter {
             for (QaReport.Finding f : r.findings()) {
                 h.append("<tr><td>").append(e(f.where())).append("</td><td>").append(e(f.message())).append("</td><td>");
                 if (f.culprit() == null) {
-                    h.append("not determined");
+                    // the culprit search's control can show that no change caused it
+                    h.append(f.attributedBy() == null ? "not determined" : e(f.attributedBy()));
                 } else {
                     h.append("<span class=\"culprit\">").append(e(f.culprit())).append("</span> <small>(").append(e(f.attributedBy())).append(")</small>");
                 }
@@ -67,6 +78,15 @@ final class QaReportWriter {
             h.append("</ol>");
         }
         String sidesText = e(sides.first) + " / " + e(sides.second);
+        if (!r.templates().isEmpty()) {
+            // what each page stands for: a sample that covers every template the site has
+            java.util.Map<String, java.util.List<String>> byTemplate = new java.util.LinkedHashMap<>();
+            r.templates().forEach(t -> byTemplate.computeIfAbsent(t.template(), k -> new java.util.ArrayList<>()).add(t.path()));
+            h.append("<h2>Templates covered</h2><table><tr><th>Template</th><th>Pages</th></tr>");
+            byTemplate.forEach((template, paths) -> h.append("<tr><td>").append(e(template)).append("</td><td>")
+                    .append(e(String.join(", ", paths))).append("</td></tr>"));
+            h.append("</table>");
+        }
         h.append("<h2>Pages</h2><table><tr><th>Path</th><th>Status ").append(sidesText).append("</th><th>Looks different</th><th>Server time ")
                 .append(sidesText).append("</th><th>Load (browser) ").append(sidesText).append("</th><th>Requests, KiB ").append(sidesText).append("</th></tr>");
         for (QaReport.PageResult p : r.pages()) {

@@ -12,8 +12,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Small pictures of the pages a QA round found most changed, for the sign-off forms: live, staging
- * and the difference side by side, each cut around where the change begins (a full 1366x5000 page
+ * Small pictures of the pages a QA round found most changed, for the sign-off forms: staging before
+ * the changes, staging with them and the difference side by side, each cut around where the change begins (a full 1366x5000 page
  * shrunk to a form's width would show nothing) and scaled to {@link #WIDTH} pixels.
  */
 public final class QaThumbnails {
@@ -27,10 +27,10 @@ public final class QaThumbnails {
     }
 
     /**
-     * One changed page at one width. {@code live}, {@code staging} and {@code diff} are the
+     * One changed page at one width. {@code before}, {@code after} and {@code diff} are the
      * thumbnails' URLs; {@code difference} the share of the page that changed, in words.
      */
-    public record Thumbnail(String page, String viewport, String difference, String live, String staging, String diff) {
+    public record Thumbnail(String page, String viewport, String difference, String before, String after, String diff) {
     }
 
     /** Writes the thumbnails of the {@link #MOST} most changed shots into the round's folder; none when nothing changed. */

@@ -3,11 +3,13 @@ package io.stageguard.qa;
 import java.util.Locale;
 
 /**
- * What the two sides of a comparison are, in the words findings and reports use: live and staging
- * in a QA round; live before and after the push when phase 5 verifies live the same way.
+ * What the two sides of a comparison are, in the words findings and reports use: staging before
+ * and after the changes in a QA round; live and staging before the changes when the clone is
+ * checked; live before and after the push when phase 5 verifies live the same way.
  */
 enum ReportSides {
-    QA_ROUND("live", "staging", "Staging PHP error log during this round"),
+    QA_ROUND("staging before the changes", "staging after them", "Staging PHP error log during this round"),
+    CLONE("live", "staging before the changes", "Staging PHP error log while it was looked at"),
     PUSH("before", "after", "Live's PHP error log since right before the push");
 
     /** the reference side (live; live before the push) and the side judged (staging; live after it), as table headings say them */
@@ -22,12 +24,18 @@ enum ReportSides {
     }
 
     String statusFinding(int firstStatus, int secondStatus) {
-        return this == QA_ROUND ? "staging answers HTTP " + secondStatus + " where live answers " + firstStatus
-                : "live answers HTTP " + secondStatus + " after the push, " + firstStatus + " before it";
+        return switch (this) {
+            case QA_ROUND -> "staging answers HTTP " + secondStatus + " with the changes, " + firstStatus + " before them";
+            case CLONE -> "staging answers HTTP " + secondStatus + " where live answers " + firstStatus;
+            case PUSH -> "live answers HTTP " + secondStatus + " after the push, " + firstStatus + " before it";
+        };
     }
 
     String slowdownFinding(long slowdown, long firstMillis, long secondMillis) {
-        return String.format(Locale.ROOT, this == QA_ROUND ? "answers %d ms slower than live (median of the samples: live %d ms, staging %d ms)"
-                : "answers %d ms slower than before the push (median of the samples: before %d ms, after %d ms)", slowdown, firstMillis, secondMillis);
+        return String.format(Locale.ROOT, switch (this) {
+            case QA_ROUND -> "answers %d ms slower with the changes (median of the samples: before %d ms, after %d ms)";
+            case CLONE -> "answers %d ms slower on staging than on live (median of the samples: live %d ms, staging %d ms)";
+            case PUSH -> "answers %d ms slower than before the push (median of the samples: before %d ms, after %d ms)";
+        }, slowdown, firstMillis, secondMillis);
     }
 }

@@ -91,7 +91,7 @@ class SignoffClockTest extends ReleasingApplicationTest {
         Map<String, Object> working = Awaitility.await("QA's progress in the status").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> ((List<Map<String, Object>>) driver().status(release).get("working")).stream()
                         .filter(w -> String.valueOf(w.get("progress")).matches("\\d+ of \\d+ pages checked")).findFirst().orElse(null), w -> w != null);
-        assertThat(working.get("step")).isEqualTo("Compare live and staging in Chromium");
+        assertThat(working.get("step")).isEqualTo("Compare staging with and without the changes in Chromium");
         Task task = driver().awaitTask(release, "Task_DeveloperSignoff");
         assertThat((Map<String, Object>) driver().asOperator().getForObject("/api/sites/acme", Map.class).get("stagingState"))
                 .as("staging says what it is").containsEntry("kind", "UNDER_TEST").containsEntry("releaseId", release);

@@ -70,8 +70,8 @@ class StagingReleaseRoutingTest {
 
     @BeforeEach
     void mockDelegates() {
-        for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "applyChangeSetDelegate",
-                "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "rehearseRollbackDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
+        for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "captureStagingBeforeDelegate",
+                "applyChangeSetDelegate", "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "rehearseRollbackDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
             register(name, e -> { });
         }
         register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
@@ -209,8 +209,8 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "captureStagingBeforeDelegate",
+                "applyChangeSetDelegate", "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
                 "rehearseRollbackDelegate", "captureLiveBaselineDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
         assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
                 "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
@@ -239,8 +239,9 @@ class StagingReleaseRoutingTest {
         // what TaskCompletionGuard sets when the developer approves with experiments ticked to drop
         complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", "approve", "experimentsDropped", true));
         runJobs();
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "applyChangeSetDelegate",
-                "browserQaDelegate", "recordDroppedExperimentsDelegate", "dropExperimentsDelegate", "cloneFilesDelegate"), calls.subList(0, 9));
+        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "captureStagingBeforeDelegate",
+                "applyChangeSetDelegate", "browserQaDelegate", "recordDroppedExperimentsDelegate", "dropExperimentsDelegate", "cloneFilesDelegate"),
+                calls.subList(0, 10));
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
         assertEquals(1, calls.stream().filter("freezeChangeSetDelegate"::equals).count(), "frozen once, in the round without the experiments");
@@ -289,7 +290,7 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         waitingTask("Task_ReviseChangeSet");
         assertThat(release).isWaitingAt("Task_ReviseChangeSet");
-        assertEquals(List.of("applyChangeSetDelegate", "browserQaDelegate", "findCulpritsDelegate"), calls.subList(4, 7));
+        assertEquals(List.of("captureStagingBeforeDelegate", "applyChangeSetDelegate", "browserQaDelegate", "findCulpritsDelegate"), calls.subList(4, 8));
         assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("Task_FindCulprits").finished().count());
     }
 

@@ -76,6 +76,8 @@ class BrowserQaTest {
     StagingCloner cloner;
     @Autowired
     StagingAccess access;
+    @Autowired
+    StagingReference reference;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -126,11 +128,16 @@ class BrowserQaTest {
         return changes;
     }
 
-    /** Staging freshly cloned from live with the changes applied, as phases 1 and 2 leave it. */
-    private void stagingWith(List<Change> changes) throws Exception {
+    /**
+     * Staging as phases 1 and 2 leave it: freshly cloned from live, looked at before the changes
+     * (the reference QA judges by, and the clone check, which this returns), the changes applied.
+     */
+    private QaReport stagingWith(String release, List<String> qaPaths, List<Change> changes) throws Exception {
         cloner.cloneFiles(site, access.tokenSha256(site.id()));
         cloner.cloneDatabase(site);
+        QaReport cloneCheck = reference.capture(release, 1, site, qaPaths);
         for (Change change : changes) INSTALLER.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
+        return cloneCheck;
     }
 
     private static Map<String, String> culpritsByKind(QaReport report) {
@@ -142,11 +149,11 @@ class BrowserQaTest {
     void aHarmlessUpdateAndANewPluginPassWithNoFindingAndTheMaskedClockIsNotAChange() throws Exception {
         List<Change> changes = new ArrayList<>(updates("sg-harmless"));
         changes.add(new Change(ChangeType.PLUGIN, "sg-new-helper", "1.0.0", zip("sg-new-helper", "1.0.0").toString()));
-        stagingWith(changes);
+        stagingWith("rel-harmless", List.of("/"), changes);
         // a plugin the release adds arrives active, its activation hook run, so QA tests it working
         assertThat(mariaDb.sql("SELECT option_value FROM qa_staging.wp_options WHERE option_name IN ('active_plugins', 'sg_new_helper_activated') ORDER BY option_name"))
                 .contains("sg-new-helper/sg-new-helper.php").endsWith("yes\n");
-        QaReport report = qa.run("rel-harmless", 1, site, changes, List.of("/"));
+        QaReport report = qa.run("rel-harmless", 1, site, changes);
 
         assertThat(report.findings()).isEmpty();
         assertThat(report.verdict()).isEqualTo(QaVerdict.PASS);
@@ -161,9 +168,9 @@ class BrowserQaTest {
             assertThat(a.phpFatal()).isFalse();
         });
         Path dir = work.resolve("stageguard/reports/rel-harmless/round-1");
-        assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone-diff.png");
+        assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone-diff.png").contains("before/page-1-staging-phone.png");
         assertThat(dir.resolve("report.json")).content().contains("\"verdict\" : \"pass\"");
-        BufferedImage phone = ImageIO.read(dir.resolve("page-1-phone-staging.png").toFile());
+        BufferedImage phone = ImageIO.read(dir.resolve("page-1-phone.png").toFile());
         assertThat(phone.getWidth()).isLessThan(500);
 
         // the clock does change on its own: without the mask two renderings of the same live page differ
@@ -179,8 +186,8 @@ class BrowserQaTest {
     @Test
     void problemsWithAFilePathAreFoundAndPinnedOnTheirPlugin() throws Exception {
         List<Change> changes = updates("sg-harmless", "sg-js-error", "sg-php-warning");
-        stagingWith(changes);
-        QaReport report = qa.run("rel-paths", 1, site, changes, List.of("/"));
+        stagingWith("rel-paths", List.of("/"), changes);
+        QaReport report = qa.run("rel-paths", 1, site, changes);
 
         assertThat(report.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(report.findings()).filteredOn(f -> f.kind() == FindingKind.CONSOLE)
@@ -205,10 +212,10 @@ class BrowserQaTest {
     }
 
     @Test
-    void problemsWithoutAFilePathArePinnedOnTheirPluginByBisection() throws Exception {
+    void problemsWithoutAFilePathArePinnedOnTheirPluginByTheCulpritSearch() throws Exception {
         List<Change> changes = updates("sg-harmless", "sg-layout-shift", "sg-slow-page", "sg-broken-comments");
-        stagingWith(changes);
-        QaReport report = qa.run("rel-bisect", 1, site, changes, List.of("/", "/sample-page/"));
+        stagingWith("rel-bisect", List.of("/", "/sample-page/"), changes);
+        QaReport report = qa.run("rel-bisect", 1, site, changes);
 
         assertThat(report.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(culpritsByKind(report)).containsOnlyKeys("visual /sample-page/ desktop", "visual /sample-page/ phone",
@@ -230,11 +237,33 @@ class BrowserQaTest {
                 "performance /sample-page/", "plugin sg-slow-page 1.1.0",
                 "flow post a comment", "plugin sg-broken-comments 1.1.0"));
         assertThat(searched.findings()).allMatch(f -> f.attributedBy().equals(Attribution.BY_BISECTION));
-        assertThat(searched.culpritSearch().trials()).hasSize(4);
+        // the control, the halves {harmless, layout-shift} and {slow-page, broken-comments}, then each of their changes
+        assertThat(searched.culpritSearch().trials()).hasSize(7).first().asString().startsWith("no change (the control) -> no problem");
         assertThat(searched.culpritSearch().summary()).contains("named the culprit of 4 of 4");
         // staging is left as QA saw it: every change applied
         assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-broken-comments/sg-broken-comments.php"))
                 .content().contains("Version: 1.1.0");
+    }
+
+    /**
+     * Staging's copy of the database is sanitized, so the author archive names the author
+     * differently there than on live. The change set is harmless: QA, which judges staging after
+     * the changes against staging before them, blames nothing on it; the clone check, live against
+     * staging before the changes, reports the difference as cloning's.
+     */
+    @Test
+    void whatSanitizingChangedIsTheCloneChecksAndNeverBlamedOnAChange() throws Exception {
+        List<Change> changes = updates("sg-harmless");
+        QaReport cloneCheck = stagingWith("rel-sanitized", List.of("/author/admin/"), changes);
+        QaReport report = qa.run("rel-sanitized", 1, site, changes);
+
+        assertThat(cloneCheck.findings()).as("the clone shows another author name than live")
+                .anyMatch(f -> f.where().equals("/author/admin/") && f.kind() == FindingKind.VISUAL);
+        assertThat(cloneCheck.reasons()).singleElement().asString().contains("cloning or sanitizing, not the release").contains("/author/admin/");
+        assertThat(work.resolve("stageguard/reports/rel-sanitized/round-1/before/index.html")).content().contains("Clone check");
+        assertThat(report.findings()).as("nothing is blamed on the harmless change").isEmpty();
+        assertThat(report.verdict()).isEqualTo(QaVerdict.PASS);
+        assertThat(report.templates()).extracting(PageDiscovery.SampledPage::template).contains("author archive");
     }
 
     private static BufferedImage image(byte[] png) throws IOException {

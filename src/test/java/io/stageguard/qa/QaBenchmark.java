@@ -51,6 +51,8 @@ class QaBenchmark {
     @Autowired
     BrowserQa qa;
     @Autowired
+    StagingReference reference;
+    @Autowired
     StagingCloner cloner;
     @Autowired
     StagingAccess access;
@@ -100,20 +102,25 @@ class QaBenchmark {
                 cloner.cloneFiles(site, access.tokenSha256(site.id()));
                 cloner.cloneDatabase(site);
                 try (LocalWordPress.PhpServer stagingServer = LocalWordPress.serve(site.staging().documentRoot(), stagingPort)) {
-                    double baseline = plainScreenshots(site, paths);
+                    double bothSides = plainScreenshots(site, paths, true);
+                    double stagingOnly = plainScreenshots(site, paths, false);
                     long start = System.nanoTime();
-                    QaReport report = qa.run("bench", 1, site, List.of(), paths);
-                    double stageguard = (System.nanoTime() - start) / 1e9;
+                    QaReport cloneCheck = reference.capture("bench", 1, site, paths);
+                    double before = (System.nanoTime() - start) / 1e9;
+                    start = System.nanoTime();
+                    QaReport report = qa.run("bench", 1, site, List.of());
+                    double round = (System.nanoTime() - start) / 1e9;
                     assertThat(report.pages()).hasSize(PAGES);
+                    assertThat(cloneCheck.pages()).hasSize(PAGES);
                     assertThat(report.verdict()).isEqualTo(QaVerdict.PASS);
-                    write(site, baseline, stageguard);
+                    write(site, bothSides, before, stagingOnly, round);
                 }
             }
         }
     }
 
-    /** The baseline: one session, each page at each viewport loaded on live and staging and shot once. */
-    private double plainScreenshots(Site site, List<String> paths) throws Exception {
+    /** The baseline: one session, each page at each viewport loaded (on live and staging, or on staging only) and shot once. */
+    private double plainScreenshots(Site site, List<String> paths, boolean withLive) throws Exception {
         long start = System.nanoTime();
         try (Browser browser = new Browser(properties)) {
             browser.admitTo(site.staging().baseUrl(), access.token(site.id()));
@@ -121,7 +128,7 @@ class QaBenchmark {
             for (QaProperties.Viewport viewport : properties.viewports()) {
                 driver.manage().window().setSize(new Dimension(viewport.width(), 900));
                 for (String path : paths) {
-                    for (String url : List.of(site.live().url(path), site.staging().url(path))) {
+                    for (String url : withLive ? List.of(site.live().url(path), site.staging().url(path)) : List.of(site.staging().url(path))) {
                         driver.get(url);
                         ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
                     }
@@ -131,7 +138,7 @@ class QaBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private void write(Site site, double baselineSeconds, double qaSeconds) throws Exception {
+    private void write(Site site, double bothSides, double before, double stagingOnly, double round) throws Exception {
         BufferedImage a = syntheticPage(1366, 5000, 0);
         BufferedImage b = syntheticPage(1366, 5000, 40);
         ScreenshotComparer.compare(a, b); // warm-up: JIT
@@ -148,15 +155,21 @@ class QaBenchmark {
         int viewports = properties.viewports().size();
         String text = String.format(Locale.ROOT, """
                 QA benchmark: %d pages x %d viewports (%s), %d browser sessions
+                Before the changes (phase 2): live and staging looked at, the clone check
                   baseline   load + one screenshot per page, side and viewport   %7.1f s   %6.1f pages/min
+                  Stageguard look at live and staging, clone check, reference     %7.1f s   %6.1f pages/min
+                  time ratio  look before / baseline                              %7.2f x
+                The QA round (phase 3): staging with the changes against the reference
+                  baseline   load + one screenshot per page and viewport, staging %7.1f s   %6.1f pages/min
                   Stageguard QA round (stilling, timing, logs, comparison, report) %7.1f s   %6.1f pages/min
-                  time ratio  QA / baseline                                       %7.2f x
+                  time ratio  QA round / baseline                                 %7.2f x
                 Image comparison 1366 x 5000 (mean of %d)
                   baseline   exact pixel equality                                  %7.1f ms (%d pixels differ)
                   Stageguard perceptual (YIQ + anti-aliasing)                      %7.1f ms (%.2f%% differ)
                   time ratio  perceptual / exact                                  %7.2f x
                 """, PAGES, viewports, properties.viewports().stream().map(v -> v.name() + " " + v.width()).toList(), properties.sessions(),
-                baselineSeconds, PAGES * 60 / baselineSeconds, qaSeconds, PAGES * 60 / qaSeconds, qaSeconds / baselineSeconds,
+                bothSides, PAGES * 60 / bothSides, before, PAGES * 60 / before, before / bothSides,
+                stagingOnly, PAGES * 60 / stagingOnly, round, PAGES * 60 / round, round / stagingOnly,
                 rounds, exactMs, exact, perceptualMs, share * 100, perceptualMs / exactMs);
         System.out.println(text);
         Path out = Path.of("target", "benchmark", "qa.txt");

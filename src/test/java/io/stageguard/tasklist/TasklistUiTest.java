@@ -141,7 +141,7 @@ class TasklistUiTest extends ReleasingApplicationTest {
     private static void assertThumbnailsShown(WebDriver web) {
         WebElement heading = wait(web).until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//h3[normalize-space(.)='Pages that changed most']")));
         ((JavascriptExecutor) web).executeScript("arguments[0].scrollIntoView({block: 'start'});", heading);
-        List<WebElement> thumbnails = web.findElements(By.cssSelector("img[alt^='live '], img[alt^='staging '], img[alt^='difference ']"));
+        List<WebElement> thumbnails = web.findElements(By.cssSelector("img[alt^='before '], img[alt^='after '], img[alt^='difference ']"));
         assertThat(thumbnails).hasSizeGreaterThanOrEqualTo(3);
         org.awaitility.Awaitility.await("the thumbnails load").atMost(Duration.ofSeconds(30)).until(() -> thumbnails.stream()
                 .allMatch(img -> ((Number) ((JavascriptExecutor) web).executeScript("return arguments[0].complete ? arguments[0].naturalWidth : 0;", img)).intValue()

@@ -1,0 +1,104 @@
+package io.stageguard.qa;
+
+import io.stageguard.site.PageFetcher;
+import io.stageguard.site.SiteHealthCheck;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
+import javax.imageio.ImageIO;
+
+/**
+ * How Stageguard looks at a page, the same way wherever it compares two states of a site (staging
+ * before and after the changes, live against staging before them, live before and after the
+ * push): its median server time over a few plain requests, then in Chromium at every QA width its
+ * screenshot, console errors, failed sub-requests and timing. Two looks of the same page compare
+ * into a {@link QaReport.PageResult}.
+ */
+final class PageLooks {
+    private PageLooks() {
+    }
+
+    /**
+     * One page as loaded. {@code screenshots}: per viewport, the screenshot's file name in the folder
+     * the look was taken into. Console errors and failed requests are as {@code normalize} left them.
+     */
+    record Look(String path, int status, long serverMillis, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
+                Browser.Timing timing, Map<String, String> screenshots) {
+    }
+
+    /**
+     * Looks at {@code url} (the page {@code path} of some site), writing a screenshot per viewport
+     * into {@code dir} as {@code <stem>-<viewport>.png}.
+     *
+     * @param headers   sent with the timing requests (staging's guard wants its credential)
+     * @param normalize applied to console errors and failed requests, so that two sites' messages compare
+     */
+    static Look look(Browser browser, PageFetcher fetcher, Map<String, String> headers, String url, String path, List<QaProperties.Viewport> viewports,
+                     List<String> masks, int samples, Path dir, String stem, UnaryOperator<String> normalize) throws IOException {
+        long[] times = new long[samples];
+        int status = 0;
+        for (int s = 0; s < samples; s++) {
+            long t0 = System.nanoTime();
+            status = fetcher.get(url, headers).status();
+            times[s] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        Arrays.sort(times);
+        LinkedHashSet<String> errors = new LinkedHashSet<>();
+        LinkedHashSet<String> failed = new LinkedHashSet<>();
+        Map<String, String> shots = new LinkedHashMap<>();
+        boolean fatal = false;
+        Browser.Timing timing = null;
+        for (QaProperties.Viewport viewport : viewports) {
+            Browser.Capture capture = browser.capture(url, viewport, masks);
+            String file = stem + "-" + viewport.name() + ".png";
+            Files.write(dir.resolve(file), capture.png());
+            shots.put(viewport.name(), file);
+            capture.consoleErrors().forEach(e -> errors.add(normalize.apply(e)));
+            capture.failedRequests().forEach(r -> failed.add(normalize.apply(r)));
+            fatal |= SiteHealthCheck.showsPhpFatal(capture.html());
+            if (timing == null) timing = capture.timing();
+        }
+        return new Look(path, status, times.length == 0 ? 0 : times[times.length / 2], fatal, List.copyOf(errors), List.copyOf(failed), timing, shots);
+    }
+
+    /**
+     * The page's result: {@code after} judged against {@code before}, a difference image per
+     * viewport written into {@code afterDir}. The result names its images relative to
+     * {@code afterDir}, where its report is.
+     *
+     * @param allowance per viewport name, a share of the page that may differ without counting (what was approved)
+     */
+    static QaReport.PageResult compare(Look before, Path beforeDir, Look after, Path afterDir, ToDoubleFunction<String> allowance) throws IOException {
+        List<QaReport.Shot> shots = new ArrayList<>();
+        for (Map.Entry<String, String> shot : after.screenshots().entrySet()) {
+            String viewport = shot.getKey();
+            String then = before.screenshots().get(viewport);
+            if (then == null) continue;
+            ScreenshotComparer.Comparison cmp = ScreenshotComparer.compare(read(beforeDir.resolve(then)), read(afterDir.resolve(shot.getValue())));
+            String diff = shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
+            ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
+            double counted = Math.max(0, cmp.differingShare() - allowance.applyAsDouble(viewport));
+            shots.add(new QaReport.Shot(viewport, counted, afterDir.relativize(beforeDir.resolve(then)).toString(), shot.getValue(), diff));
+        }
+        List<String> newErrors = new ArrayList<>(after.consoleErrors());
+        newErrors.removeAll(before.consoleErrors());
+        List<String> newFailed = new ArrayList<>(after.failedRequests());
+        newFailed.removeAll(before.failedRequests());
+        return new QaReport.PageResult(after.path(), before.status(), after.status(), after.phpFatal() && !before.phpFatal(), shots,
+                before.consoleErrors(), newErrors, newFailed, new QaReport.Speed(before.serverMillis(), after.serverMillis(), before.timing(), after.timing()));
+    }
+
+    private static BufferedImage read(Path png) throws IOException {
+        return ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(png)));
+    }
+}
