@@ -70,7 +70,7 @@ public class BrowserQa {
         }
         List<String> paths = reference.pages().stream().map(PageDiscovery.SampledPage::path).toList();
         List<String> adminPaths = site.qa().admin() == null ? List.of() : site.qa().admin().paths();
-        Observation seen = observe(site, reference, paths, qa.viewports(), site.qa().flows(), adminPaths, dir);
+        Observation seen = observe(site, reference, paths, qa.viewports(), reference.flows(site), adminPaths, dir);
         List<QaReport.Finding> findings = attributeByPath(seen, changes);
         QualityGate.Verdict verdict = gate.judge(findings, seen.pages(), Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/round-" + round + "/";

@@ -80,13 +80,13 @@ public class CulpritFinder {
         }
         List<String> pathsToCheck = paths;
         Set<String> flowNames = open.stream().filter(f -> f.kind() == FindingKind.FLOW).map(QaReport.Finding::where).collect(Collectors.toSet());
-        List<UserFlow> flows = site.qa().flows().stream().filter(f -> flowNames.contains(f.name())).toList();
+        // every trial is judged, like the round, against staging before the changes
+        StagingReference.Reference reference = references.read(report.releaseId(), report.round());
+        List<UserFlow> flows = reference.flows(site).stream().filter(f -> flowNames.contains(f.name())).toList();
         Set<String> viewportNames = open.stream().map(QaReport.Finding::viewport).filter(v -> v != null).collect(Collectors.toSet());
         List<QaProperties.Viewport> viewports = properties.viewports().stream()
                 .filter(v -> viewportNames.isEmpty() ? v == properties.viewports().get(0) : viewportNames.contains(v.name())).toList();
         Path dir = qa.roundDir(report.releaseId(), report.round()).resolve("bisection");
-        // every trial is judged, like the round, against staging before the changes
-        StagingReference.Reference reference = references.read(report.releaseId(), report.round());
         int[] trialNumber = {0};
         Search search;
         try {

@@ -38,7 +38,7 @@ public final class PageDiscovery {
     private static final Pattern TERM_LINK = Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"(?:category )?tag\"");
     /** Sitemap files read at most: an index of indexes of a big shop must not turn discovery into a crawl. */
     private static final int MAX_SITEMAPS = 25;
-    private static final String SEARCH_PROBE = "/?s=a";
+    static final String SEARCH_PROBE = "/?s=a";
     /** A path no site has: its answer is the site's 404 page. */
     static final String MISSING_PROBE = "/stageguard-qa-no-such-page/";
     private final PageFetcher fetcher;
@@ -52,10 +52,27 @@ public final class PageDiscovery {
     }
 
     /**
+     * What live offers that every visitor uses, as discovery saw it there: the basis of the checks
+     * a site gets without configuring any ({@link DefaultChecks}).
+     *
+     * @param searchFinds  whether searching for "a" ({@link #SEARCH_PROBE}) lists results
+     * @param searchForm   a page with a search form; null when none was seen (some themes show none)
+     * @param commentPost  a post whose comment form is open; null when none was seen
+     * @param commentAsks  the fields the comment form asks a visitor for besides the comment ("author", "email")
+     * @param loginForm    whether {@code /wp-login.php} shows WordPress's login form
+     */
+    public record Features(boolean searchFinds, String searchForm, String commentPost, List<String> commentAsks, boolean loginForm) {
+        public Features {
+            commentAsks = commentAsks == null ? List.of() : List.copyOf(commentAsks);
+        }
+    }
+
+    /**
      * @param pages    the given paths first, then one page per template found, then the rest evenly
      * @param sitemaps the sitemap files read, in the order found
+     * @param features what live offers every visitor (search, comments, login)
      */
-    public record Sample(List<SampledPage> pages, List<String> sitemaps) {
+    public record Sample(List<SampledPage> pages, List<String> sitemaps, Features features) {
         public List<String> paths() {
             return pages.stream().map(SampledPage::path).toList();
         }
@@ -91,7 +108,12 @@ public final class PageDiscovery {
 
         // classify given pages and a fair share of every group, round-robin, within a fetch budget
         Map<String, String> templateOf = new LinkedHashMap<>();
-        for (String path : given) templateOf.put(path, classify(base, path).template());
+        FeatureSeen seen = new FeatureSeen();
+        for (String path : given) {
+            Classified page = classify(base, path);
+            templateOf.put(path, page.template());
+            seen.note(path, page);
+        }
         int budget = Math.max(30, limit * 3);
         List<Deque<String>> queues = new ArrayList<>();
         groups.values().forEach(g -> queues.add(new ArrayDeque<>(g)));
@@ -104,6 +126,7 @@ public final class PageDiscovery {
                 if (templateOf.containsKey(path)) continue;
                 Classified page = classify(base, path);
                 templateOf.put(path, page.template());
+                seen.note(path, page);
                 // a post leads to its archives: the author's and the month's
                 if (page.template().equals("single post")) queues.add(new ArrayDeque<>(archivesOf(page.html(), base)));
             }
@@ -128,7 +151,27 @@ public final class PageDiscovery {
                 more |= take(t.getValue(), chosen, t.getKey());
             }
         }
-        return new Sample(List.copyOf(chosen.values()), List.copyOf(sitemaps));
+        String login = get(base + "/wp-login.php");
+        return new Sample(List.copyOf(chosen.values()), List.copyOf(sitemaps),
+                new Features(seen.searchFinds, seen.searchForm, seen.commentPost, seen.commentAsks, login != null && login.contains("id=\"loginform\"")));
+    }
+
+    /** The first page of each kind a default check needs, as classification comes across them. */
+    private static final class FeatureSeen {
+        boolean searchFinds;
+        String searchForm;
+        String commentPost;
+        List<String> commentAsks = List.of();
+
+        void note(String path, Classified page) {
+            String html = page.html();
+            if (path.equals(SEARCH_PROBE) && BODY_CLASS.matcher(html).results().anyMatch(m -> m.group(1).contains("search-results"))) searchFinds = true;
+            if (searchForm == null && html.contains("role=\"search\"") && html.contains("name=\"s\"")) searchForm = path;
+            if (commentPost == null && page.template().startsWith("single ") && html.contains("id=\"commentform\"")) {
+                commentPost = path;
+                commentAsks = java.util.stream.Stream.of("author", "email").filter(f -> html.contains("id=\"" + f + "\"")).toList();
+            }
+        }
     }
 
     /** Moves the next page of a template not yet chosen into {@code chosen}; false when the template has none left. */

@@ -8,6 +8,7 @@ import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.StepProgress;
+import io.stageguard.site.UserFlow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,9 +41,23 @@ public class StagingReference {
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    /** The pages QA looks at (sampled by template) and how staging showed each before the changes. */
-    public record Reference(List<PageDiscovery.SampledPage> pages, List<PageLooks.Look> looks,
+    /**
+     * The pages QA looks at (sampled by template), how staging showed each before the changes, and
+     * the checks every site gets that live's pages call for ({@link DefaultChecks}).
+     */
+    public record Reference(List<PageDiscovery.SampledPage> pages, List<PageLooks.Look> looks, List<UserFlow> defaultChecks,
                             @com.fasterxml.jackson.annotation.JsonIgnore Path dir) {
+        public Reference {
+            defaultChecks = defaultChecks == null ? List.of() : defaultChecks;
+        }
+
+        /** The site's own flows and the default checks: what a round walks on staging. */
+        List<UserFlow> flows(Site site) {
+            List<UserFlow> flows = new ArrayList<>(site.qa().flows());
+            flows.addAll(defaultChecks);
+            return flows;
+        }
+
         PageLooks.Look look(String path) {
             return looks.stream().filter(l -> l.path().equals(path)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("the reference has no look at " + path));
@@ -57,8 +72,9 @@ public class StagingReference {
         Path dir = dir(releaseId, round);
         FileTreeCopier.deleteTree(dir);
         Files.createDirectories(dir);
-        List<PageDiscovery.SampledPage> pages = qa.discoverPages() ? new PageDiscovery(fetcher).sample(site.live().baseUrl(), qaPaths, qa.maxPages()).pages()
-                : qaPaths.stream().map(p -> new PageDiscovery.SampledPage(p, "not classified")).toList();
+        PageDiscovery.Sample sample = qa.discoverPages() ? new PageDiscovery(fetcher).sample(site.live().baseUrl(), qaPaths, qa.maxPages())
+                : new PageDiscovery.Sample(qaPaths.stream().map(p -> new PageDiscovery.SampledPage(p, "not classified")).toList(), List.of(), null);
+        List<PageDiscovery.SampledPage> pages = sample.pages();
         record Pair(PageLooks.Look live, PageLooks.Look staging) {
         }
         List<Pair> pairs = BrowserSessions.map(qa, pages.size(), site.staging().baseUrl(), access.token(site.id()),
@@ -70,7 +86,7 @@ public class StagingReference {
                             site.qa().masks(), qa.timingSamples(), dir, "page-" + (i + 1) + "-staging", BrowserQa.asLive(site));
                     return new Pair(live, staging);
                 });
-        Reference reference = new Reference(pages, pairs.stream().map(Pair::staging).toList(), dir);
+        Reference reference = new Reference(pages, pairs.stream().map(Pair::staging).toList(), DefaultChecks.flows(sample.features()), dir);
         json.writeValue(dir.resolve("reference.json").toFile(), reference);
 
         List<QaReport.PageResult> results = new ArrayList<>();
@@ -95,7 +111,7 @@ public class StagingReference {
                     + " (phase 2 takes it right after the clone); QA judges a release only against it. Start the release again.");
         }
         Reference stored = json.readValue(file.toFile(), Reference.class);
-        return new Reference(stored.pages(), stored.looks(), file.getParent());
+        return new Reference(stored.pages(), stored.looks(), stored.defaultChecks(), file.getParent());
     }
 
     Path dir(String releaseId, int round) {

@@ -127,7 +127,7 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
         assertThat(plan).as("the plan shows the rollback time the rehearsal measured").containsEntry("rollbackRehearsed", true);
         assertThat(((Number) plan.get("rollbackSeconds")).doubleValue()).isPositive();
         String liveReport = driver().asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
-        assertThat(liveReport).contains("Live after the push").contains("Passed").contains("page-1-desktop-after.png");
+        assertThat(liveReport).contains("Live after the push").contains("Passed").contains("page-1-after-desktop.png");
         assertThat(demo.site().live().documentRoot()).as("the one-shot files are gone")
                 .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("stageguard-oneshot-"));
     }

@@ -161,7 +161,10 @@ class BrowserQaTest {
         assertThat(report.pages()).extracting(QaReport.PageResult::path).hasSize(3).first().isEqualTo("/");
         assertThat(report.pages()).extracting(QaReport.PageResult::path).contains("/sample-page/");
         assertThat(report.pages()).allSatisfy(p -> assertThat(p.shots()).extracting(QaReport.Shot::viewport).containsExactly("desktop", "phone"));
-        assertThat(report.flows()).singleElement().satisfies(f -> assertThat(f.passed()).as(f.toString()).isTrue());
+        // the site's own flow, and the checks every site gets where live offers them
+        assertThat(report.flows()).extracting(QaReport.FlowResult::name).containsExactly("post a comment", "the login form renders",
+                "the search returns results", "the comment form takes a comment");
+        assertThat(report.flows()).allSatisfy(f -> assertThat(f.passed()).as(f.toString()).isTrue());
         assertThat(report.adminScreens()).extracting(QaReport.AdminResult::path).containsExactly("/wp-admin/", "/wp-admin/plugins.php");
         assertThat(report.adminScreens()).allSatisfy(a -> {
             assertThat(a.rendered()).as(a.toString()).isTrue();
@@ -219,8 +222,8 @@ class BrowserQaTest {
 
         assertThat(report.verdict()).isEqualTo(QaVerdict.FAIL);
         assertThat(culpritsByKind(report)).containsOnlyKeys("visual /sample-page/ desktop", "visual /sample-page/ phone",
-                "performance /sample-page/", "flow post a comment");
-        assertThat(report.flows()).singleElement().satisfies(f -> {
+                "performance /sample-page/", "flow post a comment", "flow the comment form takes a comment");
+        assertThat(report.flows()).filteredOn(f -> f.name().equals("post a comment")).singleElement().satisfies(f -> {
             assertThat(f.passed()).isFalse();
             assertThat(f.steps()).last().satisfies(s -> {
                 assertThat(s.step()).contains("awaiting moderation");
@@ -235,11 +238,12 @@ class BrowserQaTest {
                 "visual /sample-page/ desktop", "plugin sg-layout-shift 1.1.0",
                 "visual /sample-page/ phone", "plugin sg-layout-shift 1.1.0",
                 "performance /sample-page/", "plugin sg-slow-page 1.1.0",
-                "flow post a comment", "plugin sg-broken-comments 1.1.0"));
+                "flow post a comment", "plugin sg-broken-comments 1.1.0",
+                "flow the comment form takes a comment", "plugin sg-broken-comments 1.1.0"));
         assertThat(searched.findings()).allMatch(f -> f.attributedBy().equals(Attribution.BY_BISECTION));
         // the control, the halves {harmless, layout-shift} and {slow-page, broken-comments}, then each of their changes
         assertThat(searched.culpritSearch().trials()).hasSize(7).first().asString().startsWith("no change (the control) -> no problem");
-        assertThat(searched.culpritSearch().summary()).contains("named the culprit of 4 of 4");
+        assertThat(searched.culpritSearch().summary()).contains("named the culprit of 5 of 5");
         // staging is left as QA saw it: every change applied
         assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-broken-comments/sg-broken-comments.php"))
                 .content().contains("Version: 1.1.0");

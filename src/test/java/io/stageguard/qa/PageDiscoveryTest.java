@@ -8,6 +8,7 @@ import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,28 @@ class PageDiscoveryTest {
             // the oldest stories are not on the front page: only the sitemap names them
             assertThat(fetcher.get(base + "/").body()).doesNotContain("/story-1/");
             assertThat(sample.paths()).anyMatch(p -> p.matches("/story-\\d+/"));
+            // what the checks every site gets build on
+            assertThat(sample.features().loginForm()).isTrue();
+            // Twenty Twenty-Three shows no search form on these pages: search is checked by its results page
+            assertThat(sample.features().searchForm()).isNull();
+            assertThat(sample.features().searchFinds()).isTrue();
+            assertThat(sample.features().commentPost()).isNotNull();
+            assertThat(sample.features().commentAsks()).containsExactly("author", "email");
+            assertThat(DefaultChecks.flows(sample.features())).extracting(io.stageguard.site.UserFlow::name)
+                    .containsExactly("the login form renders", "the search returns results", "the comment form takes a comment");
         }
+    }
+
+    @Test
+    void theDefaultChecksFollowWhatLiveOffers() {
+        // a theme with a search form in its header, comments that ask only for a name, a login page moved away
+        List<io.stageguard.site.UserFlow> flows = DefaultChecks.flows(new PageDiscovery.Features(true, "/", "/hello-world/", List.of("author"), false));
+        assertThat(flows).extracting(io.stageguard.site.UserFlow::name).containsExactly("the search form returns results", "the comment form takes a comment");
+        assertThat(flows.get(0).steps()).extracting(io.stageguard.site.UserFlow.Step::describe)
+                .containsExactly("visit /", "fill form[role=search] input[name=s] with \"a\"", "submit form[role=search]", "expect element body.search-results");
+        assertThat(flows.get(1).steps()).extracting(io.stageguard.site.UserFlow.Step::describe).contains("fill #commentform #author with \"Stageguard QA\"")
+                .noneMatch(step -> step.contains("#email"));
+        assertThat(DefaultChecks.flows(new PageDiscovery.Features(false, null, null, List.of(), false))).as("nothing live offers, nothing checked").isEmpty();
     }
 
     @Test

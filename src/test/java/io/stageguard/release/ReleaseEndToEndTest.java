@@ -225,7 +225,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         assertThat((String) results.get("liveVerification")).as("every page answered 200 without a PHP error")
                 .contains("/ 200 ok").contains("fail").contains("new console error").contains("TypeError");
         String report = asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
-        assertThat(report).contains("Live after the push").contains("Failed").contains("TypeError").contains("page-1-desktop-before.png");
+        assertThat(report).contains("Live after the push").contains("Failed").contains("TypeError").contains("page-1-before-desktop.png");
         assertThat(LiveSnapshot.of(site().live()).differencesFrom(before)).as("live after the rollback").isEmpty();
     }
 
