@@ -16,6 +16,9 @@ import org.camunda.spin.Spin;
  */
 public final class ProcessVariable<T> {
     private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    /** The longest string the engine's history stores (its TEXT_ column). */
+    static final int MAX_TEXT = 4000;
+    private static final String CUT = " … (cut here; the reports have all of it)";
     private final String name;
     private final Class<T> primitive;
     private final TypeReference<T> json;
@@ -76,6 +79,10 @@ public final class ProcessVariable<T> {
     }
 
     private Object stored(T value) {
+        if (value instanceof String text && text.length() > MAX_TEXT) {
+            // the engine keeps a string in a 4000-character column: a long text (many findings) is cut, and says where the rest is
+            return text.substring(0, MAX_TEXT - CUT.length()) + CUT;
+        }
         if (primitive != null) return value;
         try {
             return Spin.JSON(JSON.writeValueAsString(value));

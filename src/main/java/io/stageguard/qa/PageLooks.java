@@ -85,8 +85,8 @@ final class PageLooks {
             String then = before.screenshots().get(viewport);
             if (then == null) continue;
             ScreenshotComparer.Comparison cmp = ScreenshotComparer.compare(read(beforeDir.resolve(then)), read(afterDir.resolve(shot.getValue())));
-            String diff = shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
-            ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
+            String diff = cmp.diffImage() == null ? null : shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
+            if (diff != null) ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
             double counted = Math.max(0, cmp.differingShare() - allowance.applyAsDouble(viewport));
             shots.add(new QaReport.Shot(viewport, counted, afterDir.relativize(beforeDir.resolve(then)).toString(), shot.getValue(), diff));
         }

@@ -166,6 +166,7 @@ final class QaReportWriter {
     }
 
     private static String figure(String image, String caption) {
+        if (image == null) return "<figure><figcaption>" + e(caption) + ": none, the two are the same pixel for pixel</figcaption></figure>";
         return "<figure><a href=\"" + e(image) + "\"><img loading=\"lazy\" src=\"" + e(image) + "\" alt=\"" + e(caption) + "\"></a><figcaption>"
                 + e(caption) + "</figcaption></figure>";
     }

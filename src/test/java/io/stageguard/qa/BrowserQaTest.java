@@ -171,7 +171,7 @@ class BrowserQaTest {
             assertThat(a.phpFatal()).isFalse();
         });
         Path dir = work.resolve("stageguard/reports/rel-harmless/round-1");
-        assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone-diff.png").contains("before/page-1-staging-phone.png");
+        assertThat(dir.resolve("index.html")).content().contains("Passed").contains("post a comment").contains("page-1-phone.png").contains("before/page-1-staging-phone.png");
         assertThat(dir.resolve("report.json")).content().contains("\"verdict\" : \"pass\"");
         BufferedImage phone = ImageIO.read(dir.resolve("page-1-phone.png").toFile());
         assertThat(phone.getWidth()).isLessThan(500);
