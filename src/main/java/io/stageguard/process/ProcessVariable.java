@@ -69,16 +69,28 @@ public final class ProcessVariable<T> {
         }
     }
 
+    /** The value as the engine stores it: JSON as a Spin value, a text cut to what its history keeps. */
+    Object stored(T value) {
+        return value == null ? null : storedValue(value);
+    }
+
+    /** A value of this variable's type from what the engine holds. */
+    T read(Object held) {
+        if (held == null) return null;
+        if (primitive != null) return primitive.cast(held);
+        return parse(held.toString());
+    }
+
     public void set(VariableScope scope, T value) {
-        scope.setVariable(name, value == null ? null : stored(value));
+        scope.setVariable(name, stored(value));
     }
 
     /** Adds this variable to the variables a process starts with. */
     public void putInto(Map<String, Object> variables, T value) {
-        variables.put(name, value == null ? null : stored(value));
+        variables.put(name, stored(value));
     }
 
-    private Object stored(T value) {
+    private Object storedValue(T value) {
         if (value instanceof String text && text.length() > MAX_TEXT) {
             // the engine keeps a string in a 4000-character column: a long text (many findings) is cut, and says where the rest is
             return text.substring(0, MAX_TEXT - CUT.length()) + CUT;

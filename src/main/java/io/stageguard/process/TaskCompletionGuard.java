@@ -52,6 +52,11 @@ import org.springframework.stereotype.Component;
 public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     /** Task-local: fingerprints of every variable the task could see when it was created. */
     static final String FINGERPRINTS = "stageguardVariableFingerprints";
+    /**
+     * Kept as JSON (name to hash), readable in Cockpit and free of Java serialization; not as one
+     * string, which the engine's history caps at 4000 characters (some fifty variables' worth).
+     */
+    private static final ProcessVariable<Map<String, String>> FINGERPRINT_MAP = ProcessVariable.json(FINGERPRINTS, new com.fasterxml.jackson.core.type.TypeReference<>() { });
 
     /** The user tasks Stageguard models, each with the only variables its form may set. */
     enum GuardedTask {
@@ -132,7 +137,7 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         if (kind == GuardedTask.DEVELOPER_SIGNOFF || kind == GuardedTask.CLIENT_SIGNOFF) {
             task.setDueDate(Date.from(ClockUtil.getCurrentTime().toInstant().plus(site.access().signoff().due())));
         }
-        task.setVariableLocal(FINGERPRINTS, format(fingerprints(task)));
+        task.setVariableLocal(FINGERPRINTS, FINGERPRINT_MAP.stored(fingerprints(task)));
         // the people who can act hear of it (after the commit), with the task's link
         mail.getObject().aboutTask(new ReleaseNotifier.WaitingTask(task.getId(), task.getName(), task.getDueDate(), task.getCandidates()),
                 task.getExecution().getProcessBusinessKey(), site.id(), ReleaseNotifier.About.WAITING, ReleaseVariables.QA_REPORT_URL.from(task));
@@ -141,7 +146,7 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     void completing(DelegateTask task) {
         GuardedTask kind = GuardedTask.of(task.getTaskDefinitionKey());
         String name = "'" + task.getName() + "'";
-        Map<String, String> before = parse((String) task.getVariableLocal(FINGERPRINTS));
+        Map<String, String> before = FINGERPRINT_MAP.read(task.getVariableLocal(FINGERPRINTS));
         Map<String, String> after = fingerprints(task);
         Set<String> names = new HashSet<>(before.keySet());
         names.addAll(after.keySet());
@@ -211,21 +216,6 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         for (String name : variables.keySet()) {
             TypedValue typed = variables.getValueTyped(name);
             prints.put(name, Sha256.of(typed.getType().getName() + ":" + typed.getValue()));
-        }
-        return prints;
-    }
-
-    /** One "name hash" per line: a plain string variable, readable in Cockpit and free of Java serialization. */
-    private static String format(Map<String, String> prints) {
-        return prints.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n"));
-    }
-
-    private static Map<String, String> parse(String text) {
-        Map<String, String> prints = new TreeMap<>();
-        if (text == null) return prints;
-        for (String line : text.split("\n")) {
-            int space = line.lastIndexOf(' ');
-            if (space > 0) prints.put(line.substring(0, space), line.substring(space + 1));
         }
         return prints;
     }
