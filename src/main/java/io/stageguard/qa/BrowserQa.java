@@ -81,7 +81,7 @@ public class BrowserQa {
         return report;
     }
 
-    /** Whether culprit search by bisection can add anything: a failed round, findings without a culprit, several changes. */
+    /** Whether the culprit search can add anything: a failed round, findings without a culprit, several changes. */
     public static boolean needsBisection(QaReport report) {
         return !report.passed() && report.changes().size() > 1 && report.findings().stream().anyMatch(f -> f.culprit() == null);
     }
