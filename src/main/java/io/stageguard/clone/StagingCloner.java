@@ -86,9 +86,7 @@ public class StagingCloner {
         }
         proof.proveFolder(site);
         Path next = beside(stagingRoot, "next");
-        Path previous = beside(stagingRoot, "previous");
         removeOwnFolder(next, site);
-        removeOwnFolder(previous, site);
         Files.createDirectories(next);
         StagingProof.mark(next, site);
 
@@ -124,12 +122,24 @@ public class StagingCloner {
                     e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         }
         WritePoints.reached(WritePoints.CLONE_FILES_BEFORE_SWAP, stagingRoot);
-        // checked again right before the swap: the folder may have been re-pointed while the copy ran
+        swapIn(site, next);
+        return new FileReport(copied.files() + 4, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Swaps a complete staging tree built in {@code next} (a working folder beside staging's root)
+     * in for staging's root in two renames, so a web server pointed at staging never serves a half
+     * copy; staging is proven to be staging right before, as the folder may have been re-pointed
+     * while the tree was built.
+     */
+    void swapIn(Site site, Path next) throws IOException {
+        Path stagingRoot = site.staging().documentRoot();
+        Path previous = beside(stagingRoot, "previous");
         proof.proveFolder(site);
+        removeOwnFolder(previous, site);
         if (Files.exists(stagingRoot, LinkOption.NOFOLLOW_LINKS)) Files.move(stagingRoot, previous, StandardCopyOption.ATOMIC_MOVE);
         Files.move(next, stagingRoot, StandardCopyOption.ATOMIC_MOVE);
         removeOwnFolder(previous, site);
-        return new FileReport(copied.files() + 4, copied.bytes(), (System.nanoTime() - start) / 1_000_000);
     }
 
     private static boolean isEmpty(Path folder) throws IOException {
@@ -139,12 +149,12 @@ public class StagingCloner {
     }
 
     /** A working folder next to staging's root, named after it, so it lives on the same file system (renames stay atomic). */
-    private static Path beside(Path stagingRoot, String role) {
+    static Path beside(Path stagingRoot, String role) {
         return stagingRoot.resolveSibling("." + stagingRoot.getFileName() + ".stageguard-" + role);
     }
 
     /** Removes a working folder (or the staging root swapped out), but only an empty one or one that carries this site's marker. */
-    private static void removeOwnFolder(Path folder, Site site) throws IOException {
+    static void removeOwnFolder(Path folder, Site site) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !(StagingProof.carriesMarker(folder, site) || isEmpty(folder))) {
             throw new NotStagingException(Map.of("staging.documentRoot", folder + " is in the way of staging's working folder and was not made "

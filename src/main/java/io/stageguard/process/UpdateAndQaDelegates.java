@@ -2,6 +2,7 @@ package io.stageguard.process;
 
 import static io.stageguard.process.ReleaseVariables.*;
 
+import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.deploy.LiveDrift;
 import io.stageguard.qa.Attribution;
 import io.stageguard.qa.BrowserQa;
@@ -41,12 +42,14 @@ class UpdateAndQaDelegates {
     }
 
     /**
-     * Staging right after the clone, before the changes: the pages QA will look at, how staging
-     * shows them (what the round is judged against), and the clone check against live.
+     * Staging right after the clone, before the changes: its snapshot, the pages QA will look at,
+     * how staging shows them (what the round is judged against), and the clone check against live.
      */
     @Bean
-    JavaDelegate captureStagingBeforeDelegate(ReleaseVariables vars, StagingReference references) {
+    JavaDelegate captureStagingBeforeDelegate(ReleaseVariables vars, StagingReference references, StagingSnapshot snapshots) {
         return execution -> {
+            // the state the reference shows, which the culprit search puts staging back to between its trials
+            snapshots.take(vars.site(execution), vars.releaseId(execution), vars.round(execution));
             QaReport check = references.capture(vars.releaseId(execution), vars.round(execution), vars.site(execution), QA_PATHS.from(execution));
             CLONE_CHECK.set(execution, check.reasons().get(0));
             CLONE_CHECK_URL.set(execution, check.htmlUrl());

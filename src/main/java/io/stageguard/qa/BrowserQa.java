@@ -81,9 +81,13 @@ public class BrowserQa {
         return report;
     }
 
-    /** Whether the culprit search can add anything: a failed round, findings without a culprit, several changes. */
+    /**
+     * Whether the culprit search can add anything: a failed round with findings no file path
+     * explains. With one change that is the control alone: what staging shows without the change
+     * is not the change's doing.
+     */
     public static boolean needsBisection(QaReport report) {
-        return !report.passed() && report.changes().size() > 1 && report.findings().stream().anyMatch(f -> f.culprit() == null);
+        return !report.passed() && report.findings().stream().anyMatch(CulpritFinder::searchable);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.stageguard.qa;
 
 import io.stageguard.clone.StagingAccess;
-import io.stageguard.clone.StagingCloner;
+import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.site.Site;
 import io.stageguard.site.UserFlow;
 import io.stageguard.update.Change;
@@ -11,7 +11,6 @@ import io.stageguard.update.ServedCodeRefresher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,8 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds which change causes a problem that carries no file path (a layout shift, a slow page, a
- * broken form): staging is reset to live's state, a subset of the changes is applied in the tested
- * order, and only the affected pages and flows are checked again. The empty set is tried first, as
+ * broken form): staging is put back to its snapshot taken right after the clone (the state the
+ * round's reference shows; {@link StagingSnapshot}), a subset of the changes is applied in the
+ * tested order, and only the affected pages and flows are checked again. The empty set is tried first, as
  * a control: what shows without any change is "present before the changes", never a change's doing,
  * and does not count against the release. Then the set is bisected; problems no half shows alone are
  * tried with pairs, which finds conflicts ("plugin X breaks /checkout/ together with theme Y").
@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CulpritFinder {
-    private final StagingCloner cloner;
+    private final StagingSnapshot snapshots;
     private final StagingAccess access;
     private final BrowserQa qa;
     private final QaProperties properties;
@@ -41,13 +41,13 @@ public class CulpritFinder {
     private final QualityGate gate;
     private final StagingReference references;
 
-    public CulpritFinder(StagingCloner cloner, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer,
+    public CulpritFinder(StagingSnapshot snapshots, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer,
                          ServedCodeRefresher served, QualityGate gate, StagingReference references) {
         this.references = references;
         this.gate = gate;
         this.served = served;
         this.installer = installer;
-        this.cloner = cloner;
+        this.snapshots = snapshots;
         this.access = access;
         this.qa = qa;
         this.properties = properties;
@@ -70,8 +70,13 @@ public class CulpritFinder {
     public record Search(Map<String, List<Integer>> culprits, Set<String> presentBefore, List<Trial> trials) {
     }
 
+    /** A finding whose cause only trials can tell: no file path names it (with one change, it was blamed on that change unseen). */
+    static boolean searchable(QaReport.Finding f) {
+        return f.culprit() == null || Attribution.BY_ONLY_CHANGE.equals(f.attributedBy());
+    }
+
     public QaReport find(QaReport report, Site site, List<Change> changes) throws IOException {
-        List<QaReport.Finding> open = report.findings().stream().filter(f -> f.culprit() == null).toList();
+        List<QaReport.Finding> open = report.findings().stream().filter(CulpritFinder::searchable).toList();
         Set<String> keys = open.stream().map(QaReport.Finding::key).collect(Collectors.toCollection(LinkedHashSet::new));
         List<String> paths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/") && !w.startsWith("/wp-admin/")).distinct().toList();
         List<String> adminPaths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/wp-admin/")).distinct().toList();
@@ -93,17 +98,17 @@ public class CulpritFinder {
             search = search(changes.size(), keys, properties.bisectionTrials(), subset -> {
                 Path trialDir = dir.resolve("trial-" + (++trialNumber[0]));
                 Files.createDirectories(trialDir);
-                reset(site, subset.stream().map(changes::get).toList());
+                reset(site, report, subset.stream().map(changes::get).toList());
                 BrowserQa.Observation seen = qa.observe(site, reference, pathsToCheck, viewports, flows, adminPaths, trialDir);
                 return seen.findings().stream().map(QaReport.Finding::key).collect(Collectors.toSet());
             });
         } finally {
-            reset(site, changes);
+            reset(site, report, changes);
         }
         List<QaReport.Finding> findings = new ArrayList<>();
         for (QaReport.Finding f : report.findings()) {
             List<Integer> culprit = f.culprit() == null ? search.culprits().get(f.key()) : null;
-            if (f.culprit() == null && search.presentBefore().contains(f.key())) {
+            if (searchable(f) && search.presentBefore().contains(f.key())) {
                 findings.add(f.withCulprit(null, Attribution.PRESENT_BEFORE));
             } else {
                 findings.add(culprit == null ? f : f.withCulprit(culprit.stream().map(i -> changes.get(i).label()).collect(Collectors.joining(" together with ")),
@@ -112,7 +117,7 @@ public class CulpritFinder {
         }
         List<String> trials = search.trials().stream().map(t -> describeTrial(t, changes)).toList();
         long found = keys.stream().filter(search.culprits()::containsKey).count();
-        String summary = "Culprit search over " + changes.size() + " changes in " + trials.size() + " trial(s) (the empty set first, then halves, then pairs)"
+        String summary = "Culprit search over " + changes.size() + " change(s) in " + trials.size() + " trial(s) (the empty set first, then halves, then pairs)"
                 + " named the culprit of " + found + " of " + keys.size() + " problem(s) without a file path"
                 + (search.presentBefore().isEmpty() ? "" : "; " + search.presentBefore().size() + " appear without any change and are not the release's")
                 + (found + search.presentBefore().size() < keys.size() ? "; the rest appear with the whole set only, or the trial budget ran out" : "");
@@ -131,14 +136,9 @@ public class CulpritFinder {
                 : trial.found().stream().map(k -> k.replace("|", " ").strip()).collect(Collectors.joining("; ")));
     }
 
-    /** Staging as live is, plus the given changes in order. */
-    private void reset(Site site, List<Change> subset) throws IOException {
-        cloner.cloneFiles(site, access.tokenSha256(site.id()));
-        try {
-            cloner.cloneDatabase(site);
-        } catch (SQLException e) {
-            throw new IOException("could not reset the staging database: " + e.getMessage(), e);
-        }
+    /** Staging as it was right after the clone, plus the given changes in order. */
+    private void reset(Site site, QaReport report, List<Change> subset) throws IOException {
+        snapshots.restore(site, report.releaseId(), report.round());
         for (Change change : subset) installer.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
         ChangeSetApplier.requireServed(served, access, site, subset);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.clone.StagingAccess;
 import io.stageguard.clone.StagingCloner;
+import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
@@ -47,7 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class BrowserQaTest {
     private static final ChangeInstaller INSTALLER = ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults()));
     private static final List<String> FIXTURES = List.of("sg-harmless", "sg-layout-shift", "sg-js-error", "sg-php-warning",
-            "sg-slow-page", "sg-broken-comments", "sg-clock");
+            "sg-slow-page", "sg-broken-comments", "sg-clock", "sg-pair-offer", "sg-pair-banner");
     private static final UserFlow COMMENT = new UserFlow("post a comment", List.of(
             new UserFlow.Step("visit", "/hello-world/", null, null, null, false),
             new UserFlow.Step("fill", null, "#comment", "Checked by Stageguard", null, false),
@@ -78,6 +79,8 @@ class BrowserQaTest {
     StagingAccess access;
     @Autowired
     StagingReference reference;
+    @Autowired
+    StagingSnapshot snapshots;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -129,12 +132,14 @@ class BrowserQaTest {
     }
 
     /**
-     * Staging as phases 1 and 2 leave it: freshly cloned from live, looked at before the changes
-     * (the reference QA judges by, and the clone check, which this returns), the changes applied.
+     * Staging as phases 1 and 2 leave it: freshly cloned from live, its snapshot taken, looked at
+     * before the changes (the reference QA judges by, and the clone check, which this returns), the
+     * changes applied.
      */
     private QaReport stagingWith(String release, List<String> qaPaths, List<Change> changes) throws Exception {
         cloner.cloneFiles(site, access.tokenSha256(site.id()));
         cloner.cloneDatabase(site);
+        snapshots.take(site, release, 1);
         QaReport cloneCheck = reference.capture(release, 1, site, qaPaths);
         for (Change change : changes) INSTALLER.install(site.staging(), change, ChangeInstaller.newOnLive(site, change));
         return cloneCheck;
@@ -247,6 +252,67 @@ class BrowserQaTest {
         // staging is left as QA saw it: every change applied
         assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-broken-comments/sg-broken-comments.php"))
                 .content().contains("Version: 1.1.0");
+    }
+
+    /**
+     * Two updates that each change nothing alone: one offers a banner text, the other shows a tall
+     * banner when something offers one. Only together do they push the sample page down; the
+     * search tries the control and the halves (neither shows it), then pairs, and names the pair.
+     * Between trials staging is put back to its snapshot: a comment written on live meanwhile
+     * never reaches staging, which a re-clone would have brought over.
+     */
+    @Test
+    void aProblemOnlyTwoChangesTogetherCauseIsPinnedOnThePair() throws Exception {
+        List<Change> changes = updates("sg-pair-offer", "sg-harmless", "sg-pair-banner");
+        stagingWith("rel-pair", List.of("/sample-page/"), changes);
+        QaReport report = qa.run("rel-pair", 1, site, changes);
+        assertThat(culpritsByKind(report)).containsOnlyKeys("visual /sample-page/ desktop", "visual /sample-page/ phone");
+        mariaDb.sql("INSERT INTO qa_live.wp_options (option_name, option_value, autoload) VALUES ('sg_written_on_live_meanwhile', '1', 'no')");
+        try {
+            QaReport searched = culprits.find(report, site, changes);
+
+            assertThat(culpritsByKind(searched)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "visual /sample-page/ desktop", "plugin sg-pair-offer 1.1.0 together with plugin sg-pair-banner 1.1.0",
+                    "visual /sample-page/ phone", "plugin sg-pair-offer 1.1.0 together with plugin sg-pair-banner 1.1.0"));
+            assertThat(searched.culpritSearch().trials()).extracting(t -> t.replaceFirst(" -> .*", "")).containsExactly(
+                    "no change (the control)", "plugin sg-pair-offer 1.1.0", "plugin sg-harmless 1.1.0, plugin sg-pair-banner 1.1.0",
+                    "plugin sg-pair-offer 1.1.0, plugin sg-harmless 1.1.0", "plugin sg-pair-offer 1.1.0, plugin sg-pair-banner 1.1.0");
+            assertThat(searched.verdict()).isEqualTo(QaVerdict.FAIL);
+            assertThat(mariaDb.sql("SELECT COUNT(*) FROM qa_staging.wp_options WHERE option_name = 'sg_written_on_live_meanwhile'").strip())
+                    .as("the trials ran on the snapshot, not on a new clone of live").isEqualTo("0");
+            assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-pair-banner/sg-pair-banner.php")).content().contains("Version: 1.1.0");
+        } finally {
+            mariaDb.sql("DELETE FROM qa_live.wp_options WHERE option_name = 'sg_written_on_live_meanwhile'");
+        }
+    }
+
+    /**
+     * A site flow that already fails on the fresh clone (the offer it expects is nowhere on the
+     * site) fails in the round too, where the one change would take the blame. The culprit search
+     * runs the control alone: the flow fails without the change, so it is "present before the
+     * changes", not counted, and the harmless change passes.
+     */
+    @Test
+    void aFlowThatFailsWithoutTheOnlyChangeIsNotBlamedOnIt() throws Exception {
+        UserFlow offer = new UserFlow("the sample page shows the offer", List.of(
+                new UserFlow.Step("visit", "/sample-page/", null, null, null, false),
+                new UserFlow.Step("expectText", null, null, null, "Free shipping this week", false)));
+        Site withOfferFlow = new Site(site.id(), site.live(), site.staging(), new SiteQa(site.qa().masks(), List.of(offer), null), null);
+        List<Change> changes = updates("sg-harmless");
+        stagingWith("rel-failing-before", List.of("/sample-page/"), changes);
+        QaReport report = qa.run("rel-failing-before", 1, withOfferFlow, changes);
+        assertThat(culpritsByKind(report)).containsOnlyKeys("flow the sample page shows the offer");
+        assertThat(report.findings()).singleElement().extracting(QaReport.Finding::attributedBy).isEqualTo(Attribution.BY_ONLY_CHANGE);
+        assertThat(BrowserQa.needsBisection(report)).as("one change, but the control can still tell").isTrue();
+
+        QaReport searched = culprits.find(report, withOfferFlow, changes);
+
+        assertThat(searched.findings()).singleElement().satisfies(f -> {
+            assertThat(f.attributedBy()).isEqualTo(Attribution.PRESENT_BEFORE);
+            assertThat(f.culprit()).isNull();
+        });
+        assertThat(searched.culpritSearch().trials()).singleElement().asString().startsWith("no change (the control) -> flow");
+        assertThat(searched.verdict()).isNotEqualTo(QaVerdict.FAIL);
     }
 
     /**

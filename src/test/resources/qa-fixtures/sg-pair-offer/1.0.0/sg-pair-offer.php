@@ -1,0 +1,8 @@
+<?php
+/**
+ * Plugin Name: SG pair offer
+ * Description: A fixture: 1.1.0 offers a text to the sg_pair_banner filter, which shows nothing on its own.
+ * Version: 1.0.0
+ */
+
+// 1.0.0 offers nothing
