@@ -90,21 +90,31 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** Loads a page at a viewport width, stills it, and captures it whole. */
+    /**
+     * Loads a page at a viewport width, stills it, and captures it whole. The window is made as tall
+     * as the page before anything settles, so lazy content (native or scripted) is in view and loads
+     * without scrolling through the page; the few WebDriver round trips are most of what a capture
+     * costs beyond the load and the screenshot themselves.
+     */
     public Capture capture(String url, QaProperties.Viewport viewport, List<String> masks) {
         driver.manage().window().setSize(new Dimension(viewport.width(), 900));
         driver.manage().logs().get(LogType.BROWSER); // drop what earlier pages logged
         driver.get(url);
-        stillAndSettle(masks);
         JavascriptExecutor js = (JavascriptExecutor) driver;
-        long height = ((Number) js.executeScript("return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)")).longValue();
-        // the window size includes the browser's own frame; the page needs the viewport to hold all of it
-        long frame = ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
-        long viewportHeight = Math.min(Math.max(height, 600), properties.maxPageHeight());
-        driver.manage().window().setSize(new Dimension(viewport.width(), (int) (viewportHeight + frame)));
-        js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+        String maskCss = masks.isEmpty() ? "" : String.join(",", masks) + "{visibility:hidden!important}";
+        List<?> size = (List<?>) js.executeScript(STILL, STILL_CSS + maskCss);
+        long frame = num(size.get(1));
+        long height = fit(viewport, num(size.get(0)), frame);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settled = (Map<String, Object>) js.executeAsyncScript(SETTLE);
+        // what loaded once in view (images without set dimensions, lazy blocks) may have made the page taller
+        if (pageHeight(num(settled.get("height"))) != height) {
+            fit(viewport, num(settled.get("height")), frame);
+            js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+        }
         byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-        Timing timing = timing(js);
+        Timing timing = new Timing(num(settled.get("ttfb")), num(settled.get("dcl")), num(settled.get("load")), (int) num(settled.get("requests")),
+                num(settled.get("bytes")));
         List<String> consoleErrors = new ArrayList<>();
         List<String> failedRequests = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER).getAll()) {
@@ -126,35 +136,47 @@ public final class Browser implements AutoCloseable {
         return new Capture(png, driver.getPageSource(), consoleErrors, failedRequests, timing);
     }
 
-    /**
-     * Makes a page hold still: motion off, caret hidden, masked regions hidden, lazy content
-     * scrolled into view and loaded, web fonts and images complete, focus dropped.
-     */
-    void stillAndSettle(List<String> masks) {
-        JavascriptExecutor js = (JavascriptExecutor) driver;
-        String maskCss = masks.isEmpty() ? "" : masks.stream().collect(Collectors.joining(",")) + "{visibility:hidden!important}";
-        js.executeScript("var s=document.createElement('style');s.textContent=arguments[0];(document.head||document.documentElement).appendChild(s);",
-                STILL_CSS + maskCss);
-        js.executeAsyncScript("""
-                var done = arguments[arguments.length - 1];
-                var y = 0, step = Math.max(window.innerHeight, 400), limit = arguments[0];
-                function scroll() {
-                  var end = Math.min(document.documentElement.scrollHeight, limit);
-                  if (y < end) { window.scrollTo(0, y); y += step; setTimeout(scroll, 50); return; }
-                  window.scrollTo(0, 0);
-                  Array.from(document.images).forEach(function (i) { if (i.loading === 'lazy') i.loading = 'eager'; });
-                  var pending = Array.from(document.images).filter(function (i) { return !i.complete; })
-                    .map(function (i) { return new Promise(function (r) { i.addEventListener('load', r); i.addEventListener('error', r); }); });
-                  if (document.fonts) pending.push(document.fonts.ready);
-                  var timeout = new Promise(function (r) { setTimeout(r, 10000); });
-                  Promise.race([Promise.all(pending), timeout]).then(function () {
-                    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-                    requestAnimationFrame(function () { requestAnimationFrame(function () { done(); }); });
-                  });
-                }
-                scroll();
-                """, properties.maxPageHeight());
+    /** Sizes the window so its viewport holds a page of this height (the window size includes the browser's frame); returns the height used. */
+    private long fit(QaProperties.Viewport viewport, long pageHeight, long frame) {
+        long height = pageHeight(pageHeight);
+        driver.manage().window().setSize(new Dimension(viewport.width(), (int) (height + frame)));
+        return height;
     }
+
+    private long pageHeight(long scrollHeight) {
+        return Math.min(Math.max(scrollHeight, 600), properties.maxPageHeight());
+    }
+
+    /** Motion off, caret and masked regions hidden, lazy images made eager; answers the page's height and the browser frame's. */
+    private static final String STILL = """
+            var s = document.createElement('style'); s.textContent = arguments[0]; (document.head || document.documentElement).appendChild(s);
+            Array.from(document.images).forEach(function (i) { if (i.loading === 'lazy') i.loading = 'eager'; });
+            return [Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0), window.outerHeight - window.innerHeight];
+            """;
+
+    /**
+     * Waits (10 s at most) for images and web fonts, drops focus, lets two frames render; answers
+     * the page's height then and how the load went, as the browser measured it.
+     */
+    private static final String SETTLE = """
+            var done = arguments[arguments.length - 1];
+            requestAnimationFrame(function () {
+              var pending = Array.from(document.images).filter(function (i) { return !i.complete; })
+                .map(function (i) { return new Promise(function (r) { i.addEventListener('load', r); i.addEventListener('error', r); }); });
+              if (document.fonts) pending.push(document.fonts.ready);
+              var timeout = new Promise(function (r) { setTimeout(r, 10000); });
+              Promise.race([Promise.all(pending), timeout]).then(function () {
+                if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+                requestAnimationFrame(function () { requestAnimationFrame(function () {
+                  var n = performance.getEntriesByType('navigation')[0] || {};
+                  var r = performance.getEntriesByType('resource');
+                  done({height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+                        ttfb: Math.round(n.responseStart || 0), dcl: Math.round(n.domContentLoadedEventEnd || 0), load: Math.round(n.loadEventEnd || 0),
+                        requests: r.length + 1, bytes: (n.transferSize || 0) + r.reduce(function (t, e) { return t + (e.transferSize || 0); }, 0)});
+                }); });
+              });
+            });
+            """;
 
     private static boolean sameHost(String a, String b) {
         try {
@@ -162,18 +184,6 @@ public final class Browser implements AutoCloseable {
         } catch (IllegalArgumentException | NullPointerException notAUrl) {
             return false;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Timing timing(JavascriptExecutor js) {
-        Map<String, Object> t = (Map<String, Object>) js.executeScript("""
-                var n = performance.getEntriesByType('navigation')[0] || {};
-                var r = performance.getEntriesByType('resource');
-                var bytes = (n.transferSize || 0) + r.reduce(function (s, e) { return s + (e.transferSize || 0); }, 0);
-                return {ttfb: Math.round(n.responseStart || 0), dcl: Math.round(n.domContentLoadedEventEnd || 0),
-                        load: Math.round(n.loadEventEnd || 0), requests: r.length + 1, bytes: bytes};
-                """);
-        return new Timing(num(t.get("ttfb")), num(t.get("dcl")), num(t.get("load")), (int) num(t.get("requests")), num(t.get("bytes")));
     }
 
     private static long num(Object o) {

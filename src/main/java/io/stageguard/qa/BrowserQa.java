@@ -131,7 +131,7 @@ public class BrowserQa {
                 StepProgress.start("pages checked", paths.size()), (browser, i) -> {
                     String path = paths.get(i);
                     PageLooks.Look after = PageLooks.look(browser, fetcher, access.headers(site.id()), site.staging().url(path), path, viewports,
-                            site.qa().masks(), qa.timingSamples(), dir, "page-" + (i + 1), asLive(site));
+                            site.qa().masks(), dir, "page-" + (i + 1), asLive(site));
                     return PageLooks.compare(reference.look(path), reference.dir(), after, dir, viewport -> 0);
                 });
         List<QaReport.FlowResult> flowResults = new ArrayList<>();

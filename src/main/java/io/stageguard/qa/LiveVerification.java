@@ -115,7 +115,7 @@ public class LiveVerification {
                 String path = paths.get(i);
                 String url = site.live().url(path) + (path.contains("?") ? "&" : "?") + bust;
                 // the cache-busting query differs between before and after: messages compare without it
-                looks.add(PageLooks.look(browser, fetcher, Map.of(), url, path, qa.viewports(), site.qa().masks(), qa.timingSamples(), dir,
+                looks.add(PageLooks.look(browser, fetcher, Map.of(), url, path, qa.viewports(), site.qa().masks(), dir,
                         "page-" + (i + 1) + "-" + side, message -> message.replace(bust, "")));
             }
         }

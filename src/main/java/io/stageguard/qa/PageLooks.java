@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +19,7 @@ import javax.imageio.ImageIO;
 /**
  * How Stageguard looks at a page, the same way wherever it compares two states of a site (staging
  * before and after the changes, live against staging before them, live before and after the
- * push): its median server time over a few plain requests, then in Chromium at every QA width its
+ * push): its server time, then in Chromium at every QA width its
  * screenshot, console errors, failed sub-requests and timing. Two looks of the same page compare
  * into a {@link QaReport.PageResult}.
  */
@@ -38,21 +37,19 @@ final class PageLooks {
 
     /**
      * Looks at {@code url} (the page {@code path} of some site), writing a screenshot per viewport
-     * into {@code dir} as {@code <stem>-<viewport>.png}.
+     * into {@code dir} as {@code <stem>-<viewport>.png}. The server time is the fastest of one plain
+     * request (which also gives the status, redirects not followed across origins) and the browser's
+     * loads at each viewport: noise on a shared machine only ever adds time, a slow page is slow
+     * every time.
      *
-     * @param headers   sent with the timing requests (staging's guard wants its credential)
+     * @param headers   sent with the plain request (staging's guard wants its credential)
      * @param normalize applied to console errors and failed requests, so that two sites' messages compare
      */
     static Look look(Browser browser, PageFetcher fetcher, Map<String, String> headers, String url, String path, List<QaProperties.Viewport> viewports,
-                     List<String> masks, int samples, Path dir, String stem, UnaryOperator<String> normalize) throws IOException {
-        long[] times = new long[samples];
-        int status = 0;
-        for (int s = 0; s < samples; s++) {
-            long t0 = System.nanoTime();
-            status = fetcher.get(url, headers).status();
-            times[s] = (System.nanoTime() - t0) / 1_000_000;
-        }
-        Arrays.sort(times);
+                     List<String> masks, Path dir, String stem, UnaryOperator<String> normalize) throws IOException {
+        long t0 = System.nanoTime();
+        int status = fetcher.get(url, headers).status();
+        long serverMillis = (System.nanoTime() - t0) / 1_000_000;
         LinkedHashSet<String> errors = new LinkedHashSet<>();
         LinkedHashSet<String> failed = new LinkedHashSet<>();
         Map<String, String> shots = new LinkedHashMap<>();
@@ -67,8 +64,9 @@ final class PageLooks {
             capture.failedRequests().forEach(r -> failed.add(normalize.apply(r)));
             fatal |= SiteHealthCheck.showsPhpFatal(capture.html());
             if (timing == null) timing = capture.timing();
+            if (capture.timing().ttfbMillis() > 0) serverMillis = Math.min(serverMillis, capture.timing().ttfbMillis());
         }
-        return new Look(path, status, times.length == 0 ? 0 : times[times.length / 2], fatal, List.copyOf(errors), List.copyOf(failed), timing, shots);
+        return new Look(path, status, serverMillis, fatal, List.copyOf(errors), List.copyOf(failed), timing, shots);
     }
 
     /**

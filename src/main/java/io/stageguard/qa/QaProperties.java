@@ -13,7 +13,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param discoverPages    add pages found in the live site's sitemap and primary menu to the release's QA paths
  * @param maxPages         how many pages a round checks at most, the release's own QA paths first
  * @param sessions         browser sessions that check pages in parallel
- * @param timingSamples    requests per page and side for the server response time (the median counts)
  * @param bisectionTrials  how many subsets of the change set culprit search may try
  * @param chromiumBinary   the browser; Debian's chromium
  * @param chromedriver     the driver; given explicitly so Selenium Manager never downloads one
@@ -23,7 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("stageguard.qa")
 public record QaProperties(Integer maxRounds, List<Viewport> viewports, Integer maxPageHeight, Boolean discoverPages,
-                           Integer maxPages, Integer sessions, Integer timingSamples, Integer bisectionTrials,
+                           Integer maxPages, Integer sessions, Integer bisectionTrials,
                            String chromiumBinary, String chromedriver, String gridUrl, String hostResolverRules) {
 
     public record Viewport(String name, int width) {
@@ -36,7 +35,6 @@ public record QaProperties(Integer maxRounds, List<Viewport> viewports, Integer 
         if (discoverPages == null) discoverPages = true;
         if (maxPages == null) maxPages = 12;
         if (sessions == null) sessions = 2;
-        if (timingSamples == null) timingSamples = 3;
         if (bisectionTrials == null) bisectionTrials = 16;
         if (chromiumBinary == null) chromiumBinary = "/usr/bin/chromium";
         if (chromedriver == null) chromedriver = "/usr/bin/chromedriver";

@@ -1,11 +1,14 @@
 package io.stageguard.qa;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 /**
  * Compares two screenshots the way a person would: colour difference is measured in YIQ space
@@ -39,42 +42,55 @@ public final class ScreenshotComparer {
     public static Comparison compare(BufferedImage live, BufferedImage staging) {
         int width = Math.max(live.getWidth(), staging.getWidth());
         int height = Math.max(live.getHeight(), staging.getHeight());
-        int[] a = pixels(live, width, height);
+        // both images are read side by side
+        CompletableFuture<int[]> first = CompletableFuture.supplyAsync(() -> pixels(live, width, height));
         int[] b = pixels(staging, width, height);
+        int[] a = first.join();
         // the common case of an unchanged page: an exact pass says so, no perceptual pass or picture needed
         if (live.getWidth() == staging.getWidth() && live.getHeight() == staging.getHeight() && Arrays.equals(a, b)) {
             return new Comparison(0, 0, null);
         }
-        int liveWidth = live.getWidth();
-        int liveHeight = live.getHeight();
-        int stagingWidth = staging.getWidth();
-        int stagingHeight = staging.getHeight();
-        int[] out = new int[width * height];
+        // only the area both images have is compared; what only one has counts as changed
+        int commonWidth = Math.min(live.getWidth(), staging.getWidth());
+        int commonHeight = Math.min(live.getHeight(), staging.getHeight());
         double maxDelta = MAX_YIQ_DELTA * THRESHOLD * THRESHOLD;
-        long differing = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int i = y * width + x;
-                if (x >= liveWidth || y >= liveHeight || x >= stagingWidth || y >= stagingHeight) {
-                    differing++;
-                    out[i] = CHANGED;
-                    continue;
-                }
-                if (a[i] == b[i]) {
-                    out[i] = faded(b[i]);
-                    continue;
-                }
-                double delta = colorDelta(a[i], b[i], false);
-                if (Math.abs(delta) <= maxDelta) {
-                    out[i] = faded(b[i]);
-                } else if (antiAliased(a, x, y, width, height, b) || antiAliased(b, x, y, width, height, a)) {
-                    out[i] = ANTI_ALIASED;
-                } else {
-                    differing++;
-                    out[i] = CHANGED;
+        long differing = (long) width * height - (long) commonWidth * commonHeight;
+        // bands of rows are compared side by side; each keeps its own marks, painted once all are done
+        int bands = Math.max(1, Math.min(4 * Runtime.getRuntime().availableProcessors(), commonHeight / 64));
+        Marks[] changed = new Marks[bands];
+        Marks[] antiAliased = new Marks[bands];
+        IntStream.range(0, bands).parallel().forEach(band -> {
+            changed[band] = new Marks();
+            antiAliased[band] = new Marks();
+            for (int y = commonHeight * band / bands; y < commonHeight * (band + 1) / bands; y++) {
+                int row = y * width;
+                int end = row + commonWidth;
+                // the perceptual work is done where pixels differ; equal stretches are skipped by a vectorized scan
+                for (int i = row; i < end; i++) {
+                    int skip = Arrays.mismatch(a, i, end, b, i, end);
+                    if (skip < 0) break;
+                    i += skip;
+                    if (Math.abs(colorDelta(a[i], b[i], false)) <= maxDelta) continue;
+                    int x = i - row;
+                    if (antiAliased(a, x, y, width, height, b) || antiAliased(b, x, y, width, height, a)) {
+                        antiAliased[band].add(i);
+                    } else {
+                        changed[band].add(i);
+                    }
                 }
             }
+        });
+        for (Marks band : changed) differing += band.size;
+        int[] out = new int[width * height];
+        IntStream.range(0, bands).parallel().forEach(band -> {
+            for (int i = out.length / bands * band, end = band == bands - 1 ? out.length : out.length / bands * (band + 1); i < end; i++) out[i] = faded(b[i]);
+        });
+        for (int y = 0; y < height; y++) {
+            if (y >= commonHeight) Arrays.fill(out, y * width, (y + 1) * width, CHANGED);
+            else if (commonWidth < width) Arrays.fill(out, y * width + commonWidth, (y + 1) * width, CHANGED);
         }
+        for (Marks band : antiAliased) band.paint(out, ANTI_ALIASED);
+        for (Marks band : changed) band.paint(out, CHANGED);
         // the picture is drawn straight on the pixels computed, not copied into an image pixel by pixel
         DirectColorModel rgb = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF);
         WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(out, out.length), width, height, width,
@@ -83,14 +99,54 @@ public final class ScreenshotComparer {
         return new Comparison((double) differing / ((long) width * height), differing, diff);
     }
 
+    /** Pixel indexes, in a growing int array (a shifted page marks hundreds of thousands). */
+    private static final class Marks {
+        private int[] indexes = new int[1024];
+        private int size;
+
+        void add(int index) {
+            if (size == indexes.length) indexes = Arrays.copyOf(indexes, size * 2);
+            indexes[size++] = index;
+        }
+
+        void paint(int[] pixels, int colour) {
+            for (int k = 0; k < size; k++) pixels[indexes[k]] = colour;
+        }
+    }
+
+    /**
+     * The image's pixels as opaque RGB ints in a {@code width} x {@code height} grid. Read straight
+     * from the raster for the layouts screenshots decode into (Chromium's PNGs are RGB or RGBA);
+     * {@link BufferedImage#getRGB} converts every pixel through the colour model and costs more
+     * than the whole comparison after it.
+     */
     private static int[] pixels(BufferedImage img, int width, int height) {
         int[] p = new int[width * height];
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            System.arraycopy(row, 0, p, y * width, w);
+        Raster raster = img.getRaster();
+        boolean plain = raster.getParent() == null && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getDataBuffer().getOffset() == 0 && raster.getDataBuffer().getNumBanks() == 1;
+        if (plain && (img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_INT_ARGB)) {
+            int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
+            for (int y = 0; y < h; y++) {
+                for (int x = 0, from = y * w, to = y * width; x < w; x++) p[to + x] = data[from + x] | 0xFF000000;
+            }
+        } else if (plain && (img.getType() == BufferedImage.TYPE_3BYTE_BGR || img.getType() == BufferedImage.TYPE_4BYTE_ABGR)) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            int bytes = img.getType() == BufferedImage.TYPE_3BYTE_BGR ? 3 : 4;
+            int skip = bytes - 3; // ABGR: the alpha byte comes first
+            for (int y = 0; y < h; y++) {
+                for (int x = 0, from = y * w * bytes + skip, to = y * width; x < w; x++, from += bytes) {
+                    p[to + x] = 0xFF000000 | (data[from + 2] & 0xFF) << 16 | (data[from + 1] & 0xFF) << 8 | data[from] & 0xFF;
+                }
+            }
+        } else {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) p[y * width + x] = row[x] | 0xFF000000;
+            }
         }
         return p;
     }

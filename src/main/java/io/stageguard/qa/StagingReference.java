@@ -81,9 +81,9 @@ public class StagingReference {
                 StepProgress.start("pages looked at on live and on staging before the changes", pages.size()), (browser, i) -> {
                     String path = pages.get(i).path();
                     PageLooks.Look live = PageLooks.look(browser, fetcher, java.util.Map.of(), site.live().url(path), path, qa.viewports(),
-                            site.qa().masks(), qa.timingSamples(), dir, "page-" + (i + 1) + "-live", m -> m);
+                            site.qa().masks(), dir, "page-" + (i + 1) + "-live", m -> m);
                     PageLooks.Look staging = PageLooks.look(browser, fetcher, access.headers(site.id()), site.staging().url(path), path, qa.viewports(),
-                            site.qa().masks(), qa.timingSamples(), dir, "page-" + (i + 1) + "-staging", BrowserQa.asLive(site));
+                            site.qa().masks(), dir, "page-" + (i + 1) + "-staging", BrowserQa.asLive(site));
                     return new Pair(live, staging);
                 });
         Reference reference = new Reference(pages, pairs.stream().map(Pair::staging).toList(), DefaultChecks.flows(sample.features()), dir);

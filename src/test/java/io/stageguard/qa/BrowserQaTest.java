@@ -182,7 +182,7 @@ class BrowserQaTest {
         assertThat(phone.getWidth()).isLessThan(500);
 
         // the clock does change on its own: without the mask two renderings of the same live page differ
-        QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
+        QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
         try (Browser browser = new Browser(props)) {
             QaProperties.Viewport desktop = props.viewports().get(0);
             byte[] first = browser.capture(site.live().url("/"), desktop, List.of()).png();
