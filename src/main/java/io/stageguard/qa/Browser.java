@@ -50,8 +50,9 @@ public final class Browser implements AutoCloseable {
     /**
      * @param consoleErrors  console errors and uncaught exceptions, with the script's URL where the browser gives one
      * @param failedRequests sub-requests (scripts, styles, images, XHR) answered with 4xx/5xx, as "status URL"
+     * @param status         the HTTP status of the page the browser ended on; 0 where the browser does not tell
      */
-    public record Capture(byte[] png, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing) {
+    public record Capture(byte[] png, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing, int status) {
     }
 
     public Browser(QaProperties properties) throws IOException {
@@ -124,7 +125,9 @@ public final class Browser implements AutoCloseable {
                 String resource = failed.group(1);
                 // the page's own status is reported as such; only its sub-requests count here. A network error
                 // reaching another host (an avatar service, a CDN) says more about where Stageguard runs than about the release.
-                boolean ownPage = resource.equals(url) || resource.equals(driver.getCurrentUrl());
+                // the tab icon is fetched by the browser on its own time, not by the page: whether its answer is
+                // logged before the capture ends is a race, so it never counts
+                boolean ownPage = resource.equals(url) || resource.equals(driver.getCurrentUrl()) || isTabIcon(resource);
                 boolean networkErrorElsewhere = failed.group(3) != null && !sameHost(resource, url);
                 if (!ownPage && !networkErrorElsewhere) {
                     failedRequests.add((failed.group(2) != null ? failed.group(2) : failed.group(3)) + " " + resource);
@@ -133,7 +136,7 @@ public final class Browser implements AutoCloseable {
                 consoleErrors.add(entry.getMessage());
             }
         }
-        return new Capture(png, driver.getPageSource(), consoleErrors, failedRequests, timing);
+        return new Capture(png, driver.getPageSource(), consoleErrors, failedRequests, timing, (int) num(settled.get("status")));
     }
 
     /** Sizes the window so its viewport holds a page of this height (the window size includes the browser's frame); returns the height used. */
@@ -156,7 +159,7 @@ public final class Browser implements AutoCloseable {
 
     /**
      * Waits (10 s at most) for images and web fonts, drops focus, lets two frames render; answers
-     * the page's height then and how the load went, as the browser measured it.
+     * the page's height then, its status and how the load went, as the browser measured it.
      */
     private static final String SETTLE = """
             var done = arguments[arguments.length - 1];
@@ -170,13 +173,21 @@ public final class Browser implements AutoCloseable {
                 requestAnimationFrame(function () { requestAnimationFrame(function () {
                   var n = performance.getEntriesByType('navigation')[0] || {};
                   var r = performance.getEntriesByType('resource');
-                  done({height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+                  done({height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0), status: n.responseStatus || 0,
                         ttfb: Math.round(n.responseStart || 0), dcl: Math.round(n.domContentLoadedEventEnd || 0), load: Math.round(n.loadEventEnd || 0),
                         requests: r.length + 1, bytes: (n.transferSize || 0) + r.reduce(function (t, e) { return t + (e.transferSize || 0); }, 0)});
                 }); });
               });
             });
             """;
+
+    private static boolean isTabIcon(String resource) {
+        try {
+            return "/favicon.ico".equals(URI.create(resource).getPath());
+        } catch (IllegalArgumentException notAUrl) {
+            return false;
+        }
+    }
 
     private static boolean sameHost(String a, String b) {
         try {

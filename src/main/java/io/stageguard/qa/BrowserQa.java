@@ -114,7 +114,7 @@ public class BrowserQa {
     }
 
     Path roundDir(String releaseId, int round) {
-        return app.reportsDir().resolve(releaseId).resolve("round-" + round);
+        return app.roundReportsDir(releaseId, round);
     }
 
     /**

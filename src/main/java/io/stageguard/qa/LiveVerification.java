@@ -56,7 +56,7 @@ public class LiveVerification {
     }
 
     public Baseline baseline(String releaseId, Site site, List<String> paths) throws IOException {
-        Path dir = app.reportsDir().resolve(releaseId).resolve(DIR);
+        Path dir = app.releaseReportsDir(releaseId).resolve(DIR);
         Files.createDirectories(dir);
         Optional<Path> log = servingPhp.errorLog(site.live());
         Baseline baseline = new Baseline(look(site, paths, dir, "before"), log.map(Path::toString).orElse(""),
@@ -71,7 +71,7 @@ public class LiveVerification {
      * @param approvedRound the QA round that was signed off: its differences between live and staging are what the push should change
      */
     public QaReport verify(String releaseId, Site site, List<String> paths, List<Change> changes, int approvedRound) throws IOException {
-        Path dir = app.reportsDir().resolve(releaseId).resolve(DIR);
+        Path dir = app.releaseReportsDir(releaseId).resolve(DIR);
         Baseline before = json.readValue(dir.resolve("baseline.json").toFile(), Baseline.class);
         Map<String, Double> approved = approvedDifferences(releaseId, approvedRound);
         List<PageLooks.Look> after = look(site, paths, dir, "after");

@@ -125,8 +125,10 @@ public final class PageDiscovery {
                 more = true;
                 if (templateOf.containsKey(path)) continue;
                 Classified page = classify(base, path);
-                templateOf.put(path, page.template());
-                seen.note(path, page);
+                // a link that redirects (/?author=1 to /author/admin/) stands for the page it lands on, sampled once
+                templateOf.put(path, page.landed().equals(path) ? page.template() : NOT_A_PAGE);
+                if (!page.landed().equals(path) && templateOf.putIfAbsent(page.landed(), page.template()) != null) continue;
+                seen.note(page.landed(), page);
                 // a post leads to its archives: the author's and the month's
                 if (page.template().equals("single post")) queues.add(new ArrayDeque<>(archivesOf(page.html(), base)));
             }
@@ -187,15 +189,21 @@ public final class PageDiscovery {
 
     private static final String NOT_A_PAGE = "not a page";
 
-    private record Classified(String template, String html) {
+    /** {@code landed}: the path the page ended on after same-origin redirects. */
+    private record Classified(String template, String html, String landed) {
     }
 
     /** What the page's {@code <body>} classes say it is; "not a page" when it does not answer with HTML. */
     private Classified classify(String base, String path) {
-        String html = get(base + path);
-        if (html == null) return new Classified(path.equals(MISSING_PROBE) ? "404" : NOT_A_PAGE, "");
-        Matcher body = BODY_CLASS.matcher(html);
-        return new Classified(template(body.find() ? body.group(1) : ""), html);
+        PageFetcher.Page page;
+        try {
+            page = fetcher.get(base + path);
+        } catch (IOException e) {
+            page = null;
+        }
+        if (page == null || page.status() != 200) return new Classified(path.equals(MISSING_PROBE) ? "404" : NOT_A_PAGE, "", path);
+        Matcher body = BODY_CLASS.matcher(page.body());
+        return new Classified(template(body.find() ? body.group(1) : ""), page.body(), pathOf(page.url(), base).orElse(path));
     }
 
     /** The template WordPress rendered, from the classes {@code body_class()} writes. */

@@ -32,6 +32,8 @@ public final class ScreenshotComparer {
      * @param diffImage      the changes in red on a washed-out copy; null when the two are pixel for pixel the same
      */
     public record Comparison(double differingShare, long differingPixels, BufferedImage diffImage) {
+        /** Two images pixel for pixel the same. */
+        public static final Comparison IDENTICAL = new Comparison(0, 0, null);
     }
 
     /** Whether a pixel of a {@link Comparison#diffImage()} marks a visible change. */
@@ -48,7 +50,7 @@ public final class ScreenshotComparer {
         int[] a = first.join();
         // the common case of an unchanged page: an exact pass says so, no perceptual pass or picture needed
         if (live.getWidth() == staging.getWidth() && live.getHeight() == staging.getHeight() && Arrays.equals(a, b)) {
-            return new Comparison(0, 0, null);
+            return Comparison.IDENTICAL;
         }
         // only the area both images have is compared; what only one has counts as changed
         int commonWidth = Math.min(live.getWidth(), staging.getWidth());

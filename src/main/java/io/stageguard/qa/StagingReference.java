@@ -115,6 +115,6 @@ public class StagingReference {
     }
 
     Path dir(String releaseId, int round) {
-        return app.reportsDir().resolve(releaseId).resolve("round-" + round).resolve(DIR);
+        return app.roundReportsDir(releaseId, round).resolve(DIR);
     }
 }

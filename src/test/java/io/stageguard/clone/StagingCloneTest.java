@@ -1,6 +1,7 @@
 package io.stageguard.clone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
@@ -67,6 +68,7 @@ class StagingCloneTest {
     static LiveSnapshot liveBefore;
     static StagingCloner.FileReport fileReport;
     static StagingCloner.DatabaseReport databaseReport;
+    static StagingCloner cloner;
     static final PageFetcher fetcher = new PageFetcher();
 
     @BeforeAll
@@ -88,7 +90,7 @@ class StagingCloneTest {
         fetcher.get(live + "/blocks/");
         liveBefore = LiveSnapshot.of(site.live());
 
-        StagingCloner cloner = new StagingCloner(new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false, null),
+        cloner = new StagingCloner(new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false, null),
                 new StagingProof(List::of), new WordPressPhp(PhpProperties.defaults()));
         fileReport = cloner.cloneFiles(site, Sha256.of(TOKEN));
         databaseReport = cloner.cloneDatabase(site);
@@ -345,8 +347,58 @@ class StagingCloneTest {
         assertThat(blocked.summary()).contains("blocks the release: php.ini.memory_limit: live ").contains("staging 77M");
     }
 
+    /**
+     * The culprit search's reset between trials: staging put back to its snapshot taken right after
+     * the clone. What a trial changed, added or removed, in files and rows, is undone; a snapshot of
+     * another round is never used.
+     */
     @Test
     @Order(8)
+    void aSnapshotPutsStagingBackAsItWasAfterTheClone() throws Exception {
+        StagingSnapshot snapshots = new StagingSnapshot(new StagingProof(List::of), cloner);
+        Path root = site.staging().documentRoot();
+        String indexBefore = Files.readString(root.resolve("index.php"));
+        List<List<String>> postsBefore;
+        List<List<String>> optionsBefore;
+        List<String> tablesBefore;
+        try (Connection s = site.staging().database().open()) {
+            postsBefore = rows(s, "stg_posts");
+            optionsBefore = rows(s, "stg_options");
+            tablesBefore = WordPressTables.list(s, "stg_");
+        }
+        StagingSnapshot.Report taken = snapshots.take(site, "rel-snapshot", 2);
+        assertThat(taken.tables()).isEqualTo(tablesBefore.size());
+
+        // a trial: a plugin added, a core file changed, a file removed, rows written and a table created
+        Files.createDirectories(root.resolve("wp-content/plugins/trial-added"));
+        Files.writeString(root.resolve("wp-content/plugins/trial-added/trial-added.php"), "<?php // added by a trial\n");
+        Files.writeString(root.resolve("index.php"), "<?php // changed by a trial\n");
+        Files.delete(root.resolve("robots.txt"));
+        stagingPhp("""
+                update_option('blogname', 'Changed in a trial');
+                wp_insert_post(array('post_title' => 'Written in a trial', 'post_status' => 'publish'));
+                $wpdb->query("CREATE TABLE stg_trial_table (id INT PRIMARY KEY)");
+                """);
+
+        snapshots.restore(site, "rel-snapshot", 2);
+
+        assertThat(root.resolve("wp-content/plugins/trial-added")).doesNotExist();
+        assertThat(root.resolve("index.php")).content().isEqualTo(indexBefore);
+        assertThat(root.resolve("robots.txt")).exists();
+        assertThat(StagingProof.carriesMarker(root, site)).isTrue();
+        try (Connection s = site.staging().database().open()) {
+            assertThat(rows(s, "stg_options")).isEqualTo(optionsBefore);
+            assertThat(rows(s, "stg_posts")).isEqualTo(postsBefore);
+            assertThat(WordPressTables.list(s, "stg_")).containsExactlyInAnyOrderElementsOf(tablesBefore);
+        }
+        assertThat(fetcher.get(staging + "/", Map.of(StagingAccess.HEADER, TOKEN)).body()).doesNotContain("Changed in a trial");
+
+        assertThatThrownBy(() -> snapshots.restore(site, "rel-snapshot", 3))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("No snapshot of staging was taken for round 3 of release rel-snapshot");
+    }
+
+    @Test
+    @Order(9)
     void liveWasOnlyRead() throws Exception {
         assertThat(LiveSnapshot.of(site.live()).differencesFrom(liveBefore)).isEmpty();
     }

@@ -84,6 +84,10 @@ class PageDiscoveryTest {
                     "date archive", "search results", "404");
             assertThat(sample.coverage().get("page")).isEqualTo("/sample-page/");
             assertThat(sample.paths()).hasSize(12).startsWith("/").doesNotHaveDuplicates();
+            // every page once, under the URL it lands on: no page sampled again through a link that redirects to it
+            java.util.List<String> landed = new java.util.ArrayList<>();
+            for (String path : sample.paths()) landed.add(fetcher.get(base + path).url());
+            assertThat(landed).doesNotHaveDuplicates();
             // the oldest stories are not on the front page: only the sitemap names them
             assertThat(fetcher.get(base + "/").body()).doesNotContain("/story-1/");
             assertThat(sample.paths()).anyMatch(p -> p.matches("/story-\\d+/"));
