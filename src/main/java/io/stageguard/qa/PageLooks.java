@@ -94,7 +94,7 @@ final class PageLooks {
             // the browser encodes the same pixels into the same bytes: an unchanged shot needs no decoding
             ScreenshotComparer.Comparison cmp = Arrays.equals(thenPng, nowPng) ? ScreenshotComparer.Comparison.IDENTICAL
                     : ScreenshotComparer.compare(decode(thenPng), decode(nowPng));
-            String diff = cmp.diffImage() == null ? null : shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
+            String diff = cmp.picture() == null ? null : shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
             if (diff != null) ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
             double counted = Math.max(0, cmp.differingShare() - allowance.applyAsDouble(viewport));
             shots.add(new QaReport.Shot(viewport, counted, afterDir.relativize(beforeDir.resolve(then)).toString(), shot.getValue(), diff));

@@ -61,4 +61,41 @@ class ScreenshotComparerTest {
         assertThat(exact).as("the two renderings do differ pixel by pixel").isGreaterThan(100);
         assertThat(ScreenshotComparer.compare(a, b).differingShare()).isLessThan(0.001);
     }
+
+    /**
+     * The comparer reads rasters in place: what Chromium's PNGs decode into (RGB and RGBA bytes),
+     * what Java draws into (ints), any other layout, and a mix of two, all compare alike, pixel for
+     * pixel, with the same picture.
+     */
+    @Test
+    void everyPixelLayoutComparesAlike() throws Exception {
+        BufferedImage before = page(40, false, 400);
+        BufferedImage after = page(40.25, true, 420);
+        ScreenshotComparer.Comparison ints = ScreenshotComparer.compare(before, after);
+        int[] layouts = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR};
+        for (int layout : layouts) {
+            ScreenshotComparer.Comparison same = ScreenshotComparer.compare(as(before, layout), as(after, layout));
+            assertThat(same.differingPixels()).as("layout %d", layout).isEqualTo(ints.differingPixels());
+            ScreenshotComparer.Comparison mixed = ScreenshotComparer.compare(before, as(after, layout));
+            assertThat(mixed.differingPixels()).as("ints against layout %d", layout).isEqualTo(ints.differingPixels());
+            assertThat(mixed.diffImage().getRGB(0, 0, 600, 420, null, 0, 600)).isEqualTo(ints.diffImage().getRGB(0, 0, 600, 420, null, 0, 600));
+        }
+        BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png(before)));
+        assertThat(decoded.getType()).as("a PNG without alpha decodes into BGR bytes").isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
+        assertThat(ScreenshotComparer.compare(before, decoded)).isEqualTo(ScreenshotComparer.Comparison.IDENTICAL);
+    }
+
+    private static BufferedImage as(BufferedImage img, int layout) {
+        BufferedImage copy = new BufferedImage(img.getWidth(), img.getHeight(), layout);
+        Graphics2D g = copy.createGraphics();
+        g.drawImage(img, 0, 0, null);
+        g.dispose();
+        return copy;
+    }
+
+    private static byte[] png(BufferedImage img) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
 }
