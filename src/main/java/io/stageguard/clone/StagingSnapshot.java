@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Files go to a folder beside staging's root (same file system, marked as this site's), rows to
  * tables named {@code sgsnap_<staging table>} in staging's database, copied by the server. Both are
- * replaced by the next snapshot. Every write is proven to aim at staging first, as a clone's.
+ * replaced by the next snapshot and removed when the release ends. Every write is proven to aim at
+ * staging first, as a clone's.
  */
 @Component
 public class StagingSnapshot {
@@ -96,6 +97,24 @@ public class StagingSnapshot {
             throw new IOException("could not put staging's database back to the snapshot: " + e.getMessage(), e);
         }
         return new Report(copied.files(), tables, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Removes the snapshot a release took, once the release has ended (nothing tries on staging
+     * after that); a snapshot of another release is left alone.
+     */
+    public void discard(Site site, String releaseId) throws IOException {
+        Path folder = folder(site);
+        Path label = folder.resolve(LABEL);
+        if (!Files.isRegularFile(label) || !Files.readString(label, StandardCharsets.UTF_8).startsWith("release=" + releaseId + "\n")) return;
+        proof.proveDatabase(site);
+        // the tables first: a folder without its label is never restored, tables without their folder would linger unseen
+        try (Connection db = site.staging().database().open()) {
+            for (String table : WordPressTables.list(db, TABLE_PREFIX + site.staging().database().tablePrefix())) drop(db, table);
+        } catch (SQLException e) {
+            throw new IOException("could not drop the snapshot's tables: " + e.getMessage(), e);
+        }
+        StagingCloner.removeOwnFolder(folder, site);
     }
 
     private static Path folder(Site site) {

@@ -2,9 +2,11 @@ package io.stageguard.process;
 
 import static io.stageguard.process.ReleaseVariables.*;
 
+import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.metrics.ReleaseMetrics;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,19 +15,24 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** What happens when a whole release ends, however it ends. */
 @Configuration(proxyBeanMethods = false)
 class ReleaseEndDelegates {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseEndDelegates.class);
 
     /** The release's starter is told how it ended (released, rolled back, abandoned, expired, ...), with the reports. */
     @Bean
-    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseNotifier mail, ReleaseMetrics metrics) {
+    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseNotifier mail, ReleaseMetrics metrics, ReleaseVariables vars,
+                                           StagingSnapshot snapshots) {
         return execution -> {
             String releaseId = execution.getProcessBusinessKey();
             ReleaseRecords.Release release = releases.get(releaseId);
+            discardSnapshot(snapshots, vars, execution, releaseId);
             String outcome = outcome(execution);
             metrics.ended(release.siteId(), outcome);
             phaseDurations(execution).forEach(phase -> metrics.phase(release.siteId(), phase.name(), phase.took()));
@@ -36,6 +43,15 @@ class ReleaseEndDelegates {
             addIfSet(details, "Sign-off clock:\n", SIGNOFF_CLOCK.from(execution));
             mail.releaseEnded(releaseId, release.siteId(), release.startedBy(), outcome, details);
         };
+    }
+
+    /** The snapshot of staging the culprit search used takes as much room as staging; tidying it up never fails a release. */
+    private static void discardSnapshot(StagingSnapshot snapshots, ReleaseVariables vars, DelegateExecution execution, String releaseId) {
+        try {
+            snapshots.discard(vars.site(execution), releaseId);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The snapshot of staging release {} took was not removed: {}", releaseId, e.getMessage());
+        }
     }
 
     private record Phase(String name, Duration took) {

@@ -395,6 +395,17 @@ class StagingCloneTest {
 
         assertThatThrownBy(() -> snapshots.restore(site, "rel-snapshot", 3))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("No snapshot of staging was taken for round 3 of release rel-snapshot");
+
+        // when a release ends its snapshot goes; another release's is left alone
+        Path folder = root.resolveSibling("." + root.getFileName() + ".stageguard-snapshot");
+        snapshots.discard(site, "rel-other");
+        assertThat(folder).exists();
+        snapshots.discard(site, "rel-snapshot");
+        assertThat(folder).doesNotExist();
+        try (Connection s = site.staging().database().open()) {
+            assertThat(WordPressTables.list(s, "sgsnap_")).isEmpty();
+            assertThat(WordPressTables.list(s, "stg_")).containsExactlyInAnyOrderElementsOf(tablesBefore);
+        }
     }
 
     @Test

@@ -103,6 +103,8 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         assertThat(demo.mariaDb().sql("SELECT option_value FROM staging_wp.wp_options WHERE option_name IN ('home', 'blog_public') ORDER BY option_name DESC"))
                 .isEqualTo(site().staging().baseUrl() + "\n0\n");
         assertThat(tasksVisibleTo("client", "clients")).as("a client sees no developer task").isEmpty();
+        Path snapshot = site().staging().documentRoot().resolveSibling("." + site().staging().documentRoot().getFileName() + ".stageguard-snapshot");
+        assertThat(snapshot.resolve("wp-config.php")).as("staging as cloned, kept for the culprit search").exists();
         String reportUrl = (String) runtime.getVariable(developerTask.getProcessInstanceId(), "qaReportUrl");
         ResponseEntity<String> report = asOperator().getForEntity(java.net.URI.create(reportUrl).getPath(), String.class);
         assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -132,6 +134,8 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         assertThat(jdbc.queryForObject("select manifest_sha256 from sg_frozen_manifest where release_id = ?", String.class, release))
                 .isEqualTo(variables(status).get("manifestSha256"));
         assertThat(site().live().documentRoot().resolve("wp-content/mu-plugins")).as("the staging guard never reaches live").doesNotExist();
+        assertThat(snapshot).as("the snapshot goes with the release").doesNotExist();
+        assertThat(demo.mariaDb().sql("SHOW TABLES FROM staging_wp LIKE 'sgsnap%'")).isBlank();
     }
 
     @Test
