@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stageguard.clone.CloneProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.clone.StagingCloner;
+import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.clone.StagingState;
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
@@ -79,6 +80,10 @@ class StagingProofTest {
         return new StagingCloner(new CloneProperties(null, null, null, false, false, links), new StagingProof(() -> registered), PHP);
     }
 
+    private static StagingSnapshot snapshots() {
+        return new StagingSnapshot(new StagingProof(() -> registered), cloner(null));
+    }
+
     private static Site site(Path stagingRoot, DatabaseConnection db) {
         return new Site("proof", live, new SiteEnvironment("http://127.0.0.1:1/staging", stagingRoot, db));
     }
@@ -132,6 +137,17 @@ class StagingProofTest {
         try (Connection c = beside.open()) {
             assertThat(WordPressTables.list(c, "wp_")).as("live's tables are all still there").contains("wp_options", "wp_posts");
         }
+        // the culprit search's snapshot sits beside live's tables under its own names, and goes with its release
+        snapshots().take(site, "rel-beside", 1);
+        snapshots().restore(site, "rel-beside", 1);
+        try (Connection c = beside.open()) {
+            assertThat(WordPressTables.list(c, "sgsnap_wpstg0_")).contains("sgsnap_wpstg0_options", "sgsnap_wpstg0_posts");
+            assertThat(WordPressTables.list(c, "wpstg0_")).contains("wpstg0_options", "wpstg0_posts");
+        }
+        snapshots().discard(site, "rel-beside");
+        try (Connection c = beside.open()) {
+            assertThat(WordPressTables.list(c, "sgsnap_")).isEmpty();
+        }
     }
 
     @Test
@@ -145,6 +161,8 @@ class StagingProofTest {
                     .hasMessageContaining("live's document root");
             assertThatThrownBy(() -> new StagingState(new StagingProof(() -> registered)).approved(site, "rel-proof", "dev"))
                     .as("the staging bar's state file is written into staging only").isInstanceOf(NotStagingException.class);
+            assertThatThrownBy(() -> snapshots().take(site, "rel-proof", 1))
+                    .as("the culprit search's snapshot is taken of staging only").isInstanceOf(NotStagingException.class);
         }
         // through a symlink too: the real path decides
         Path link = work.resolve("innocent-looking");
