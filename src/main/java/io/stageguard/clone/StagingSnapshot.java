@@ -145,10 +145,10 @@ public class StagingSnapshot {
         }
     }
 
+    /** Copies a table into a new one; the callers have dropped what stood under that name. */
     private static void copyTable(Connection db, String from, String to) throws SQLException {
         if (to.length() > 64) throw new SQLException("the table name " + to + " is longer than MariaDB allows (64)");
         try (Statement st = db.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + WordPressTables.quote(to));
             st.execute("CREATE TABLE " + WordPressTables.quote(to) + " LIKE " + WordPressTables.quote(from));
             st.execute("INSERT INTO " + WordPressTables.quote(to) + " SELECT * FROM " + WordPressTables.quote(from));
         }

@@ -100,6 +100,11 @@ class StagingProofTest {
         assertRefusedBoth(site, "staging.database", "is live's database");
         assertThatThrownBy(() -> cloner(null).cloneDatabase(site)).isInstanceOf(NotStagingException.class)
                 .hasMessageContaining("staging.database").hasMessageContaining("'proof_live' with table prefix 'wp_'");
+        // a staging folder that is Stageguard's own does not open live's tables to the snapshot's drops and copies
+        Files.createDirectories(site.staging().documentRoot());
+        StagingProof.mark(site.staging().documentRoot(), site);
+        assertThatThrownBy(() -> snapshots().take(site, "rel-proof", 1)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("staging.database");
     }
 
     @Test
