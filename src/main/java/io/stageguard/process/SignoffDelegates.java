@@ -152,5 +152,7 @@ class SignoffDelegates {
     private static void appendToClock(DelegateExecution execution, String line) {
         String before = SIGNOFF_CLOCK.from(execution);
         SIGNOFF_CLOCK.set(execution, before == null ? line : before + "\n" + line);
+        // the open sign-off saw the clock when it was created; Stageguard's own line must not make its completion look like tampering
+        TaskCompletionGuard.acceptStageguardWrites(execution, SIGNOFF_CLOCK.name());
     }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
@@ -29,6 +30,7 @@ import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.VariableMap;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.springframework.beans.factory.ObjectProvider;
@@ -206,6 +208,26 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
         if (kind == GuardedTask.CONFIRM_DEPLOYMENT_PLAN) {
             ReleaseVariables.DEPLOYMENT_WINDOW.set(task.getExecution(), "confirm".equals(decision) ? DeploymentWindow.normalize(detail, Instant.now()) : "");
+        }
+    }
+
+    /**
+     * Stageguard itself wrote {@code names} while guarded tasks of the process were open (the
+     * sign-off clock's reminder and escalation): their new values are what those tasks now saw, so a
+     * completion is not refused for them. Only these names are taken over: anything a person changed
+     * through the engine's API stays a change, and is still refused.
+     */
+    static void acceptStageguardWrites(DelegateExecution execution, String... names) {
+        for (Task open : execution.getProcessEngineServices().getTaskService().createTaskQuery().processInstanceId(execution.getProcessInstanceId()).list()) {
+            // inside the engine's command a query answers with the task entities themselves
+            if (!(open instanceof DelegateTask task) || GuardedTask.of(task.getTaskDefinitionKey()) == null) continue;
+            Map<String, String> prints = new TreeMap<>(FINGERPRINT_MAP.read(task.getVariableLocal(FINGERPRINTS)));
+            Map<String, String> now = fingerprints(task);
+            for (String name : names) {
+                if (now.containsKey(name)) prints.put(name, now.get(name));
+                else prints.remove(name);
+            }
+            task.setVariableLocal(FINGERPRINTS, FINGERPRINT_MAP.stored(prints));
         }
     }
 

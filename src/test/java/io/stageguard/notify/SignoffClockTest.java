@@ -140,6 +140,35 @@ class SignoffClockTest extends ReleasingApplicationTest {
                 .extracting(Object::toString).asString().doesNotContain("secret");
     }
 
+    /**
+     * The reminder and the escalation write the sign-off clock while the task is open: the task's
+     * guard must take that for Stageguard's own writing, not a person's, and let the sign-off be done.
+     */
+    @Test
+    void aSignoffRemindedAndEscalatedCanStillBeGiven() {
+        registerAcme(SiteCaches.NONE);
+        String release = driver().startRelease(List.of("/"), "1.1.0");
+        Task developerTask = driver().awaitTask(release, "Task_DeveloperSignoff");
+        moveClock(Duration.ofHours(4).plusMinutes(1));
+        awaitMail(release, "still waits for you (reminder)");
+        moveClock(Duration.ofHours(20));
+        awaitMail(release, "escalated to the operators");
+        assertThat((String) runtime.getVariable(developerTask.getProcessInstanceId(), "signoffClock"))
+                .contains("Developer sign-off reminded at").contains("Developer sign-off escalated to the operators at");
+        driver().complete("dev2", "developers", developerTask, Map.of("developerDecision", "approve"));
+
+        Task clientTask = driver().awaitTask(release, "Task_ClientSignoff");
+        moveClock(Duration.ofHours(4).plusMinutes(1));
+        Awaitility.await("the client's reminder").atMost(Duration.ofMinutes(2)).until(() -> String.valueOf(runtime.getVariable(
+                clientTask.getProcessInstanceId(), "signoffClock")).contains("Client sign-off reminded at"));
+        driver().complete("client", "clients", clientTask, Map.of("clientDecision", "approve"));
+        driver().confirmPlan(release);
+
+        Map<String, Object> status = driver().awaitEnd(release);
+        assertThat(status.get("outcome")).as("the release went on to live after both late sign-offs").isEqualTo("Released");
+        assertThat((String) ReleaseDriver.variables(status).get("signoffClock")).contains("Client sign-off reminded at");
+    }
+
     @Test
     void aSitesOwnSignoffTimesMustComeOneAfterTheOther() {
         Map<String, Object> database = Map.of("host", "127.0.0.1", "port", 9, "name", "clocked", "user", "u", "password", "p", "tablePrefix", "wp_");
