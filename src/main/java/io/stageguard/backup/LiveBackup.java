@@ -150,14 +150,26 @@ public class LiveBackup {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("backup of release " + releaseId + " failed verification, not restoring: " + String.join("; ", problems));
         }
+        if (!marks.deployStarted(releaseId)) {
+            // nothing was written to live: putting the backup back could only undo what live's people did since
+            return List.of("the deploy never began, so live was not changed: nothing was restored");
+        }
         Path dir = directoryOf(releaseId);
         List<String> done = new ArrayList<>(restoreFiles(dir, site.live().documentRoot()));
         try (Connection c = site.live().database().open()) {
-            done.addAll(DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(), recordedTables(releaseId),
-                    SiteTables.of(c, site.live().database(), sites), marks.of(releaseId)).lines());
+            DatabaseRollback.Report report = DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(),
+                    recordedTables(releaseId), SiteTables.of(c, site.live().database(), sites), marks.of(releaseId), copyHead(releaseId));
+            report.preRollback().forEach((table, copy) -> jdbc.update("merge into sg_rollback_copy (release_id, copy_name, table_name, created_at, dropped_at) "
+                    + "key (release_id, copy_name) values (?, ?, ?, ?, null)", releaseId, copy, table, Timestamp.from(Instant.now())));
+            done.addAll(report.lines());
         }
         jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
         return done;
+    }
+
+    /** How the names of the tables a rollback of this release kept as they were before it start: its own, beside the site's. */
+    static String copyHead(String releaseId) {
+        return "sgpre" + Sha256.of(releaseId).substring(0, 8) + "_";
     }
 
     /**
@@ -254,9 +266,33 @@ public class LiveBackup {
             // the folder is derived from the release id, below backups/: a stored path is never what gets deleted
             FileTreeCopier.deleteTree(directoryOf(releaseId));
             jdbc.update("update sg_backup set removed_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+            dropRollbackCopies(releaseId);
             removed.add(releaseId);
         }
         return removed;
+    }
+
+    /**
+     * The tables a rollback of the release kept as they were before it go with its backup. Only
+     * names this release's rollback made are dropped; a site that is gone or unreachable keeps
+     * them, and the next retention run tries again.
+     */
+    private void dropRollbackCopies(String releaseId) {
+        List<String> copies = jdbc.queryForList("select copy_name from sg_rollback_copy where release_id = ? and dropped_at is null", String.class, releaseId);
+        if (copies.isEmpty()) return;
+        String siteId = jdbc.queryForObject("select site_id from sg_release where id = ?", String.class, releaseId);
+        Site site = sites.all().stream().filter(s -> s.id().equals(siteId)).findFirst().orElse(null);
+        if (site == null) return;
+        try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
+            for (String copy : copies) {
+                if (!copy.startsWith(copyHead(releaseId))) continue;
+                st.execute("DROP TABLE IF EXISTS " + io.stageguard.site.WordPressTables.quote(copy));
+                jdbc.update("update sg_rollback_copy set dropped_at = ? where release_id = ? and copy_name = ?", Timestamp.from(Instant.now()), releaseId, copy);
+            }
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(LiveBackup.class).warn("Could not drop the tables release {}'s rollback kept on live ({}); retrying at the next retention run",
+                    releaseId, e.getMessage());
+        }
     }
 
     private static Instant instant(Timestamp t) {

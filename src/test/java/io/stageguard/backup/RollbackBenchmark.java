@@ -120,7 +120,7 @@ class RollbackBenchmark {
         DatabaseRollback.Report report;
         long t1 = System.nanoTime();
         try (Connection c = live.open()) {
-            report = DatabaseRollback.rollback(c, backup.resolve("database.sql"), "wp_", tables, WordPressTables.list(c, "wp_"), Map.of());
+            report = DatabaseRollback.rollback(c, backup.resolve("database.sql"), "wp_", tables, WordPressTables.list(c, "wp_"), Map.of(), "sgpre_bench_");
         }
         return new Undone(deploy, files, (System.nanoTime() - t1) / 1_000_000, report);
     }

@@ -29,6 +29,7 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
     @Autowired RestoreAfterRelease restorePath;
+    @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @Test
     void aReleasedReleaseIsRestoredWithinItsWindowKeepingWhatLiveWroteSince() throws Exception {
@@ -45,6 +46,9 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
         visitors.greet("a day after 1.4.0");
         visitors.comment("Still here after 1.4.0");
         visitors.signUp("lateregistrant");
+        visitors.editTaglineAndFirstPostTitle("Edited after 1.4.0", "Hello, edited world");
+        // the restore is asked for three days after both pushes
+        jdbc.update("update sg_backup set deploy_started_at = dateadd('DAY', -3, deploy_started_at) where release_id in (?, ?)", bolder, guestbook);
 
         ResponseEntity<Map<String, Object>> blocked = restore("ci", bolder);
         assertThat(blocked.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
@@ -61,17 +65,21 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
         assertThat(visitors.query("SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Still here after 1.4.0'")).isEqualTo("1");
         assertThat(visitors.query("SELECT COUNT(*) FROM wp_users WHERE user_login = 'lateregistrant'")).isEqualTo("1");
         assertThat(visitors.query("SELECT COUNT(*) FROM wp_options WHERE option_name = 'hello_stageguard_db'")).isEqualTo("0");
+        assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'blogdescription'")).as("the tagline edited since")
+                .isEqualTo("Edited after 1.4.0");
+        assertThat(visitors.query("SELECT post_title FROM wp_posts WHERE ID = 1")).isEqualTo("Hello, edited world");
         assertThat((String) ReleaseDriver.variables(first).get("rollbackReport"))
                 .contains("restored wp-content/plugins/hello-stageguard (swapped back in one step)")
                 .contains("restored table wp_hello_stageguard_greetings (its schema was changed by the release)")
                 .contains("kept 1 row(s) written on live since the backup in wp_hello_stageguard_greetings")
-                .doesNotContain("could NOT keep");
+                .contains("kept live's edit of wp_posts ID=1 (column(s) post_title").contains("wp_options as it was before the rollback is kept as sgpre");
         assertThat((String) ReleaseDriver.variables(first).get("restoredLiveVerification")).isNotBlank();
 
         assertThat(restore("otherclient", bolder).getStatusCode()).as("no part in acme").isEqualTo(HttpStatus.FORBIDDEN);
         restored(bolder, "dev");
         assertThat(Sha256.ofTree(pluginFolder)).as("the files from before both releases, restored by one of acme's developers").isEqualTo(filesBefore);
         assertThat(visitors.query("SELECT COUNT(*) FROM wp_users WHERE user_login = 'lateregistrant'")).isEqualTo("1");
+        assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'blogdescription'")).isEqualTo("Edited after 1.4.0");
 
         ResponseEntity<Map<String, Object>> again = restore("ci", guestbook);
         assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);

@@ -44,6 +44,10 @@ class WatchWindowTest extends ReleasingApplicationTest {
         String before = Files.readString(liveMainFile());
         String release = pushedAndWatched();
         assertThat(rollback("client", release).getStatusCode()).as("a client asks the developers").isEqualTo(HttpStatus.FORBIDDEN);
+        // live's people go on while it is watched: an editor changes the tagline and a post's title, a visitor comments
+        LiveVisitors visitors = new LiveVisitors(demo);
+        visitors.editTaglineAndFirstPostTitle("Edited while watched", "Hello, edited world");
+        visitors.comment("Written while watched");
         ResponseEntity<Map<String, Object>> accepted = rollback("ci", release);
         assertThat(accepted.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 
@@ -51,6 +55,11 @@ class WatchWindowTest extends ReleasingApplicationTest {
         assertThat(status.get("outcome")).isEqualTo("Rolled back");
         assertThat((String) ReleaseDriver.variables(status).get("rollbackRequest")).startsWith("requested by ci at ").endsWith(": checkout is broken");
         assertThat(liveMainFile()).hasContent(before);
+        assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'blogdescription'")).isEqualTo("Edited while watched");
+        assertThat(visitors.query("SELECT post_title FROM wp_posts WHERE ID = 1")).isEqualTo("Hello, edited world");
+        assertThat(visitors.query("SELECT COUNT(*) FROM wp_comments WHERE comment_content = 'Written while watched'")).isEqualTo("1");
+        assertThat((String) ReleaseDriver.variables(status).get("rollbackReport")).contains("kept live's edit of wp_posts ID=1 (column(s) post_title")
+                .containsPattern("kept live's edit of wp_options option_id=\\d+ \\(column\\(s\\) option_value");
         ResponseEntity<Map<String, Object>> late = rollback("ci", release);
         assertThat(late.getStatusCode()).as("no longer watched").isEqualTo(HttpStatus.CONFLICT);
         assertThat((Map<String, String>) late.getBody().get("errors")).containsKey("releaseId");

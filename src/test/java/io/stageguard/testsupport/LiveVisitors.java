@@ -57,6 +57,12 @@ public final class LiveVisitors {
         assertThat(answer.body()).isEqualTo("thanks");
     }
 
+    /** An editor changes the site's tagline and the title of the first post in WordPress's admin: updates of rows live had before the release. */
+    public void editTaglineAndFirstPostTitle(String tagline, String title) throws SQLException {
+        sql("UPDATE wp_options SET option_value = '" + tagline + "' WHERE option_name = 'blogdescription'",
+                "UPDATE wp_posts SET post_title = '" + title + "' WHERE ID = 1");
+    }
+
     public void sql(String... statements) throws SQLException {
         try (Connection c = live().open(); Statement st = c.createStatement()) {
             for (String statement : statements) st.execute(statement);
