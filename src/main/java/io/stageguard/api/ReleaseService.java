@@ -122,7 +122,7 @@ public class ReleaseService {
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
-        return inOneTransaction(() -> {
+        return inOneTransaction(target.id(), () -> {
             slot.take(target.id(), releaseId);
             records.create(releaseId, target.id(), startedBy);
             Map<String, Object> variables = shown(target, releaseId, paths);
@@ -226,7 +226,7 @@ public class ReleaseService {
         Map<String, Object> variables = shown(target, restoreId, paths);
         ReleaseVariables.RESTORE_REQUEST.putInto(variables, "restore of release " + releaseId + "'s pre-release backup, requested by " + requestedBy
                 + " at " + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()));
-        return inOneTransaction(() -> {
+        return inOneTransaction(target.id(), () -> {
             slot.take(target.id(), restoreId);
             records.createRestore(restoreId, target.id(), requestedBy, releaseId);
             ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.ROLLBACK, restoreId, variables);
@@ -251,7 +251,7 @@ public class ReleaseService {
         refuseWhenUnreachable(target);
         String refreshId = "refresh-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> variables = shown(target, refreshId, List.of("/"));
-        return inOneTransaction(() -> {
+        return inOneTransaction(target.id(), () -> {
             slot.take(target.id(), refreshId);
             records.create(refreshId, target.id(), startedBy);
             ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.CREATE_STAGING_CLONE, refreshId, variables);
@@ -277,8 +277,15 @@ public class ReleaseService {
      * One release (or refresh) per site at a time, since two would overwrite each other's staging:
      * the slot is taken in the transaction that starts the process, so a failed start frees it.
      */
-    private StartedRelease inOneTransaction(Supplier<StartedRelease> start) {
-        return transactions.execute(status -> start.get());
+    private StartedRelease inOneTransaction(String siteId, Supplier<StartedRelease> start) {
+        try {
+            return transactions.execute(status -> start.get());
+        } catch (RuntimeException e) {
+            // a start that waited on another's uncommitted slot can fail anywhere in its transaction (a lock
+            // timeout in the engine's tables on a busy machine): it lost the race, which is a 409, not a 500
+            if (SiteSlot.lostRace(e)) throw SiteSlot.busy(siteId, null);
+            throw e;
+        }
     }
 
     private void refuseWhenUnreachable(Site target) {

@@ -50,7 +50,27 @@ class SiteSlot {
         jdbc.update("update sg_site_slot set process_instance_id = ? where site_id = ? and holder_id = ?", processInstanceId, siteId, holderId);
     }
 
-    private static InvalidRequestException busy(String siteId, String holder) {
+    /**
+     * Whether a start failed because another one held the database rows it needed: a lock wait that
+     * timed out, a deadlock, a concurrent update, in Stageguard's own statements or the engine's
+     * (which wrap the driver's exception), as opposed to a fault that must surface.
+     */
+    static boolean lostRace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.dao.ConcurrencyFailureException || t instanceof org.springframework.dao.QueryTimeoutException
+                    || t instanceof org.camunda.bpm.engine.OptimisticLockingException || t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLTransactionRollbackException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && H2_RACE_CODES.contains(sql.getErrorCode())) return true;
+        }
+        return false;
+    }
+
+    /** H2's lock timeout, deadlock, concurrent update and duplicate key (the other start committed first). */
+    private static final java.util.Set<Integer> H2_RACE_CODES = java.util.Set.of(50200, 40001, 90131, 23505);
+
+    static InvalidRequestException busy(String siteId, String holder) {
         return new InvalidRequestException(HttpStatus.CONFLICT, Map.of("siteId", "site " + siteId + " already has a release or staging refresh in progress"
                 + (holder == null ? "" : " (" + holder + ")")));
     }
