@@ -54,7 +54,7 @@ class CloneDelegates {
             Site site = vars.site(execution);
             ParityReport report = parity.check(site, access.headers(site.id()));
             PARITY_REPORT.set(execution, report.items());
-            PARITY_DIFFERENCES.set(execution, report.items().stream().filter(item -> !item.matches()).toList());
+            PARITY_DIFFERENCES.set(execution, report.items().stream().filter(ParityReport.Item::differs).toList());
             PARITY_INDEX.set(execution, report.parityIndex());
             PARITY_SUMMARY.set(execution, report.summary());
             PARITY_BLOCKED.set(execution, report.blocked());

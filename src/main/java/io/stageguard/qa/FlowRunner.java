@@ -162,31 +162,31 @@ final class FlowRunner {
     }
 
     private String mailTable() {
-        return WordPressTables.quote(site.staging().database().tablePrefix() + "stageguard_mail");
+        return site.staging().database().tablePrefix() + "stageguard_mail";
     }
 
+    /** The newest captured mail's id; 0 before the first (the guard creates the table with it), asked without an error for the log. */
     private long lastMailId() {
-        try (Connection c = site.staging().database().open(); PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM " + mailTable());
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException noMailYet) {
-            return 0; // the guard creates the table with the first mail
-        }
+        return mailQuery("SELECT COALESCE(MAX(id), 0) FROM " + WordPressTables.quote(mailTable()));
     }
 
     private boolean mailContaining(String text, long after) {
-        try (Connection c = site.staging().database().open();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + mailTable() + " WHERE id > ? AND (INSTR(subject, ?) > 0 OR INSTR(message, ?) > 0)")) {
-            ps.setLong(1, after);
-            ps.setString(2, text);
-            ps.setString(3, text);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) > 0;
+        return mailQuery("SELECT COUNT(*) FROM " + WordPressTables.quote(mailTable()) + " WHERE id > ? AND (INSTR(subject, ?) > 0 OR INSTR(message, ?) > 0)",
+                after, text, text) > 0;
+    }
+
+    private long mailQuery(String query, Object... parameters) {
+        try (Connection c = site.staging().database().open()) {
+            if (!WordPressTables.exists(c, mailTable())) return 0;
+            try (PreparedStatement ps = c.prepareStatement(query)) {
+                for (int i = 0; i < parameters.length; i++) ps.setObject(i + 1, parameters[i]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
-        } catch (SQLException noMailYet) {
-            return false;
+        } catch (SQLException unreadable) {
+            return 0;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.stageguard.update;
 
 import io.stageguard.clone.ParityItems;
+import io.stageguard.clone.ParityReport;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteInventoryReader;
 import java.io.IOException;
@@ -35,9 +36,9 @@ public class CoreFilesParity implements ParityItems {
         try {
             published = wordpressOrg.publishedChecksums(ChangeType.CORE, Change.CORE_SLUG, version);
         } catch (IOException e) {
-            return Map.of(ITEM, "not checked: " + e.getMessage());
+            return Map.of(ITEM, ParityReport.NOT_CHECKED + ": wordpress.org could not be reached (" + e.getMessage() + ")");
         }
-        if (published.isEmpty()) return Map.of(ITEM, "not checked: wordpress.org publishes no checksums for WordPress " + version);
+        if (published.isEmpty()) return Map.of(ITEM, ParityReport.NOT_CHECKED + ": wordpress.org publishes no checksums for WordPress " + version);
         List<String> modified = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         int checked = 0;
