@@ -5,6 +5,7 @@ import io.stageguard.backup.DeployMarks;
 import io.stageguard.backup.LiveBackup;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.ChangeType;
@@ -23,7 +24,10 @@ import org.springframework.stereotype.Component;
  * checked against the manifest before the first one is installed, and nothing is installed
  * without a verified backup of what it replaces. All packages are unpacked beside their folders
  * before the first is swapped in; right after the swaps the serving PHP is made to run the new
- * code and must report the frozen versions, or the deploy counts as failed (and is rolled back).
+ * code and must report the frozen versions, and every QA path must answer through live's own
+ * address without an error or a PHP fatal (asked past every cache), or the deploy counts as failed
+ * and is rolled back at once: a break visitors see lasts as long as that plain check, not a
+ * browser round.
  */
 @Component
 public class LiveDeployer {
@@ -32,8 +36,11 @@ public class LiveDeployer {
     private final ChangeInstaller installer;
     private final ServedCodeRefresher served;
     private final DeployMarks marks;
+    private final SiteHealthCheck health;
 
-    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served, DeployMarks marks) {
+    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served, DeployMarks marks,
+                        SiteHealthCheck health) {
+        this.health = health;
         this.installer = installer;
         this.marks = marks;
         this.served = served;
@@ -74,7 +81,8 @@ public class LiveDeployer {
      * tables are marked right before the first write and after the last (also when the deploy
      * fails), so that a rollback can tell the rows the deploy wrote from those visitors wrote.
      */
-    public Deployment deploy(String releaseId, Site site) throws IOException, ManifestMismatchException, SQLException {
+    public Deployment deploy(String releaseId, Site site, List<String> paths) throws IOException, ManifestMismatchException, SQLException,
+            LiveBrokeException {
         FrozenManifest manifest = checkedManifest(releaseId, site);
         if (!backup.isVerified(releaseId)) {
             throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
@@ -95,15 +103,17 @@ public class LiveDeployer {
             if (!problems.isEmpty()) {
                 throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
             }
+            SiteHealthCheck.Health firstLook = health.checkPastCaches(site.live(), paths);
+            if (!firstLook.healthy()) throw new LiveBrokeException(firstLook);
             List<String> installed = new ArrayList<>();
             swapped.forEach((change, how) -> installed.add(change.label() + " (" + how + ")"));
-            return new Deployment(installed, refresh.summary());
+            return new Deployment(installed, refresh.summary(), firstLook);
         } finally {
             marks.afterDeploy(releaseId, site, tables);
         }
     }
 
-    /** What reached live and the serving PHP's account of running it. */
-    public record Deployment(List<String> installed, String servedCode) {
+    /** What reached live, the serving PHP's account of running it, and live's first answers. */
+    public record Deployment(List<String> installed, String servedCode, SiteHealthCheck.Health firstLook) {
     }
 }

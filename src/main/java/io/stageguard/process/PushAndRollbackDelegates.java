@@ -21,6 +21,7 @@ import io.stageguard.update.Change;
 import io.stageguard.update.ChangeFootprint;
 import io.stageguard.deploy.LiveDeployer;
 import io.stageguard.deploy.LiveDrift;
+import io.stageguard.deploy.LiveBrokeException;
 import io.stageguard.deploy.ManifestMismatchException;
 import io.stageguard.deploy.RollbackRehearsal;
 import io.stageguard.site.SiteHealthCheck;
@@ -164,9 +165,13 @@ class PushAndRollbackDelegates {
         return execution -> {
             LIVE_VERIFIED.set(execution, false);
             try {
-                LiveDeployer.Deployment deployment = deployer.deploy(vars.releaseId(execution), vars.site(execution));
+                LiveDeployer.Deployment deployment = deployer.deploy(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
                 DEPLOYED_CHANGES.set(execution, deployment.installed());
                 SERVED_CODE.set(execution, deployment.servedCode());
+            } catch (LiveBrokeException e) {
+                // visitors see the break now: the rollback starts before the caches are purged or a browser looks
+                LIVE_VERIFICATION.set(execution, e.health().summary() + "\nLive failed the plain check right after the swap; rolled back at once");
+                throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
             } catch (ManifestMismatchException | IOException e) {
                 throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
             }

@@ -55,9 +55,27 @@ public class SiteHealthCheck {
         return new Health(env.baseUrl(), results);
     }
 
+    /**
+     * As {@link #check(SiteEnvironment, List)}, each page asked under a query no cache has seen
+     * (Varnish, a CDN and page-cache plugins pass it to PHP), so the answers are what the site's
+     * code gives now, not what a cache kept from before.
+     */
+    public Health checkPastCaches(SiteEnvironment env, List<String> paths) {
+        String nonce = Long.toHexString(System.nanoTime()) + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        List<PageHealth> results = new ArrayList<>();
+        for (String path : paths) {
+            results.add(checkPage(env, path, path + (path.contains("?") ? "&" : "?") + "stageguard-check=" + nonce, Map.of()));
+        }
+        return new Health(env.baseUrl(), results);
+    }
+
     private PageHealth checkPage(SiteEnvironment env, String path, Map<String, String> headers) {
+        return checkPage(env, path, path, headers);
+    }
+
+    private PageHealth checkPage(SiteEnvironment env, String path, String asked, Map<String, String> headers) {
         try {
-            PageFetcher.Page page = fetcher.get(env.url(path), headers);
+            PageFetcher.Page page = fetcher.get(env.url(asked), headers);
             if (page.offOriginRedirect() != null) {
                 return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect(), page.body());
             }
