@@ -33,6 +33,7 @@ class ReleaseEndDelegates {
             String releaseId = execution.getProcessBusinessKey();
             ReleaseRecords.Release release = releases.get(releaseId);
             discardSnapshot(snapshots, vars, execution, releaseId);
+            removeLiveLeftovers(vars, execution, releaseId);
             String outcome = outcome(execution);
             metrics.ended(release.siteId(), outcome);
             phaseDurations(execution).forEach(phase -> metrics.phase(release.siteId(), phase.name(), phase.took()));
@@ -51,6 +52,16 @@ class ReleaseEndDelegates {
             snapshots.discard(vars.site(execution), releaseId);
         } catch (IOException | RuntimeException e) {
             LOG.warn("The snapshot of staging release {} took was not removed: {}", releaseId, e.getMessage());
+        }
+    }
+
+    /** A release cancelled after a crash mid-install leaves the old package beside its folder on live, reachable over the web. */
+    private static void removeLiveLeftovers(ReleaseVariables vars, DelegateExecution execution, String releaseId) {
+        try {
+            List<java.nio.file.Path> removed = io.stageguard.update.LiveLeftovers.remove(vars.site(execution).live());
+            if (!removed.isEmpty()) LOG.warn("Release {} ended with an install or restore unfinished on live; removed {}", releaseId, removed);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("What release {} left beside live's folders was not removed: {}", releaseId, e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stageguard.qa;
 
+import io.stageguard.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -54,9 +55,46 @@ public final class Browser implements AutoCloseable {
     public record Capture(byte[] png, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing, int status) {
     }
 
+    /** Where a Stageguard keeps its browser profiles: the temp folder, each named for its JVM so a later start can remove a dead one's. */
+    static final String PROFILE_HEAD = "stageguard-chromium-";
+    /** Chromium sessions running now, over every job: at most {@code stageguard.qa.max-browsers}. */
+    private static volatile java.util.concurrent.Semaphore running;
+
     public Browser(QaProperties properties) throws IOException {
         this.properties = properties;
-        this.profile = Files.createTempDirectory("stageguard-chromium-");
+        acquire(properties.maxBrowsers());
+        try {
+            this.profile = Files.createTempDirectory(PROFILE_HEAD + ChildProcesses.self().replace('@', '-') + "-");
+            this.driver = start(properties, profile);
+        } catch (IOException | RuntimeException e) {
+            running.release();
+            throw e;
+        }
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Waits for a free place among the machine's browser sessions. */
+    private static void acquire(int max) throws IOException {
+        if (running == null) {
+            synchronized (Browser.class) {
+                if (running == null) running = new java.util.concurrent.Semaphore(max, true);
+            }
+        }
+        try {
+            running.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a browser session", e);
+        }
+    }
+
+    /** Sessions that may still start now (for the tests of the cap). */
+    static int placesFree() {
+        return running == null ? -1 : running.availablePermits();
+    }
+
+    private static WebDriver start(QaProperties properties, Path profile) throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
@@ -65,20 +103,23 @@ public final class Browser implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        if (properties.gridUrl() != null) {
-            this.driver = new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
-        } else {
-            options.setBinary(properties.chromiumBinary());
-            options.addArguments("--user-data-dir=" + profile);
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File(properties.chromedriver()))
-                    .usingAnyFreePort()
-                    .build();
-            this.driver = new ChromeDriver(service, options);
-        }
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        if (properties.gridUrl() != null) return new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
+        // chromedriver and the Chromium it starts die with Stageguard, and carry its mark for the sweep at the next start
+        Path wrappers = Path.of(System.getProperty("java.io.tmpdir"), WRAPPERS_HEAD + ChildProcesses.self().replace('@', '-'));
+        options.setBinary(ChildProcesses.wrapperFor(Path.of(properties.chromiumBinary()), wrappers).toString());
+        options.addArguments("--user-data-dir=" + profile);
+        Map<String, String> environment = new java.util.HashMap<>();
+        ChildProcesses.mark(environment);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(ChildProcesses.wrapperFor(Path.of(properties.chromedriver()), wrappers).toFile())
+                .withEnvironment(environment)
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
     }
+
+    /** The folder of a JVM's scripts that start chromedriver and Chromium dying with it. */
+    static final String WRAPPERS_HEAD = "stageguard-browser-bin-";
 
     /** Lets this session past the staging guard of the site at {@code stagingBaseUrl}; the cookie goes to that host only. */
     public void admitTo(String stagingBaseUrl, String token) {
@@ -88,6 +129,11 @@ public final class Browser implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** The session's own Chromium profile folder, removed when it closes. */
+    Path profile() {
+        return profile;
     }
 
     /**
@@ -205,6 +251,7 @@ public final class Browser implements AutoCloseable {
         try {
             driver.quit();
         } finally {
+            running.release();
             try (var files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }

@@ -1,6 +1,7 @@
 package io.stageguard.qa;
 
 import io.stageguard.site.StepProgress;
+import io.stageguard.site.WritePoints;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +39,7 @@ final class BrowserSessions {
                 workers.add(pool.submit(() -> {
                     try (Browser browser = new Browser(qa)) {
                         browser.admitTo(stagingBaseUrl, stagingToken);
+                        WritePoints.reached(WritePoints.QA_BROWSER_RUNNING, browser.profile());
                         for (Integer i = todo.poll(); i != null; i = todo.poll()) {
                             results[i] = task.run(browser, i);
                             progress.advance();

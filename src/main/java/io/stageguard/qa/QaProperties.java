@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxPageHeight    screenshots are cut at this height, so endless pages stay comparable
  * @param discoverPages    add pages found in the live site's sitemap and primary menu to the release's QA paths
  * @param maxPages         how many pages a round checks at most, the release's own QA paths first
- * @param sessions         browser sessions that check pages in parallel
+ * @param sessions         browser sessions that check pages in parallel, per QA job
+ * @param maxBrowsers      Chromium sessions Stageguard runs at once on this machine, over every job (a session past it waits)
  * @param bisectionTrials  how many subsets of the change set culprit search may try
  * @param chromiumBinary   the browser; Debian's chromium
  * @param chromedriver     the driver; given explicitly so Selenium Manager never downloads one
@@ -22,7 +23,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("stageguard.qa")
 public record QaProperties(Integer maxRounds, List<Viewport> viewports, Integer maxPageHeight, Boolean discoverPages,
-                           Integer maxPages, Integer sessions, Integer bisectionTrials,
+                           Integer maxPages, Integer sessions, Integer maxBrowsers, Integer bisectionTrials,
                            String chromiumBinary, String chromedriver, String gridUrl, String hostResolverRules) {
 
     public record Viewport(String name, int width) {
@@ -35,6 +36,8 @@ public record QaProperties(Integer maxRounds, List<Viewport> viewports, Integer 
         if (discoverPages == null) discoverPages = true;
         if (maxPages == null) maxPages = 12;
         if (sessions == null) sessions = 2;
+        if (maxBrowsers == null) maxBrowsers = 4;
+        if (maxBrowsers < 1) throw new IllegalArgumentException("stageguard.qa.max-browsers must be at least 1");
         if (bisectionTrials == null) bisectionTrials = 16;
         if (chromiumBinary == null) chromiumBinary = "/usr/bin/chromium";
         if (chromedriver == null) chromedriver = "/usr/bin/chromedriver";

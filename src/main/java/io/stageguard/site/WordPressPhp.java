@@ -1,5 +1,6 @@
 package io.stageguard.site;
 
+import io.stageguard.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,9 +55,11 @@ public class WordPressPhp {
             Files.writeString(script, PRELUDE + code, StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(List.of(binary, script.toString()));
             command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(documentRoot.toFile())
+            // the PHP dies with Stageguard, and a later start finds it by its mark if it did not
+            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.dyingWithStageguard(command)).directory(documentRoot.toFile())
                     // to a file, not a pipe: a script that never stops writing cannot block us before the timeout
                     .redirectErrorStream(true).redirectOutput(output.toFile());
+            ChildProcesses.mark(builder.environment());
             builder.environment().put("STAGEGUARD_ABSPATH_DIR", documentRoot.toString());
             builder.environment().put("STAGEGUARD_HTTP_HOST", baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", ""));
             Process p = builder.start();

@@ -14,6 +14,8 @@ public final class WritePoints {
     public static final String CLONE_DATABASE_HALF_COPIED = "clone.database.half-copied";
     public static final String INSTALL_AFTER_SWAP = "install.after-swap";
     public static final String RESTORE_FILES_SWAPPED = "restore.files-swapped";
+    /** A QA browser session is running (chromedriver and Chromium started, staging admitted); where: its profile folder. */
+    public static final String QA_BROWSER_RUNNING = "qa.browser-running";
 
     private static volatile BiConsumer<String, Path> listener = (point, where) -> { };
 

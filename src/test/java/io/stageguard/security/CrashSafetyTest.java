@@ -3,6 +3,7 @@ package io.stageguard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stageguard.ChildProcesses;
 import io.stageguard.demo.DemoSite;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.demo.LocalWordPress;
@@ -85,11 +86,30 @@ class CrashSafetyTest {
             app.kill();
         }
 
-        // 2. started again: the clone resumes by itself; killed on live right after the new plugin folder was swapped in,
+        // 1c. started again: the clone resumes, QA begins; killed with a Chromium session running (the machine's cap of one holds the
+        //     job's second session back)
+        String inQa;
+        Path temp = StageguardProcess.tempOf(data);
+        try (StageguardProcess app = start(WritePoints.QA_BROWSER_RUNNING, temp, "app-1c.log")) {
+            app.awaitStoppedAt(WritePoints.QA_BROWSER_RUNNING, PHASE);
+            inQa = app.mark();
+            assertThat(ChildProcesses.runningOf(inQa)).as("chromedriver and Chromium, marked as this Stageguard's")
+                    .anyMatch(p -> p.contains("chromedriver")).anyMatch(p -> p.contains("chromium"));
+            assertThat(ChildProcesses.runningOf(inQa)).as("one session at a time on the machine").filteredOn(p -> p.endsWith("/chromedriver")).hasSize(1);
+            app.kill();
+        }
+        Awaitility.await("the browsers dying with the killed Stageguard").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> ChildProcesses.runningOf(inQa).stream().noneMatch(p -> p.contains("chromedriver") || p.endsWith("/chromium")));
+
+        // 2. started again: the QA round resumes by itself and passes; killed on live right after the new plugin folder was swapped in,
         //    the old one beside it, the served code not yet refreshed
+        String inPush;
         try (StageguardProcess app = start(WritePoints.INSTALL_AFTER_SWAP, live.documentRoot(), "app-2.log")) {
+            assertThat(ChildProcesses.runningOf(inQa)).as("nothing of the Stageguard killed in QA runs on").isEmpty();
+            assertThat(leftBehindBy(temp, inQa)).as("its browser profiles and scripts are gone").isEmpty();
             signOff(app, release);
             app.awaitStoppedAt(WritePoints.INSTALL_AFTER_SWAP, PHASE);
+            inPush = app.mark();
             app.kill();
         }
         assertThat(Files.readString(plugin.resolve(FixturePlugin.SLUG + ".php"))).as("the swap is one step: the folder is never missing").contains("Version: 1.1.0");
@@ -99,6 +119,7 @@ class CrashSafetyTest {
         LiveSnapshot beforeBreaking;
         String breaking;
         try (StageguardProcess app = start(WritePoints.RESTORE_FILES_SWAPPED, live.documentRoot(), "app-3.log")) {
+            assertThat(ChildProcesses.runningOf(inPush)).as("nothing of the Stageguard killed in the push runs on").isEmpty();
             assertThat(awaitEnd(app, release).get("outcome").asText()).isEqualTo("Released");
             assertThat(Files.readString(plugin.resolveSibling(FixturePlugin.MAIN_FILE))).contains("Version: 1.1.0");
             assertThat(aside).doesNotExist();
@@ -123,6 +144,13 @@ class CrashSafetyTest {
         assertThat(LiveSnapshot.of(live).differencesFrom(beforeBreaking)).as("live after the resumed rollback").isEmpty();
         try (PageFetcher fetcher = new PageFetcher()) {
             assertThat(fetcher.get(live.url("/")).status()).isEqualTo(200);
+        }
+    }
+
+    /** The browser profiles and scripts in {@code temp} of the Stageguard with {@code mark}. */
+    private static List<Path> leftBehindBy(Path temp, String mark) throws IOException {
+        try (var entries = Files.list(temp)) {
+            return entries.filter(p -> p.getFileName().toString().contains("-" + mark.replace('@', '-'))).toList();
         }
     }
 

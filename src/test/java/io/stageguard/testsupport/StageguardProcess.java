@@ -43,7 +43,9 @@ public final class StageguardProcess implements AutoCloseable {
      */
     public static StageguardProcess start(Path dataDir, int port, String stopAt, Path stopIn, Duration lockTime, String logName) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", classPath(),
+        // its own temp folder: the test can see the browser profiles it leaves
+        Path temp = Files.createDirectories(tempOf(dataDir));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.io.tmpdir=" + temp, "-cp", classPath(),
                 StageguardApplication.class.getName(),
                 "--server.port=" + port,
                 "--spring.profiles.active=crash-test",
@@ -51,6 +53,8 @@ public final class StageguardProcess implements AutoCloseable {
                 "--stageguard.data-dir=" + dataDir,
                 "--stageguard.public-url=http://127.0.0.1:" + port,
                 "--stageguard.qa.host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                // two sessions per QA job, one Chromium at a time on the machine: the cap holds the second back
+                "--stageguard.qa.max-browsers=1",
                 "--camunda.bpm.job-execution.lock-time-in-millis=" + lockTime.toMillis(),
                 // a step held at a write point is what operators must see as long-running
                 "--stageguard.jobs.long-running-after=PT3S"));
@@ -108,6 +112,16 @@ public final class StageguardProcess implements AutoCloseable {
             if (!process.isAlive()) throw new IllegalStateException("Stageguard exited before reaching " + point);
             return Files.exists(marker);
         });
+    }
+
+    /** The mark the programs this Stageguard starts carry ({@link io.stageguard.ChildProcesses}). */
+    public String mark() {
+        return io.stageguard.ChildProcesses.markOf(process.toHandle());
+    }
+
+    /** The temp folder of a Stageguard started on {@code dataDir}. */
+    public static Path tempOf(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-tmp");
     }
 
     /** kill -9. */
