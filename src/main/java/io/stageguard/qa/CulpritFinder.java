@@ -93,6 +93,7 @@ public class CulpritFinder {
                 .filter(v -> viewportNames.isEmpty() ? v == properties.viewports().get(0) : viewportNames.contains(v.name())).toList();
         Path dir = qa.roundDir(report.releaseId(), report.round()).resolve("bisection");
         int[] trialNumber = {0};
+        Map<String, Long> controlNoise = new java.util.HashMap<>();
         Search search;
         try {
             search = search(changes.size(), keys, properties.bisectionTrials(), subset -> {
@@ -100,7 +101,13 @@ public class CulpritFinder {
                 Files.createDirectories(trialDir);
                 reset(site, report, subset.stream().map(changes::get).toList());
                 BrowserQa.Observation seen = qa.observe(site, reference, pathsToCheck, viewports, flows, adminPaths, trialDir);
-                return seen.findings().stream().map(QaReport.Finding::key).collect(Collectors.toSet());
+                if (subset.isEmpty()) {
+                    // the control has no change: how far its pages' times stray from the reference is this machine's noise now
+                    for (QaReport.PageResult p : seen.pages()) controlNoise.put(p.path(), Math.max(0, p.speed().slowdownMillis()) + p.speed().spreadMillis());
+                    return seen.findings().stream().map(QaReport.Finding::key).collect(Collectors.toSet());
+                }
+                return seen.findings().stream().filter(f -> f.kind() != FindingKind.PERFORMANCE || beyondTheControl(f, seen, controlNoise))
+                        .map(QaReport.Finding::key).collect(Collectors.toSet());
             });
         } finally {
             reset(site, report, changes);
@@ -127,6 +134,12 @@ public class CulpritFinder {
         return new QaReport(report.releaseId(), report.round(), verdict.verdict(), verdict.reasons(), report.changes(), findings,
                 report.pages(), report.flows(), report.adminScreens(), report.phpLog(), new QaReport.CulpritSearch(trials, summary), report.htmlUrl(), report.jsonUrl(),
                 report.templates());
+    }
+
+    /** A trial's slowdown of a page counts only beyond what the control, without any change, showed there. */
+    private static boolean beyondTheControl(QaReport.Finding slowdown, BrowserQa.Observation seen, Map<String, Long> controlNoise) {
+        return seen.pages().stream().filter(p -> p.path().equals(slowdown.where())).findFirst()
+                .map(p -> p.speed().slowdownMillis() > controlNoise.getOrDefault(p.path(), 0L)).orElse(true);
     }
 
     /** A trial in words: "plugin a 1.0, plugin b 2.0 -> visual /cart/ desktop; flow checkout". */

@@ -33,7 +33,11 @@ final class PageLooks {
      * the look was taken into. Console errors and failed requests are as {@code normalize} left them.
      */
     record Look(String path, int status, long serverMillis, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
-                Browser.Timing timing, Map<String, String> screenshots) {
+                Browser.Timing timing, Map<String, String> screenshots, List<Long> serverSamples) {
+        Look {
+            // a look stored before the samples were kept has its fastest time only
+            if (serverSamples == null || serverSamples.isEmpty()) serverSamples = List.of(serverMillis);
+        }
     }
 
     /**
@@ -55,6 +59,7 @@ final class PageLooks {
         Browser.Timing timing = null;
         int status = 0;
         long serverMillis = Long.MAX_VALUE;
+        List<Long> samples = new ArrayList<>();
         for (QaProperties.Viewport viewport : viewports) {
             Browser.Capture capture = browser.capture(url, viewport, masks);
             String file = stem + "-" + viewport.name() + ".png";
@@ -65,15 +70,27 @@ final class PageLooks {
             fatal |= SiteHealthCheck.showsPhpFatal(capture.html());
             if (timing == null) timing = capture.timing();
             if (status == 0) status = capture.status();
-            if (capture.timing().ttfbMillis() > 0) serverMillis = Math.min(serverMillis, capture.timing().ttfbMillis());
+            if (capture.timing().ttfbMillis() > 0) {
+                serverMillis = Math.min(serverMillis, capture.timing().ttfbMillis());
+                samples.add(capture.timing().ttfbMillis());
+            }
         }
         if (status == 0 || serverMillis == Long.MAX_VALUE) {
             long t0 = System.nanoTime();
             int plainStatus = fetcher.get(url, headers).status();
-            serverMillis = Math.min(serverMillis, (System.nanoTime() - t0) / 1_000_000);
+            long plain = (System.nanoTime() - t0) / 1_000_000;
+            serverMillis = Math.min(serverMillis, plain);
+            samples.add(plain);
             if (status == 0) status = plainStatus;
         }
-        return new Look(path, status, serverMillis, fatal, List.copyOf(errors), List.copyOf(failed), timing, shots);
+        return new Look(path, status, serverMillis, fatal, List.copyOf(errors), List.copyOf(failed), timing, shots, List.copyOf(samples));
+    }
+
+    /** One plain request's time, for more samples of a page whose slowdown must reproduce before it counts. */
+    static long sample(PageFetcher fetcher, String url, Map<String, String> headers) throws IOException {
+        long t0 = System.nanoTime();
+        fetcher.get(url, headers);
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /**
@@ -104,7 +121,8 @@ final class PageLooks {
         List<String> newFailed = new ArrayList<>(after.failedRequests());
         newFailed.removeAll(before.failedRequests());
         return new QaReport.PageResult(after.path(), before.status(), after.status(), after.phpFatal() && !before.phpFatal(), shots,
-                before.consoleErrors(), newErrors, newFailed, new QaReport.Speed(before.serverMillis(), after.serverMillis(), before.timing(), after.timing()));
+                before.consoleErrors(), newErrors, newFailed, new QaReport.Speed(before.serverMillis(), after.serverMillis(), before.timing(), after.timing(),
+                before.serverSamples(), after.serverSamples()));
     }
 
     private static BufferedImage decode(byte[] png) throws IOException {

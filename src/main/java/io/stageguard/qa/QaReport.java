@@ -51,6 +51,9 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
     public record PageResult(String path, int liveStatus, int stagingStatus, boolean stagingPhpFatal, List<Shot> shots,
                              List<String> liveConsoleErrors, List<String> newConsoleErrors, List<String> newFailedRequests,
                              Speed speed) {
+        public PageResult withSpeed(Speed measured) {
+            return new PageResult(path, liveStatus, stagingStatus, stagingPhpFatal, shots, liveConsoleErrors, newConsoleErrors, newFailedRequests, measured);
+        }
     }
 
     /** One viewport of one page: the share of pixels that visibly differ, and the three images. */
@@ -58,11 +61,45 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
     }
 
     /**
-     * Server response time (median of several requests) and what the browser measured, live and staging.
+     * Server response time of the two sides compared (the fastest of each side's samples: noise on a
+     * shared machine only ever adds time), the samples themselves (each load's time to first byte),
+     * and what the browser measured.
      */
-    public record Speed(long liveServerMillis, long stagingServerMillis, Browser.Timing live, Browser.Timing staging) {
+    public record Speed(long liveServerMillis, long stagingServerMillis, Browser.Timing live, Browser.Timing staging, List<Long> liveSamples,
+                        List<Long> stagingSamples) {
+        public Speed {
+            if (liveSamples == null || liveSamples.isEmpty()) liveSamples = List.of(liveServerMillis);
+            if (stagingSamples == null || stagingSamples.isEmpty()) stagingSamples = List.of(stagingServerMillis);
+        }
+
         public long slowdownMillis() {
             return stagingServerMillis - liveServerMillis;
+        }
+
+        /** How far apart a side's own samples lie, the wider side's: what noise alone did to the same page. */
+        public long spreadMillis() {
+            return Math.max(range(liveSamples), range(stagingSamples));
+        }
+
+        /**
+         * Slower beyond noise: by more than {@code floorMillis} and by more than the spread of the
+         * samples. A page that sleeps adds the same time to every load; a busy machine adds time
+         * unevenly, so its samples spread as far as the difference it makes.
+         */
+        public boolean slowerBeyond(long floorMillis) {
+            long slowdown = slowdownMillis();
+            return slowdown > floorMillis && slowdown > spreadMillis();
+        }
+
+        /** The staging side with more samples taken later (to see whether a slowdown reproduces). */
+        public Speed withMoreStagingSamples(List<Long> more) {
+            List<Long> all = new java.util.ArrayList<>(stagingSamples);
+            all.addAll(more);
+            return new Speed(liveServerMillis, all.stream().mapToLong(Long::longValue).min().orElse(stagingServerMillis), live, staging, liveSamples, all);
+        }
+
+        private static long range(List<Long> samples) {
+            return samples.stream().mapToLong(Long::longValue).max().orElse(0) - samples.stream().mapToLong(Long::longValue).min().orElse(0);
         }
     }
 

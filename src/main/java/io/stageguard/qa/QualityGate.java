@@ -61,7 +61,9 @@ public class QualityGate {
         in.put("failedRequests", count(findings, FindingKind.REQUEST));
         in.put("failedFlows", count(findings, FindingKind.FLOW));
         in.put("maxVisualDifference", pages.stream().flatMap(p -> p.shots().stream()).mapToDouble(QaReport.Shot::difference).max().orElse(0));
-        in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null).mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
+        // a slowdown within the noise of its own samples is no slowdown
+        in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null && p.speed().slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS))
+                .mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
         in.put("coreUpdate", coreUpdate);
         return in;
     }

@@ -31,11 +31,12 @@ enum ReportSides {
         };
     }
 
-    String slowdownFinding(long slowdown, long firstMillis, long secondMillis) {
+    String slowdownFinding(QaReport.Speed speed) {
         return String.format(Locale.ROOT, switch (this) {
-            case QA_ROUND -> "answers %d ms slower with the changes (median of the samples: before %d ms, after %d ms)";
-            case CLONE -> "answers %d ms slower on staging than on live (median of the samples: live %d ms, staging %d ms)";
-            case PUSH -> "answers %d ms slower than before the push (median of the samples: before %d ms, after %d ms)";
-        }, slowdown, firstMillis, secondMillis);
+            case QA_ROUND -> "answers %d ms slower with the changes (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
+            case CLONE -> "answers %d ms slower on staging than on live (fastest of %d samples on live: %d ms, of %d on staging: %d ms; the samples spread %d ms)";
+            case PUSH -> "answers %d ms slower than before the push (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
+        }, speed.slowdownMillis(), speed.liveSamples().size(), speed.liveServerMillis(), speed.stagingSamples().size(), speed.stagingServerMillis(),
+                speed.spreadMillis());
     }
 }

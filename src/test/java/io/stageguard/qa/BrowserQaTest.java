@@ -182,7 +182,7 @@ class BrowserQaTest {
         assertThat(phone.getWidth()).isLessThan(500);
 
         // the clock does change on its own: without the mask two renderings of the same live page differ
-        QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
+        QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
         try (Browser browser = new Browser(props)) {
             QaProperties.Viewport desktop = props.viewports().get(0);
             byte[] first = browser.capture(site.live().url("/"), desktop, List.of()).png();
@@ -252,6 +252,29 @@ class BrowserQaTest {
         // staging is left as QA saw it: every change applied
         assertThat(site.staging().documentRoot().resolve("wp-content/plugins/sg-broken-comments/sg-broken-comments.php"))
                 .content().contains("Version: 1.1.0");
+    }
+
+    /**
+     * The machine is busy (processes spinning on every core, as other sites' jobs would) while QA
+     * and the culprit search run over a harmless update and one that shifts the layout: the busy
+     * machine makes pages answer slower unevenly, which is noise, so no plugin is named for time.
+     */
+    @Test
+    void onABusyMachineNoUnchangedPluginIsNamedForTime() throws Exception {
+        List<Change> changes = updates("sg-harmless", "sg-layout-shift");
+        stagingWith("rel-busy", List.of("/", "/sample-page/"), changes);
+        List<Process> burners = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) burners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+            QaReport report = qa.run("rel-busy", 1, site, changes);
+            QaReport searched = BrowserQa.needsBisection(report) ? culprits.find(report, site, changes) : report;
+
+            assertThat(searched.findings()).filteredOn(f -> f.kind() == FindingKind.PERFORMANCE).as("slowdowns on a busy machine")
+                    .allSatisfy(f -> assertThat(f.culprit()).as(f.message()).isNull());
+            assertThat(culpritsByKind(searched)).containsEntry("visual /sample-page/ desktop", "plugin sg-layout-shift 1.1.0");
+        } finally {
+            burners.forEach(Process::destroyForcibly);
+        }
     }
 
     /**

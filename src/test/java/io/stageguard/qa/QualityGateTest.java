@@ -20,7 +20,28 @@ class QualityGateTest {
 
     private static QaReport.PageResult page(double visual, long liveMillis, long stagingMillis) {
         return new QaReport.PageResult("/", 200, 200, false, List.of(new QaReport.Shot("desktop", visual, "l", "s", "d")),
-                List.of(), List.of(), List.of(), new QaReport.Speed(liveMillis, stagingMillis, null, null));
+                List.of(), List.of(), List.of(), new QaReport.Speed(liveMillis, stagingMillis, null, null, null, null));
+    }
+
+    /**
+     * A page that sleeps adds the same time to every load; a busy machine adds time unevenly. A
+     * difference counts only beyond the floor and beyond the spread of either side's samples.
+     */
+    @Test
+    void aSlowdownCountsOnlyBeyondTheSpreadOfItsSamplesAndTheFloor() {
+        QaReport.Speed sleeps = new QaReport.Speed(80, 690, null, null, List.of(80L, 84L), List.of(690L, 695L, 702L));
+        assertThat(sleeps.slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS)).isTrue();
+        QaReport.Speed sleepsOnABusyMachine = new QaReport.Speed(80, 880, null, null, List.of(80L, 95L), List.of(880L, 1290L, 1010L));
+        assertThat(sleepsOnABusyMachine.slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS)).isTrue();
+        QaReport.Speed busyMachine = new QaReport.Speed(80, 532, null, null, List.of(80L, 90L), List.of(532L, 1240L, 610L));
+        assertThat(busyMachine.slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS)).as("452 ms slower, samples 708 ms apart").isFalse();
+        QaReport.Speed small = new QaReport.Speed(80, 300, null, null, List.of(80L, 81L), List.of(300L, 301L));
+        assertThat(small.slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS)).as("below the floor").isFalse();
+        assertThat(small.withMoreStagingSamples(List.of(120L)).stagingServerMillis()).as("the fastest sample").isEqualTo(120);
+
+        QaReport.PageResult noisy = new QaReport.PageResult("/", 200, 200, false, List.of(new QaReport.Shot("desktop", 0, "l", "s", "d")),
+                List.of(), List.of(), List.of(), busyMachine);
+        assertThat(gate.judge(List.of(), List.of(noisy), false).verdict()).as("noise is no slowdown for the gate").isEqualTo(QaVerdict.PASS);
     }
 
     @Test

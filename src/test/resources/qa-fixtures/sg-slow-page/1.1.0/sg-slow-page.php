@@ -1,8 +1,8 @@
 <?php
 /**
  * Plugin Name: SG slow page
- * Description: A fixture: 1.1.0 makes the sample page wait 1.5 s on the server.
+ * Description: A fixture: 1.1.0 makes the sample page wait 600 ms on the server.
  * Version: 1.1.0
  */
 
-add_action( 'template_redirect', function () { if ( is_page( 'sample-page' ) ) { usleep( 1500000 ); } } );
+add_action( 'template_redirect', function () { if ( is_page( 'sample-page' ) ) { usleep( 600000 ); } } );
