@@ -114,13 +114,93 @@ class DeployBenchmark {
                     MEGABYTES, SLUG, VISITORS, ROUNDS)
                     + stageguard.lines() + "\n" + wordpress.lines() + "\n"
                     + String.format(Locale.ROOT, "switch time ratio (Stageguard / WordPress): %.2fx%n", stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis))
-                    + "core update: not measured; Stageguard does not update WordPress core yet (issue 9)\n";
+                    + "core update: see target/benchmark/deploy-core.txt (aCoreUpdateUnderLoadAgainstWordPresssUpdateCore)\n";
             Path out = Path.of("target/benchmark/deploy.txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report, StandardCharsets.UTF_8);
             System.out.println(report);
             assertThat(stageguard.visits).as("the probe ran while Stageguard switched").isNotEmpty();
             assertThat(wordpress.visits).as("the probe ran while WordPress switched").isNotEmpty();
+        }
+    }
+
+    /** WordPress's own core update, as its upgrader runs it once the release is unpacked into {@code $argv[1]}/wordpress. */
+    private static final String UPDATE_CORE = """
+            require ABSPATH_DIR . '/wp-load.php';
+            require_once ABSPATH . 'wp-admin/includes/admin.php';
+            if ( ! WP_Filesystem() ) { fwrite( STDERR, 'no filesystem' ); exit( 1 ); }
+            // as Core_Upgrader does: the new release's own update-core.php runs the update
+            copy( $argv[1] . '/wordpress/wp-admin/includes/update-core.php', ABSPATH . 'wp-admin/includes/update-core.php' );
+            require ABSPATH . 'wp-admin/includes/update-core.php';
+            $result = update_core( $argv[1], ABSPATH );
+            if ( is_wp_error( $result ) ) { fwrite( STDERR, $result->get_error_message() ); exit( 1 ); }
+            echo $result;
+            """;
+
+    /**
+     * WordPress core 6.1.9 (Debian) to 6.5.5 under the same four visitors, once per side on two
+     * identical sites: Stageguard's {@code CoreUpdater} (release unpacked beside, swapped in,
+     * {@code wp_upgrade()}), then the serving PHP refreshed; against WordPress's own
+     * {@code update_core()} (maintenance mode while it copies the files over the site, the database
+     * upgraded by a request to {@code upgrade.php}), then the serving PHP refreshed too, as a host
+     * with OPcache not revalidating must. A visit fails as above; after the switch it must show
+     * WordPress 6.5.5's generator tag. Figures go to target/benchmark/deploy-core.txt.
+     */
+    @Test
+    void aCoreUpdateUnderLoadAgainstWordPresssUpdateCore() throws Exception {
+        Path zip = io.stageguard.testsupport.WordPressReleases.zip("6.5", work.resolve("core"));
+        Change core = new Change(ChangeType.CORE, null, "6.5.5", zip.toString());
+        WordPressPhp php = new WordPressPhp(PhpProperties.defaults());
+        java.util.function.Predicate<String> serves = body -> body.contains("<meta name=\"generator\" content=\"WordPress ");
+        java.util.function.Predicate<String> updated = body -> body.contains("content=\"WordPress 6.5.5\"");
+        Result wordpress = new Result("WordPress's own update_core() (maintenance mode while the files are copied over the site)", 1);
+        Result stageguard = new Result("Stageguard's CoreUpdater (unpacked beside, swapped in, wp_upgrade(), serving PHP refreshed)", 1);
+        try (DemoSite wp = DemoSite.create(work.resolve("core-wp"), "corewp", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
+             DemoSite sg = DemoSite.create(work.resolve("core-sg"), "coresg", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
+             PageFetcher fetcher = new PageFetcher()) {
+            ServedCodeRefresher served = new ServedCodeRefresher(new ServingPhp(fetcher));
+            SiteEnvironment wpLive = wp.site().live();
+            // unpacked first, with the site up, as WordPress's upgrader does into wp-content/upgrade
+            Path working = wpLive.wpContent().resolve("upgrade/wordpress-6.5.5");
+            unzip(zip, working);
+            measure(wordpress, wpLive, serves, updated, () -> {
+                long started = System.nanoTime();
+                php.run(wpLive.documentRoot(), wpLive.baseUrl(), null, UPDATE_CORE, working.toString());
+                served.refresh(wpLive, List.of(core));
+                return started;
+            });
+            SiteEnvironment sgLive = sg.site().live();
+            measure(stageguard, sgLive, serves, updated, () -> {
+                long started = System.nanoTime();
+                new io.stageguard.update.CoreUpdater(php).update(sgLive, core);
+                served.refresh(sgLive, List.of(core));
+                return started;
+            });
+            String report = String.format(Locale.ROOT, "Core update under load: WordPress 6.1.9 to 6.5.5 on nginx + PHP-FPM with OPcache "
+                    + "(validate_timestamps=0), %d visitors requesting the front page without pause, once per side%n%n", VISITORS)
+                    + stageguard.lines() + "\n" + wordpress.lines() + "\n"
+                    + String.format(Locale.ROOT, "switch time ratio (Stageguard / WordPress): %.2fx%n", stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis));
+            Path out = Path.of("target/benchmark/deploy-core.txt");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report, StandardCharsets.UTF_8);
+            System.out.println(report);
+            assertThat(stageguard.visits).as("the probe ran while Stageguard updated core").isNotEmpty();
+            assertThat(io.stageguard.site.SiteInventoryReader.wordpressVersion(wpLive.documentRoot())).isEqualTo("6.5.5");
+        }
+    }
+
+    /** The release zip (entries under wordpress/) unpacked into {@code into}. */
+    private static void unzip(Path zip, Path into) throws IOException {
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            for (ZipEntry entry : file.stream().toList()) {
+                Path out = into.resolve(entry.getName()).normalize();
+                if (!out.startsWith(into)) throw new IOException("zip entry escapes: " + entry.getName());
+                if (entry.isDirectory()) continue;
+                Files.createDirectories(out.getParent());
+                try (var in = file.getInputStream(entry)) {
+                    Files.copy(in, out);
+                }
+            }
         }
     }
 
@@ -136,9 +216,15 @@ class DeployBenchmark {
         final List<Visit> visits = new ArrayList<>();
         double switchMillis;
         long requestsPerSecond;
+        final int rounds;
 
         Result(String name) {
+            this(name, ROUNDS);
+        }
+
+        Result(String name, int rounds) {
             this.name = name;
+            this.rounds = rounds;
         }
 
         String lines() {
@@ -148,17 +234,26 @@ class DeployBenchmark {
                     + "failed requests: " + failed + "\n"
                     + "max latency ms: " + max + "\n"
                     + "requests during the switches: " + visits.size() + " (" + requestsPerSecond + " per second overall)\n"
-                    + String.format(Locale.ROOT, "switch ms (site-visible part, mean of %d): %.0f%n", ROUNDS, switchMillis / ROUNDS);
+                    + String.format(Locale.ROOT, "switch ms (site-visible part, mean of %d): %.0f%n", rounds, switchMillis / rounds);
         }
     }
 
     private static void measure(Result result, SiteEnvironment live, Change to, Switch update) throws Exception {
+        measure(result, live, body -> body.contains("<!-- " + SLUG + " "), body -> body.contains("<!-- " + SLUG + " " + to.version() + " -->"), update);
+    }
+
+    /**
+     * @param serves  what every answer must show (the plugin's output)
+     * @param updated what every answer after the switch must show (the new version)
+     */
+    private static void measure(Result result, SiteEnvironment live, java.util.function.Predicate<String> serves,
+                                java.util.function.Predicate<String> updated, Switch update) throws Exception {
         List<Visit> visits = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
         long[] switchDone = {Long.MAX_VALUE};
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < VISITORS; i++) {
-            Thread t = new Thread(() -> visit(live, to.version(), running, visits, switchDone), "visitor-" + i);
+            Thread t = new Thread(() -> visit(live, serves, updated, running, visits, switchDone), "visitor-" + i);
             threads.add(t);
             t.start();
         }
@@ -176,7 +271,8 @@ class DeployBenchmark {
         visits.stream().filter(v -> v.sentNanos() >= started - 200_000_000L).forEach(result.visits::add);
     }
 
-    private static void visit(SiteEnvironment live, String newVersion, AtomicBoolean running, List<Visit> visits, long[] switchDone) {
+    private static void visit(SiteEnvironment live, java.util.function.Predicate<String> serves, java.util.function.Predicate<String> updated,
+                              AtomicBoolean running, List<Visit> visits, long[] switchDone) {
         try (PageFetcher fetcher = new PageFetcher()) {
             for (int i = 0; running.get(); i++) {
                 long sent = System.nanoTime();
@@ -186,7 +282,7 @@ class DeployBenchmark {
                     String body = page.body();
                     boolean afterSwitch = sent > switchDone[0];
                     failed = page.status() != 200 || SiteHealthCheck.showsPhpFatal(body) || body.contains("Briefly unavailable for scheduled maintenance")
-                            || !body.contains("<!-- " + SLUG + " ") || afterSwitch && !body.contains("<!-- " + SLUG + " " + newVersion + " -->");
+                            || !serves.test(body) || afterSwitch && !updated.test(body);
                 } catch (IOException e) {
                     failed = true;
                 }

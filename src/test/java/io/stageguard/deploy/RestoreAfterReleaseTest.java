@@ -30,6 +30,8 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
 
     @Autowired RestoreAfterRelease restorePath;
     @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
+    @Autowired io.stageguard.backup.LiveBackup backups;
+    @Autowired io.stageguard.release.ReleaseRecords records;
 
     @Test
     void aReleasedReleaseIsRestoredWithinItsWindowKeepingWhatLiveWroteSince() throws Exception {
@@ -106,6 +108,28 @@ class RestoreAfterReleaseTest extends ReleasingApplicationTest {
         ResponseEntity<Map<String, Object>> busy = restore("ci", release);
         assertThat(busy.getStatusCode()).as("one release or restore per site at a time").isEqualTo(HttpStatus.CONFLICT);
         assertThat(errors(busy).get("siteId")).contains("already has a release or staging refresh in progress");
+    }
+
+    /**
+     * A release that failed before the deploy's first write (a package that changed after sign-off)
+     * goes to the rollback with a verified backup of live; live was never changed, so the rollback
+     * puts nothing back and undoes nothing live's people did since the backup.
+     */
+    @Test
+    void aRollbackOfADeployThatNeverBeganRestoresNothing() throws Exception {
+        registerAcme(SiteCaches.NONE);
+        String release = "rel-neverdeployed";
+        records.create(release, "acme", "ci");
+        backups.create(release, demo.site(), List.of("wp-content/plugins/" + FixturePlugin.SLUG));
+        assertThat(backups.verify(release)).isEmpty();
+        LiveVisitors visitors = new LiveVisitors(demo);
+        visitors.editTaglineAndFirstPostTitle("Edited after the backup", "Retitled after the backup");
+        String pluginBefore = Sha256.ofTree(demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.SLUG));
+
+        assertThat(backups.restore(release, demo.site())).containsExactly("the deploy never began, so live was not changed: nothing was restored");
+        assertThat(visitors.query("SELECT option_value FROM wp_options WHERE option_name = 'blogdescription'")).isEqualTo("Edited after the backup");
+        assertThat(visitors.query("SELECT post_title FROM wp_posts WHERE ID = 1")).isEqualTo("Retitled after the backup");
+        assertThat(Sha256.ofTree(demo.site().live().wpContent().resolve("plugins/" + FixturePlugin.SLUG))).isEqualTo(pluginBefore);
     }
 
     private String released(String version) {
