@@ -93,7 +93,8 @@ public class LiveDeployer {
         Map<String, DatabaseDump.DumpedTable> tables = backup.recordedTables(releaseId);
         marks.beforeDeploy(releaseId, site, tables);
         try {
-            Map<Change, String> swapped = installer.switchIn(site.live(), changes);
+            // a core update's new files are served at once, before its old files go and its database upgrade runs
+            Map<Change, String> swapped = installer.switchIn(site.live(), changes, () -> served.refresh(site.live(), changes));
             // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
             for (Change change : changes) {

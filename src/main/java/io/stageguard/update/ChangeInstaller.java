@@ -76,9 +76,14 @@ public class ChangeInstaller {
      * @return per change, how it went in ("swapped in atomically", "WordPress 6.1.9 → 6.5.5, ...")
      */
     public Map<Change, String> switchIn(SiteEnvironment site, List<Change> changes) throws IOException {
+        return switchIn(site, changes, CoreUpdater.AfterSwap.NOTHING);
+    }
+
+    /** As {@link #switchIn(SiteEnvironment, List)}, running {@code afterCoreSwap} right after a core update's swaps. */
+    public Map<Change, String> switchIn(SiteEnvironment site, List<Change> changes, CoreUpdater.AfterSwap afterCoreSwap) throws IOException {
         Map<Change, String> done = new LinkedHashMap<>();
         for (Change change : changes) {
-            if (change.type() == ChangeType.CORE) done.put(change, core.update(site, change).summary());
+            if (change.type() == ChangeType.CORE) done.put(change, core.update(site, change, afterCoreSwap).summary());
         }
         List<PackageInstaller.Unpacked> unpacked = new ArrayList<>();
         for (Change change : changes) {

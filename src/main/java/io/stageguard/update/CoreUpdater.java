@@ -116,8 +116,26 @@ public class CoreUpdater {
         return List.copyOf(paths);
     }
 
+    /** What runs right after the new core is swapped in, before anything slower (the serving PHP made to drop the old code). */
+    @FunctionalInterface
+    public interface AfterSwap {
+        void run() throws IOException;
+
+        AfterSwap NOTHING = () -> { };
+    }
+
     /** Updates core at {@code site} to the release in {@code change}'s package. */
     public CoreUpdate update(SiteEnvironment site, Change change) throws IOException {
+        return update(site, change, AfterSwap.NOTHING);
+    }
+
+    /**
+     * As {@link #update(SiteEnvironment, Change)}, running {@code afterSwap} as soon as the new
+     * files are in place, before the old ones are removed and the database upgraded: with OPcache
+     * not revalidating, the serving PHP would otherwise mix old compiled files with new ones, and
+     * fail, for as long as those take.
+     */
+    public CoreUpdate update(SiteEnvironment site, Change change, AfterSwap afterSwap) throws IOException {
         CorePackage release = CorePackage.read(change.packageFile());
         List<String> problems = problems(site, change, release);
         if (!problems.isEmpty()) throw new IOException("WordPress core cannot be updated to " + change.version() + ": " + String.join("; ", problems));
@@ -150,11 +168,19 @@ public class CoreUpdater {
             }
             // what the swaps moved beside are the old folders and files: gone here, kept in the pre-deploy backup on live
             for (String folder : CorePackage.CORE_FOLDERS) removed.addAll(onlyIn(next.resolve(folder), root.resolve(folder), folder));
-        } finally {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(maintenance);
             FileTreeCopier.deleteTree(next);
+            throw e;
         }
-        JsonNode database = JSON.readTree(php.run(site, UPGRADE_DATABASE));
+        JsonNode database;
+        try {
+            Files.deleteIfExists(maintenance);
+            afterSwap.run();
+            database = JSON.readTree(php.run(site, UPGRADE_DATABASE));
+        } finally {
+            FileTreeCopier.deleteTree(next);
+        }
         String after = database.path("after").asText();
         if (!after.equals(database.path("target").asText())) {
             throw new IOException("the database upgrade left db_version at " + after + ", WordPress " + release.version() + " needs "

@@ -172,7 +172,8 @@ class DeployBenchmark {
             SiteEnvironment sgLive = sg.site().live();
             measure(stageguard, sgLive, serves, updated, () -> {
                 long started = System.nanoTime();
-                new io.stageguard.update.CoreUpdater(php).update(sgLive, core);
+                // as LiveDeployer does: the serving PHP refreshed right after the swaps, and again at the end
+                new io.stageguard.update.CoreUpdater(php).update(sgLive, core, () -> served.refresh(sgLive, List.of(core)));
                 served.refresh(sgLive, List.of(core));
                 return started;
             });
