@@ -131,6 +131,19 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /**
+     * The window as PNG. Where the driver speaks Chromium's DevTools protocol (a local session),
+     * Chromium's own capture with its fast PNG encoding: a page shot whole is large, and the default
+     * encoding spends most of the capture compressing it. On a Grid, WebDriver's screenshot.
+     */
+    byte[] screenshot() {
+        if (driver instanceof org.openqa.selenium.chromium.HasCdp cdp) {
+            Map<String, Object> shot = cdp.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "optimizeForSpeed", true));
+            return java.util.Base64.getDecoder().decode((String) shot.get("data"));
+        }
+        return ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+    }
+
     /** The session's own Chromium profile folder, removed when it closes. */
     Path profile() {
         return profile;
@@ -158,7 +171,7 @@ public final class Browser implements AutoCloseable {
             fit(viewport, num(settled.get("height")), frame);
             js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
         }
-        byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        byte[] png = screenshot();
         Timing timing = new Timing(num(settled.get("ttfb")), num(settled.get("dcl")), num(settled.get("load")), (int) num(settled.get("requests")),
                 num(settled.get("bytes")));
         List<String> consoleErrors = new ArrayList<>();
