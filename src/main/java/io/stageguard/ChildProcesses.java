@@ -53,12 +53,17 @@ public final class ChildProcesses {
      * An executable script in {@code folder} that runs {@code program} with its arguments, dying with
      * Stageguard: for programs another program starts (chromedriver starts Chromium by a path).
      */
-    public static Path wrapperFor(Path program, Path folder) throws IOException {
+    public static synchronized Path wrapperFor(Path program, Path folder) throws IOException {
         Files.createDirectories(folder);
         Path script = folder.resolve(program.getFileName().toString());
-        String line = String.join(" ", dyingWithStageguard(List.of(program.toString())).stream().map(ChildProcesses::shellQuoted).toList());
-        Files.writeString(script, "#!/bin/sh\nexec " + line + " \"$@\"\n", StandardCharsets.UTF_8);
-        script.toFile().setExecutable(true, true);
+        String content = "#!/bin/sh\nexec " + String.join(" ", dyingWithStageguard(List.of(program.toString())).stream()
+                .map(ChildProcesses::shellQuoted).toList()) + " \"$@\"\n";
+        // written once and never rewritten in place: another session may be starting it this very moment
+        if (Files.isExecutable(script) && Files.readString(script, StandardCharsets.UTF_8).equals(content)) return script;
+        Path written = Files.createTempFile(folder, ".wrapper-", ".sh");
+        Files.writeString(written, content, StandardCharsets.UTF_8);
+        written.toFile().setExecutable(true, true);
+        Files.move(written, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return script;
     }
 
