@@ -12,12 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,15 +50,15 @@ class BreakingPushBenchmark extends ReleasingApplicationTest {
         String breaking = driver().startRelease(QA_PATHS, "1.3.0");
         driver().signOff(breaking);
         List<Probe> probes = new CopyOnWriteArrayList<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread probe = new Thread(() -> probe(probes, running), "probe");
-        probe.start();
-        try {
+        // one request every PROBE_EVERY, on a schedule rather than a sleep between requests
+        java.util.concurrent.ScheduledExecutorService probe = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (PageFetcher fetcher = new PageFetcher()) {
+            probe.scheduleAtFixedRate(() -> probes.add(probe(fetcher, probes.size())), 0, PROBE_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             driver().confirmPlan(breaking);
             assertThat(driver().awaitEnd(breaking).get("outcome")).isEqualTo("Rolled back");
         } finally {
-            running.set(false);
-            probe.join();
+            probe.shutdownNow();
+            probe.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         }
         HistoricActivityInstance deploy = activity(breaking, "Task_DeployFrozenChanges");
         HistoricActivityInstance restore = activity(breaking, "Task_RestoreBackup");
@@ -84,24 +82,14 @@ class BreakingPushBenchmark extends ReleasingApplicationTest {
         assertThat(failed).as("the probe saw the break").isNotEmpty();
     }
 
-    private static void probe(List<Probe> probes, AtomicBoolean running) {
-        String host = java.net.URI.create(liveStack.baseUrl()).getRawAuthority();
-        try (PageFetcher fetcher = new PageFetcher()) {
-            for (int i = 0; running.get(); i++) {
-                long sent = System.currentTimeMillis();
-                boolean failed;
-                try {
-                    PageFetcher.Page page = fetcher.get(liveStack.backendUrl() + "/?probe=" + i, Map.of("Host", host));
-                    failed = page.status() != 200 || SiteHealthCheck.showsPhpFatal(page.body());
-                } catch (IOException e) {
-                    failed = true;
-                }
-                probes.add(new Probe(sent, failed));
-                long wait = sent + PROBE_EVERY.toMillis() - System.currentTimeMillis();
-                if (wait > 0) Thread.sleep(wait);
-            }
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
+    /** One request to live's front page straight from nginx, past Varnish. */
+    private static Probe probe(PageFetcher fetcher, int i) {
+        long sent = System.currentTimeMillis();
+        try {
+            PageFetcher.Page page = fetcher.get(liveStack.backendUrl() + "/?probe=" + i, Map.of("Host", java.net.URI.create(liveStack.baseUrl()).getRawAuthority()));
+            return new Probe(sent, page.status() != 200 || SiteHealthCheck.showsPhpFatal(page.body()));
+        } catch (IOException e) {
+            return new Probe(sent, true);
         }
     }
 
