@@ -18,6 +18,9 @@ import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.TransactionContext;
+import org.camunda.bpm.engine.impl.cfg.TransactionListener;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutorContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
@@ -110,8 +113,18 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
         JobEntity job = context == null ? null : context.getCurrentJob();
         StepProgress.clear(Thread.currentThread());
         if (job != null && job.getLockOwner() != null) {
-            held.put(Thread.currentThread(), new Held(job.getId(), job.getLockOwner(), job.getActivityId(), activityName, step,
-                    job.getProcessInstanceId(), Instant.now()));
+            Thread thread = Thread.currentThread();
+            Held holding = new Held(job.getId(), job.getLockOwner(), job.getActivityId(), activityName, step, job.getProcessInstanceId(),
+                    Instant.now());
+            held.put(thread, holding);
+            // a phase's job ends when its sub-process reaches its first wait, with no end event of the call activity: let go when the
+            // job's transaction ends, or the phase would look long-running beside the step that now works
+            TransactionListener done = ended -> {
+                if (held.remove(thread, holding)) letGo(holding);
+            };
+            TransactionContext transaction = Context.getCommandContext().getTransactionContext();
+            transaction.addTransactionListener(TransactionState.COMMITTED, done);
+            transaction.addTransactionListener(TransactionState.ROLLED_BACK, done);
         }
     }
 
