@@ -61,9 +61,9 @@ final class AdminScreenCheck {
         List<QaReport.AdminResult> results = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             String path = paths.get(i);
-            Browser.Capture capture = browser.capture(site.staging().url(path), viewport, List.of());
+            Browser.Capture capture = browser.capture(site.staging().url(path), List.of(viewport), List.of());
             String image = "admin-" + (i + 1) + ".png";
-            Files.write(dir.resolve(image), capture.png());
+            Files.write(dir.resolve(image), capture.png(viewport));
             boolean rendered = capture.html().contains("id=\"wpbody\"");
             results.add(new QaReport.AdminResult(path, rendered, SiteHealthCheck.showsPhpFatal(capture.html()),
                     capture.consoleErrors(), capture.failedRequests(), image));

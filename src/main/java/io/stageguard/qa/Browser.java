@@ -48,11 +48,15 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
+     * @param pngs           per viewport name, in the order asked for, the page shot whole at that width
      * @param consoleErrors  console errors and uncaught exceptions, with the script's URL where the browser gives one
      * @param failedRequests sub-requests (scripts, styles, images, XHR) answered with 4xx/5xx, as "status URL"
      * @param status         the HTTP status of the page the browser ended on; 0 where the browser does not tell
      */
-    public record Capture(byte[] png, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing, int status) {
+    public record Capture(Map<String, byte[]> pngs, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing, int status) {
+        byte[] png(QaProperties.Viewport viewport) {
+            return pngs.get(viewport.name());
+        }
     }
 
     /** Where a Stageguard keeps its browser profiles: the temp folder, each named for its JVM so a later start can remove a dead one's. */
@@ -150,28 +154,43 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Loads a page at a viewport width, stills it, and captures it whole. The window is made as tall
-     * as the page before anything settles, so lazy content (native or scripted) is in view and loads
-     * without scrolling through the page; the few WebDriver round trips are most of what a capture
-     * costs beyond the load and the screenshot themselves.
+     * Loads a page once and captures it whole at each viewport width in turn: the first width is
+     * the one it loads at; for each further one the window takes that width and the page lays
+     * itself out again, as it does when a visitor turns a tablet or narrows a window (what
+     * responsive CSS and scripts answer), without a second load. Each width is stilled, sized and
+     * settled on its own. The window is made as tall as the page before anything settles, so lazy
+     * content (native or scripted) is in view and loads without scrolling through the page. The
+     * load, the log and the page's source are taken once: on a 2-core machine a page load and its
+     * WebDriver round trips cost as much as a full-page screenshot.
      */
-    public Capture capture(String url, QaProperties.Viewport viewport, List<String> masks) {
-        driver.manage().window().setSize(new Dimension(viewport.width(), 900));
+    public Capture capture(String url, List<QaProperties.Viewport> viewports, List<String> masks) {
+        driver.manage().window().setSize(new Dimension(viewports.get(0).width(), MEASURING_HEIGHT));
         driver.manage().logs().get(LogType.BROWSER); // drop what earlier pages logged
         driver.get(url);
         JavascriptExecutor js = (JavascriptExecutor) driver;
         String maskCss = masks.isEmpty() ? "" : String.join(",", masks) + "{visibility:hidden!important}";
         List<?> size = (List<?>) js.executeScript(STILL, STILL_CSS + maskCss);
         long frame = num(size.get(1));
-        long height = fit(viewport, num(size.get(0)), frame);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> settled = (Map<String, Object>) js.executeAsyncScript(SETTLE);
-        // what loaded once in view (images without set dimensions, lazy blocks) may have made the page taller
-        if (pageHeight(num(settled.get("height"))) != height) {
-            fit(viewport, num(settled.get("height")), frame);
-            js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+        long scrollHeight = num(size.get(0));
+        Map<String, byte[]> pngs = new java.util.LinkedHashMap<>();
+        Map<String, Object> settled = null;
+        for (QaProperties.Viewport viewport : viewports) {
+            if (!pngs.isEmpty()) {
+                // measured at the usual height first: in a window taller than the page the page would measure as tall as the window
+                driver.manage().window().setSize(new Dimension(viewport.width(), MEASURING_HEIGHT));
+                scrollHeight = num(js.executeScript(MEASURE));
+            }
+            long height = fit(viewport, scrollHeight, frame);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> now = (Map<String, Object>) js.executeAsyncScript(SETTLE, settled == null);
+            if (settled == null) settled = now;
+            // what loaded once in view (images without set dimensions, lazy blocks) may have made the page taller
+            if (pageHeight(num(now.get("height"))) != height) {
+                fit(viewport, num(now.get("height")), frame);
+                js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+            }
+            pngs.put(viewport.name(), screenshot());
         }
-        byte[] png = screenshot();
         Timing timing = new Timing(num(settled.get("ttfb")), num(settled.get("dcl")), num(settled.get("load")), (int) num(settled.get("requests")),
                 num(settled.get("bytes")));
         List<String> consoleErrors = new ArrayList<>();
@@ -194,8 +213,11 @@ public final class Browser implements AutoCloseable {
                 consoleErrors.add(entry.getMessage());
             }
         }
-        return new Capture(png, driver.getPageSource(), consoleErrors, failedRequests, timing, (int) num(settled.get("status")));
+        return new Capture(pngs, (String) settled.get("html"), consoleErrors, failedRequests, timing, (int) num(settled.get("status")));
     }
+
+    /** The window's height while a page is measured at a new width. */
+    private static final int MEASURING_HEIGHT = 900;
 
     /** Sizes the window so its viewport holds a page of this height (the window size includes the browser's frame); returns the height used. */
     private long fit(QaProperties.Viewport viewport, long pageHeight, long frame) {
@@ -215,12 +237,16 @@ public final class Browser implements AutoCloseable {
             return [Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0), window.outerHeight - window.innerHeight];
             """;
 
+    /** The page's height as laid out now. */
+    private static final String MEASURE = "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);";
+
     /**
      * Waits (10 s at most) for images and web fonts, drops focus, lets two frames render; answers
-     * the page's height then, its status and how the load went, as the browser measured it.
+     * the page's height then, its status and how the load went, as the browser measured it, and
+     * (if its argument is true) its source: one round trip fewer than asking for it apart.
      */
     private static final String SETTLE = """
-            var done = arguments[arguments.length - 1];
+            var withSource = arguments[0], done = arguments[arguments.length - 1];
             requestAnimationFrame(function () {
               var pending = Array.from(document.images).filter(function (i) { return !i.complete; })
                 .map(function (i) { return new Promise(function (r) { i.addEventListener('load', r); i.addEventListener('error', r); }); });
@@ -233,7 +259,8 @@ public final class Browser implements AutoCloseable {
                   var r = performance.getEntriesByType('resource');
                   done({height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0), status: n.responseStatus || 0,
                         ttfb: Math.round(n.responseStart || 0), dcl: Math.round(n.domContentLoadedEventEnd || 0), load: Math.round(n.loadEventEnd || 0),
-                        requests: r.length + 1, bytes: (n.transferSize || 0) + r.reduce(function (t, e) { return t + (e.transferSize || 0); }, 0)});
+                        requests: r.length + 1, bytes: (n.transferSize || 0) + r.reduce(function (t, e) { return t + (e.transferSize || 0); }, 0),
+                        html: withSource ? document.documentElement.outerHTML : null});
                 }); });
               });
             });

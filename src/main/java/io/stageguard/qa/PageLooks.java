@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -42,39 +41,31 @@ final class PageLooks {
 
     /**
      * Looks at {@code url} (the page {@code path} of some site), writing a screenshot per viewport
-     * into {@code dir} as {@code <stem>-<viewport>.png}. The status and the server time come from
-     * the browser's loads: the server time is the fastest time to first byte of them, as noise on a
-     * shared machine only ever adds time and a slow page is slow every time. Where the browser does
-     * not tell them, one plain request does.
+     * into {@code dir} as {@code <stem>-<viewport>.png}, all from one load of the page. The status
+     * and the server time (time to first byte) come from the browser's load; where the browser does
+     * not tell them, one plain request does. A page that looks slower is asked again before it
+     * counts ({@link BrowserQa}).
      *
      * @param headers   sent with that plain request (staging's guard wants its credential)
      * @param normalize applied to console errors and failed requests, so that two sites' messages compare
      */
     static Look look(Browser browser, PageFetcher fetcher, Map<String, String> headers, String url, String path, List<QaProperties.Viewport> viewports,
                      List<String> masks, Path dir, String stem, UnaryOperator<String> normalize) throws IOException {
-        LinkedHashSet<String> errors = new LinkedHashSet<>();
-        LinkedHashSet<String> failed = new LinkedHashSet<>();
+        Browser.Capture capture = browser.capture(url, viewports, masks);
         Map<String, String> shots = new LinkedHashMap<>();
-        boolean fatal = false;
-        Browser.Timing timing = null;
-        int status = 0;
-        long serverMillis = Long.MAX_VALUE;
-        List<Long> samples = new ArrayList<>();
         for (QaProperties.Viewport viewport : viewports) {
-            Browser.Capture capture = browser.capture(url, viewport, masks);
             String file = stem + "-" + viewport.name() + ".png";
-            Files.write(dir.resolve(file), capture.png());
+            Files.write(dir.resolve(file), capture.png(viewport));
             shots.put(viewport.name(), file);
-            capture.consoleErrors().forEach(e -> errors.add(normalize.apply(e)));
-            capture.failedRequests().forEach(r -> failed.add(normalize.apply(r)));
-            fatal |= SiteHealthCheck.showsPhpFatal(capture.html());
-            if (timing == null) timing = capture.timing();
-            if (status == 0) status = capture.status();
-            if (capture.timing().ttfbMillis() > 0) {
-                serverMillis = Math.min(serverMillis, capture.timing().ttfbMillis());
-                samples.add(capture.timing().ttfbMillis());
-            }
         }
+        List<String> errors = capture.consoleErrors().stream().map(normalize).distinct().toList();
+        List<String> failed = capture.failedRequests().stream().map(normalize).distinct().toList();
+        boolean fatal = SiteHealthCheck.showsPhpFatal(capture.html());
+        Browser.Timing timing = capture.timing();
+        int status = capture.status();
+        long serverMillis = timing.ttfbMillis() > 0 ? timing.ttfbMillis() : Long.MAX_VALUE;
+        List<Long> samples = new ArrayList<>();
+        if (timing.ttfbMillis() > 0) samples.add(timing.ttfbMillis());
         if (status == 0 || serverMillis == Long.MAX_VALUE) {
             long t0 = System.nanoTime();
             int plainStatus = fetcher.get(url, headers).status();
@@ -83,7 +74,7 @@ final class PageLooks {
             samples.add(plain);
             if (status == 0) status = plainStatus;
         }
-        return new Look(path, status, serverMillis, fatal, List.copyOf(errors), List.copyOf(failed), timing, shots, List.copyOf(samples));
+        return new Look(path, status, serverMillis, fatal, errors, failed, timing, shots, List.copyOf(samples));
     }
 
     /** One plain request's time, for more samples of a page whose slowdown must reproduce before it counts. */

@@ -189,8 +189,8 @@ class BrowserQaTest {
         QaProperties props = new QaProperties(null, null, null, null, null, null, null, null, null, null, null, LOOPBACK_ONLY);
         try (Browser browser = new Browser(props)) {
             QaProperties.Viewport desktop = props.viewports().get(0);
-            byte[] first = browser.capture(site.live().url("/"), desktop, List.of()).png();
-            byte[] second = browser.capture(site.live().url("/"), desktop, List.of()).png();
+            byte[] first = browser.capture(site.live().url("/"), List.of(desktop), List.of()).png(desktop);
+            byte[] second = browser.capture(site.live().url("/"), List.of(desktop), List.of()).png(desktop);
             assertThat(ScreenshotComparer.compare(image(first), image(second)).differingPixels()).isPositive();
         }
     }
