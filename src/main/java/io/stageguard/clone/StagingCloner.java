@@ -5,6 +5,7 @@ import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.StepProgress;
+import io.stageguard.site.SiteCodeSandbox;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
 import io.stageguard.site.WritePoints;
@@ -115,6 +116,11 @@ public class StagingCloner {
         try (InputStream in = StagingCloner.class.getResourceAsStream("/staging/stageguard-staging.php")) {
             Files.copy(Objects.requireNonNull(in, "staging guard missing from the classpath"), guard, StandardCopyOption.REPLACE_EXISTING);
         }
+        // staging's code (the clone's and the release's) runs as the sandbox's user: it may write staging and nothing of Stageguard's.
+        // The PHP log is made here so that it is that user's too, whichever PHP (a web server's, the sandboxed CLI) writes first
+        Path log = next.resolve("wp-content/debug.log");
+        if (Files.isDirectory(log.getParent()) && !Files.exists(log, LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
+        SiteCodeSandbox.handOver(next);
         Map<String, String> leaks = StagingConfigCheck.mismatches(php, next, site.staging(), accessSha256);
         if (!leaks.isEmpty()) {
             FileTreeCopier.deleteTree(next);

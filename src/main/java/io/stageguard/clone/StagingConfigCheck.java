@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.WordPressPhp;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,9 +15,9 @@ import java.util.Map;
  * from {@code getenv()}, an included file or {@code $_ENV} before Stageguard's settings would win
  * (the first define of a constant wins) and keep staging on live's database.
  *
- * <p>How: wp-config.php is loaded with {@code ABSPATH} pointing at a scratch folder whose
- * {@code wp-settings.php} prints the settings and stops, so WordPress itself never boots and
- * nothing is written anywhere.
+ * <p>How: wp-config.php is loaded with {@code ABSPATH} pointing at a scratch folder (in the PHP
+ * sandbox's own temp folder) whose {@code wp-settings.php} prints the settings and stops, so
+ * WordPress itself never boots and nothing is written anywhere else.
  */
 public final class StagingConfigCheck {
     private static final String SETTINGS_PRINTER = """
@@ -34,7 +32,10 @@ public final class StagingConfigCheck {
             exit( 0 );
             """;
     private static final String LOAD_CONFIG = """
-            define( 'ABSPATH', $argv[1] . '/' );
+            $scratch = sys_get_temp_dir() . '/stageguard-config-check';
+            @mkdir( $scratch );
+            file_put_contents( $scratch . '/wp-settings.php', $argv[1] );
+            define( 'ABSPATH', $scratch . '/' );
             putenv( 'STAGEGUARD_SETTINGS=' . $argv[2] );
             require ABSPATH_DIR . '/wp-config.php';
             echo 'wp-config.php did not load wp-settings.php';
@@ -51,18 +52,10 @@ public final class StagingConfigCheck {
      */
     public static Map<String, String> mismatches(WordPressPhp php, Path root, SiteEnvironment staging, String accessSha256) throws IOException {
         Map<String, String> expected = new LinkedHashMap<>(StagingConfigWriter.isolation(staging, accessSha256));
-        Path scratch = Files.createTempDirectory("stageguard-config-check-");
-        JsonNode seen;
-        try {
-            Files.writeString(scratch.resolve("wp-settings.php"), SETTINGS_PRINTER, StandardCharsets.UTF_8);
-            String out = php.run(root, staging.baseUrl(), staging.phpRuntime(), LOAD_CONFIG, scratch.toString(),
-                    JSON.writeValueAsString(expected.keySet()));
-            int start = out.lastIndexOf("--stageguard-settings--");
-            if (start < 0) throw new IOException("staging's wp-config.php printed no settings: " + out.strip());
-            seen = JSON.readTree(out.substring(start + "--stageguard-settings--".length()).strip());
-        } finally {
-            FileTreeCopier.deleteTree(scratch);
-        }
+        String out = php.run(root, staging.baseUrl(), staging.phpRuntime(), LOAD_CONFIG, SETTINGS_PRINTER, JSON.writeValueAsString(expected.keySet()));
+        int start = out.lastIndexOf("--stageguard-settings--");
+        if (start < 0) throw new IOException("staging's wp-config.php printed no settings: " + out.strip());
+        JsonNode seen = JSON.readTree(out.substring(start + "--stageguard-settings--".length()).strip());
         expected.put("$table_prefix", staging.database().tablePrefix());
         expected.put("WP_CACHE", "false");
         Map<String, String> mismatches = new LinkedHashMap<>();

@@ -163,6 +163,8 @@ class DeployBenchmark {
             // unpacked first, with the site up, as WordPress's upgrader does into wp-content/upgrade
             Path working = wpLive.wpContent().resolve("upgrade/wordpress-6.5.5");
             unzip(zip, working);
+            // update_core() writes the site's files from PHP: it runs as the site's user (ADR 11), who owns them, as on a real host
+            io.stageguard.demo.Processes.run(List.of("chown", "-R", "www-data:www-data", wpLive.documentRoot().toString()), null);
             measure(wordpress, wpLive, serves, updated, () -> {
                 long started = System.nanoTime();
                 php.run(wpLive.documentRoot(), wpLive.baseUrl(), null, UPDATE_CORE, working.toString());
