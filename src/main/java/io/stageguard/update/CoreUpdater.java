@@ -20,7 +20,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -160,8 +162,11 @@ public class CoreUpdater {
             // version.php last: an update stopped before this point still reports the old version
             FolderSwap.swap(next.resolve("wp-includes"), root.resolve("wp-includes"));
             WritePoints.reached(WritePoints.INSTALL_AFTER_SWAP, root.resolve("wp-includes"));
+            // only what WordPress itself removes (its $_old_files, as the release now in place lists them): a site's own
+            // wp-config-local.php or wp-salt.php looks like core by its name and is not
+            Set<String> dropped = oldRootFiles(root.resolve("wp-admin/includes/update-core.php"));
             for (String file : coreRootFiles(root)) {
-                if (!release.rootFiles().contains(file)) {
+                if (!release.rootFiles().contains(file) && dropped.contains(file)) {
                     Files.delete(root.resolve(file));
                     removed.add(file);
                 }
@@ -188,6 +193,17 @@ public class CoreUpdater {
         }
         return new CoreUpdate(from, release.version(), database.path("before").asText(), after, List.copyOf(removed),
                 added.stream().map(a -> "wp-content/" + a).toList());
+    }
+
+    /** The files at the top of the tree that WordPress's {@code update_core()} removes: those of its {@code $_old_files} without a folder. */
+    static Set<String> oldRootFiles(Path updateCore) throws IOException {
+        String php = Files.readString(updateCore, StandardCharsets.UTF_8);
+        int start = php.indexOf("$_old_files = array(");
+        if (start < 0) throw new IOException("the new release's " + updateCore.getFileName() + " has no $_old_files list");
+        Matcher entry = Pattern.compile("'([^'/]+)'").matcher(php.substring(start, php.indexOf(");", start)));
+        Set<String> files = new java.util.HashSet<>();
+        while (entry.find()) files.add(entry.group(1));
+        return files;
     }
 
     /** The core files at the top of the tree at {@code root}, by name. */

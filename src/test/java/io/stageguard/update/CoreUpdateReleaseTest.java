@@ -11,6 +11,7 @@ import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.WordPressReleases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,11 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
     void wordPress619IsUpdatedTo655OnStagingAndReleasedToLiveThroughEveryPhase() throws Exception {
         String content = "posts WHERE post_status = 'publish' AND post_type IN ('post', 'page')";
         long posts = count(content);
+        // files of the site's own named like core's, and one core file WordPress dropped long ago (in its $_old_files)
+        Path liveRoot = site().live().documentRoot();
+        Files.writeString(liveRoot.resolve("wp-config-local.php"), "<?php define( 'WP_ENVIRONMENT_TYPE', 'production' );");
+        Files.writeString(liveRoot.resolve("wp-salt.php"), "<?php // the site's own salts");
+        Files.writeString(liveRoot.resolve("wp-app.php"), "<?php // AtomPub, removed from WordPress in 3.5");
         beforeRelease = LiveSnapshot.of(site().live());
         ResponseEntity<Map<String, Object>> started = start(core("6.5.5", wordpress655));
         assertThat(started.getStatusCode()).as("%s", started.getBody()).isEqualTo(HttpStatus.CREATED);
@@ -102,6 +108,9 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
         assertThat(live.resolve("wp-includes/wlwmanifest.xml")).as("dropped in 6.3, one of $_old_files").doesNotExist();
         assertThat(live.resolve("wp-includes/Requests/Auth.php")).as("Requests 1 went in 6.2").doesNotExist();
         assertThat(live.resolve("wp-config.php")).as("the site's configuration is its own").exists();
+        assertThat(live.resolve("wp-config-local.php")).as("the site's own, though named like core (review 954a1fc, M8)").exists();
+        assertThat(live.resolve("wp-salt.php")).exists();
+        assertThat(live.resolve("wp-app.php")).as("WordPress's own old file, in its $_old_files").doesNotExist();
         assertThat(count(content)).as("content intact").isEqualTo(posts);
         PageFetcher.Page front = fetcher.get(site().live().url("/"));
         assertThat(front.status()).isEqualTo(200);
