@@ -56,6 +56,12 @@ class SiteController {
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
+        // without its people a site would fall to the global developers and clients groups: every client of every site would
+        // read it and sign it off (review 954a1fc, M9)
+        if (request.access() == null) {
+            throw new InvalidRequestException(HttpStatus.BAD_REQUEST, Map.of("access", "is required: name the site's developers and clients "
+                    + "(users or groups), e.g. {\"developers\": {\"users\": [\"dana\"]}, \"clients\": {\"groups\": [\"acme-clients\"]}}"));
+        }
         Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags(), request.webhook());
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);

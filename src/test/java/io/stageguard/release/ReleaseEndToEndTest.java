@@ -389,14 +389,20 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
                 "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_staging", "user", "u", "password", "staging-secret-42", "tablePrefix", "wp_"));
         Map<String, Object> live = Map.of("baseUrl", "http://127.0.0.1:8", "documentRoot", site().live().documentRoot().toString(),
                 "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "live-secret-42", "tablePrefix", "wp_"));
+        ResponseEntity<Map<String, Object>> noPeople = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
+                new HttpEntity<>(Map.of("live", live, "staging", staging)), new ParameterizedTypeReference<>() { });
+        assertThat(noPeople.getStatusCode()).as("a site must name its people (review 954a1fc, M9)").isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat((Map<String, String>) noPeople.getBody().get("errors")).containsOnlyKeys("access");
+        Map<String, Object> access = Map.of("developers", Map.of("users", List.of("dev")), "clients", Map.of("groups", List.of("clients")));
         ResponseEntity<String> saved = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
-                new HttpEntity<>(Map.of("live", live, "staging", staging)), String.class);
+                new HttpEntity<>(Map.of("live", live, "staging", staging, "access", access)), String.class);
         assertThat(saved.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(saved.getBody()).contains("other_live").doesNotContain("secret-42");
 
         ResponseEntity<Map<String, Object>> refused = asOperator().exchange("/api/sites/Bad_Id", HttpMethod.PUT,
                 new HttpEntity<>(Map.of("live", live, "staging", Map.of("baseUrl", "ftp://x", "documentRoot", site().live().documentRoot().toString(),
-                        "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "p", "tablePrefix", "wp_")))),
+                        "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "p", "tablePrefix", "wp_")),
+                        "access", access)),
                 new ParameterizedTypeReference<>() { });
         assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat((Map<String, String>) refused.getBody().get("errors")).containsOnlyKeys("siteId", "staging.baseUrl");
@@ -404,7 +410,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         Map<String, Object> qa = Map.of("masks", List.of(".clock", "  "), "flows", List.of(Map.of("name", "search", "steps", List.of(
                 Map.of("action", "visit", "path", "/"), Map.of("action", "submit"), Map.of("action", "teleport")))));
         ResponseEntity<Map<String, Object>> badQa = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
-                new HttpEntity<>(Map.of("live", live, "staging", staging, "qa", qa)), new ParameterizedTypeReference<>() { });
+                new HttpEntity<>(Map.of("live", live, "staging", staging, "qa", qa, "access", access)), new ParameterizedTypeReference<>() { });
         assertThat(badQa.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat((Map<String, String>) badQa.getBody().get("errors")).containsOnlyKeys("qa.masks[1]", "qa.flows[0].steps[1]", "qa.flows[0].steps[2]")
                 .containsEntry("qa.flows[0].steps[1]", "submit needs a selector");
