@@ -59,7 +59,21 @@ public class IdentitySetup {
         for (AccessProperties.UserDefinition u : properties.users()) {
             user(u);
         }
+        refuseToRunWithoutAnOperator();
         refuseKnownPasswordsOffLoopback();
+    }
+
+    /**
+     * Without any member of {@code camunda-admin}, Camunda Admin offers its first-user page to
+     * whoever reaches the port; the user made there could deploy a process with a script task and
+     * run code in Stageguard (review 954a1fc, M7).
+     */
+    void refuseToRunWithoutAnOperator() {
+        if (identity.createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).count() == 0) {
+            throw new IllegalStateException("Refusing to start: there is no operator (no user in the group camunda-admin), and Camunda Admin "
+                    + "would let anyone who reaches this port create the first one. Configure one: camunda.bpm.admin-user (id, password), "
+                    + "or a user with groups: [camunda-admin] in stageguard.access.users.");
+        }
     }
 
     private void refuseKnownPasswordsOffLoopback() {

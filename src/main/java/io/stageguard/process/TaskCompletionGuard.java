@@ -18,7 +18,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.cmd.HandleTaskBpmnErrorCmd;
+import org.camunda.bpm.engine.impl.cmd.HandleTaskEscalationCmd;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
@@ -116,6 +122,24 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
 
     @Override
     public void preInit(ProcessEngineConfigurationImpl configuration) {
+        // a BPMN error or escalation thrown from a task ends it with any variables and no completion: only operators may
+        CommandInterceptor noErrorsFromTasks = new CommandInterceptor() {
+            @Override
+            public <T> T execute(Command<T> command) {
+                if (command instanceof HandleTaskBpmnErrorCmd || command instanceof HandleTaskEscalationCmd) {
+                    Authentication who = configuration.getIdentityService().getCurrentAuthentication();
+                    if (who != null && !policy.getObject().seesEverything(who.getUserId())) {
+                        throw new AuthorizationException("Only operators may end a task with a BPMN error or an escalation; " + who.getUserId()
+                                + " can complete it with the form's fields. Nothing was changed.");
+                    }
+                }
+                return next.execute(command);
+            }
+        };
+        List<CommandInterceptor> interceptors = new java.util.ArrayList<>();
+        if (configuration.getCustomPreCommandInterceptorsTxRequired() != null) interceptors.addAll(configuration.getCustomPreCommandInterceptorsTxRequired());
+        interceptors.add(noErrorsFromTasks);
+        configuration.setCustomPreCommandInterceptorsTxRequired(interceptors);
         TaskListener onCreate = this::created;
         TaskListener onComplete = this::completing;
         configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
@@ -158,12 +182,19 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
             throw new ProcessEngineException("The task " + name + " may set only " + kind.fields().stream().sorted().collect(Collectors.joining(" and "))
                     + "; it tried to change " + String.join(", ", changed) + ". Nothing was saved.");
         }
-        Object decision = task.getVariable(kind.decision);
+        // the form's fields are read from the process, where a completion puts them: a task-local value of the same name would
+        // shadow them in task.getVariable, so none may exist besides Stageguard's own
+        List<String> local = task.getVariableNamesLocal().stream().filter(n -> !n.equals(FINGERPRINTS)).sorted().toList();
+        if (!local.isEmpty()) {
+            throw new ProcessEngineException("The task " + name + " holds variables of its own (" + String.join(", ", local)
+                    + "), which Stageguard's tasks never have; an operator must remove them before it can be completed. Nothing was saved.");
+        }
+        Object decision = task.getExecution().getVariable(kind.decision);
         if (decision == null || !kind.decisions.contains(decision.toString())) {
             throw new ProcessEngineException("The task " + name + " needs " + kind.decision + " to be one of " + kind.decisions.stream().sorted().toList()
                     + ", not " + decision + ". Nothing was saved.");
         }
-        Object detail = task.getVariable(kind.detail);
+        Object detail = task.getExecution().getVariable(kind.detail);
         if (kind != GuardedTask.REVISE_CHANGE_SET && "reject".equals(decision) && (detail == null || detail.toString().isBlank())) {
             throw new ProcessEngineException("Rejecting in " + name + " needs a comment that tells the developers what to change. Nothing was saved.");
         }

@@ -65,7 +65,8 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
     private Map<String, Object> definition(java.util.function.Consumer<Map<String, Object>> change) {
         Map<String, Object> live = environment(demo.site().live());
         Map<String, Object> staging = environment(demo.site().staging());
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("live", live, "staging", staging));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("live", live, "staging", staging, "access", Map.of(
+                "developers", Map.of("users", List.of("dev")), "clients", Map.of("users", List.of("client")))));
         change.accept(body);
         return body;
     }
@@ -279,6 +280,93 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
 
         completeAs("client", task, Map.of("clientDecision", "reject", "clientComment", "wrong colours"));
         assertThat(tasks.createTaskQuery().taskId(task.getId()).count()).isZero();
+    }
+
+    /**
+     * The sequences of review 954a1fc (H1) by a candidate of the task, through the engine's REST API
+     * and through Tasklist's own API path: a variable the form does not set and the guard's
+     * fingerprints rewritten, a task-local decision shadowing the completion's, a candidate added,
+     * the task ended with a BPMN error or an escalation carrying variables. Each is refused, nothing
+     * changes, and the task is still there to be completed with its form.
+     */
+    @Test
+    void aCandidateCannotSteerTheSignoffThroughTheEngineApi() throws Exception {
+        String release = acmeReleaseAtClientSignoff();
+        Task task = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
+        Map<String, Object> fingerprintsBefore = tasks.getVariablesLocal(task.getId());
+        org.springframework.http.HttpHeaders basic = new org.springframework.http.HttpHeaders();
+        basic.setBasicAuth("client", "client");
+        for (var door : List.of(Map.entry("/engine-rest", basic), Map.entry("/camunda/api/engine/engine/default", tasklistSession("client", "client")))) {
+            String t = door.getKey() + "/task/" + task.getId();
+            org.springframework.http.HttpHeaders headers = door.getValue();
+            assertThat(rest.exchange(t, HttpMethod.GET, new HttpEntity<>(headers), String.class).getStatusCode().value())
+                    .as("%s: the client is logged in and sees the task", door.getKey()).isEqualTo(200);
+            refused(headers, HttpMethod.PUT, t + "/variables/clientSignoffNeeded", Map.of("value", false, "type", "Boolean"));
+            refused(headers, HttpMethod.PUT, t + "/localVariables/stageguardVariableFingerprints", Map.of("value", "{}", "type", "Json"));
+            refused(headers, HttpMethod.POST, t + "/variables", Map.of("modifications", Map.of("siteId", Map.of("value", "beta"))));
+            refused(headers, HttpMethod.PUT, t + "/localVariables/clientDecision", Map.of("value", "reject", "type", "String"));
+            refused(headers, HttpMethod.POST, t + "/identity-links", Map.of("userId", "otherclient", "type", "candidate"));
+            refused(headers, HttpMethod.POST, t + "/bpmnError", Map.of("errorCode", "skip",
+                    "variables", Map.of("liveVerified", Map.of("value", true, "type", "Boolean"))));
+            refused(headers, HttpMethod.POST, t + "/bpmnEscalation", Map.of("escalationCode", "skip"));
+        }
+        assertThat(runtime.getVariables(task.getProcessInstanceId())).containsEntry("siteId", "acme")
+                .doesNotContainKeys("clientSignoffNeeded", "liveVerified", "clientDecision");
+        assertThat(tasks.getVariablesLocal(task.getId())).as("the guard's fingerprints, and nothing else of the task's own")
+                .hasToString(fingerprintsBefore.toString());
+        assertThat(tasks.getIdentityLinksForTask(task.getId())).noneMatch(link -> "otherclient".equals(link.getUserId()));
+        assertThat(tasks.createTaskQuery().taskId(task.getId()).count()).as("the release is where it was").isOne();
+
+        assertThat(send(basic, HttpMethod.POST, "/engine-rest/task/" + task.getId() + "/complete",
+                Map.of("variables", Map.of("clientDecision", Map.of("value", "approve", "type", "String")))))
+                .as("the form's own way still works").isEqualTo(204);
+    }
+
+    /** Refused by the engine's authorization (not by a CSRF or login check on the way). */
+    private void refused(org.springframework.http.HttpHeaders headers, HttpMethod method, String path, Map<String, Object> body) {
+        ResponseEntity<String> answer = exchange(headers, method, path, body);
+        assertThat(answer.getStatusCode().value()).as("%s %s: %s", method, path, answer.getBody()).isEqualTo(403);
+        assertThat(answer.getBody()).as("%s %s", method, path).contains("AuthorizationException");
+    }
+
+    private int send(org.springframework.http.HttpHeaders headers, HttpMethod method, String path, Map<String, Object> body) {
+        return exchange(headers, method, path, body).getStatusCode().value();
+    }
+
+    private ResponseEntity<String> exchange(org.springframework.http.HttpHeaders headers, HttpMethod method, String path, Map<String, Object> body) {
+        org.springframework.http.HttpHeaders json = new org.springframework.http.HttpHeaders();
+        json.putAll(headers);
+        json.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return rest.exchange(path, method, new HttpEntity<>(body, json), String.class);
+    }
+
+    /** A Tasklist login as a browser does it: the session cookie, and the CSRF token Tasklist sends back with every change. */
+    private org.springframework.http.HttpHeaders tasklistSession(String user, String password) {
+        ResponseEntity<String> page = rest.getForEntity("/camunda/app/tasklist/default/", String.class);
+        String csrf = cookie(page, "XSRF-TOKEN");
+        org.springframework.http.HttpHeaders login = new org.springframework.http.HttpHeaders();
+        login.setContentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED);
+        login.add("X-XSRF-TOKEN", csrf);
+        login.add("Cookie", "XSRF-TOKEN=" + csrf + "; JSESSIONID=" + cookie(page, "JSESSIONID"));
+        ResponseEntity<String> in = rest.postForEntity("/camunda/api/admin/auth/user/default/login/tasklist",
+                new HttpEntity<>("username=" + user + "&password=" + password, login), String.class);
+        assertThat(in.getStatusCode().value()).as("Tasklist login: %s", in.getBody()).isEqualTo(200);
+        String session = cookie(in, "JSESSIONID") != null ? cookie(in, "JSESSIONID") : cookie(page, "JSESSIONID");
+        // the login starts a new session, whose CSRF token comes with its first answer
+        org.springframework.http.HttpHeaders withSession = new org.springframework.http.HttpHeaders();
+        withSession.add("Cookie", "JSESSIONID=" + session);
+        ResponseEntity<String> me = rest.exchange("/camunda/api/admin/auth/user/default", HttpMethod.GET, new HttpEntity<>(withSession), String.class);
+        assertThat(me.getBody()).as("logged in to Tasklist").contains("\"userId\":\"" + user + "\"");
+        String token = cookie(me, "XSRF-TOKEN") != null ? cookie(me, "XSRF-TOKEN") : cookie(in, "XSRF-TOKEN") != null ? cookie(in, "XSRF-TOKEN") : csrf;
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.add("X-XSRF-TOKEN", token);
+        headers.add("Cookie", "XSRF-TOKEN=" + token + "; JSESSIONID=" + session);
+        return headers;
+    }
+
+    private static String cookie(ResponseEntity<?> answer, String name) {
+        return answer.getHeaders().getOrEmpty("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.contains(";") ? c.indexOf(';') : c.length())).findFirst().orElse(null);
     }
 
     private List<Task> visibleTasks(String user) {

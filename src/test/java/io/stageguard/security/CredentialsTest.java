@@ -8,6 +8,7 @@ import io.stageguard.access.IdentitySetup;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.AfterAll;
@@ -24,10 +25,17 @@ class CredentialsTest {
 
     @BeforeAll
     static void engine() {
+        engine = engine("credentials");
+        // every start needs an operator (see below)
+        new IdentitySetup(engine.getIdentityService(), engine.getAuthorizationService(), new AccessProperties(List.of(new AccessProperties.UserDefinition(
+                "oscar", "an operator's own passphrase", null, null, null, List.of(Groups.CAMUNDA_ADMIN)))), "127.0.0.1").setUp();
+    }
+
+    private static ProcessEngine engine(String name) {
         StandaloneInMemProcessEngineConfiguration configuration = new StandaloneInMemProcessEngineConfiguration();
-        configuration.setJdbcUrl("jdbc:h2:mem:credentials;DB_CLOSE_DELAY=1000");
-        configuration.setProcessEngineName("credentials");
-        engine = configuration.buildProcessEngine();
+        configuration.setJdbcUrl("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=1000");
+        configuration.setProcessEngineName(name);
+        return configuration.buildProcessEngine();
     }
 
     @AfterAll
@@ -55,6 +63,20 @@ class CredentialsTest {
         dana.setPassword("a long and private passphrase");
         identity.saveUser(dana);
         setup("0.0.0.0").setUp();
+    }
+
+    /** Without an operator, Camunda Admin's first-user page would be open to whoever reaches the port (review 954a1fc, M7). */
+    @Test
+    void noStartWithoutAnOperator() {
+        ProcessEngine bare = engine("no-operator");
+        try {
+            IdentitySetup withoutOperator = new IdentitySetup(bare.getIdentityService(), bare.getAuthorizationService(),
+                    new AccessProperties(List.of(user("dana", "a passphrase of her own"))), "127.0.0.1");
+            assertThatThrownBy(withoutOperator::setUp).hasMessageContaining("there is no operator").hasMessageContaining("camunda.bpm.admin-user");
+            assertThat(bare.getIdentityService().createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).count()).as("nothing made one").isZero();
+        } finally {
+            bare.close();
+        }
     }
 
     @Test
