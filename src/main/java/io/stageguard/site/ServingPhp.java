@@ -19,9 +19,10 @@ import org.springframework.stereotype.Component;
  * Runs a piece of PHP inside the PHP that serves a site (PHP-FPM, mod_php, php -S), not in a
  * command-line PHP beside it: OPcache and an APCu object cache live in the serving process's
  * memory, which {@code php} on the command line never reaches. The code goes into a one-shot file
- * in the document root with an unguessable name; it answers only a POST carrying its token (POST
- * also passes every page cache and CDN), refuses to run after two minutes, and is deleted as soon as
- * its one request is answered. Files left behind by a crash are deleted on the next run.
+ * in the document root with an unguessable name, its arguments written into it; it answers only a
+ * POST carrying its token (POST also passes every page cache and CDN), refuses to run after two
+ * minutes, removes itself before it runs (and Stageguard deletes it as soon as its one request is
+ * answered, where the serving PHP may not). Files left behind by a crash are deleted on the next run.
  * See ADR 0005.
  */
 @Component
@@ -51,11 +52,11 @@ public class ServingPhp {
         String name = PREFIX + HexFormat.of().formatHex(bytes(16)) + ".php";
         String token = HexFormat.of().formatHex(bytes(32));
         Path file = site.documentRoot().resolve(name);
-        Files.writeString(file, program(Sha256.of(token), Instant.now().plus(LIFETIME), code), StandardCharsets.UTF_8);
+        Files.writeString(file, program(Sha256.of(token), Instant.now().plus(LIFETIME), code, JSON.writeValueAsString(args)), StandardCharsets.UTF_8);
         try {
             Map<String, String> requestHeaders = new java.util.HashMap<>(headers);
             requestHeaders.put("X-Stageguard-Token", token);
-            PageFetcher.Page answer = fetcher.postJson(site.url("/" + name), requestHeaders, JSON.writeValueAsString(args));
+            PageFetcher.Page answer = fetcher.postJson(site.url("/" + name), requestHeaders, "{}");
             if (answer.status() != 200) {
                 throw new IOException("the site's PHP answered HTTP " + answer.status() + " to Stageguard's one-shot request: " + excerpt(answer.body()));
             }
@@ -77,15 +78,22 @@ public class ServingPhp {
         return Files.isRegularFile(file) && Files.isReadable(file) ? Optional.of(file) : Optional.empty();
     }
 
-    private static String program(String tokenHash, Instant expires, String code) {
+    /**
+     * The one-shot file. Its arguments are written into it (Base64, so no value can leave the
+     * string), not taken from the request: someone who sees the token in flight (a proxy, a CDN)
+     * cannot send other ones. It removes itself before it runs, so the token works once.
+     */
+    private static String program(String tokenHash, Instant expires, String code, String argsJson) {
+        String args = java.util.Base64.getEncoder().encodeToString(argsJson.getBytes(StandardCharsets.UTF_8));
         return "<?php\n"
                 + "// Written by Stageguard for one request and deleted right after it; answers nothing without its token.\n"
                 + "if ( time() > " + expires.getEpochSecond() + " || 'POST' !== $_SERVER['REQUEST_METHOD']\n"
                 + "\t|| ! hash_equals( '" + tokenHash + "', hash( 'sha256', $_SERVER['HTTP_X_STAGEGUARD_TOKEN'] ?? '' ) ) ) {\n"
                 + "\thttp_response_code( 404 );\n\texit;\n}\n"
+                + "@unlink( __FILE__ );\n"
                 + "header( 'Content-Type: application/json' );\n"
                 + "header( 'Cache-Control: no-store, private' );\n"
-                + "$stageguard_args = json_decode( file_get_contents( 'php://input' ), true );\n"
+                + "$stageguard_args = json_decode( base64_decode( '" + args + "' ), true );\n"
                 + code + "\n";
     }
 
