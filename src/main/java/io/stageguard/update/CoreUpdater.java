@@ -200,9 +200,11 @@ public class CoreUpdater {
         String php = Files.readString(updateCore, StandardCharsets.UTF_8);
         int start = php.indexOf("$_old_files = array(");
         if (start < 0) throw new IOException("the new release's " + updateCore.getFileName() + " has no $_old_files list");
-        Matcher entry = Pattern.compile("'([^'/]+)'").matcher(php.substring(start, php.indexOf(");", start)));
+        Matcher entry = Pattern.compile("'([^']*)'").matcher(php.substring(start, php.indexOf(");", start)));
         Set<String> files = new java.util.HashSet<>();
-        while (entry.find()) files.add(entry.group(1));
+        while (entry.find()) {
+            if (!entry.group(1).contains("/")) files.add(entry.group(1));
+        }
         return files;
     }
 
