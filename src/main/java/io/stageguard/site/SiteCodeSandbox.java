@@ -58,24 +58,21 @@ public final class SiteCodeSandbox {
         List<String> sandbox = new ArrayList<>(List.of(BWRAP.toString(), "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc",
                 "--unshare-uts", "--unshare-cgroup-try", "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
         for (String dir : SYSTEM) sandbox.addAll(List.of("--ro-bind-try", dir, dir));
-        Path program = Path.of(command.get(0));
-        if (program.isAbsolute() && !program.toRealPath().startsWith("/usr")) {
-            // e.g. /opt/php-8.3/bin/php: its installation folder, read-only
-            Path installation = program.toRealPath().getParent().getParent();
-            sandbox.addAll(List.of("--ro-bind", installation.toString(), installation.toString()));
-        }
         for (String link : MERGED_USR_LINKS) {
             Path path = Path.of(link);
             if (Files.isSymbolicLink(path)) sandbox.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), link));
             else if (Files.isDirectory(path)) sandbox.addAll(List.of("--ro-bind", link, link));
         }
-        // the folders above the root exist in the sandbox only as its path: made here, so that its user can pass through them
-        List<Path> above = new ArrayList<>();
-        for (Path dir = root.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) above.add(0, dir);
-        for (Path dir : above) {
-            boolean mounted = dir.equals(Path.of("/tmp")) || SYSTEM.stream().anyMatch(system -> dir.startsWith(system));
-            if (!mounted) sandbox.addAll(List.of("--perms", "0755", "--dir", dir.toString()));
+        Path program = Path.of(command.get(0));
+        if (program.isAbsolute() && !program.toRealPath().startsWith("/usr")) {
+            // a runtime installed elsewhere: its installation (/opt/php-8.3 for /opt/php-8.3/bin/php), or the program alone
+            Path real = program.toRealPath();
+            boolean inBin = real.getParent().getFileName() != null && real.getParent().getFileName().toString().matches("s?bin");
+            Path shown = inBin ? real.getParent().getParent() : real;
+            passThrough(sandbox, shown);
+            sandbox.addAll(List.of("--ro-bind", shown.toString(), shown.toString()));
         }
+        passThrough(sandbox, root);
         sandbox.addAll(List.of("--bind", root.toString(), root.toString(), "--chdir", root.toString(), "--clearenv"));
         BASE_ENVIRONMENT.forEach((k, v) -> sandbox.addAll(List.of("--setenv", k, v)));
         environment.forEach((k, v) -> sandbox.addAll(List.of("--setenv", k, v)));
@@ -85,6 +82,20 @@ public final class SiteCodeSandbox {
                 "--inh-caps=-all", "--bounding-set=-all", "--"));
         sandbox.addAll(command);
         return sandbox;
+    }
+
+    /**
+     * The folders above {@code path} exist in the sandbox only as its way there: made here, open to
+     * pass through, so that the sandbox's user reaches what is bound below them (bubblewrap would make
+     * them for root alone).
+     */
+    private static void passThrough(List<String> sandbox, Path path) {
+        List<Path> above = new ArrayList<>();
+        for (Path dir = path.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) above.add(0, dir);
+        for (Path dir : above) {
+            boolean mounted = dir.equals(Path.of("/tmp")) || SYSTEM.stream().anyMatch(system -> dir.startsWith(system));
+            if (!mounted) sandbox.addAll(List.of("--perms", "0755", "--dir", dir.toString()));
+        }
     }
 
     /**
