@@ -1,12 +1,23 @@
 package io.stageguard.site;
 
+import io.stageguard.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** The machine's users as the name service knows them ({@code getent passwd}: local files, LDAP, whatever the machine uses). */
+/**
+ * The machine's users as the name service knows them ({@code getent passwd}: local files, LDAP,
+ * whatever the machine uses). Every PHP run asks who it runs as: users found are remembered, so
+ * the lookup runs once per user, not once per run; a user not found is asked again (an operator
+ * may create it meanwhile).
+ */
 final class SystemUsers {
+    private static final Map<String, SiteCodeSandbox.Identity> KNOWN = new ConcurrentHashMap<>();
+
     private SystemUsers() {
     }
 
@@ -19,18 +30,24 @@ final class SystemUsers {
     }
 
     private static Optional<SiteCodeSandbox.Identity> lookUp(String key) throws IOException {
-        Process getent = new ProcessBuilder("getent", "passwd", key).redirectErrorStream(true).start();
+        SiteCodeSandbox.Identity known = KNOWN.get(key);
+        if (known != null) return Optional.of(known);
+        // getent loads no site code; it dies with Stageguard like every program Stageguard starts
+        Process getent = new ProcessBuilder(ChildProcesses.dyingWithStageguard(List.of("getent", "passwd", key))).redirectErrorStream(true).start();
         try {
-            String out = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            // one line at most: it fits the pipe, so waiting first cannot block on output, and the timeout holds
             if (!getent.waitFor(10, TimeUnit.SECONDS)) {
                 getent.destroyForcibly();
                 throw new IOException("getent passwd " + key + " did not answer within 10 s");
             }
+            String out = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             // 2: no such user
             if (getent.exitValue() == 2 || out.isEmpty()) return Optional.empty();
             if (getent.exitValue() != 0) throw new IOException("getent passwd " + key + " exited " + getent.exitValue() + ": " + out);
             String[] fields = out.lines().findFirst().orElseThrow().split(":", -1);
-            return Optional.of(new SiteCodeSandbox.Identity(fields[0], Integer.parseInt(fields[2]), Integer.parseInt(fields[3])));
+            SiteCodeSandbox.Identity found = new SiteCodeSandbox.Identity(fields[0], Integer.parseInt(fields[2]), Integer.parseInt(fields[3]));
+            KNOWN.put(key, found);
+            return Optional.of(found);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while looking up user " + key, e);
