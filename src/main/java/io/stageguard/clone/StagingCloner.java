@@ -3,6 +3,7 @@ package io.stageguard.clone;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingDatabaseMark;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.StepProgress;
 import io.stageguard.site.SiteCodeSandbox;
@@ -180,16 +181,19 @@ public class StagingCloner {
         long renamed = 0;
         List<String> copied = new ArrayList<>();
         Map<String, Long> sanitized;
-        proof.proveDatabase(site);
         try (Connection live = liveDb.open(); Connection staging = stagingDb.open()) {
+            proof.proveDatabase(site, staging);
             live.setReadOnly(true);
             WordPressTables.prepareForLoad(staging);
             for (String existing : WordPressTables.list(staging, stagingDb.tablePrefix())) {
+                if (StagingDatabaseMark.isMark(existing, stagingDb.tablePrefix())) continue;
                 try (Statement st = staging.createStatement()) {
                     st.execute("DROP TABLE " + WordPressTables.quote(existing));
                 }
             }
-            List<String> tables = WordPressTables.list(live, liveDb.tablePrefix());
+            // a live that was itself once a staging copy carries a mark: it is Stageguard's bookkeeping, not the site's
+            List<String> tables = WordPressTables.list(live, liveDb.tablePrefix()).stream()
+                    .filter(t -> !StagingDatabaseMark.isMark(t, liveDb.tablePrefix())).toList();
             StepProgress progress = StepProgress.start("tables copied", tables.size());
             for (String table : tables) {
                 progress.advance();

@@ -2,6 +2,7 @@ package io.stageguard.clone;
 
 import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
+import io.stageguard.site.StagingDatabaseMark;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.WordPressTables;
 import java.io.IOException;
@@ -48,12 +49,12 @@ public class StagingSnapshot {
     public Report take(Site site, String releaseId, int round) throws IOException {
         long start = System.nanoTime();
         proof.proveCloned(site);
-        proof.proveDatabase(site);
         Path folder = folder(site);
         StagingCloner.removeOwnFolder(folder, site);
         FileTreeCopier.Copied copied = FileTreeCopier.copy(site.staging().documentRoot(), folder, Set.of(), FileTreeCopier.Links.REFUSE_LEAVING);
         int tables;
         try (Connection db = site.staging().database().open()) {
+            proof.proveDatabase(site, db);
             WordPressTables.prepareForLoad(db);
             String stagingPrefix = site.staging().database().tablePrefix();
             List<String> stagingTables = stagingTables(db, stagingPrefix);
@@ -85,8 +86,8 @@ public class StagingSnapshot {
         FileTreeCopier.Copied copied = FileTreeCopier.copy(folder, next, Set.of(Path.of(LABEL)), FileTreeCopier.Links.REFUSE_LEAVING);
         cloner.swapIn(site, next);
         int tables;
-        proof.proveDatabase(site);
         try (Connection db = site.staging().database().open()) {
+            proof.proveDatabase(site, db);
             WordPressTables.prepareForLoad(db);
             String stagingPrefix = site.staging().database().tablePrefix();
             for (String table : stagingTables(db, stagingPrefix)) drop(db, table);
@@ -107,9 +108,9 @@ public class StagingSnapshot {
         Path folder = folder(site);
         Path label = folder.resolve(LABEL);
         if (!Files.isRegularFile(label) || !Files.readString(label, StandardCharsets.UTF_8).startsWith("release=" + releaseId + "\n")) return;
-        proof.proveDatabase(site);
         // the tables first: a folder without its label is never restored, tables without their folder would linger unseen
         try (Connection db = site.staging().database().open()) {
+            proof.proveDatabase(site, db);
             for (String table : WordPressTables.list(db, TABLE_PREFIX + site.staging().database().tablePrefix())) drop(db, table);
         } catch (SQLException e) {
             throw new IOException("could not drop the snapshot's tables: " + e.getMessage(), e);
@@ -125,9 +126,12 @@ public class StagingSnapshot {
         return "release=" + releaseId + "\nround=" + round + "\n";
     }
 
-    /** Staging's own tables: those with its prefix, but never a snapshot (a prefix like "s" would match both). */
+    /**
+     * Staging's own tables: those with its prefix, but never a snapshot (a prefix like "s" would match
+     * both) nor staging's mark (it stays through every restore).
+     */
     private static List<String> stagingTables(Connection db, String prefix) throws SQLException {
-        return WordPressTables.list(db, prefix).stream().filter(t -> !t.startsWith(TABLE_PREFIX)).toList();
+        return WordPressTables.list(db, prefix).stream().filter(t -> !t.startsWith(TABLE_PREFIX) && !StagingDatabaseMark.isMark(t, prefix)).toList();
     }
 
     /**

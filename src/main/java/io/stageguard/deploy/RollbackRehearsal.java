@@ -89,10 +89,10 @@ public class RollbackRehearsal {
     }
 
     private long rehearseDatabase(String releaseId, Site site, Path backupDir, Path scratch, List<String> problems) throws IOException, SQLException {
-        proof.proveDatabase(site);
         String scratchPrefix = "sgrehearsal" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()}) + "_";
         Map<String, DatabaseDump.DumpedTable> recorded = backup.recordedTables(releaseId);
         try (Connection c = site.staging().database().open()) {
+            proof.proveDatabase(site, c);
             try {
                 long t0 = System.nanoTime();
                 DatabaseDump.restoreAs(c, backupDir.resolve("database.sql"), site.live().database().tablePrefix(), scratchPrefix);

@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +29,9 @@ import org.springframework.stereotype.Component;
  * The database: if the server itself says staging and live (or another site) are the same server
  * (a user-level lock taken through one connection is seen held through the other, whatever host
  * names were used) and {@code DATABASE()} is the same, the table prefixes must not overlap. Staging
- * in live's database under another prefix, as WP Staging sets it up, stays allowed.
+ * in live's database under another prefix, as WP Staging sets it up, stays allowed. Before tables
+ * are dropped, any comparison that cannot be made refuses, and staging's prefix must be empty or
+ * carry this site's {@link StagingDatabaseMark}, whose nonce no other site's connection may show.
  */
 @Component
 public class StagingProof {
@@ -62,10 +66,25 @@ public class StagingProof {
         if (!problems.isEmpty()) throw new NotStagingException(problems);
     }
 
-    /** Before a clone drops staging's tables. */
-    public void proveDatabase(Site site) {
-        Map<String, String> problems = databaseProblems(site);
-        if (!problems.isEmpty()) throw new NotStagingException(problems);
+    /**
+     * Before a clone, a snapshot or a rehearsal drops or writes staging's tables, on the connection
+     * that will write them (a proof taken on another connection proves another moment): staging
+     * apart from live and every other site by the servers' own word, where any comparison that cannot
+     * be made refuses; then staging's prefix empty (marked now) or carrying this site's mark; then the
+     * mark seen through no other site's connection under an overlapping prefix.
+     */
+    public void proveDatabase(Site site, Connection staging) {
+        String problem;
+        try {
+            problem = collision(site, staging, true);
+            if (problem == null) {
+                StagingDatabaseMark.Claim claim = StagingDatabaseMark.claim(staging, site);
+                problem = claim.refusal() != null ? claim.refusal() : markSeenElsewhere(site, claim.nonce());
+            }
+        } catch (SQLException e) {
+            problem = "could not be proven to be staging (" + e.getMessage() + "); nothing was written";
+        }
+        if (problem != null) throw new NotStagingException(Map.of("staging.database", problem));
     }
 
     /**
@@ -155,42 +174,108 @@ public class StagingProof {
         return parent == null ? absolute : realPath(parent).resolve(absolute.getFileName());
     }
 
+    /** At registration: nothing is written yet, so a server that cannot be reached is compared by what the definitions say. */
     Map<String, String> databaseProblems(Site site) {
-        Map<String, String> problems = new LinkedHashMap<>();
-        DatabaseConnection staging = site.staging().database();
-        String collision = databaseCollision(staging, site.live().database(), "live's database");
-        for (Site other : sites.all()) {
-            if (collision != null) break;
-            if (other.id().equals(site.id())) continue;
-            collision = databaseCollision(staging, other.live().database(), "site '" + other.id() + "' live database");
-            if (collision == null) collision = databaseCollision(staging, other.staging().database(), "site '" + other.id() + "' staging database");
+        String problem;
+        try (Connection staging = site.staging().database().open()) {
+            problem = collision(site, staging, false);
+        } catch (SQLException unreachable) {
+            problem = null;
+            for (Comparison c : comparisons(site)) {
+                if (problem == null) problem = byDefinition(site.staging().database(), c.other(), c.what());
+            }
         }
-        if (collision != null) problems.put("staging.database", collision);
-        return problems;
+        return problem == null ? Map.of() : Map.of("staging.database", problem);
     }
 
-    private static String databaseCollision(DatabaseConnection staging, DatabaseConnection other, String what) {
-        Location a;
-        Location b;
-        try (Connection s = staging.open(); Connection o = other.open()) {
-            if (!sameServer(s, o)) return null;
-            a = Location.of(s, staging.tablePrefix());
-            b = Location.of(o, other.tablePrefix());
-        } catch (SQLException e) {
-            // a server we cannot reach cannot be compared by its own word: fall back to what the definitions say
-            if (!staging.host().equalsIgnoreCase(other.host()) || staging.port() != other.port()) return null;
-            a = new Location(staging.name(), staging.tablePrefix());
-            b = new Location(other.name(), other.tablePrefix());
+    /** A database staging must be apart from, how a message names it, and whether it is this site's own live. */
+    private record Comparison(DatabaseConnection other, String what, boolean ownLive) {
+    }
+
+    private List<Comparison> comparisons(Site site) {
+        List<Comparison> all = new ArrayList<>();
+        all.add(new Comparison(site.live().database(), "live's database", true));
+        for (Site other : sites.all()) {
+            if (other.id().equals(site.id())) continue;
+            all.add(new Comparison(other.live().database(), "site '" + other.id() + "' live database", false));
+            all.add(new Comparison(other.staging().database(), "site '" + other.id() + "' staging database", false));
         }
+        return all;
+    }
+
+    /**
+     * The first database staging collides with, or null. {@code strict} (before writing): a probe
+     * that fails between two reachable servers, or live that cannot be reached, is a collision,
+     * because only the server's own answer proves two names apart (an alias, a proxy or a port
+     * forward makes different names one server). Another site's database that cannot be reached at
+     * all is compared by its definition, as at registration: one site's broken credentials do not stop
+     * every other site's releases, and staging's mark keeps a database reached by mistake from being
+     * emptied (a prefix with tables is dropped only when it carries this site's mark).
+     */
+    private String collision(Site site, Connection staging, boolean strict) {
+        DatabaseConnection stagingDb = site.staging().database();
+        for (Comparison c : comparisons(site)) {
+            String problem;
+            Connection other;
+            try {
+                other = c.other().open();
+            } catch (SQLException unreachable) {
+                problem = strict && c.ownLive() ? refusal(c, unreachable) : byDefinition(stagingDb, c.other(), c.what());
+                if (problem != null) return problem;
+                continue;
+            }
+            try (other) {
+                problem = sameServer(staging, other) ? overlap(Location.of(staging, stagingDb.tablePrefix()), Location.of(other, c.other().tablePrefix()), c.what()) : null;
+            } catch (SQLException probeFailed) {
+                problem = strict ? refusal(c, probeFailed) : byDefinition(stagingDb, c.other(), c.what());
+            }
+            if (problem != null) return problem;
+        }
+        return null;
+    }
+
+    private static String refusal(Comparison c, SQLException e) {
+        return "could not be compared with " + c.what() + " (" + e.getMessage() + "): staging's tables are written only when the servers themselves "
+                + "tell the two apart; nothing was written";
+    }
+
+    /** What the definitions say when a server cannot be asked: the same host and port are taken for the same server. */
+    private static String byDefinition(DatabaseConnection staging, DatabaseConnection other, String what) {
+        if (!staging.host().equalsIgnoreCase(other.host()) || staging.port() != other.port()) return null;
+        return overlap(new Location(staging.name().toLowerCase(Locale.ROOT), staging.tablePrefix()),
+                new Location(other.name().toLowerCase(Locale.ROOT), other.tablePrefix()), what);
+    }
+
+    /** Staging's mark seen through a connection that is not staging's, under a prefix that overlaps staging's: that connection reaches staging's data. */
+    private String markSeenElsewhere(Site site, String nonce) {
+        String prefix = site.staging().database().tablePrefix();
+        for (Comparison c : comparisons(site)) {
+            try (Connection other = c.other().open()) {
+                if (StagingDatabaseMark.visibleThrough(other, prefix, nonce) && overlaps(prefix, c.other().tablePrefix())) {
+                    return "reaches the same data as " + c.what() + " (Stageguard's staging mark " + StagingDatabaseMark.table(prefix)
+                            + " is visible through its connection, prefix '" + c.other().tablePrefix() + "'), though the server answers as another";
+                }
+            } catch (SQLException unreachable) {
+                // a connection that cannot be opened shows nothing
+            }
+        }
+        return null;
+    }
+
+    private static String overlap(Location a, Location b, String what) {
         if (!a.database().equalsIgnoreCase(b.database())) return null;
         if (a.prefix().equals(b.prefix())) {
             return "is " + what + ": the server says both are database '" + b.database() + "' with table prefix '" + b.prefix() + "'";
         }
-        if (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix())) {
+        if (overlaps(a.prefix(), b.prefix())) {
             return "shares " + what + " ('" + b.database() + "') with an overlapping table prefix ('" + a.prefix() + "' and '" + b.prefix()
                     + "'): one site's tables would be taken for the other's; choose a prefix that does not start with the other";
         }
         return null;
+    }
+
+    private static boolean overlaps(String a, String b) {
+        return a.startsWith(b) || b.startsWith(a);
     }
 
     private record Location(String database, String prefix) {
@@ -199,6 +284,14 @@ public class StagingProof {
                 rs.next();
                 return new Location(rs.getString(1).toLowerCase(Locale.ROOT), prefix);
             }
+        }
+    }
+
+    /** The Galera cluster's state UUID a server belongs to, or null outside a cluster. */
+    private static String galeraCluster(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'"); ResultSet rs = ps.executeQuery()) {
+            String uuid = rs.next() ? rs.getString(2) : null;
+            return uuid == null || uuid.isBlank() ? null : uuid;
         }
     }
 
@@ -218,8 +311,11 @@ public class StagingProof {
         try (PreparedStatement free = b.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
             free.setString(1, lock);
             try (ResultSet rs = free.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 0;
+                if (rs.next() && rs.getInt(1) == 0) return true;
             }
+            // user-level locks are per node in a Galera cluster: nodes of one cluster hold the same data
+            String cluster = galeraCluster(a);
+            return cluster != null && cluster.equals(galeraCluster(b));
         } finally {
             try (PreparedStatement release = a.prepareStatement("SELECT RELEASE_LOCK(?)")) {
                 release.setString(1, lock);

@@ -17,6 +17,7 @@ import io.stageguard.site.PhpProperties;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.StagingDatabaseMark;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
@@ -119,6 +120,55 @@ class StagingProofTest {
     void anOverlappingPrefixInLivesDatabaseIsRefused() {
         DatabaseConnection overlapping = new DatabaseConnection("127.0.0.1", liveDb.port(), "proof_live", liveDb.user(), liveDb.password(), "wp_staging_");
         assertRefusedBoth(site(work.resolve("overlap-staging"), overlapping), "staging.database", "overlapping table prefix");
+    }
+
+    @Test
+    void aForeignWordPressDatabaseIsNeverEmptiedAndAStagingClonedBeforeMarksIsAdopted() throws Exception {
+        // somebody's WordPress (or a database reached by mistake): tables under staging's prefix, and no staging mark
+        DatabaseConnection foreign = mariaDb.createDatabase("proof_foreign", "proof_foreign", "foreign-pw", "wp_");
+        mariaDb.sql("""
+                CREATE TABLE proof_foreign.wp_options (option_id BIGINT PRIMARY KEY AUTO_INCREMENT, option_name VARCHAR(191), option_value LONGTEXT);
+                INSERT INTO proof_foreign.wp_options (option_name, option_value) VALUES ('siteurl', 'https://shop.someone-else.example');
+                CREATE TABLE proof_foreign.wp_posts (ID BIGINT PRIMARY KEY, post_title TEXT);
+                INSERT INTO proof_foreign.wp_posts VALUES (1, 'Years of orders');
+                """);
+        Site site = site(work.resolve("foreign-db-staging"), foreign);
+        assertThat(new StagingProof(() -> registered).problems(site)).as("nothing at registration tells it from an empty database").isEmpty();
+        assertThatThrownBy(() -> cloner(null).cloneDatabase(site)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("staging.database").hasMessageContaining("holds 2 tables under prefix 'wp_' that Stageguard did not make for site 'proof'")
+                .hasMessageContaining("its siteurl is https://shop.someone-else.example");
+        try (Connection c = foreign.open()) {
+            assertThat(WordPressTables.list(c, "wp_")).containsExactlyInAnyOrder("wp_options", "wp_posts");
+        }
+        assertThat(mariaDb.sql("SELECT post_title FROM proof_foreign.wp_posts")).contains("Years of orders");
+
+        // a staging the clone wrote before databases were marked says so by its siteurl: it is adopted, marked and refreshed
+        mariaDb.sql("UPDATE proof_foreign.wp_options SET option_value = '" + site.staging().baseUrl() + "' WHERE option_name = 'siteurl'");
+        cloner(null).cloneDatabase(site);
+        assertThat(mariaDb.sql("SELECT site FROM proof_foreign.wp_" + StagingDatabaseMark.TABLE)).contains("proof");
+        assertThat(mariaDb.sql("SELECT COUNT(*) FROM proof_foreign.wp_posts WHERE post_title = 'Years of orders'")).contains("0");
+        // and a mark of another site opens nothing
+        mariaDb.sql("UPDATE proof_foreign.wp_" + StagingDatabaseMark.TABLE + " SET site = 'other'");
+        assertThatThrownBy(() -> cloner(null).cloneDatabase(site)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("carries Stageguard's staging mark of site 'other'");
+        assertThat(mariaDb.sql("SELECT option_value FROM proof_foreign.wp_options WHERE option_name = 'siteurl'")).contains(site.staging().baseUrl());
+    }
+
+    @Test
+    void aDatabaseTheProofCannotAskIsNotEmptiedWithoutStagingsMark() throws Exception {
+        // another site's live database is the one staging names, reached through another host name, and its password no
+        // longer works: the definitions' host names differ and the server cannot be asked; the mark's absence refuses
+        DatabaseConnection unasked = mariaDb.createDatabase("proof_unasked", "proof_unasked", "unasked-pw", "wp_");
+        mariaDb.sql("CREATE TABLE proof_unasked.wp_orders (id INT PRIMARY KEY); INSERT INTO proof_unasked.wp_orders VALUES (7);");
+        registered.add(new Site("other", new SiteEnvironment("http://127.0.0.1:2", Files.createDirectories(work.resolve("other-live-db")),
+                new DatabaseConnection("localhost", unasked.port(), "proof_unasked", "proof_unasked", "a-password-that-changed", "wp_")),
+                new SiteEnvironment("http://127.0.0.1:3", work.resolve("other-staging-db"), liveDb)));
+        Site site = site(work.resolve("unasked-staging"), unasked);
+        assertThat(new StagingProof(() -> registered).problems(site)).as("at registration the definitions are compared, and they differ").isEmpty();
+        assertThatThrownBy(() -> cloner(null).cloneDatabase(site)).isInstanceOf(NotStagingException.class)
+                .hasMessageContaining("holds 1 tables under prefix 'wp_' that Stageguard did not make for site 'proof'");
+        assertThat(mariaDb.sql("SHOW TABLES FROM proof_unasked")).isEqualTo("wp_orders\n");
+        assertThat(mariaDb.sql("SELECT id FROM proof_unasked.wp_orders")).contains("7");
     }
 
     @Test
