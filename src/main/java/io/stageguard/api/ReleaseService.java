@@ -13,6 +13,7 @@ import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
 import io.stageguard.update.SiteFit;
 import io.stageguard.update.GitPackager;
+import io.stageguard.update.PackageFolders;
 import io.stageguard.update.UpdateDiscovery;
 import io.stageguard.update.VersionStep;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,11 +57,13 @@ public class ReleaseService {
     private final SiteFit fit;
     private final UpdateDiscovery discovery;
     private final GitPackager git;
+    private final PackageFolders packageFolders;
 
     public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
                           PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics, SiteFit fit, UpdateDiscovery discovery, GitPackager git) {
+                          ReleaseMetrics metrics, SiteFit fit, UpdateDiscovery discovery, GitPackager git, PackageFolders packageFolders) {
         this.git = git;
+        this.packageFolders = packageFolders;
         this.metrics = metrics;
         this.fit = fit;
         this.discovery = discovery;
@@ -107,7 +110,7 @@ public class ReleaseService {
         List<Change> changes = new ArrayList<>(request.changes() == null ? List.of() : request.changes());
         if (request.updates() != null && site.isPresent()) changes.addAll(selectedUpdates(site.get(), request.updates(), changes, errors));
         errors.putAll(git.pinAll(changes, changes::set));
-        if (request.updates() == null || !changes.isEmpty()) errors.putAll(ChangeSetValidator.problems(changes));
+        if (request.updates() == null || !changes.isEmpty()) errors.putAll(ChangeSetValidator.problems(changes, packageFolders));
         List<String> paths = request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
         for (int i = 0; i < paths.size(); i++) {
             String problem = qaPathProblem(paths.get(i));

@@ -39,6 +39,7 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.VariableMap;
 import org.camunda.bpm.engine.variable.value.TypedValue;
+import io.stageguard.update.PackageFolders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -112,9 +113,12 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
     private final ReleaseRecords releases;
     private final SiteRegistry sites;
     private final ObjectProvider<ReleaseNotifier> mail;
+    private final ObjectProvider<PackageFolders> packageFolders;
 
-    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites, ObjectProvider<ReleaseNotifier> mail) {
+    public TaskCompletionGuard(ObjectProvider<AccessPolicy> policy, ReleaseRecords releases, SiteRegistry sites, ObjectProvider<ReleaseNotifier> mail,
+                               ObjectProvider<PackageFolders> packageFolders) {
         this.mail = mail;
+        this.packageFolders = packageFolders;
         this.policy = policy;
         this.releases = releases;
         this.sites = sites;
@@ -230,7 +234,7 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         }
         if (kind == GuardedTask.REVISE_CHANGE_SET && "revise".equals(decision) && (detail == null || detail.toString().isBlank())) {
             // the form's fields (the JSON in revisedChanges is for other systems, and checked when the set is accepted)
-            Map<String, String> problems = ReleaseVariables.revision(task).problems(ReleaseVariables.CHANGES.from(task));
+            Map<String, String> problems = ReleaseVariables.revision(task).problems(ReleaseVariables.CHANGES.from(task), packageFolders.getObject());
             if (!problems.isEmpty()) {
                 throw new ProcessEngineException("The revised change set has problems: " + problems.entrySet().stream()
                         .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")) + ". Nothing was saved.");

@@ -14,6 +14,7 @@ import io.stageguard.site.Site;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeSetValidator;
+import io.stageguard.update.PackageFolders;
 import io.stageguard.update.SiteFit;
 import io.stageguard.update.GitPackager;
 import java.util.List;
@@ -124,7 +125,7 @@ class UpdateAndQaDelegates {
      * or replacing its slug's). Untouched fields retest the current set, for a package rebuilt in place.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git) {
+    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git, PackageFolders folders) {
         return execution -> {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
@@ -137,7 +138,7 @@ class UpdateAndQaDelegates {
             List<Change> pinned = new java.util.ArrayList<>(changes);
             Map<String, String> problems = new java.util.LinkedHashMap<>(git.pinAll(pinned, pinned::set));
             changes = pinned;
-            problems.putAll(ChangeSetValidator.problems(changes));
+            problems.putAll(ChangeSetValidator.problems(changes, folders));
             if (problems.isEmpty()) problems = fit.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);

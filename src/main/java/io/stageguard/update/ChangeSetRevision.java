@@ -95,12 +95,12 @@ public record ChangeSetRevision(List<String> drop, Added added) {
      * The whole check the form gets: its own problems, then the change set validator's on the
      * revised set, where the added change's problems are named by the form's fields.
      */
-    public Map<String, String> problems(List<Change> current) {
+    public Map<String, String> problems(List<Change> current, PackageFolders folders) {
         Map<String, String> problems = formProblems(current);
         if (!problems.isEmpty()) return problems;
         List<Change> revised = revise(current);
         int addedAt = added == null ? -1 : revised.stream().map(Change::key).toList().indexOf(added.key());
-        ChangeSetValidator.problems(revised).forEach((field, problem) -> {
+        ChangeSetValidator.problems(revised, folders).forEach((field, problem) -> {
             java.util.regex.Matcher m = Pattern.compile("changes\\[(\\d+)]\\.(\\w+).*").matcher(field);
             boolean ofAdded = m.matches() && Integer.parseInt(m.group(1)) == addedAt;
             problems.put(ofAdded ? "added" + Character.toUpperCase(m.group(2).charAt(0)) + m.group(2).substring(1) : field, problem);

@@ -1,13 +1,10 @@
 package io.stageguard.update;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.zip.ZipFile;
 
 /** Checks a change set before any of it is applied; every problem is named by its field. */
 public final class ChangeSetValidator {
@@ -21,7 +18,7 @@ public final class ChangeSetValidator {
         return slug != null && SLUG.matcher(slug).matches() && !slug.contains("..");
     }
 
-    public static Map<String, String> problems(List<Change> changes) {
+    public static Map<String, String> problems(List<Change> changes, PackageFolders folders) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (changes == null || changes.isEmpty()) {
             errors.put("changes", "must list at least one change");
@@ -57,7 +54,7 @@ public final class ChangeSetValidator {
             } else if (c.packagePath().length() > 1000) {
                 errors.put(at + ".package", "must be at most 1000 characters");
             } else {
-                String problem = packageProblem(Path.of(c.packagePath()));
+                String problem = folders.problem(c.packagePath());
                 // what the package declares is compared with a version that is itself valid
                 if (problem == null && c.type() != null && !errors.containsKey(at + ".version")) problem = contentProblem(c);
                 if (problem != null) errors.put(at + ".package", problem);
@@ -90,16 +87,6 @@ public final class ChangeSetValidator {
             return e.getMessage();
         } catch (IOException e) {
             return "cannot be read: " + e.getMessage();
-        }
-    }
-
-    private static String packageProblem(Path zip) {
-        if (!zip.isAbsolute()) return "must be an absolute path";
-        if (!Files.isRegularFile(zip)) return "no such file: " + zip;
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            return ZipLimits.problem(file);
-        } catch (IOException e) {
-            return "is not a readable zip file: " + zip;
         }
     }
 }

@@ -189,6 +189,39 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
         assertThat(errors(answer)).containsKey("staging.database.host");
     }
 
+    /**
+     * Review 954a1fc, H4: a change's zip is read only from the package folders. Another site's zip
+     * (here one inside a registered site's root, as a backup plugin leaves them), a link leading
+     * there, a system file and a path that does not exist get one and the same answer, so the
+     * answer tells nothing about the machine; the site's own package is accepted.
+     */
+    @Test
+    void aPackageOutsideThePackageFoldersIsRefusedWithOneTextWhateverItIs() throws Exception {
+        sites.save(demo.site());
+        Path backupZip = demo.site().live().documentRoot().resolve("wp-content/uploads/backup-plugin/site-backup.zip");
+        Files.createDirectories(backupZip.getParent());
+        Files.copy(demo.fixturePackage("1.1.0"), backupZip);
+        Path link = Files.createTempDirectory("stageguard-h4-").resolve("innocent.zip");
+        Files.createSymbolicLink(link, backupZip);
+        List<String> answers = new ArrayList<>();
+        for (Path zip : List.of(backupZip, link, Path.of("/etc/shadow"), Path.of("/var/nothing/here.zip"))) {
+            ResponseEntity<Map<String, Object>> answer = startRelease(zip);
+            assertThat(answer.getStatusCode().value()).as(zip.toString()).isEqualTo(400);
+            answers.add(errors(answer).get("changes[0].package"));
+        }
+        assertThat(answers).as("one text for every refusal").containsOnly(answers.get(0));
+        assertThat(answers.get(0)).contains("is not a package Stageguard may read").doesNotContain("shadow", "no such file");
+        assertThat(runtime.createProcessInstanceQuery().count()).isZero();
+
+        assertThat(startRelease(demo.fixturePackage("1.1.0")).getStatusCode().value()).as("a zip in a package folder").isEqualTo(201);
+    }
+
+    private ResponseEntity<Map<String, Object>> startRelease(Path zip) {
+        Map<String, Object> body = Map.of("siteId", "acme", "changes", List.of(Map.of("type", "plugin", "slug", io.stageguard.demo.FixturePlugin.SLUG,
+                "version", "1.1.0", "package", zip.toString())));
+        return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+    }
+
     @Test
     void twentySimultaneousStartsGiveOneReleaseAndNineteenConflicts() throws Exception {
         sites.save(demo.site());

@@ -55,6 +55,8 @@ public abstract class DemoSiteApplicationTest {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + work.getFileName() + ";DB_CLOSE_DELAY=-1");
         registry.add("stageguard.data-dir", () -> work.resolve("stageguard").toString());
         registry.add("stageguard.qa.host-resolver-rules", () -> "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
+        // the tests build their packages in temporary folders; sites' roots and the data folder stay out even so
+        registry.add("stageguard.updates.package-folders", () -> System.getProperty("java.io.tmpdir"));
     }
 
     private static HttpHeaders jsonHeaders() {

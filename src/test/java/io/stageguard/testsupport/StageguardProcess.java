@@ -53,6 +53,8 @@ public final class StageguardProcess implements AutoCloseable {
                 "--stageguard.data-dir=" + dataDir,
                 "--stageguard.public-url=http://127.0.0.1:" + port,
                 "--stageguard.qa.host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                // the test's packages are built beside the data folder
+                "--stageguard.updates.package-folders=" + dataDir.toAbsolutePath().getParent(),
                 // two sessions per QA job, one Chromium at a time on the machine: the cap holds the second back
                 "--stageguard.qa.max-browsers=1",
                 "--camunda.bpm.job-execution.lock-time-in-millis=" + lockTime.toMillis(),

@@ -2,11 +2,13 @@ package io.stageguard.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The revise form's fields turned into a change set, and what it says about fields that cannot be. */
 class ChangeSetRevisionTest {
+    private static final PackageFolders FOLDERS = new PackageFolders(List.of(Path.of("/no")), List::of);
     private static final Change HELLO = new Change(ChangeType.PLUGIN, "hello", "1.1.0", "/packages/hello-1.1.0.zip");
     private static final Change SHOP = new Change(ChangeType.THEME, "shop", "2.0.0", "/packages/shop-2.0.0.zip");
     private static final List<Change> CURRENT = List.of(HELLO, SHOP);
@@ -43,12 +45,12 @@ class ChangeSetRevisionTest {
     @Test
     void droppingEverythingIsRefusedAndTheValidatorsProblemsWithTheAddedChangeNameItsFields() {
         ChangeSetRevision nothingLeft = new ChangeSetRevision(List.of("plugin hello", "theme shop"), NOTHING);
-        assertThat(nothingLeft.problems(CURRENT)).containsOnlyKeys("droppedChanges");
-        assertThat(nothingLeft.problems(CURRENT).get("droppedChanges")).contains("abandon");
+        assertThat(nothingLeft.problems(CURRENT, FOLDERS)).containsOnlyKeys("droppedChanges");
+        assertThat(nothingLeft.problems(CURRENT, FOLDERS).get("droppedChanges")).contains("abandon");
 
         ChangeSetRevision missingZip = new ChangeSetRevision(List.of("plugin hello", "theme shop"),
                 new ChangeSetRevision.Added("plugin", "forms", "3.0.0", "/no/such/forms-3.0.0.zip"));
-        assertThat(missingZip.problems(CURRENT)).containsOnlyKeys("addedPackage");
-        assertThat(missingZip.problems(CURRENT).get("addedPackage")).contains("no such file");
+        assertThat(missingZip.problems(CURRENT, FOLDERS)).containsOnlyKeys("addedPackage");
+        assertThat(missingZip.problems(CURRENT, FOLDERS).get("addedPackage")).contains("is not a package Stageguard may read");
     }
 }

@@ -32,7 +32,7 @@ class GitPackagerTest {
     static void repositoryWithAVersion() throws Exception {
         repository = PluginRepository.create(work.resolve("repos/acme-custom.git"));
         first = repository.push("sg-custom", "1.0.0", "v1.0.0");
-        packager = new GitPackager(new UpdateProperties(null, null, null, null, List.of(work.resolve("repos").toString())),
+        packager = new GitPackager(new UpdateProperties(null, null, null, null, List.of(work.resolve("repos").toString()), null),
                 new StageguardProperties(work.resolve("stageguard"), "http://localhost"));
     }
 
@@ -53,7 +53,7 @@ class GitPackagerTest {
         try (ZipFile zip = new ZipFile(tagged.packagePath())) {
             assertThat(zip.stream().map(e -> e.getName()).toList()).containsExactlyInAnyOrder("sg-custom/sg-custom.php", "sg-custom/assets/custom.css");
         }
-        assertThat(ChangeSetValidator.problems(List.of(tagged))).isEmpty();
+        assertThat(ChangeSetValidator.problems(List.of(tagged), new PackageFolders(List.of(work.resolve("stageguard/downloads")), List::of))).isEmpty();
 
         RevCommit second = repository.push("sg-custom", "1.1.0", null);
         Change main = packager.pin(fromGit("main", "plugins/sg-custom"));

@@ -34,7 +34,7 @@ class IntegrityCheckTest {
         wordpressOrg.plugin(FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", work.resolve("org")))
                 .plugin(FixturePlugin.SLUG, "1.2.0", FixturePlugin.zip("1.2.0", work.resolve("org")))
                 .publishChecksum(FixturePlugin.SLUG, "1.2.0", "hello-stageguard.php", "0".repeat(64));
-        source = new WordPressOrgSource(new UpdateProperties(wordpressOrg.url(), wordpressOrg.downloadsUrl(), null, null, null),
+        source = new WordPressOrgSource(new UpdateProperties(wordpressOrg.url(), wordpressOrg.downloadsUrl(), null, null, null, null),
                 new StageguardProperties(work.resolve("stageguard"), "http://localhost"));
         check = new IntegrityCheck(source);
         staging = new SiteEnvironment("http://127.0.0.1:9", Files.createDirectories(work.resolve("staging")),
