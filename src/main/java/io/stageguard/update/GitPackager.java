@@ -4,6 +4,7 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.site.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public class GitPackager {
         GitRef git = change.git();
         if (change.type() == ChangeType.CORE) throw new GitChangeException("type", "core comes from a release zip, not from git");
         if (git.repository() == null || git.repository().isBlank()) throw new GitChangeException("git.repository", "is required");
-        if (properties.gitRepositories().stream().noneMatch(git.repository()::startsWith)) {
+        if (properties.gitRepositories().stream().noneMatch(allowed -> within(git.repository(), allowed))) {
             throw new GitChangeException("git.repository", "is not within stageguard.updates.git-repositories " + properties.gitRepositories());
         }
         if (git.ref() == null || git.ref().isBlank()) throw new GitChangeException("git.ref", "is required: a branch, tag or commit");
@@ -105,6 +106,33 @@ public class GitPackager {
         }
     }
 
+    /**
+     * Whether a repository lies within an allowed one, by whole path segments, never by text: a path
+     * by its real path ({@code /srv/git/a/../b.git} is {@code /srv/git/b.git}, {@code /srv/git/ab}
+     * is not in {@code /srv/git/a}); a URL by scheme, host and port, then by its normalized path.
+     */
+    static boolean within(String repository, String allowed) {
+        boolean url = repository.contains("://");
+        if (url != allowed.contains("://")) return false;
+        try {
+            if (!url) {
+                Path path = Path.of(repository);
+                return path.isAbsolute() && path.toRealPath().startsWith(Path.of(allowed).toRealPath());
+            }
+            URI r = new URI(repository).normalize();
+            URI a = new URI(allowed).normalize();
+            if (r.getRawPath() == null || r.getRawPath().contains("..") || r.getRawUserInfo() != null && a.getRawUserInfo() == null) return false;
+            String scope = a.getRawPath() == null || a.getRawPath().isEmpty() ? "/" : a.getRawPath();
+            return r.getScheme().equalsIgnoreCase(a.getScheme()) && r.getHost() != null && r.getHost().equalsIgnoreCase(a.getHost())
+                    && r.getPort() == a.getPort() && (r.getRawPath().equals(scope) || r.getRawPath().startsWith(scope.endsWith("/") ? scope : scope + "/"));
+        } catch (IOException | java.net.URISyntaxException | RuntimeException notWithin) {
+            return false;
+        }
+    }
+
+    /** How long a fetch may wait on the remote's answers. */
+    private static final int FETCH_TIMEOUT_SECONDS = 120;
+
     /** A bare copy of the repository in the data folder, fetched now. */
     private Git fetched(String url) throws IOException, GitAPIException {
         Path dir = repositories.resolve(Sha256.of(url).substring(0, 16) + ".git");
@@ -117,7 +145,8 @@ public class GitPackager {
         }
         Git git = Git.open(dir.toFile());
         try {
-            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).setForceUpdate(true).call();
+            // a server that stops answering fails the fetch instead of holding the job (and its lock) for ever
+            git.fetch().setTimeout(FETCH_TIMEOUT_SECONDS).setRemote(url).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).setForceUpdate(true).call();
         } catch (GitAPIException | RuntimeException e) {
             git.close();
             throw e;

@@ -78,4 +78,30 @@ class GitPackagerTest {
         assertThatThrownBy(() -> packager.pin(new Change(ChangeType.CORE, null, null, null, false, new GitRef(repository.origin().toString(), "main", null, null), false)))
                 .hasMessage("core comes from a release zip, not from git");
     }
+
+    @Test
+    void theAllowListComparesWholePathSegmentsNotText() throws Exception {
+        Path allowed = Files.createDirectories(work.resolve("allow/git/a"));
+        Files.createDirectories(work.resolve("allow/git/b.git"));
+        Files.createDirectories(work.resolve("allow/git/ab"));
+        Files.createDirectories(allowed.resolve("inside.git"));
+        Files.createSymbolicLink(allowed.resolve("link.git"), work.resolve("allow/git/b.git"));
+        String a = allowed.toString();
+        assertThat(GitPackager.within(a + "/inside.git", a)).isTrue();
+        assertThat(GitPackager.within(a + "/../b.git", a)).as("a '..' leaves the folder").isFalse();
+        assertThat(GitPackager.within(work.resolve("allow/git/ab").toString(), a)).as("a longer name is not inside").isFalse();
+        assertThat(GitPackager.within(a + "/link.git", a)).as("a link leading out").isFalse();
+        assertThat(GitPackager.within("inside.git", a)).as("a relative path").isFalse();
+
+        String host = "https://git.acme.example/agency/";
+        assertThat(GitPackager.within("https://git.acme.example/agency/theme.git", host)).isTrue();
+        assertThat(GitPackager.within("https://GIT.acme.example/agency/theme.git", host)).isTrue();
+        assertThat(GitPackager.within("https://git.acme.example/agency/../other/x.git", host)).isFalse();
+        assertThat(GitPackager.within("https://git.acme.example/agencyx/x.git", "https://git.acme.example/agency")).isFalse();
+        assertThat(GitPackager.within("https://git.acme.example.evil.test/agency/x.git", host)).isFalse();
+        assertThat(GitPackager.within("https://git.acme.example:8443/agency/x.git", host)).isFalse();
+        assertThat(GitPackager.within("https://user@git.acme.example/agency/x.git", host)).as("credentials smuggled into the URL").isFalse();
+        assertThat(GitPackager.within("http://git.acme.example/agency/x.git", host)).isFalse();
+        assertThat(GitPackager.within(a + "/inside.git", host)).as("a path against a URL").isFalse();
+    }
 }
