@@ -14,8 +14,11 @@ public class SiteRegistration {
     private final StagingProof proof;
     private final PhpProperties php;
 
-    public SiteRegistration(SiteRegistry registry, StagingProof proof, PhpProperties php) {
+    private final SecretRefPolicy secrets;
+
+    public SiteRegistration(SiteRegistry registry, StagingProof proof, PhpProperties php, SecretRefPolicy secrets) {
         this.registry = registry;
+        this.secrets = secrets;
         this.proof = proof;
         this.php = php;
     }
@@ -23,6 +26,7 @@ public class SiteRegistration {
     /** @return field to problem; empty when the site was stored */
     public Map<String, String> register(Site site) {
         Map<String, String> problems = SiteValidator.problems(site, php.runtimes().keySet());
+        if (problems.isEmpty()) problems = secrets.problems(site);
         if (problems.isEmpty()) problems = proof.problems(site);
         if (problems.isEmpty()) registry.save(site);
         return problems;

@@ -54,6 +54,7 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
     @DynamicPropertySource
     static void noJobExecution(DynamicPropertyRegistry registry) {
         registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+        registry.add("stageguard.secrets.folder", () -> work.resolve("secrets").toString());
     }
 
     @AfterEach
@@ -159,7 +160,7 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
 
     @Test
     void passwordsAreStoredEncryptedOrNotAtAllAndSecretFlowValuesAreMasked() throws Exception {
-        Path passwordFile = work.resolve("staging-db-password");
+        Path passwordFile = Files.createDirectories(work.resolve("secrets")).resolve("staging-db-password");
         Files.writeString(passwordFile, demo.site().staging().database().password() + "\n");
         ResponseEntity<Map<String, Object>> answer = put("secrets", definition(b -> {
             part(b, "staging", "database").remove("password");
@@ -179,6 +180,30 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
         assertThat(sites.get("secrets").staging().database().secret()).isEqualTo(demo.site().staging().database().password());
         String shown = rest.withBasicAuth("operator", "operator").getForObject("/api/sites/secrets", String.class);
         assertThat(shown).doesNotContain("hunter2-flow-secret").doesNotContain(demo.site().live().database().password()).contains("******");
+    }
+
+    /** Review 954a1fc, L5: a reference resolves with Stageguard's rights, and its value goes to a server the definition names. */
+    @Test
+    void aSecretReferenceNamesOnlyASitesSecretNeverStageguardsOwn() throws Exception {
+        Path outside = Files.writeString(work.resolve("elsewhere-password"), "x\n");
+        Files.createDirectories(work.resolve("secrets"));
+        Files.createSymbolicLink(work.resolve("secrets/innocent"), app.dataDir().resolve("secret.key"));
+        for (String ref : List.of("env:STAGEGUARD_SECRET_KEY", "env:PATH", "file:" + app.dataDir().resolve("secret.key"), "file:/etc/shadow",
+                "file:" + outside, "file:" + work.resolve("secrets/../elsewhere-password"), "file:" + work.resolve("secrets/innocent"))) {
+            ResponseEntity<Map<String, Object>> answer = put("refs", definition(b -> {
+                part(b, "staging", "database").remove("password");
+                part(b, "staging", "database").put("passwordRef", ref);
+            }));
+            assertThat(answer.getStatusCode()).as(ref).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(errors(answer)).as(ref).containsKey("staging.database.passwordRef");
+        }
+        assertThat(sites.find("refs")).isEmpty();
+        ResponseEntity<Map<String, Object>> answer = put("refs", definition(b -> {
+            part(b, "staging", "database").remove("password");
+            part(b, "staging", "database").put("passwordRef", "env:STAGEGUARD_SITE_ACME_DB");
+            b.put("webhook", Map.of("urlRef", "env:STAGEGUARD_SECRET_KEY"));
+        }));
+        assertThat(errors(answer)).containsOnlyKeys("webhook.urlRef");
     }
 
     @Test
