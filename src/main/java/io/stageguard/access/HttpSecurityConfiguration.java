@@ -56,6 +56,8 @@ class HttpSecurityConfiguration {
     static final class BasicAuthFilter extends OncePerRequestFilter {
         private static final List<String> WRITERS = List.of(Groups.CAMUNDA_ADMIN, IdentitySetup.INTEGRATIONS);
         private static final Pattern PUTS_LIVE_BACK = Pattern.compile("/api/releases/[^/]+/(rollback|restore)");
+        /** Finding a site's updates is a POST (it downloads packages) that its people may send: the controller asks the access policy. */
+        private static final Pattern FINDS_UPDATES = Pattern.compile("/api/sites/[^/]+/updates");
         private final IdentityService identity;
         private final AccessPolicy policy;
 
@@ -77,14 +79,14 @@ class HttpSecurityConfiguration {
                 return;
             }
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            // putting live back is also for the site's developers: the controller asks the access policy
-            boolean putsLiveBack = PUTS_LIVE_BACK.matcher(path).matches();
+            // putting live back and finding updates are also for the site's people: the controller asks the access policy
+            boolean forSitesPeople = PUTS_LIVE_BACK.matcher(path).matches() || FINDS_UPDATES.matcher(path).matches();
             if (path.startsWith("/actuator/") && !isWriter(user)) {
                 // the metrics name every site: for operators and the monitoring system (an integration)
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "metrics are for operators and integrations");
                 return;
             }
-            if (writes && !putsLiveBack && !isWriter(user)) {
+            if (writes && !forSitesPeople && !isWriter(user)) {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }

@@ -104,7 +104,9 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
     @Test
     @Order(1)
     void theUpdatesLiveCanTakeAreFoundWithWhatHoldsNewerVersionsBackAndOneIsReleased() {
-        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("dev", "dev").exchange("/api/sites/acme/updates", HttpMethod.GET, null,
+        assertThat(rest.withBasicAuth("dev", "dev").getForEntity("/api/sites/acme/updates", String.class).getStatusCode().value())
+                .as("finding updates downloads packages: not a link to follow").isEqualTo(405);
+        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("dev", "dev").exchange("/api/sites/acme/updates", HttpMethod.POST, JSON_NO_BODY,
                 new ParameterizedTypeReference<>() { });
         assertThat(answer.getStatusCode()).as("%s", answer.getBody()).isEqualTo(HttpStatus.OK);
         @SuppressWarnings("unchecked")
@@ -124,7 +126,8 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
                 .as("the vendor folder answers for its plugins first").noneMatch(r -> r.contains("sg-premium"))
                 .as("one update check for the plugins").contains("POST /plugins/update-check/1.1/")
                 .as("what it does not host is not asked about").noneMatch(r -> r.contains("sg-inhouse"));
-        assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/updates", String.class).getStatusCode())
+        assertThat(rest.withBasicAuth("otherclient", "otherclient").exchange("/api/sites/acme/updates", HttpMethod.POST, JSON_NO_BODY, String.class)
+                .getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
 
         assertThat(errors(start(Map.of("include", List.of("no-such-plugin"))))).containsEntry("updates.include[0]",
