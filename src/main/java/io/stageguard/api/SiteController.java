@@ -20,10 +20,12 @@ import io.stageguard.update.VersionStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,10 +41,12 @@ class SiteController {
     private final LiveBackup backups;
     private final StagingState stagingState;
     private final UpdateDiscovery discovery;
+    private final SiteSlot slot;
 
     SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups, StagingState stagingState,
-                   UpdateDiscovery discovery) {
+                   UpdateDiscovery discovery, SiteSlot slot) {
         this.discovery = discovery;
+        this.slot = slot;
         this.stagingState = stagingState;
         this.backups = backups;
         this.policy = policy;
@@ -63,9 +67,38 @@ class SiteController {
                     + "(users or groups), e.g. {\"developers\": {\"users\": [\"dana\"]}, \"clients\": {\"groups\": [\"acme-clients\"]}}"));
         }
         Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags(), request.webhook());
+        refuseNewTargetsWhileBusy(site);
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
         return ResponseEntity.ok(describe(site));
+    }
+
+    /**
+     * Every step of a release reads the site's definition anew: a new live root or database between
+     * the backup and the push would aim the push, and the rollback's drops, at what was never backed
+     * up (review 954a1fc, M1). While a release or refresh holds the site, live and staging stay as
+     * they are; its people, QA, caches and tags may change.
+     */
+    private void refuseNewTargetsWhileBusy(Site site) {
+        Optional<Site> stored = registry.find(site.id());
+        if (stored.isEmpty() || site.live() == null || site.staging() == null) return;
+        Optional<String> holder = slot.runningHolder(site.id());
+        if (holder.isEmpty()) return;
+        Map<String, String> changed = new LinkedHashMap<>();
+        if (!sameTarget(stored.get().live(), site.live())) changed.put("live", "cannot change while " + holder.get() + " is in progress on site "
+                + site.id() + ": it was backed up and is pushed as it is defined now; change it once the release has ended");
+        if (!sameTarget(stored.get().staging(), site.staging())) changed.put("staging", "cannot change while " + holder.get() + " is in progress on site "
+                + site.id() + ": its QA and sign-off are about this staging; change it once the release has ended");
+        if (!changed.isEmpty()) throw new InvalidRequestException(HttpStatus.CONFLICT, changed);
+    }
+
+    /** Where an environment is: its address, files, database and PHP (a password may be rotated at any time). */
+    private static boolean sameTarget(SiteEnvironment a, SiteEnvironment b) {
+        if (b.database() == null) return false;
+        return java.util.Objects.equals(a.baseUrl(), b.baseUrl()) && java.util.Objects.equals(a.documentRoot(), b.documentRoot())
+                && java.util.Objects.equals(a.phpRuntime(), b.phpRuntime()) && a.database().host().equalsIgnoreCase(String.valueOf(b.database().host()))
+                && a.database().port() == b.database().port() && a.database().name().equals(b.database().name())
+                && a.database().user().equals(b.database().user()) && a.database().tablePrefix().equals(b.database().tablePrefix());
     }
 
     @GetMapping("/{siteId}")
@@ -83,9 +116,11 @@ class SiteController {
     /**
      * The updates the site's live could take: per item the installed version, the newer versions
      * its source has, the newest one whose own requirements the site meets, the step, and why newer
-     * ones are held back. Reads live; fetches packages into Stageguard's download folder.
+     * ones are held back. Reads live; fetches packages into Stageguard's download folder: an action,
+     * so a POST (with the JSON content type every writing request carries), never a link a site
+     * member could be made to open (review 954a1fc, M10).
      */
-    @GetMapping("/{siteId}/updates")
+    @PostMapping("/{siteId}/updates")
     ResponseEntity<Map<String, Object>> updates(@PathVariable String siteId, @RequestAttribute(USER) String user) throws java.io.IOException {
         if (!policy.mayReadSite(user, siteId)) {
             throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -44,6 +45,16 @@ class SiteSlot {
             // the key is taken, or another start holds it in a transaction not yet committed
             throw busy(siteId, null);
         }
+    }
+
+    /** Who holds the site's slot with a process still running, if anyone. */
+    Optional<String> runningHolder(String siteId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select holder_id, process_instance_id from sg_site_slot where site_id = ?", siteId);
+        if (rows.isEmpty()) return Optional.empty();
+        String instance = (String) rows.get(0).get("process_instance_id");
+        // a slot without its process yet belongs to a start still in its transaction
+        boolean running = instance == null || runtime.createProcessInstanceQuery().processInstanceId(instance).count() > 0;
+        return running ? Optional.of((String) rows.get(0).get("holder_id")) : Optional.empty();
     }
 
     void heldBy(String siteId, String holderId, String processInstanceId) {

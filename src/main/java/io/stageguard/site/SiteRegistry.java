@@ -71,8 +71,15 @@ public class SiteRegistry implements KnownSites {
         SiteQa.AdminScreens admin = qa.admin() == null ? null
                 : new SiteQa.AdminScreens(qa.admin().user(), change.apply(qa.admin().password()), qa.admin().paths());
         return new Site(site.id(), withPassword(site.live(), change), withPassword(site.staging(), change),
-                new SiteQa(qa.masks(), qa.flows(), admin), site.access(),
+                new SiteQa(qa.masks(), qa.flows().stream().map(flow -> withSecretValues(flow, change)).toList(), admin), site.access(),
                 site.caches().withSecrets(change), site.tags(), site.webhook() == null ? null : site.webhook().withSecret(change));
+    }
+
+    /** A flow's secret values (a password typed into a login form) are sealed like the site's other passwords (review 954a1fc, L1). */
+    private static UserFlow withSecretValues(UserFlow flow, UnaryOperator<String> change) {
+        if (flow == null) return null;
+        return new UserFlow(flow.name(), flow.steps().stream().map(step -> step == null || !step.secret() ? step
+                : new UserFlow.Step(step.action(), step.path(), step.selector(), change.apply(step.value()), step.text(), true)).toList());
     }
 
     private static SiteEnvironment withPassword(SiteEnvironment env, UnaryOperator<String> change) {

@@ -47,7 +47,43 @@ public class StagingProof {
     public Map<String, String> problems(Site site) {
         Map<String, String> problems = new LinkedHashMap<>(folderProblems(site, site.staging().documentRoot()));
         problems.putAll(databaseProblems(site));
+        problems.putAll(sharedLiveProblems(site));
         return problems;
+    }
+
+    /**
+     * Another registered site whose live is this one's (review 954a1fc, M1): its releases would
+     * back up, push to and roll back the same files and tables under another site's slot. The same
+     * root by real path, or the same database (as the server says, or the definitions where it
+     * cannot be asked) with the same table prefix. A site in a subfolder of another's root, or
+     * beside it in one database under another prefix, is a neighbour and stays allowed.
+     */
+    Map<String, String> sharedLiveProblems(Site site) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (Site other : sites.all()) {
+            if (other.id().equals(site.id())) continue;
+            try {
+                if (realPath(site.live().documentRoot()).equals(realPath(other.live().documentRoot()))) {
+                    problems.put("live.documentRoot", "is site '" + other.id() + "' live document root: one live, one site");
+                }
+            } catch (IOException unresolvable) {
+                // a root that cannot be resolved is refused by the definition's own checks
+            }
+            if (!problems.containsKey("live.database") && sameLiveTables(site.live().database(), other.live().database())) {
+                problems.put("live.database", "is site '" + other.id() + "' live database with the same table prefix '" + site.live().database().tablePrefix()
+                        + "': one live, one site");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean sameLiveTables(DatabaseConnection a, DatabaseConnection b) {
+        if (!a.tablePrefix().equals(b.tablePrefix())) return false;
+        try (Connection ca = a.open(); Connection cb = b.open()) {
+            return sameServer(ca, cb) && Location.of(ca, "").database().equals(Location.of(cb, "").database());
+        } catch (SQLException | RuntimeException cannotAsk) {
+            return a.host().equalsIgnoreCase(b.host()) && a.port() == b.port() && a.name().equalsIgnoreCase(b.name());
+        }
     }
 
     /** Before a clone replaces staging's files. */

@@ -384,10 +384,13 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
     }
 
     @Test
-    void sitesAreRegisteredOverRestWithoutEchoingPasswordsAndCheckedField() {
+    void sitesAreRegisteredOverRestWithoutEchoingPasswordsAndCheckedField() throws Exception {
+        // a live of its own: one live belongs to one site (review 954a1fc, M1)
+        Path otherLive = Files.createDirectories(work.resolve("other-live"));
+        Files.writeString(otherLive.resolve("wp-load.php"), "<?php // another site's WordPress\n");
         Map<String, Object> staging = Map.of("baseUrl", "http://127.0.0.1:9", "documentRoot", work.resolve("other-staging").toString(),
                 "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_staging", "user", "u", "password", "staging-secret-42", "tablePrefix", "wp_"));
-        Map<String, Object> live = Map.of("baseUrl", "http://127.0.0.1:8", "documentRoot", site().live().documentRoot().toString(),
+        Map<String, Object> live = Map.of("baseUrl", "http://127.0.0.1:8", "documentRoot", otherLive.toString(),
                 "database", Map.of("host", "127.0.0.1", "port", 9, "name", "other_live", "user", "u", "password", "live-secret-42", "tablePrefix", "wp_"));
         ResponseEntity<Map<String, Object>> noPeople = asOperator().exchange("/api/sites/other", HttpMethod.PUT,
                 new HttpEntity<>(Map.of("live", live, "staging", staging)), new ParameterizedTypeReference<>() { });

@@ -162,7 +162,12 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
     void passwordsAreStoredEncryptedOrNotAtAllAndSecretFlowValuesAreMasked() throws Exception {
         Path passwordFile = Files.createDirectories(work.resolve("secrets")).resolve("staging-db-password");
         Files.writeString(passwordFile, demo.site().staging().database().password() + "\n");
+        // a live of its own beside acme's (one live, one site): another root, another table prefix in the same database
+        Path secretsLive = Files.createDirectories(work.resolve("secrets-live"));
+        Files.writeString(secretsLive.resolve("wp-load.php"), "<?php // another site's WordPress\n");
         ResponseEntity<Map<String, Object>> answer = put("secrets", definition(b -> {
+            part(b, "live").put("documentRoot", secretsLive.toString());
+            part(b, "live", "database").put("tablePrefix", "secl_");
             part(b, "staging", "database").remove("password");
             part(b, "staging", "database").put("passwordRef", "file:" + passwordFile);
             // a staging of its own beside acme's: another folder, another table prefix in the same database
@@ -175,7 +180,8 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
         assertThat(answer.getStatusCode()).as(String.valueOf(answer.getBody())).isEqualTo(HttpStatus.OK);
         String stored = jdbc.queryForObject("select definition from sg_site where id = 'secrets'", String.class);
         assertThat(stored).doesNotContain(demo.site().live().database().password()).doesNotContain(demo.site().staging().database().password())
-                .contains("enc:v1:").contains("file:" + passwordFile);
+                .doesNotContain("hunter2-flow-secret").contains("enc:v1:").contains("file:" + passwordFile);
+        assertThat(sites.get("secrets").qa().flows().get(0).steps().get(1).value()).as("a flow's secret, opened again for QA").isEqualTo("hunter2-flow-secret");
         assertThat(sites.get("secrets").live().database().password()).as("opened again for use").isEqualTo(demo.site().live().database().password());
         assertThat(sites.get("secrets").staging().database().secret()).isEqualTo(demo.site().staging().database().password());
         String shown = rest.withBasicAuth("operator", "operator").getForObject("/api/sites/secrets", String.class);
@@ -247,6 +253,37 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
         return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
     }
 
+    /**
+     * Review 954a1fc, M1: every step reads the definition anew, so live or staging may not move
+     * while a release holds the site; and one live belongs to one site.
+     */
+    @Test
+    void liveAndStagingStayPutWhileARunHoldsTheSiteAndOneLiveBelongsToOneSite() throws Exception {
+        // the access tests' beta shares acme's live on purpose, saved past the registration that now refuses that
+        jdbc.update("delete from sg_site where id = 'beta'");
+        sites.save(demo.site());
+        assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, JSON_NO_BODY, String.class)
+                .getStatusCode().value()).isEqualTo(201);
+        Path elsewhere = Files.createDirectories(work.resolve("moved-live"));
+        Files.writeString(elsewhere.resolve("wp-load.php"), "<?php // a WordPress that was never backed up\n");
+        ResponseEntity<Map<String, Object>> moved = put("acme", definition(b -> part(b, "live").put("documentRoot", elsewhere.toString())));
+        assertThat(moved.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(errors(moved)).containsOnlyKeys("live").hasEntrySatisfying("live", p -> assertThat(p).contains("cannot change while"));
+        ResponseEntity<Map<String, Object>> newStaging = put("acme", definition(b -> part(b, "staging", "database").put("tablePrefix", "stg2_")));
+        assertThat(errors(newStaging)).containsOnlyKeys("staging");
+        assertThat(sites.get("acme").live().documentRoot()).isEqualTo(demo.site().live().documentRoot());
+        ResponseEntity<Map<String, Object>> retagged = put("acme", definition(b -> b.put("tags", List.of("client-approves-all"))));
+        assertThat(retagged.getStatusCode()).as("its people, QA, caches and tags may change: %s", retagged.getBody()).isEqualTo(HttpStatus.OK);
+        assertThat(sites.get("acme").tags()).containsExactly("client-approves-all");
+
+        // a second site on acme's live: refused, whatever the run
+        ResponseEntity<Map<String, Object>> twin = put("acme-twin", definition(b -> part(b, "staging").put("documentRoot", work.resolve("twin-staging").toString())));
+        assertThat(twin.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(errors(twin)).containsKeys("live.documentRoot", "live.database");
+        assertThat(errors(twin).get("live.documentRoot")).contains("is site 'acme' live document root");
+        assertThat(sites.find("acme-twin")).isEmpty();
+    }
+
     @Test
     void twentySimultaneousStartsGiveOneReleaseAndNineteenConflicts() throws Exception {
         sites.save(demo.site());
@@ -291,6 +328,36 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
         Path report = Files.createDirectories(app.reportsDir().resolve(releaseId).resolve("round-1")).resolve("report.html");
         Files.writeString(report, "<html><script>alert(1)</script>report</html>");
         return releaseId;
+    }
+
+    /**
+     * Review 954a1fc, L6: the access checks read the raw path; a path written oddly (dots, doubled
+     * slashes, encoded letters, parameters, another case) reaches nothing the plain one does not.
+     * Sent over a raw socket, so no client tidies the path on the way.
+     */
+    @Test
+    void oddlyWrittenPathsReachNothingMoreThanThePlainOnes() throws Exception {
+        String release = acmeReleaseAtClientSignoff();
+        String report = "/round-1/report.html";
+        for (String path : List.of("/api/sites/./acme", "/api/sites//acme", "//api/sites/acme", "/api/sites/acme/", "/api/sites/%61cme",
+                "/api/sites/acme;x=1", "/api/sites/beta/../acme", "/reports/x/../../api/sites/acme", "/API/sites/acme",
+                "/reports/./" + release + report, "/reports//" + release + report, "/reports/" + release + "/../" + release + report,
+                "/reports/%2e/" + release + report, "/reports/" + release + "%2f..%2f" + release + report)) {
+            String answer = rawGet(path, "otherclient", "otherclient");
+            assertThat(answer.lines().findFirst().orElse("")).as(path).doesNotContain(" 200 ");
+            assertThat(answer).as(path).doesNotContain("documentRoot").doesNotContain("QA report: release");
+        }
+        assertThat(rawGet("/api/sites/acme", "client", "client").lines().findFirst().orElse("")).as("the plain path for acme's client").contains(" 200 ");
+    }
+
+    private String rawGet(String path, String user, String password) throws Exception {
+        java.net.URI root = java.net.URI.create(rest.getRootUri());
+        try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
+            String credentials = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + root.getHost() + "\r\nAuthorization: Basic " + credentials
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test
