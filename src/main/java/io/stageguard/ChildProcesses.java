@@ -52,12 +52,16 @@ public final class ChildProcesses {
     /**
      * An executable script in {@code folder} that runs {@code program} with its arguments, dying with
      * Stageguard: for programs another program starts (chromedriver starts Chromium by a path).
+     *
+     * @param runAs a command that runs what follows it as another user (empty: as Stageguard); it comes
+     *              first, because a change of user clears the parent-death signal
      */
-    public static synchronized Path wrapperFor(Path program, Path folder) throws IOException {
+    public static synchronized Path wrapperFor(Path program, Path folder, List<String> runAs) throws IOException {
         Files.createDirectories(folder);
         Path script = folder.resolve(program.getFileName().toString());
-        String content = "#!/bin/sh\nexec " + String.join(" ", dyingWithStageguard(List.of(program.toString())).stream()
-                .map(ChildProcesses::shellQuoted).toList()) + " \"$@\"\n";
+        List<String> command = new ArrayList<>(runAs);
+        command.addAll(dyingWithStageguard(List.of(program.toString())));
+        String content = "#!/bin/sh\nexec " + String.join(" ", command.stream().map(ChildProcesses::shellQuoted).toList()) + " \"$@\"\n";
         // written once and never rewritten in place: another session may be starting it this very moment
         if (Files.isExecutable(script) && Files.readString(script, StandardCharsets.UTF_8).equals(content)) return script;
         Path written = Files.createTempFile(folder, ".wrapper-", ".sh");

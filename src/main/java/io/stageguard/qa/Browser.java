@@ -100,22 +100,28 @@ public final class Browser implements AutoCloseable {
 
     private static WebDriver start(QaProperties properties, Path profile) throws IOException {
         ChromeOptions options = new ChromeOptions();
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        options.addArguments("--headless=new", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--hide-scrollbars", "--force-device-scale-factor=1", "--font-render-hinting=none");
         if (properties.hostResolverRules() != null) options.addArguments("--host-resolver-rules=" + properties.hostResolverRules());
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        if (properties.gridUrl() != null) return new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
-        // chromedriver and the Chromium it starts die with Stageguard, and carry its mark for the sweep at the next start
+        if (properties.gridUrl() != null) {
+            // a Grid node starts its browsers its own way, often as root in a container, where Chromium cannot sandbox itself
+            options.addArguments("--no-sandbox");
+            return new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
+        }
+        // chromedriver and the Chromium it starts die with Stageguard, and carry its mark for the sweep at the next start;
+        // Chromium keeps its sandbox, as a user of its own where Stageguard is root
         Path wrappers = Path.of(System.getProperty("java.io.tmpdir"), WRAPPERS_HEAD + ChildProcesses.self().replace('@', '-'));
-        options.setBinary(ChildProcesses.wrapperFor(Path.of(properties.chromiumBinary()), wrappers).toString());
+        List<String> runAs = BrowserUser.runAs(profile, wrappers.resolve("home"));
+        options.setBinary(ChildProcesses.wrapperFor(Path.of(properties.chromiumBinary()), wrappers, runAs).toString());
         options.addArguments("--user-data-dir=" + profile);
         Map<String, String> environment = new java.util.HashMap<>();
         ChildProcesses.mark(environment);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(ChildProcesses.wrapperFor(Path.of(properties.chromedriver()), wrappers).toFile())
+                .usingDriverExecutable(ChildProcesses.wrapperFor(Path.of(properties.chromedriver()), wrappers, List.of()).toFile())
                 .withEnvironment(environment)
                 .usingAnyFreePort()
                 .build();

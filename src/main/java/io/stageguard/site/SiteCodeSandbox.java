@@ -42,6 +42,10 @@ public final class SiteCodeSandbox {
 
     /** The user and group a confined program runs as. */
     public record Identity(String name, int uid, int gid) {
+        /** The machine's user of that name, as its name service knows it. */
+        public static java.util.Optional<Identity> of(String name) throws IOException {
+            return SystemUsers.byName(name);
+        }
     }
 
     /**

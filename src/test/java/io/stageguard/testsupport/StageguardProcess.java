@@ -11,10 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -45,6 +48,12 @@ public final class StageguardProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         // its own temp folder: the test can see the browser profiles it leaves
         Path temp = Files.createDirectories(tempOf(dataDir));
+        // Chromium runs as its own user, which must pass through the test's (0700) folders to its profile there
+        for (Path dir = temp; dir.getParent() != null && !dir.equals(Path.of(System.getProperty("java.io.tmpdir"))); dir = dir.getParent()) {
+            Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(dir));
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(dir, permissions);
+        }
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.io.tmpdir=" + temp, "-cp", classPath(),
                 StageguardApplication.class.getName(),
                 "--server.port=" + port,
