@@ -89,7 +89,10 @@ public class RollbackRehearsal {
     }
 
     private long rehearseDatabase(String releaseId, Site site, Path backupDir, Path scratch, List<String> problems) throws IOException, SQLException {
-        String scratchPrefix = "sgrehearsal" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()}) + "_";
+        // 48 random bits: two rehearsals (or a leftover of a crashed one) never share a prefix, as 8 bits could (review 954a1fc, L7)
+        byte[] random = new byte[6];
+        ThreadLocalRandom.current().nextBytes(random);
+        String scratchPrefix = "sgrehearsal" + HexFormat.of().formatHex(random) + "_";
         Map<String, DatabaseDump.DumpedTable> recorded = backup.recordedTables(releaseId);
         try (Connection c = site.staging().database().open()) {
             proof.proveDatabase(site, c);

@@ -46,4 +46,32 @@ class PhpExecutionTest {
         assertThatThrownBy(() -> php.run(work, "http://127.0.0.1", null, "while (true) { echo str_repeat('x', 65536); usleep(10000); }"))
                 .isInstanceOf(IOException.class).hasMessageContaining("did not finish within 1 s and was stopped");
     }
+
+    /** Review 954a1fc, L7: the timeout stopped PHP, not what PHP had started; the sandbox's PID namespace goes whole. */
+    @Test
+    void whatAStoppedRunStartedIsStoppedWithIt() {
+        WordPressPhp php = new WordPressPhp(new PhpProperties(null, Duration.ofSeconds(3)));
+        String mark = "stageguard-orphan-" + System.nanoTime();
+        java.util.concurrent.CompletableFuture<String> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return php.run(work, "http://127.0.0.1", null, "exec(\"bash -c 'exec -a " + mark + " sleep 300' > /dev/null 2>&1 &\"); while (true) { usleep(100000); }");
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> running(mark) > 0);
+        assertThatThrownBy(run::join).hasRootCauseInstanceOf(IOException.class).rootCause().hasMessageContaining("was stopped");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(running(mark)).as("processes the PHP left").isZero());
+    }
+
+    /** Processes whose name (argv[0], which ProcessHandle does not show) is the mark. */
+    private static long running(String mark) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8).startsWith(mark);
+            } catch (IOException gone) {
+                return false;
+            }
+        }).count();
+    }
 }
