@@ -29,7 +29,9 @@ import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,6 +46,8 @@ import org.springframework.stereotype.Component;
  * <p>The push is one UPDATE of the job's lock expiry, guarded by the lock owner, without touching
  * its revision: the engine's own later update of the job (done, or failed and unlocked) still
  * passes its optimistic-locking check, and a job that has been unlocked is never re-locked here.
+ * It goes through a connection of its own, never the pool the job threads fill, and a push that
+ * fails is logged as a warning.
  */
 @Component
 public class JobLockKeeper extends AbstractProcessEnginePlugin {
@@ -66,8 +70,11 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     });
     private long lockMillis;
 
-    public JobLockKeeper(JdbcTemplate jdbc, JobProperties properties) {
-        this.jdbc = jdbc;
+    public JobLockKeeper(DataSourceProperties dataSource, JobProperties properties) {
+        // a connection of its own for each push: job threads hold the pool's connections for their whole step, and a pool
+        // they fill must not keep the one update that keeps their locks alive waiting (review 954a1fc, M4)
+        this.jdbc = new JdbcTemplate(new DriverManagerDataSource(dataSource.determineUrl(), dataSource.determineUsername(),
+                dataSource.determinePassword()));
         this.properties = properties;
     }
 
@@ -149,7 +156,9 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
                             Duration.between(job.since(), Instant.now()).toMinutes(), job.jobId(), thread.getName());
                 }
             } catch (RuntimeException e) {
-                log.debug("could not extend the lock of job {}: {}", job.jobId(), e.getMessage());
+                // the lock lapses if this goes on, and another executor may start the same job beside this one
+                log.warn("Could not extend the lock of job {} (step {} of process instance {}); it lapses {} s after the last extension: {}",
+                        job.jobId(), job.activityId(), job.processInstanceId(), lockMillis / 1000, e.getMessage());
             }
         });
     }
