@@ -14,6 +14,8 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.event.EventListener;
@@ -31,6 +33,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class IdentitySetup {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentitySetup.class);
     public static final String DEVELOPERS = "developers";
     public static final String CLIENTS = "clients";
     public static final String INTEGRATIONS = "integrations";
@@ -59,8 +62,30 @@ public class IdentitySetup {
         for (AccessProperties.UserDefinition u : properties.users()) {
             user(u);
         }
+        removeUsersNoLongerConfigured();
         refuseToRunWithoutAnOperator();
         refuseKnownPasswordsOffLoopback();
+    }
+
+    /** A user's info: made from Stageguard's configuration. */
+    static final String CONFIGURED = "stageguard.configured";
+    /** A user's info: the groups the configuration gave them at the last start. */
+    static final String CONFIGURED_GROUPS = "stageguard.configuredGroups";
+
+    /**
+     * A user taken out of the configuration would otherwise keep their login and their sites for
+     * ever (review 954a1fc, L2): users the configuration made and no longer lists are removed.
+     * Users made in Camunda Admin, and the engine's own admin user, are not the configuration's and
+     * stay.
+     */
+    private void removeUsersNoLongerConfigured() {
+        java.util.Set<String> configured = new java.util.HashSet<>(properties.users().stream().map(AccessProperties.UserDefinition::id).toList());
+        for (User user : identity.createUserQuery().list()) {
+            if ("true".equals(identity.getUserInfo(user.getId(), CONFIGURED)) && !configured.contains(user.getId())) {
+                identity.deleteUser(user.getId());
+                LOG.warn("Removed user {}: Stageguard's configuration made them and no longer lists them", user.getId());
+            }
+        }
     }
 
     /**
@@ -78,13 +103,35 @@ public class IdentitySetup {
 
     private void refuseKnownPasswordsOffLoopback() {
         if (isLoopback(serverAddress)) return;
-        List<String> known = identity.createUserQuery().list().stream().map(User::getId).filter(id -> identity.checkPassword(id, id)).toList();
+        List<String> known = identity.createUserQuery().list().stream().map(User::getId).filter(id -> logsInWith(id, id)).toList();
+        // a configured password still in use that is short enough to guess (the configuration's value is only the first one)
+        List<String> weak = properties.users().stream().filter(u -> u.password() != null && u.password().length() < MIN_PASSWORD_LENGTH
+                && logsInWith(u.id(), u.password())).map(AccessProperties.UserDefinition::id).toList();
+        if (!weak.isEmpty()) {
+            throw new IllegalStateException("Refusing to start: users " + weak + " log in with a configured password shorter than " + MIN_PASSWORD_LENGTH
+                    + " characters and Stageguard would answer on " + (serverAddress.isBlank() ? "every network interface" : serverAddress)
+                    + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
+        }
         if (!known.isEmpty()) {
             throw new IllegalStateException("Refusing to start: users " + known + " have their user name as password (the demo logins) and "
                     + "Stageguard would answer on " + (serverAddress.isBlank() ? "every network interface" : serverAddress)
                     + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
         }
     }
+
+    /**
+     * Whether the user logs in with this password. A failed check counts as a failed login, after
+     * which the engine answers no to every check for a while: this probe is not a login, so the count
+     * is reset, or the next probe (or the user's own login) would be refused.
+     */
+    private boolean logsInWith(String userId, String password) {
+        boolean yes = identity.checkPassword(userId, password);
+        if (!yes) identity.unlockUser(userId);
+        return yes;
+    }
+
+    /** Beyond loopback, a configured password in use must have at least this many characters. */
+    static final int MIN_PASSWORD_LENGTH = 12;
 
     static boolean isLoopback(String address) {
         if (address == null || address.isBlank()) return false;
@@ -119,6 +166,16 @@ public class IdentitySetup {
                 identity.createMembership(def.id(), groupId);
             }
         }
+        // a group the configuration gave at an earlier start and no longer does is taken away; one an operator gave in Admin stays
+        String before = identity.getUserInfo(def.id(), CONFIGURED_GROUPS);
+        for (String groupId : before == null || before.isBlank() ? List.<String>of() : List.of(before.split(","))) {
+            if (!def.groups().contains(groupId)) {
+                identity.deleteMembership(def.id(), groupId);
+                LOG.warn("Took user {} out of group {}: Stageguard's configuration no longer puts them there", def.id(), groupId);
+            }
+        }
+        identity.setUserInfo(def.id(), CONFIGURED, "true");
+        identity.setUserInfo(def.id(), CONFIGURED_GROUPS, String.join(",", def.groups()));
     }
 
     private void grant(String groupId, Resource resource, String resourceId, Permission permission) {
