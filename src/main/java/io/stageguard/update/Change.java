@@ -60,6 +60,11 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
                 null, null);
     }
 
+    /** This change read from another copy of its package (the same bytes, a place nobody else can change). */
+    public Change withPackage(java.nio.file.Path zip) {
+        return new Change(type, slug, version, zip.toString(), allowDowngrade, git, experiment, name, value);
+    }
+
     /** Whether {@code changes} update WordPress core, which changes how every page renders a little. */
     public static boolean updatesCore(java.util.List<Change> changes) {
         return changes.stream().anyMatch(c -> c.type() == ChangeType.CORE);

@@ -4,6 +4,9 @@ import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.Site;
 import io.stageguard.site.StagingProof;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,15 +56,25 @@ public class ChangeSetApplier {
     @Transactional
     public List<AppliedChange> apply(String releaseId, int round, Site site, List<Change> changes) throws IOException {
         // a retry of the same round re-applies everything and records it afresh
-        proof.proveCloned(site);
         jdbc.update("delete from sg_applied_change where release_id = ? and qa_round = ?", releaseId, round);
         List<AppliedChange> applied = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
-            String sha = change.digest();
+            // proven again before each change: the one before ran code under test (an activation hook, a database upgrade) in staging
+            proof.proveCloned(site);
+            // hashed and unpacked from a private copy: the file at the path could be replaced between the two (review 954a1fc, L7)
+            Path copy = change.type().isSetting() ? null : privateCopy(change.packageFile());
+            Change installed = copy == null ? change : change.withPackage(copy);
+            String sha;
+            String outcome;
             String replaces = ChangeInstaller.replacedOn(site.live(), change);
             SchemaSnapshot before = SchemaSnapshot.of(site.staging());
-            String outcome = installer.switchIn(site.staging(), List.of(change)).get(change);
+            try {
+                sha = installed.digest();
+                outcome = installer.switchIn(site.staging(), List.of(installed)).get(installed);
+            } finally {
+                if (copy != null) Files.deleteIfExists(copy);
+            }
             if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";
             migrations.adminRequest(site.staging());
             List<String> schemaChanges = SchemaSnapshot.of(site.staging()).since(before);
@@ -80,6 +93,18 @@ public class ChangeSetApplier {
         }
         requireServed(served, access, site, changes);
         return applied;
+    }
+
+    /** The package copied where only Stageguard can write (a 0600 temp file). */
+    private static Path privateCopy(Path zip) throws IOException {
+        Path copy = Files.createTempFile("stageguard-package-", ".zip");
+        try {
+            Files.copy(zip, copy, StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
     }
 
     /**
