@@ -1,5 +1,6 @@
 package io.stageguard.qa;
 
+import io.stageguard.ChildProcesses;
 import io.stageguard.site.SiteCodeSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,12 +28,19 @@ final class BrowserUser {
     }
 
     /**
-     * The command that runs Chromium as {@value #NAME} when Stageguard is root, handing it
-     * {@code profile} and {@code home}; empty when Stageguard is not root (Chromium then is no more
-     * than Stageguard's own user, and sandboxes itself).
+     * The command that starts Chromium with an environment of its own (a plain {@code PATH},
+     * {@code LANG}, its {@code HOME} and Stageguard's mark, nothing of Stageguard's: a key in the
+     * environment would be the browser's too), and as {@value #NAME} when Stageguard is root, handing
+     * it {@code profile} and {@code home}. Not root, Chromium is no more than Stageguard's own user,
+     * and sandboxes itself.
      */
     static List<String> runAs(Path profile, Path home) throws IOException {
-        if (!stageguardIsRoot()) return List.of();
+        List<String> environment = List.of("/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + home,
+                ChildProcesses.OWNER + "=" + ChildProcesses.self());
+        if (!stageguardIsRoot()) {
+            Files.createDirectories(home);
+            return environment;
+        }
         SiteCodeSandbox.Identity user = SiteCodeSandbox.Identity.of(NAME).orElseThrow(() -> new IOException(
                 "Chromium renders staging's pages as the unprivileged user " + NAME + ", which does not exist: create it with "
                         + "useradd --system --no-create-home --shell /usr/sbin/nologin " + NAME + " (./stageguard does)"));
@@ -41,8 +49,10 @@ final class BrowserUser {
             Files.setAttribute(folder, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
             requireWayThrough(folder.toAbsolutePath().getParent());
         }
-        return List.of(SETPRIV.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--no-new-privs",
-                "--inh-caps=-all", "--bounding-set=-all", "--", "/usr/bin/env", "HOME=" + home);
+        List<String> command = new java.util.ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
+                "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+        command.addAll(environment);
+        return command;
     }
 
     /** The browser's user must pass through every folder above its profile and home (java.io.tmpdir's): a clear error, not a browser that never starts. */
