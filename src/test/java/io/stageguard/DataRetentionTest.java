@@ -56,10 +56,15 @@ class DataRetentionTest {
         Path key = file("secret.key", Duration.ofDays(400));
         Path backup = file("backups/rel-old/database.sql", Duration.ofDays(400));
         Path database = file("db/stageguard.mv.db", Duration.ofDays(400));
+        // links inside the data folder are removed as links (or left); what they point at is never touched
+        Path liveRoot = Files.createDirectories(data.resolve("elsewhere/live"));
+        Path liveFile = Files.writeString(liveRoot.resolve("wp-config.php"), "<?php // live's");
+        Path scratchLink = Files.createSymbolicLink(data.resolve("rehearsals/rel-linked"), liveRoot);
+        Files.createSymbolicLink(data.resolve("downloads/wordpress.org/plugin/linked.zip"), liveFile);
 
         DataRetention.Removed removed = DataRetention.sweep(data, RULES, NOW, Set.of("rel-running")::contains, Set.of(usedDownload, frozen));
 
-        assertThat(removed.paths()).containsExactlyInAnyOrder(data.resolve("reports/rel-old"), data.resolve("rehearsals/rel-crashed"),
+        assertThat(removed.paths()).containsExactlyInAnyOrder(data.resolve("reports/rel-old"), data.resolve("rehearsals/rel-crashed"), scratchLink,
                 data.resolve("downloads/wordpress.org/plugin/akismet.5.3.zip"), data.resolve("packages/1111.zip"), data.resolve("git/aaaa.git"));
         assertThat(removed.bytes()).isEqualTo(5 * 1000);
         removed.paths().forEach(p -> assertThat(p).doesNotExist());
@@ -73,6 +78,7 @@ class DataRetentionTest {
         assertThat(key).exists();
         assertThat(backup).as("backups have their own retention").exists();
         assertThat(database).exists();
+        assertThat(liveFile).as("what a link in the data folder pointed at").hasContent("<?php // live's");
 
         assertThat(DataRetention.sweep(data, RULES, NOW, id -> false, Set.of()).paths()).as("a second sweep finds what the first spared")
                 .contains(data.resolve("reports/rel-running"), data.resolve("rehearsals/rel-running"), usedDownload, frozen);

@@ -59,10 +59,10 @@ public class SiteInventoryReader {
             items.put("database.server", scalar(c, "SELECT VERSION()"));
             items.put("database.charset", scalar(c, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
             items.put("database.collation", scalar(c, "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
-            String options = WordPressTables.quote(env.database().tablePrefix() + "options");
-            items.put("plugins.active", activePlugins(env.wpContent(), option(c, options, "active_plugins")));
-            String stylesheet = option(c, options, "stylesheet");
-            String template = option(c, options, "template");
+            String options = env.database().tablePrefix() + "options";
+            items.put("plugins.active", activePlugins(env.wpContent(), WordPressTables.option(c, options, "active_plugins")));
+            String stylesheet = WordPressTables.option(c, options, "stylesheet");
+            String template = WordPressTables.option(c, options, "template");
             items.put("theme.active", theme(env.wpContent(), stylesheet)
                     + (template == null || template.equals(stylesheet) ? "" : " (child of " + theme(env.wpContent(), template) + ")"));
         }
@@ -95,15 +95,6 @@ public class SiteInventoryReader {
     private static String scalar(Connection c, String sql) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static String option(Connection c, String table, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM " + table + " WHERE option_name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
         }
     }
 

@@ -114,11 +114,7 @@ public final class StagingDatabaseMark {
 
     private static Optional<String> siteUrl(Connection c, String prefix) throws SQLException {
         String options = prefix + "options";
-        if (!WordPressTables.exists(c, options)) return Optional.empty();
-        try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM " + WordPressTables.quote(options) + " WHERE option_name = 'siteurl'");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-        }
+        return WordPressTables.exists(c, options) ? Optional.ofNullable(WordPressTables.option(c, options, "siteurl")) : Optional.empty();
     }
 
     private static String stripSlash(String url) {

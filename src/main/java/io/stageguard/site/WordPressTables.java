@@ -40,6 +40,16 @@ public final class WordPressTables {
         return tables;
     }
 
+    /** An option's value from a WordPress options table (its full name), or null when the option is not there. */
+    public static String option(Connection c, String optionsTable, String name) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT option_value FROM " + quote(optionsTable) + " WHERE option_name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     public static boolean exists(Connection c, String table) throws SQLException {
         try (var ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
             ps.setString(1, table);
