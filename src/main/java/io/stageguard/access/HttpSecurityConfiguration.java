@@ -90,11 +90,13 @@ class HttpSecurityConfiguration {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
                 return;
             }
-            String contentType = request.getContentType();
-            if (writes && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json"))) {
+            String contentType = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+            boolean sendsPackage = path.equals("/api/packages") && contentType.startsWith("application/zip");
+            if (writes && !sendsPackage && !contentType.startsWith("application/json")) {
                 // a browser logged in with basic auth sends a cross-site form POST with the credentials; it can never
-                // send this content type cross-site without a CORS preflight, which Stageguard does not grant
-                response.sendError(415, "send Content-Type: application/json with every request that changes something (also without a body)");
+                // send these content types cross-site without a CORS preflight, which Stageguard does not grant
+                response.sendError(415, "send Content-Type: application/json with every request that changes something (also without a body), "
+                        + "application/zip with a package to POST /api/packages");
                 return;
             }
             if (path.startsWith("/reports/")) {

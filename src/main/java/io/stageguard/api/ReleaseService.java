@@ -119,9 +119,11 @@ public class ReleaseService {
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         Site target = site.get();
+        // uploaded packages are named by their hash; from here on each change names its file
+        List<Change> accepted = packageFolders.resolved(changes);
         // a site that cannot be reached is 503, before the set is checked against what live runs
         refuseWhenUnreachable(target);
-        errors.putAll(fit.problemsOn(target.live(), changes));
+        errors.putAll(fit.problemsOn(target.live(), accepted));
         if (!errors.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, errors);
 
         String releaseId = "rel-" + UUID.randomUUID().toString().substring(0, 8);
@@ -129,7 +131,7 @@ public class ReleaseService {
             slot.take(target.id(), releaseId);
             records.create(releaseId, target.id(), startedBy);
             Map<String, Object> variables = shown(target, releaseId, paths);
-            ReleaseVariables.CHANGES.putInto(variables, changes);
+            ReleaseVariables.CHANGES.putInto(variables, accepted);
             ReleaseVariables.QA_ROUND.putInto(variables, 1);
             ReleaseVariables.MAX_QA_ROUNDS.putInto(variables, qa.maxRounds());
             ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);

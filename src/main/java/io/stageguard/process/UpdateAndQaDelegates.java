@@ -139,6 +139,7 @@ class UpdateAndQaDelegates {
             Map<String, String> problems = new java.util.LinkedHashMap<>(git.pinAll(pinned, pinned::set));
             changes = pinned;
             problems.putAll(ChangeSetValidator.problems(changes, folders));
+            changes = folders.resolved(changes);
             if (problems.isEmpty()) problems = fit.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);

@@ -56,7 +56,7 @@ public final class ChangeSetValidator {
             } else {
                 String problem = folders.problem(c.packagePath());
                 // what the package declares is compared with a version that is itself valid
-                if (problem == null && c.type() != null && !errors.containsKey(at + ".version")) problem = contentProblem(c);
+                if (problem == null && c.type() != null && !errors.containsKey(at + ".version")) problem = contentProblem(folders.resolved(List.of(c)).get(0));
                 if (problem != null) errors.put(at + ".package", problem);
             }
             if (c.allowDowngrade() && c.type() != ChangeType.CORE) errors.put(at + ".allowDowngrade", "applies to core updates only");

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * registered site's roots (another tenant's backups) or Stageguard's data folder (its keys, dumps
  * and reports) is refused even inside an allowed folder, unless an allowed folder names a place
  * inside that one itself (the downloads, a demo's packages). Every refusal reads the same, so the
- * answer tells nothing about what exists outside.
+ * answer tells nothing about what exists outside. A zip sent to {@code POST /api/packages} is named
+ * {@code sha256:<hex>} ({@link PackageUploads}) and read from the uploads, one of the downloads.
  */
 @Component
 public class PackageFolders {
@@ -31,19 +32,31 @@ public class PackageFolders {
             + "(stageguard.updates.package-folders)";
     private final List<Path> allowed;
     private final Supplier<List<Path>> excluded;
+    private final PackageUploads uploads;
 
     @Autowired
-    public PackageFolders(UpdateProperties updates, StageguardProperties app, KnownSites sites) {
-        this(allowed(updates, app), () -> Stream.concat(Stream.of(app.dataDir()), sites.all().stream().flatMap(PackageFolders::roots)).toList());
+    public PackageFolders(UpdateProperties updates, StageguardProperties app, KnownSites sites, PackageUploads uploads) {
+        this(allowed(updates, app), () -> Stream.concat(Stream.of(app.dataDir()), sites.all().stream().flatMap(PackageFolders::roots)).toList(),
+                uploads);
     }
 
     /**
      * @param allowed  where zips may be
      * @param excluded where they never may, even inside an allowed folder (asked at each check: sites come and go)
+     * @param uploads  where {@code sha256:} references lead (inside an allowed folder)
      */
-    public PackageFolders(List<Path> allowed, Supplier<List<Path>> excluded) {
+    public PackageFolders(List<Path> allowed, Supplier<List<Path>> excluded, PackageUploads uploads) {
         this.allowed = List.copyOf(allowed);
         this.excluded = excluded;
+        this.uploads = uploads;
+    }
+
+    /** The changes with every {@code sha256:} reference replaced by the uploaded file's path; others as they are. */
+    public List<Change> resolved(List<Change> changes) {
+        return changes.stream().map(c -> {
+            Path upload = c == null ? null : uploads.file(c.packagePath());
+            return upload == null ? c : c.withPackage(upload);
+        }).toList();
     }
 
     private static List<Path> allowed(UpdateProperties updates, StageguardProperties app) {
@@ -59,6 +72,12 @@ public class PackageFolders {
 
     /** Null when the zip may be read, else the one refusal (after "package"). */
     public String problem(String packagePath) {
+        if (PackageUploads.isReference(packagePath)) {
+            Path upload = uploads.file(packagePath);
+            if (upload == null) return "must be sha256: followed by the 64 lowercase hex digits POST /api/packages answered";
+            if (!Files.isRegularFile(upload)) return "names no uploaded package: send the zip to POST /api/packages first";
+            packagePath = upload.toString();
+        }
         if (packagePath == null || !Path.of(packagePath).isAbsolute()) return "must be an absolute path";
         Path zip;
         try {

@@ -248,9 +248,46 @@ class ApiSecurityTest extends DemoSiteApplicationTest {
     }
 
     private ResponseEntity<Map<String, Object>> startRelease(Path zip) {
+        return startRelease(zip.toString());
+    }
+
+    private ResponseEntity<Map<String, Object>> startRelease(String packageRef) {
         Map<String, Object> body = Map.of("siteId", "acme", "changes", List.of(Map.of("type", "plugin", "slug", io.stageguard.demo.FixturePlugin.SLUG,
-                "version", "1.1.0", "package", zip.toString())));
+                "version", "1.1.0", "package", packageRef)));
         return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+    }
+
+    /** Issue 22: a developer's zip is rarely on Stageguard's machine; it is sent, stored by its hash and named by it. */
+    @Test
+    void aSentPackageIsNamedByItsHashAndOnlyZipsFromOperatorsAreTaken() throws Exception {
+        sites.save(demo.site());
+        byte[] zip = Files.readAllBytes(demo.fixturePackage("1.1.0"));
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+
+        ResponseEntity<Map<String, Object>> sent = sendPackage("ci", zip);
+        assertThat(sent.getStatusCode().value()).isEqualTo(201);
+        assertThat(sent.getBody()).containsEntry("sha256", sha256).containsEntry("reference", "sha256:" + sha256).containsEntry("bytes", zip.length);
+        assertThat(sendPackage("ci", zip).getBody()).as("the same zip twice is one upload").containsEntry("sha256", sha256);
+        assertThat(errors(sendPackage("ci", "<?php system($_GET['c']);".getBytes()))).containsEntry("body", "is not a zip file");
+        assertThat(errors(sendPackage("ci", new byte[0])).get("body")).startsWith("is empty");
+        assertThat(sendPackage("dev", zip).getStatusCode().value()).as("a site's developer starts no release, so sends no package").isEqualTo(403);
+
+        ResponseEntity<Map<String, Object>> unknown = startRelease("sha256:" + "0".repeat(64));
+        assertThat(errors(unknown)).containsEntry("changes[0].package", "names no uploaded package: send the zip to POST /api/packages first");
+        assertThat(errors(startRelease("sha256:../../secret.key")).get("changes[0].package")).startsWith("must be sha256: followed by");
+
+        ResponseEntity<Map<String, Object>> started = startRelease("sha256:" + sha256);
+        assertThat(started.getStatusCode().value()).isEqualTo(201);
+        String changes = String.valueOf(runtime.getVariable((String) started.getBody().get("processInstanceId"), "changes"));
+        assertThat(changes).as("the release names the stored file, which nobody can replace")
+                .contains(app.dataDir().resolve("downloads/uploads/" + sha256 + ".zip").toString());
+    }
+
+    private ResponseEntity<Map<String, Object>> sendPackage(String user, byte[] body) {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.parseMediaType("application/zip"));
+        return rest.withBasicAuth(user, user).exchange("/api/packages", HttpMethod.POST, new HttpEntity<>(body, headers),
+                new ParameterizedTypeReference<>() { });
     }
 
     /**

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** The revise form's fields turned into a change set, and what it says about fields that cannot be. */
 class ChangeSetRevisionTest {
-    private static final PackageFolders FOLDERS = new PackageFolders(List.of(Path.of("/no")), List::of);
+    private static final PackageFolders FOLDERS = new PackageFolders(List.of(Path.of("/no")), List::of, new PackageUploads(Path.of("/no/uploads")));
     private static final Change HELLO = new Change(ChangeType.PLUGIN, "hello", "1.1.0", "/packages/hello-1.1.0.zip");
     private static final Change SHOP = new Change(ChangeType.THEME, "shop", "2.0.0", "/packages/shop-2.0.0.zip");
     private static final List<Change> CURRENT = List.of(HELLO, SHOP);

@@ -53,7 +53,7 @@ class GitPackagerTest {
         try (ZipFile zip = new ZipFile(tagged.packagePath())) {
             assertThat(zip.stream().map(e -> e.getName()).toList()).containsExactlyInAnyOrder("sg-custom/sg-custom.php", "sg-custom/assets/custom.css");
         }
-        assertThat(ChangeSetValidator.problems(List.of(tagged), new PackageFolders(List.of(work.resolve("stageguard/downloads")), List::of))).isEmpty();
+        assertThat(ChangeSetValidator.problems(List.of(tagged), new PackageFolders(List.of(work.resolve("stageguard/downloads")), List::of, new PackageUploads(work.resolve("stageguard/downloads/uploads"))))).isEmpty();
 
         RevCommit second = repository.push("sg-custom", "1.1.0", null);
         Change main = packager.pin(fromGit("main", "plugins/sg-custom"));

@@ -38,7 +38,7 @@ class PackageInstallerTest {
     void aZipBombIsRefusedWhenTheChangeSetIsCheckedAndWhenItIsUnpacked() throws IOException {
         Path bomb = zip("bomb.zip", "bomb/zeros.txt", new byte[64 * 1024 * 1024]);
         Change change = new Change(ChangeType.PLUGIN, "bomb", "1.0.0", bomb.toString());
-        assertThat(ChangeSetValidator.problems(List.of(change), new PackageFolders(List.of(work), List::of))).hasEntrySatisfying("changes[0].package",
+        assertThat(ChangeSetValidator.problems(List.of(change), new PackageFolders(List.of(work), List::of, new PackageUploads(work.resolve("uploads"))))).hasEntrySatisfying("changes[0].package",
                 problem -> assertThat(problem).contains("a zip bomb"));
         Path root = site();
         assertThatThrownBy(() -> PackageInstaller.install(root, change)).hasMessageContaining("a zip bomb");
