@@ -120,6 +120,10 @@ class SiteController {
      * so a POST (with the JSON content type every writing request carries), never a link a site
      * member could be made to open (review 954a1fc, M10).
      */
+    /** A search downloads packages and runs PHP against live: once a minute per site is plenty for people and schedules alike. */
+    private static final java.time.Duration UPDATE_SEARCH_INTERVAL = java.time.Duration.ofMinutes(1);
+    private final Map<String, java.time.Instant> lastUpdateSearch = new java.util.concurrent.ConcurrentHashMap<>();
+
     @PostMapping("/{siteId}/updates")
     ResponseEntity<Map<String, Object>> updates(@PathVariable String siteId, @RequestAttribute(USER) String user) throws java.io.IOException {
         if (!policy.mayReadSite(user, siteId)) {
@@ -127,6 +131,13 @@ class SiteController {
         }
         var site = registry.find(siteId);
         if (site.isEmpty()) return ResponseEntity.notFound().build();
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant searched = lastUpdateSearch.compute(siteId, (id, last) -> last != null && last.plus(UPDATE_SEARCH_INTERVAL).isAfter(now) ? last : now);
+        if (!searched.equals(now)) {
+            long wait = Math.max(1, java.time.Duration.between(now, searched.plus(UPDATE_SEARCH_INTERVAL)).toSeconds());
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", String.valueOf(wait))
+                    .body(Map.of("errors", Map.of("siteId", "site " + siteId + "'s updates were searched less than a minute ago; ask again in " + wait + " s")));
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("siteId", siteId);
         answer.put("updates", discovery.discover(site.get(), VersionStep.MAJOR));

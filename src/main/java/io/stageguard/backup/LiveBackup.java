@@ -121,7 +121,7 @@ public class LiveBackup {
             problems.add("backup holds no database dump");
         }
         if (problems.isEmpty()) {
-            jdbc.update("update sg_backup set verified_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+            jdbc.update("update sg_backup set verified_at = ?, bytes = ? where release_id = ?", Timestamp.from(Instant.now()), size(dir), releaseId);
         }
         return problems;
     }
@@ -246,12 +246,19 @@ public class LiveBackup {
     public record Listed(String releaseId, Instant createdAt, Instant verifiedAt, Instant restoredAt, Instant removedAt, long bytes) {
     }
 
-    /** The site's backups, newest first. */
+    /**
+     * The site's backups, newest first. Sizes are the ones counted at verification (release pages
+     * list backups at every view; walking each backup's files each time grew with every release);
+     * a backup not verified yet is counted now, one retention removed holds nothing.
+     */
     public List<Listed> list(String siteId) {
-        return jdbc.query("select b.release_id, b.directory, b.created_at, b.verified_at, b.restored_at, b.removed_at from sg_backup b "
-                + "join sg_release r on r.id = b.release_id where r.site_id = ? order by b.created_at desc", (rs, i) -> new Listed(
-                rs.getString(1), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
-                size(Path.of(rs.getString(2)))), siteId);
+        return jdbc.query("select b.release_id, b.directory, b.created_at, b.verified_at, b.restored_at, b.removed_at, b.bytes from sg_backup b "
+                + "join sg_release r on r.id = b.release_id where r.site_id = ? order by b.created_at desc", (rs, i) -> {
+            Instant removedAt = instant(rs.getTimestamp(6));
+            long counted = rs.getLong(7);
+            long bytes = removedAt != null ? 0 : rs.wasNull() ? size(Path.of(rs.getString(2))) : counted;
+            return new Listed(rs.getString(1), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), removedAt, bytes);
+        }, siteId);
     }
 
     /**

@@ -14,6 +14,12 @@ import java.util.Properties;
  *                    value never reaches Stageguard's database at all
  */
 public record DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix, String passwordRef) {
+    /**
+     * How long one read may wait for the server: a hung server or a dead network would otherwise keep
+     * a step (and its job lock) for ever (review 954a1fc, M4). Generous, because a copy or a restore
+     * legitimately waits minutes for one statement on a large table.
+     */
+    public static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(15);
 
     public DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix) {
         this(host, port, name, user, password, tablePrefix, null);
@@ -32,6 +38,7 @@ public record DatabaseConnection(String host, int port, String name, String user
         props.setProperty("user", user);
         props.setProperty("password", secret());
         props.setProperty("connectTimeout", "5000");
+        props.setProperty("socketTimeout", String.valueOf(READ_TIMEOUT.toMillis()));
         return DriverManager.getConnection(jdbcUrl(), props);
     }
 

@@ -249,6 +249,14 @@ class StagingCloneTest {
     }
 
     @Test
+    @Order(3)
+    void aSiteDatabaseReadThatNeverAnswersEndsInsteadOfHoldingTheStepForEver() throws Exception {
+        try (Connection s = site.staging().database().open()) {
+            assertThat(s.getNetworkTimeout()).isEqualTo((int) io.stageguard.site.DatabaseConnection.READ_TIMEOUT.toMillis());
+        }
+    }
+
+    @Test
     @Order(4)
     void filesAreCopiedWithPermissionsAndSymlinksButWithoutCachesAndWithStagingsOwnConfig() throws Exception {
         Path root = site.staging().documentRoot();

@@ -241,7 +241,8 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
                 HttpMethod.GET, null, new ParameterizedTypeReference<>() { });
         assertThat(listed.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(listed.getBody()).as("the earlier tests' pushes").hasSizeGreaterThanOrEqualTo(3)
-                .allSatisfy(b -> assertThat(b).containsKeys("releaseId", "createdAt", "verifiedAt", "bytes").doesNotContainKey("removedAt"));
+                .allSatisfy(b -> assertThat(b).containsKeys("releaseId", "createdAt", "verifiedAt", "bytes").doesNotContainKey("removedAt"))
+                .as("sizes counted at verification").allSatisfy(b -> assertThat(((Number) b.get("bytes")).longValue()).isPositive());
         assertThat(rest.withBasicAuth("otherclient", "otherclient").getForEntity("/api/sites/acme/backups", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
         Path backups = work.resolve("stageguard/backups");
@@ -253,7 +254,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
         assertThat(backups).isEmptyDirectory();
         ResponseEntity<List<Map<String, Object>>> after = asOperator().exchange("/api/sites/acme/backups", HttpMethod.GET, null,
                 new ParameterizedTypeReference<>() { });
-        assertThat(after.getBody()).allSatisfy(b -> assertThat(b.get("removedAt")).isNotNull());
+        assertThat(after.getBody()).allSatisfy(b -> assertThat(b).containsKey("removedAt").containsEntry("bytes", 0));
     }
 
     @Test

@@ -129,6 +129,10 @@ class UpdateDiscoveryTest extends ReleasingApplicationTest {
         assertThat(rest.withBasicAuth("otherclient", "otherclient").exchange("/api/sites/acme/updates", HttpMethod.POST, JSON_NO_BODY, String.class)
                 .getStatusCode())
                 .isEqualTo(HttpStatus.FORBIDDEN);
+        ResponseEntity<String> again = rest.withBasicAuth("dev", "dev").exchange("/api/sites/acme/updates", HttpMethod.POST, JSON_NO_BODY, String.class);
+        assertThat(again.getStatusCode()).as("live is not searched again within a minute").isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(Integer.parseInt(again.getHeaders().getFirst("Retry-After"))).isBetween(1, 60);
+        assertThat(again.getBody()).contains("were searched less than a minute ago");
 
         assertThat(errors(start(Map.of("include", List.of("no-such-plugin"))))).containsEntry("updates.include[0]",
                 "live has no no-such-plugin that a source has a newer version of");
