@@ -53,7 +53,7 @@ public class DeploymentPlanner {
         List<String> reasons = new ArrayList<>();
         List<String> rollback = new ArrayList<>();
         PlanRisk risk = PlanRisk.LOW;
-        List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
+        List<Change> changes = manifest.changes();
         List<String> folders = ChangeFootprint.paths(site.live().documentRoot(), changes);
         String prefix = site.live().database().tablePrefix();
 

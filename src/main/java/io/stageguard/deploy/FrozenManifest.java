@@ -12,6 +12,12 @@ import java.util.List;
  */
 public record FrozenManifest(String releaseId, String siteId, int qaRound, List<Entry> entries) {
 
+    /** The frozen changes, in their order, as the rest of Stageguard names changes. */
+    @JsonIgnore
+    public List<Change> changes() {
+        return entries.stream().map(Entry::change).toList();
+    }
+
     /** @param allowDowngrade for core: the downgrade was asked for and signed off */
     public record Entry(int position, ChangeType type, String slug, String version, String packagePath, String sha256,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {

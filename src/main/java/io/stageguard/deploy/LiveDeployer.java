@@ -87,7 +87,7 @@ public class LiveDeployer {
         if (!backup.isVerified(releaseId)) {
             throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
         }
-        List<Change> changes = manifest.entries().stream().map(FrozenManifest.Entry::change).toList();
+        List<Change> changes = manifest.changes();
         // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files
         Set<String> absentBefore = backup.absentBeforeDeploy(releaseId);
         Map<String, DatabaseDump.DumpedTable> tables = backup.recordedTables(releaseId);

@@ -108,7 +108,7 @@ class PushAndRollbackDelegates {
     JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
-            List<Change> changes = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();
+            List<Change> changes = freezer.load(releaseId).changes();
             List<String> changed = drift.since(releaseId, vars.site(execution).live(), ChangeFootprint.paths(vars.site(execution).live().documentRoot(), changes));
             LIVE_DRIFTED.set(execution, !changed.isEmpty());
             if (!changed.isEmpty()) {
@@ -126,7 +126,7 @@ class PushAndRollbackDelegates {
             String releaseId = vars.releaseId(execution);
             FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, vars.site(execution));
             List<String> touched = ChangeFootprint.paths(vars.site(execution).live().documentRoot(),
-                    manifest.entries().stream().map(FrozenManifest.Entry::change).toList());
+                    manifest.changes());
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
             BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
                     + " table(s) in " + summary.directory());
@@ -202,7 +202,7 @@ class PushAndRollbackDelegates {
             List<String> pages = QA_PATHS.from(execution);
             SiteHealthCheck.Health result = health.check(site.live(), pages);
             FrozenManifest manifest = freezer.load(releaseId);
-            QaReport report = verification.verify(releaseId, site, pages, manifest.entries().stream().map(FrozenManifest.Entry::change).toList(),
+            QaReport report = verification.verify(releaseId, site, pages, manifest.changes(),
                     manifest.qaRound());
             boolean verified = result.healthy() && report.verdict() != QaVerdict.FAIL;
             LIVE_VERIFICATION.set(execution, result.summary() + "\n" + report.verdict().label() + (report.reasons().isEmpty() ? ""
@@ -225,7 +225,7 @@ class PushAndRollbackDelegates {
             Site site = vars.site(execution);
             long started = System.nanoTime();
             List<String> report = new ArrayList<>(backup.restore(releaseId, site));
-            List<Change> released = freezer.load(releaseId).entries().stream().map(FrozenManifest.Entry::change).toList();
+            List<Change> released = freezer.load(releaseId).changes();
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), released);
             List<String> stale = refresh.stale();
             if (!stale.isEmpty()) throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);

@@ -10,14 +10,9 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.util.Timeout;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,17 +24,7 @@ public class PageFetcher implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     /** A page larger than this is cut: a site (or something posing as one) cannot fill Stageguard's memory. */
     static final int MAX_BODY_CHARS = 16 * 1024 * 1024;
-    private final CloseableHttpClient client = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(5))
-                            .setSocketTimeout(Timeout.ofSeconds(60))
-                            .build())
-                    .build())
-            .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false).build())
-            .disableAutomaticRetries()
-            .setUserAgent("Stageguard")
-            .build();
+    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(60), false);
 
     /**
      * A fetched page: the final URL, its status, body, where a redirect pointed if it left the

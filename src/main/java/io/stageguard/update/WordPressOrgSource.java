@@ -21,14 +21,10 @@ import java.util.UUID;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicNameValuePair;
-import org.apache.hc.core5.util.Timeout;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -48,12 +44,7 @@ public class WordPressOrgSource implements UpdateSource {
     private static final Set<String> HOSTS = Set.of("wordpress.org", "w.org");
     private final UpdateProperties properties;
     private final Path downloads;
-    private final CloseableHttpClient client = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(10)).setSocketTimeout(Timeout.ofSeconds(60)).build())
-                    .build())
-            .setUserAgent("Stageguard")
-            .build();
+    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60), true);
 
     public WordPressOrgSource(UpdateProperties properties, StageguardProperties app) {
         this.properties = properties;
