@@ -7,6 +7,7 @@ import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.site.Sha256;
 import io.stageguard.testsupport.LiveVisitors;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.springframework.http.ResponseEntity;
  * restored keeping what visitors wrote and undoing its migration, then the older one, and neither
  * twice.
  */
+@OwnPagesQa
 class RestoreAfterReleaseTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 

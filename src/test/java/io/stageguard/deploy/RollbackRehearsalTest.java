@@ -10,6 +10,7 @@ import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteRegistry;
 import io.stageguard.testsupport.DemoSiteApplicationTest;
+import io.stageguard.testsupport.OwnPagesQa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The rollback rehearsed on real parts: the demo's live backed up, the backup restored into
  * scratch folders and scratch tables in staging's own database, compared with live as backed up.
  */
+@OwnPagesQa
 class RollbackRehearsalTest extends DemoSiteApplicationTest {
     private static final List<String> FOLDERS = List.of("wp-content/plugins/" + FixturePlugin.SLUG);
 

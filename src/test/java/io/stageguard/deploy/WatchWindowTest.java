@@ -6,6 +6,7 @@ import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.LiveVisitors;
 import io.stageguard.testsupport.ReleaseDriver;
@@ -27,6 +28,7 @@ import org.springframework.test.context.TestPropertySource;
  * a failed probe, or a rollback requested over the API, puts live back; the status API shows the
  * step as "Watch live" meanwhile.
  */
+@OwnPagesQa
 @TestPropertySource(properties = {"stageguard.deploy.watch-window=PT10M", "stageguard.deploy.watch-interval=PT2S"})
 class WatchWindowTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");

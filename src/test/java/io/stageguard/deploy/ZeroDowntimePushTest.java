@@ -6,6 +6,7 @@ import io.stageguard.site.PageFetcher;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.testsupport.CdnApiStandIn;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.LiveBehindVarnish;
 import io.stageguard.testsupport.QaFixtures;
@@ -38,6 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Cloudflare's and Fastly's purge APIs stood in for on 127.0.0.1. A probe
  * keeps requesting live through Varnish and straight from nginx while releases are pushed.
  */
+@OwnPagesQa
 @LiveBehindVarnish
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZeroDowntimePushTest extends ReleasingApplicationTest {

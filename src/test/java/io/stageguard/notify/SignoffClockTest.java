@@ -12,6 +12,7 @@ import io.stageguard.site.SiteCaches;
 import io.stageguard.site.SiteWebhook;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import jakarta.mail.Message;
@@ -44,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * after 3 days the release ends as expired and its starter is told. The site's webhook (a receiver
  * on 127.0.0.1 standing in for Slack) hears the same events as JSON with a Slack-compatible text.
  */
+@OwnPagesQa
 class SignoffClockTest extends ReleasingApplicationTest {
     private static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.site.WritePoints;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * forward: it has a connection of its own. (Through the pool, its update waited for a connection
  * and the 4-second lock lapsed, letting the job start a second time beside the first.)
  */
+@OwnPagesQa
 class JobLockKeeperTest extends ReleasingApplicationTest {
     @Autowired DataSource dataSource;
     @Autowired DataSourceProperties dataSourceProperties;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import org.springframework.beans.factory.annotation.Value;
  * nothing. On staging it gets nothing: the release stops at applying the change set with the
  * plugin's own message, live untouched.
  */
+@OwnPagesQa
 class UntestedPluginCodeTest extends ReleasingApplicationTest {
     @Value("${stageguard.data-dir}")
     Path dataDir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stageguard.qa.Browser;
 import io.stageguard.qa.QaProperties;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The screenshots go to target/screenshots/ (the ones in docs/screenshots/ were taken this way),
  * with the release page as the client sees it afterwards.
  */
+@OwnPagesQa
 class TasklistUiTest extends ReleasingApplicationTest {
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
 

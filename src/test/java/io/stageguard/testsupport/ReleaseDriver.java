@@ -88,10 +88,26 @@ public final class ReleaseDriver {
     }
 
     public Map<String, Object> awaitEnd(String release) {
-        return await("end of " + release).until(() -> {
+        Map<String, Object> ended = await("end of " + release).until(() -> {
             failOnIncident(release);
             return status(release);
         }, s -> "ended".equals(s.get("state")));
+        printStepTimes(release);
+        return ended;
+    }
+
+    /** Where a release's time went, step by step (the test's output file), for whoever makes the suite faster. */
+    private void printStepTimes(String release) {
+        String root = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list().stream()
+                .filter(p -> p.getSuperProcessInstanceId() == null).map(p -> p.getId()).findFirst().orElse(null);
+        if (root == null) return;
+        StringBuilder out = new StringBuilder("Steps of " + release + " (ms):");
+        history.createHistoricProcessInstanceQuery().rootProcessInstanceId(root).list().forEach(instance ->
+                history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).orderByHistoricActivityInstanceStartTime().asc().list()
+                        .stream().filter(a -> a.getDurationInMillis() != null && a.getDurationInMillis() >= 500 && !"callActivity".equals(a.getActivityType()))
+                        .forEach(a -> out.append("\n  ").append(instance.getProcessDefinitionKey()).append(" ").append(a.getActivityId()).append(" ")
+                                .append(a.getDurationInMillis())));
+        System.out.println(out);
     }
 
     /** Waits until a job of the release has spent its retries and returns the incident where it failed (not the ones its callers show). */

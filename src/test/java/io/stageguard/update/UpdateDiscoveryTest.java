@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.WordPressOrgStandIn;
@@ -44,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * from that version's own package), what is held back and why; then a release started from it,
  * and custom code released from a git ref pinned to its commit.
  */
+@OwnPagesQa
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpdateDiscoveryTest extends ReleasingApplicationTest {
     @Autowired JdbcTemplate jdbc;
