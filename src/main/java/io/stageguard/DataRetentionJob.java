@@ -1,7 +1,7 @@
 package io.stageguard;
 
-import io.stageguard.deploy.ChangeSetFreezer;
-import io.stageguard.deploy.FrozenManifest;
+import io.stageguard.signoff.ChangeSetFreezer;
+import io.stageguard.signoff.FrozenManifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.stageguard.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stageguard.process.JobLockKeeper;
-import io.stageguard.process.ReleaseVariables;
+import io.stageguard.process.engine.JobLockKeeper;
+import io.stageguard.process.engine.ReleaseVariables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

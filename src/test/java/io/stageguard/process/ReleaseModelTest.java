@@ -2,6 +2,8 @@ package io.stageguard.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stageguard.process.engine.ReleaseModel;
+import io.stageguard.process.engine.ReleaseVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

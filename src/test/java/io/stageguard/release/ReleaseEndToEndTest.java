@@ -3,15 +3,15 @@ package io.stageguard.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stageguard.testsupport.ReleasingApplicationTest;
-import io.stageguard.testsupport.LiveSnapshot;
-import io.stageguard.testsupport.QaFixtures;
-import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.testsupport.LiveSnapshot;
+import io.stageguard.testsupport.QaFixtures;
+import io.stageguard.testsupport.ReleaseDriver;
+import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +44,7 @@ class ReleaseEndToEndTest extends ReleasingApplicationTest {
     private static final List<String> QA_PATHS = List.of("/", "/sample-page/");
 
     @Autowired JdbcTemplate jdbc;
-    @Autowired io.stageguard.backup.BackupRetention retention;
+    @Autowired io.stageguard.rollback.BackupRetention retention;
     @Autowired PageFetcher fetcher;
     @Autowired io.stageguard.clone.StagingAccess stagingAccess;
 
