@@ -9,19 +9,24 @@ import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineConfiguration;
 import org.camunda.bpm.engine.DecisionService;
+import org.springframework.stereotype.Component;
 
 /**
- * A decision table of {@code dmn/} as Stageguard's rules call it: inputs in, the matching rules'
- * outputs out. In the application the newest deployed version decides through the engine (and
- * Cockpit shows each evaluation); outside it, in tests of the rules alone, a standalone DMN engine
- * reads the file.
+ * The decision tables of {@code dmn/} as Stageguard's rules call them: inputs in, the matching
+ * rules' outputs out. In the application the newest deployed version decides through the engine
+ * (and Cockpit shows each evaluation); outside it, in tests of the rules alone, a standalone DMN
+ * engine reads the file. The one place a capability reaches the engine (ArchitectureTest).
  */
-public final class DecisionTable {
-    private DecisionTable() {
+@Component
+public class DecisionTable {
+    private final DecisionService decisions;
+
+    public DecisionTable(DecisionService decisions) {
+        this.decisions = decisions;
     }
 
     /** The newest deployed version of the decision {@code key}. */
-    public static Function<Map<String, Object>, List<Map<String, Object>>> deployed(DecisionService decisions, String key) {
+    public Function<Map<String, Object>, List<Map<String, Object>>> deployed(String key) {
         return inputs -> decisions.evaluateDecisionTableByKey(key, inputs).getResultList();
     }
 

@@ -8,7 +8,7 @@ import io.stageguard.access.AccessPolicy;
 import io.stageguard.process.engine.ReleaseModel;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.rollback.LiveBackup;
-import io.stageguard.signoff.SignoffHistory;
+import io.stageguard.process.signoff.SignoffHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import org.camunda.bpm.engine.ProcessEngineException;
 
 /**
  * The moment a confirmed push may start, as a developer typed or picked it in Tasklist (with or
@@ -30,12 +29,12 @@ public final class DeploymentWindow {
             try {
                 start = LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new ProcessEngineException("deploymentWindow: '" + text + "' is not a date and time such as 2026-11-27T02:00+01:00. Nothing was saved.");
+                throw new IllegalArgumentException("deploymentWindow: '" + text + "' is not a date and time such as 2026-11-27T02:00+01:00. Nothing was saved.");
             }
         }
-        if (!start.isAfter(now)) throw new ProcessEngineException("deploymentWindow: " + start + " has passed; leave it empty to push at once. Nothing was saved.");
+        if (!start.isAfter(now)) throw new IllegalArgumentException("deploymentWindow: " + start + " has passed; leave it empty to push at once. Nothing was saved.");
         if (start.isAfter(now.plus(FURTHEST))) {
-            throw new ProcessEngineException("deploymentWindow: " + start + " is more than " + FURTHEST.toDays()
+            throw new IllegalArgumentException("deploymentWindow: " + start + " is more than " + FURTHEST.toDays()
                     + " days away; live will have changed by then, so start a new release closer to it. Nothing was saved.");
         }
         return start.toString();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.camunda.bpm.engine.DecisionService;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -25,8 +24,8 @@ public class QualityGate {
     }
 
     @Autowired
-    public QualityGate(DecisionService decisions) {
-        this(DecisionTable.deployed(decisions, DECISION));
+    public QualityGate(DecisionTable tables) {
+        this(tables.deployed(DECISION));
     }
 
     QualityGate(Function<Map<String, Object>, List<Map<String, Object>>> decision) {

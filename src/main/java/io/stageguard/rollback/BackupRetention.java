@@ -1,11 +1,10 @@
 package io.stageguard.rollback;
 
-import io.stageguard.process.engine.ReleaseModel;
+import io.stageguard.release.RunningReleases;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.camunda.bpm.engine.RuntimeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,12 +20,12 @@ import org.springframework.stereotype.Component;
 public class BackupRetention {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRetention.class);
     private final LiveBackup backups;
-    private final RuntimeService runtime;
+    private final RunningReleases running;
     private final BackupProperties properties;
 
-    public BackupRetention(LiveBackup backups, RuntimeService runtime, BackupProperties properties) {
+    public BackupRetention(LiveBackup backups, RunningReleases running, BackupProperties properties) {
         this.backups = backups;
-        this.runtime = runtime;
+        this.running = running;
         this.properties = properties;
     }
 
@@ -49,8 +48,7 @@ public class BackupRetention {
 
     /** @return the releases whose backup files were removed */
     public List<String> removeTakenBefore(Instant cutoff) throws IOException {
-        List<String> removed = backups.removeExpired(cutoff, releaseId -> runtime.createProcessInstanceQuery()
-                .processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.STAGING_RELEASE).count() > 0);
+        List<String> removed = backups.removeExpired(cutoff, running::isRunning);
         if (!removed.isEmpty()) LOG.info("Removed the backup files of {} (older than the retention of {})", removed, properties.retention());
         return removed;
     }

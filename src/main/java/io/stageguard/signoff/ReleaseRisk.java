@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.camunda.bpm.engine.DecisionService;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -31,8 +30,8 @@ public class ReleaseRisk {
     private final Function<Map<String, Object>, List<Map<String, Object>>> decision;
 
     @Autowired
-    public ReleaseRisk(DecisionService decisions) {
-        this(DecisionTable.deployed(decisions, DECISION));
+    public ReleaseRisk(DecisionTable tables) {
+        this(tables.deployed(DECISION));
     }
 
     ReleaseRisk(Function<Map<String, Object>, List<Map<String, Object>>> decision) {

@@ -243,7 +243,13 @@ public class TaskCompletionGuard extends AbstractProcessEnginePlugin {
         }
         if (kind == GuardedTask.REVISE_CHANGE_SET && user != null && "revise".equals(decision)) releases.revisedBy(releaseId, user);
         if (kind == GuardedTask.CONFIRM_DEPLOYMENT_PLAN) {
-            ReleaseVariables.DEPLOYMENT_WINDOW.set(task.getExecution(), "confirm".equals(decision) ? DeploymentWindow.normalize(detail, Instant.now()) : "");
+            String window;
+            try {
+                window = "confirm".equals(decision) ? DeploymentWindow.normalize(detail, Instant.now()) : "";
+            } catch (IllegalArgumentException e) {
+                throw new ProcessEngineException(e.getMessage());
+            }
+            ReleaseVariables.DEPLOYMENT_WINDOW.set(task.getExecution(), window);
         }
     }
 

@@ -9,7 +9,6 @@ import io.stageguard.process.engine.TaskCompletionGuard;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.signoff.ChangeSetFreezer;
 import io.stageguard.signoff.ReleaseRisk;
-import io.stageguard.signoff.SignoffHistory;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.update.Change;
 import io.stageguard.update.VersionStep;

@@ -1,4 +1,4 @@
-package io.stageguard.signoff;
+package io.stageguard.process.signoff;
 
 import io.stageguard.process.engine.ReleaseModel;
 import java.util.ArrayList;
