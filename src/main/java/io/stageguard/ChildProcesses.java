@@ -25,11 +25,11 @@ import java.util.Optional;
 public final class ChildProcesses {
     /** The environment variable that names the Stageguard a program belongs to. */
     public static final String OWNER = "STAGEGUARD_OWNER";
+
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final String SELF = mark(ProcessHandle.current());
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /** This JVM's mark: process id and start time (a process id alone is reused). */
     public static String self() {
@@ -61,13 +61,20 @@ public final class ChildProcesses {
         Path script = folder.resolve(program.getFileName().toString());
         List<String> command = new ArrayList<>(runAs);
         command.addAll(dyingWithStageguard(List.of(program.toString())));
-        String content = "#!/bin/sh\nexec " + String.join(" ", command.stream().map(ChildProcesses::shellQuoted).toList()) + " \"$@\"\n";
+        String content = "#!/bin/sh\nexec "
+                + String.join(
+                        " ", command.stream().map(ChildProcesses::shellQuoted).toList()) + " \"$@\"\n";
         // written once and never rewritten in place: another session may be starting it this very moment
-        if (Files.isExecutable(script) && Files.readString(script, StandardCharsets.UTF_8).equals(content)) return script;
+        if (Files.isExecutable(script)
+                && Files.readString(script, StandardCharsets.UTF_8).equals(content)) return script;
         Path written = Files.createTempFile(folder, ".wrapper-", ".sh");
         Files.writeString(written, content, StandardCharsets.UTF_8);
         written.toFile().setExecutable(true, true);
-        Files.move(written, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                written,
+                script,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return script;
     }
 
@@ -90,14 +97,18 @@ public final class ChildProcesses {
         ProcessHandle.allProcesses().forEach(process -> {
             String owner = ownerOf(process.pid());
             if (owner == null || ownerAlive(owner)) return;
-            if (process.destroyForcibly()) killed.add(process.pid() + " " + process.info().command().orElse("?"));
+            if (process.destroyForcibly())
+                killed.add(process.pid() + " " + process.info().command().orElse("?"));
         });
         return killed;
     }
 
     /** The processes still running that carry {@code mark}, as "pid command". */
     public static List<String> runningOf(String mark) {
-        return ProcessHandle.allProcesses().filter(p -> mark.equals(ownerOf(p.pid()))).map(p -> p.pid() + " " + p.info().command().orElse("?")).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> mark.equals(ownerOf(p.pid())))
+                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                .toList();
     }
 
     /** The mark in a process's environment, or {@code null} (none, or not ours to read). */
@@ -121,7 +132,8 @@ public final class ChildProcesses {
     }
 
     private static String mark(ProcessHandle process) {
-        return process.pid() + "@" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return process.pid() + "@"
+                + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     private static String shellQuoted(String word) {

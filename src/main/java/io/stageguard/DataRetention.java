@@ -32,8 +32,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Age is the time a file or folder was last written; nothing of a running release is removed.
  */
 public final class DataRetention {
-    private DataRetention() {
-    }
+    private DataRetention() {}
 
     /**
      * @param reports   how long a release's report folder is kept after its last round (default 180 days)
@@ -48,20 +47,21 @@ public final class DataRetention {
     }
 
     /** What a sweep removed, and how many bytes that freed. */
-    public record Removed(List<Path> paths, long bytes) {
-    }
+    public record Removed(List<Path> paths, long bytes) {}
 
     /**
      * @param running whether the release with this id is still running
      * @param inUse   the packages running releases name (their changes' zips and frozen packages)
      */
-    public static Removed sweep(Path dataDir, Rules rules, Instant now, Predicate<String> running, Set<Path> inUse) throws IOException {
+    public static Removed sweep(Path dataDir, Rules rules, Instant now, Predicate<String> running, Set<Path> inUse)
+            throws IOException {
         List<Path> removed = new ArrayList<>();
         long[] bytes = {0};
         Instant reportsBefore = now.minus(rules.reports());
         Instant downloadsBefore = now.minus(rules.downloads());
         for (Path report : children(dataDir.resolve("reports"))) {
-            if (!running.test(name(report)) && lastWritten(report).isBefore(reportsBefore)) remove(report, removed, bytes);
+            if (!running.test(name(report)) && lastWritten(report).isBefore(reportsBefore))
+                remove(report, removed, bytes);
         }
         for (Path scratch : children(dataDir.resolve("rehearsals"))) {
             if (!running.test(name(scratch))) remove(scratch, removed, bytes);
@@ -69,8 +69,10 @@ public final class DataRetention {
         for (Path folder : List.of(dataDir.resolve("downloads"), dataDir.resolve("packages"))) {
             if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) continue;
             try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                    if (!inUse.contains(file.toAbsolutePath().normalize()) && lastWritten(file).isBefore(downloadsBefore)) remove(file, removed, bytes);
+                for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                        .toList()) {
+                    if (!inUse.contains(file.toAbsolutePath().normalize())
+                            && lastWritten(file).isBefore(downloadsBefore)) remove(file, removed, bytes);
                 }
             }
         }
@@ -94,21 +96,27 @@ public final class DataRetention {
 
     /** The newest modification time in a tree (or of a file). */
     static Instant lastWritten(Path path) throws IOException {
-        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))
+            return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant();
         try (Stream<Path> tree = Files.walk(path)) {
             return tree.map(p -> {
-                try {
-                    return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
-                } catch (IOException gone) {
-                    return Instant.EPOCH;
-                }
-            }).max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+                        try {
+                            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+                                    .toInstant();
+                        } catch (IOException gone) {
+                            return Instant.EPOCH;
+                        }
+                    })
+                    .max(Comparator.naturalOrder())
+                    .orElse(Instant.EPOCH);
         }
     }
 
     private static void remove(Path path, List<Path> removed, long[] bytes) throws IOException {
         try (Stream<Path> tree = Files.walk(path)) {
-            bytes[0] += tree.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+            bytes[0] += tree.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) FileTreeCopier.deleteTree(path);
         else Files.deleteIfExists(path);

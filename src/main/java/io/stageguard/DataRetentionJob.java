@@ -25,7 +25,12 @@ class DataRetentionJob {
     private final JdbcTemplate jdbc;
     private final ChangeSetFreezer freezer;
 
-    DataRetentionJob(StageguardProperties app, DataRetention.Rules rules, RuntimeService runtime, JdbcTemplate jdbc, ChangeSetFreezer freezer) {
+    DataRetentionJob(
+            StageguardProperties app,
+            DataRetention.Rules rules,
+            RuntimeService runtime,
+            JdbcTemplate jdbc,
+            ChangeSetFreezer freezer) {
         this.app = app;
         this.rules = rules;
         this.runtime = runtime;
@@ -42,19 +47,26 @@ class DataRetentionJob {
         }
         Set<Path> inUse = new HashSet<>();
         for (String releaseId : running) {
-            jdbc.queryForList("select package_path from sg_applied_change where release_id = ?", String.class, releaseId)
+            jdbc.queryForList(
+                            "select package_path from sg_applied_change where release_id = ?", String.class, releaseId)
                     .forEach(p -> inUse.add(Path.of(p).toAbsolutePath().normalize()));
             try {
                 for (FrozenManifest.Entry entry : freezer.load(releaseId).entries()) {
-                    if (entry.packagePath() != null) inUse.add(Path.of(entry.packagePath()).toAbsolutePath().normalize());
+                    if (entry.packagePath() != null)
+                        inUse.add(Path.of(entry.packagePath()).toAbsolutePath().normalize());
                 }
             } catch (IllegalStateException notFrozenYet) {
                 // before sign-off there is no frozen package to keep
             }
         }
-        DataRetention.Removed removed = DataRetention.sweep(app.dataDir(), rules, Instant.now(), running::contains, inUse);
+        DataRetention.Removed removed =
+                DataRetention.sweep(app.dataDir(), rules, Instant.now(), running::contains, inUse);
         if (!removed.paths().isEmpty()) {
-            LOG.info("Data retention removed {} item(s) ({} MB) from {}: {}", removed.paths().size(), removed.bytes() / 1_000_000, app.dataDir(),
+            LOG.info(
+                    "Data retention removed {} item(s) ({} MB) from {}: {}",
+                    removed.paths().size(),
+                    removed.bytes() / 1_000_000,
+                    app.dataDir(),
                     removed.paths());
         }
         return removed;

@@ -32,7 +32,8 @@ public class DecisionTable {
 
     /** The decision {@code key} as {@code dmn/<key>.dmn} on the classpath defines it. */
     public static Function<Map<String, Object>, List<Map<String, Object>>> fromModel(String key) throws IOException {
-        DmnEngine engine = DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
+        DmnEngine engine =
+                DmnEngineConfiguration.createDefaultDmnEngineConfiguration().buildEngine();
         DmnDecision table;
         try (InputStream in = DecisionTable.class.getResourceAsStream("/dmn/" + key + ".dmn")) {
             if (in == null) throw new IOException("dmn/" + key + ".dmn is not on the classpath");

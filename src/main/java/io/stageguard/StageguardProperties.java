@@ -18,7 +18,9 @@ public record StageguardProperties(Path dataDir, String publicUrl) {
         publicUrl = publicUrl.replaceAll("/+$", "");
     }
 
-    public Path reportsDir() { return dataDir.resolve("reports"); }
+    public Path reportsDir() {
+        return dataDir.resolve("reports");
+    }
 
     /**
      * A release's report folder. QA empties folders below it, so a release id that could lead
@@ -30,7 +32,8 @@ public record StageguardProperties(Path dataDir, String publicUrl) {
             throw new IllegalArgumentException("not a release id for a report folder: " + releaseId);
         }
         Path dir = reportsDir().resolve(releaseId).normalize();
-        if (!dir.getParent().equals(reportsDir())) throw new IllegalArgumentException("not a release id for a report folder: " + releaseId);
+        if (!dir.getParent().equals(reportsDir()))
+            throw new IllegalArgumentException("not a release id for a report folder: " + releaseId);
         return dir;
     }
 
@@ -39,5 +42,7 @@ public record StageguardProperties(Path dataDir, String publicUrl) {
         return releaseReportsDir(releaseId).resolve("round-" + round);
     }
 
-    public Path backupsDir() { return dataDir.resolve("backups"); }
+    public Path backupsDir() {
+        return dataDir.resolve("backups");
+    }
 }

@@ -43,13 +43,21 @@ class StartupSweep {
     @EventListener(ApplicationStartedEvent.class)
     void sweep() {
         List<String> killed = ChildProcesses.killOrphans();
-        if (!killed.isEmpty()) LOG.warn("Killed {} program(s) a Stageguard that is no longer running had started: {}", killed.size(), killed);
+        if (!killed.isEmpty())
+            LOG.warn(
+                    "Killed {} program(s) a Stageguard that is no longer running had started: {}",
+                    killed.size(),
+                    killed);
         removeDeadTempFolders(Path.of(System.getProperty("java.io.tmpdir")));
         for (Site site : sites.all()) {
             if (releaseRunningOn(site.id())) continue;
             try {
                 List<Path> removed = LiveLeftovers.remove(site.live());
-                if (!removed.isEmpty()) LOG.warn("Removed what an interrupted install or restore left on live of site {}: {}", site.id(), removed);
+                if (!removed.isEmpty())
+                    LOG.warn(
+                            "Removed what an interrupted install or restore left on live of site {}: {}",
+                            site.id(),
+                            removed);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not remove the leftovers on live of site {}: {}", site.id(), e.getMessage());
             }
@@ -60,16 +68,24 @@ class StartupSweep {
     static void removeDeadTempFolders(Path temp) {
         List<Path> candidates;
         try (Stream<Path> entries = Files.list(temp)) {
-            candidates = entries.filter(p -> TEMP_HEADS.stream().anyMatch(h -> p.getFileName().toString().startsWith(h))).toList();
+            candidates = entries.filter(p -> TEMP_HEADS.stream()
+                            .anyMatch(h -> p.getFileName().toString().startsWith(h)))
+                    .toList();
         } catch (IOException e) {
             return;
         }
         for (Path folder : candidates) {
             String name = folder.getFileName().toString();
-            String rest = name.substring(TEMP_HEADS.stream().filter(name::startsWith).findFirst().orElseThrow().length());
+            String rest = name.substring(TEMP_HEADS.stream()
+                    .filter(name::startsWith)
+                    .findFirst()
+                    .orElseThrow()
+                    .length());
             String[] parts = rest.split("-");
             // a folder without a readable mark predates the marks: it belongs to no running Stageguard either way
-            String mark = parts.length >= 2 && parts[0].matches("\\d+") && parts[1].matches("\\d+") ? parts[0] + "@" + parts[1] : null;
+            String mark = parts.length >= 2 && parts[0].matches("\\d+") && parts[1].matches("\\d+")
+                    ? parts[0] + "@" + parts[1]
+                    : null;
             if (mark != null && ChildProcesses.ownerAlive(mark)) continue;
             try {
                 FileTreeCopier.deleteTree(folder);
@@ -80,8 +96,14 @@ class StartupSweep {
     }
 
     private boolean releaseRunningOn(String siteId) {
-        List<String> instances = jdbc.queryForList("select process_instance_id from sg_site_slot where site_id = ? and process_instance_id is not null",
-                String.class, siteId);
-        return instances.stream().anyMatch(id -> runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0);
+        List<String> instances = jdbc.queryForList(
+                "select process_instance_id from sg_site_slot where site_id = ? and process_instance_id is not null",
+                String.class,
+                siteId);
+        return instances.stream()
+                .anyMatch(id -> runtime.createProcessInstanceQuery()
+                                .processInstanceId(id)
+                                .count()
+                        > 0);
     }
 }

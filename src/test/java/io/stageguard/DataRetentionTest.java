@@ -29,7 +29,8 @@ class DataRetentionTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "x".repeat(1000));
         // the file and the folders above it were written then (a folder's time changes when an entry is added)
-        for (Path p = file; !p.equals(data); p = p.getParent()) Files.setLastModifiedTime(p, FileTime.from(NOW.minus(age)));
+        for (Path p = file; !p.equals(data); p = p.getParent())
+            Files.setLastModifiedTime(p, FileTime.from(NOW.minus(age)));
         return file;
     }
 
@@ -62,26 +63,44 @@ class DataRetentionTest {
         Path scratchLink = Files.createSymbolicLink(data.resolve("rehearsals/rel-linked"), liveRoot);
         Files.createSymbolicLink(data.resolve("downloads/wordpress.org/plugin/linked.zip"), liveFile);
 
-        DataRetention.Removed removed = DataRetention.sweep(data, RULES, NOW, Set.of("rel-running")::contains, Set.of(usedDownload, frozen));
+        DataRetention.Removed removed =
+                DataRetention.sweep(data, RULES, NOW, Set.of("rel-running")::contains, Set.of(usedDownload, frozen));
 
-        assertThat(removed.paths()).containsExactlyInAnyOrder(data.resolve("reports/rel-old"), data.resolve("rehearsals/rel-crashed"), scratchLink,
-                data.resolve("downloads/wordpress.org/plugin/akismet.5.3.zip"), data.resolve("packages/1111.zip"), data.resolve("git/aaaa.git"));
+        assertThat(removed.paths())
+                .containsExactlyInAnyOrder(
+                        data.resolve("reports/rel-old"),
+                        data.resolve("rehearsals/rel-crashed"),
+                        scratchLink,
+                        data.resolve("downloads/wordpress.org/plugin/akismet.5.3.zip"),
+                        data.resolve("packages/1111.zip"),
+                        data.resolve("git/aaaa.git"));
         assertThat(removed.bytes()).isEqualTo(5 * 1000);
         removed.paths().forEach(p -> assertThat(p).doesNotExist());
         assertThat(data.resolve("reports/rel-recent")).exists();
-        assertThat(data.resolve("reports/rel-running")).as("a running release's report").exists();
-        assertThat(data.resolve("reports/rel-two-rounds/round-1")).as("a report goes whole, after its last round").exists();
+        assertThat(data.resolve("reports/rel-running"))
+                .as("a running release's report")
+                .exists();
+        assertThat(data.resolve("reports/rel-two-rounds/round-1"))
+                .as("a report goes whole, after its last round")
+                .exists();
         assertThat(data.resolve("rehearsals/rel-running")).exists();
         assertThat(usedDownload).as("a package a running release names").exists();
         assertThat(frozen).as("a running release's frozen package").exists();
-        assertThat(data.resolve("git/bbbb.git")).as("a repository fetched yesterday").exists();
+        assertThat(data.resolve("git/bbbb.git"))
+                .as("a repository fetched yesterday")
+                .exists();
         assertThat(key).exists();
         assertThat(backup).as("backups have their own retention").exists();
         assertThat(database).exists();
         assertThat(liveFile).as("what a link in the data folder pointed at").hasContent("<?php // live's");
 
-        assertThat(DataRetention.sweep(data, RULES, NOW, id -> false, Set.of()).paths()).as("a second sweep finds what the first spared")
-                .contains(data.resolve("reports/rel-running"), data.resolve("rehearsals/rel-running"), usedDownload, frozen);
+        assertThat(DataRetention.sweep(data, RULES, NOW, id -> false, Set.of()).paths())
+                .as("a second sweep finds what the first spared")
+                .contains(
+                        data.resolve("reports/rel-running"),
+                        data.resolve("rehearsals/rel-running"),
+                        usedDownload,
+                        frozen);
     }
 
     @Test

@@ -14,7 +14,8 @@ class StageguardPropertiesTest {
 
     @Test
     void stageguardsOwnReleaseIdsNameAFolderRightUnderTheReportsFolder() {
-        assertThat(properties.roundReportsDir("rel-0f3a9c21", 2)).isEqualTo(Path.of("/srv/stageguard-data/reports/rel-0f3a9c21/round-2"));
+        assertThat(properties.roundReportsDir("rel-0f3a9c21", 2))
+                .isEqualTo(Path.of("/srv/stageguard-data/reports/rel-0f3a9c21/round-2"));
         assertThat(properties.releaseReportsDir("rel-0f3a9c21").getParent()).isEqualTo(properties.reportsDir());
     }
 
@@ -22,6 +23,7 @@ class StageguardPropertiesTest {
     @ValueSource(strings = {"..", "../backups", "rel/../../etc", "/etc", "rel-1/round-1", ".", "", " rel", "rel..x"})
     void anIdThatCouldLeadElsewhereIsRefusedNotResolved(String releaseId) {
         assertThatThrownBy(() -> properties.roundReportsDir(releaseId, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a release id for a report folder");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a release id for a report folder");
     }
 }

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 public class AccessPolicy {
     /** The request attribute that holds the authenticated user's id on Stageguard's API and reports. */
     public static final String USER = "stageguard.user";
+
     private final IdentityService identity;
     private final SiteRegistry sites;
     private final ReleaseRecords releases;
@@ -36,13 +37,18 @@ public class AccessPolicy {
 
     public boolean mayReadRelease(String userId, String releaseId) {
         if (seesEverything(userId)) return true;
-        return releases.find(releaseId).map(r -> mayReadSite(userId, r.siteId())).orElse(false);
+        return releases.find(releaseId)
+                .map(r -> mayReadSite(userId, r.siteId()))
+                .orElse(false);
     }
 
     /** Operators and integrations, and the developers of the release's site (clients ask them). */
     public boolean mayRollBack(String userId, String releaseId) {
         if (seesEverything(userId)) return true;
-        return releases.find(releaseId).flatMap(r -> sites.find(r.siteId())).map(site -> isOneOf(userId, site.access().developers())).orElse(false);
+        return releases.find(releaseId)
+                .flatMap(r -> sites.find(r.siteId()))
+                .map(site -> isOneOf(userId, site.access().developers()))
+                .orElse(false);
     }
 
     public boolean seesEverything(String userId) {
@@ -51,7 +57,8 @@ public class AccessPolicy {
     }
 
     public boolean hasPart(String userId, Site site) {
-        return isOneOf(userId, site.access().developers()) || isOneOf(userId, site.access().clients());
+        return isOneOf(userId, site.access().developers())
+                || isOneOf(userId, site.access().clients());
     }
 
     public boolean isOneOf(String userId, SiteAccess.Approvers approvers) {
@@ -62,6 +69,8 @@ public class AccessPolicy {
 
     private List<String> groupsOf(String userId) {
         if (userId == null) return List.of();
-        return identity.createGroupQuery().groupMember(userId).list().stream().map(Group::getId).toList();
+        return identity.createGroupQuery().groupMember(userId).list().stream()
+                .map(Group::getId)
+                .toList();
     }
 }

@@ -14,7 +14,8 @@ public record AccessProperties(List<UserDefinition> users) {
         if (users == null) users = List.of();
     }
 
-    public record UserDefinition(String id, String password, String firstName, String lastName, String email, List<String> groups) {
+    public record UserDefinition(
+            String id, String password, String firstName, String lastName, String email, List<String> groups) {
         public UserDefinition {
             if (groups == null) groups = List.of();
         }

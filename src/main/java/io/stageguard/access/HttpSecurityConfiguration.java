@@ -38,7 +38,8 @@ class HttpSecurityConfiguration {
 
     @Bean
     FilterRegistrationBean<Filter> engineRestAuthentication() {
-        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        FilterRegistrationBean<Filter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
         registration.setName("camunda-engine-rest-auth");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
         registration.addUrlPatterns("/engine-rest/*");
@@ -47,7 +48,8 @@ class HttpSecurityConfiguration {
 
     @Bean
     FilterRegistrationBean<Filter> apiAuthentication(IdentityService identity, AccessPolicy policy) {
-        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(new BasicAuthFilter(identity, policy));
+        FilterRegistrationBean<Filter> registration =
+                new FilterRegistrationBean<>(new BasicAuthFilter(identity, policy));
         registration.setName("stageguard-api-auth");
         registration.addUrlPatterns("/api/*", "/reports/*", "/releases/*", "/sites/*", "/actuator/prometheus");
         return registration;
@@ -58,6 +60,7 @@ class HttpSecurityConfiguration {
         private static final Pattern PUTS_LIVE_BACK = Pattern.compile("/api/releases/[^/]+/(rollback|restore)");
         /** Finding a site's updates is a POST (it downloads packages) that its people may send: the controller asks the access policy. */
         private static final Pattern FINDS_UPDATES = Pattern.compile("/api/sites/[^/]+/updates");
+
         private final IdentityService identity;
         private final AccessPolicy policy;
 
@@ -69,7 +72,8 @@ class HttpSecurityConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            boolean writes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
+            boolean writes =
+                    !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
             String user = authenticatedUser(request.getHeader("Authorization"));
             // a browser sends the session cookie cross-site too; only reads may ride on it
             if (user == null && !writes) user = webappUser(request);
@@ -78,35 +82,46 @@ class HttpSecurityConfiguration {
                 response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in with a Stageguard (Camunda) user");
                 return;
             }
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            // putting live back and finding updates are also for the site's people: the controller asks the access policy
-            boolean forSitesPeople = PUTS_LIVE_BACK.matcher(path).matches() || FINDS_UPDATES.matcher(path).matches();
+            String path =
+                    request.getRequestURI().substring(request.getContextPath().length());
+            // putting live back and finding updates are also for the site's people: the controller asks the access
+            // policy
+            boolean forSitesPeople = PUTS_LIVE_BACK.matcher(path).matches()
+                    || FINDS_UPDATES.matcher(path).matches();
             if (path.startsWith("/actuator/") && !isWriter(user)) {
                 // the metrics name every site: for operators and the monitoring system (an integration)
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "metrics are for operators and integrations");
                 return;
             }
             if (writes && !forSitesPeople && !isWriter(user)) {
-                response.sendError(HttpServletResponse.SC_FORBIDDEN, "only operators and integrations may change releases and sites");
+                response.sendError(
+                        HttpServletResponse.SC_FORBIDDEN,
+                        "only operators and integrations may change releases and sites");
                 return;
             }
-            String contentType = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+            String contentType = request.getContentType() == null
+                    ? ""
+                    : request.getContentType().toLowerCase(Locale.ROOT);
             boolean sendsPackage = path.equals("/api/packages") && contentType.startsWith("application/zip");
             if (writes && !sendsPackage && !contentType.startsWith("application/json")) {
                 // a browser logged in with basic auth sends a cross-site form POST with the credentials; it can never
                 // send these content types cross-site without a CORS preflight, which Stageguard does not grant
-                response.sendError(415, "send Content-Type: application/json with every request that changes something (also without a body), "
-                        + "application/zip with a package to POST /api/packages");
+                response.sendError(
+                        415,
+                        "send Content-Type: application/json with every request that changes something (also without a body), "
+                                + "application/zip with a package to POST /api/packages");
                 return;
             }
             if (path.startsWith("/reports/")) {
                 // /reports/{releaseId}/...: a report is the release's, so it is read by those with a part in its site
                 String releaseId = path.substring("/reports/".length()).replaceFirst("/.*$", "");
                 if (!policy.mayReadRelease(user, releaseId)) {
-                    response.sendError(HttpServletResponse.SC_FORBIDDEN, "you have no part in the site of release " + releaseId);
+                    response.sendError(
+                            HttpServletResponse.SC_FORBIDDEN, "you have no part in the site of release " + releaseId);
                     return;
                 }
-                // reports hold pages copied from staging (a failed flow's HTML): never let them run script in Stageguard's origin
+                // reports hold pages copied from staging (a failed flow's HTML): never let them run script in
+                // Stageguard's origin
                 response.setHeader("Content-Security-Policy", "sandbox");
             }
             request.setAttribute(AccessPolicy.USER, user);
@@ -114,7 +129,12 @@ class HttpSecurityConfiguration {
         }
 
         private boolean isWriter(String user) {
-            return WRITERS.stream().anyMatch(g -> identity.createUserQuery().userId(user).memberOfGroup(g).count() > 0);
+            return WRITERS.stream()
+                    .anyMatch(g -> identity.createUserQuery()
+                                    .userId(user)
+                                    .memberOfGroup(g)
+                                    .count()
+                            > 0);
         }
 
         /** The user logged in to Camunda's web apps (Tasklist, Cockpit) in this session, if any. */
@@ -130,7 +150,8 @@ class HttpSecurityConfiguration {
             if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                decoded = new String(
+                        Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -43,8 +43,11 @@ public class IdentitySetup {
     private final AccessProperties properties;
     private final String serverAddress;
 
-    public IdentitySetup(IdentityService identity, AuthorizationService authorizations, AccessProperties properties,
-                         @Value("${server.address:}") String serverAddress) {
+    public IdentitySetup(
+            IdentityService identity,
+            AuthorizationService authorizations,
+            AccessProperties properties,
+            @Value("${server.address:}") String serverAddress) {
         this.identity = identity;
         this.authorizations = authorizations;
         this.properties = properties;
@@ -53,7 +56,13 @@ public class IdentitySetup {
 
     @EventListener(ApplicationStartedEvent.class)
     public void setUp() {
-        Map.of(DEVELOPERS, "Developers", CLIENTS, "Clients", INTEGRATIONS, "Integrations (systems that start releases over REST)")
+        Map.of(
+                        DEVELOPERS,
+                        "Developers",
+                        CLIENTS,
+                        "Clients",
+                        INTEGRATIONS,
+                        "Integrations (systems that start releases over REST)")
                 .forEach(this::group);
         for (String approvers : new String[] {DEVELOPERS, CLIENTS}) {
             grant(approvers, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
@@ -79,11 +88,14 @@ public class IdentitySetup {
      * stay.
      */
     private void removeUsersNoLongerConfigured() {
-        java.util.Set<String> configured = new java.util.HashSet<>(properties.users().stream().map(AccessProperties.UserDefinition::id).toList());
+        java.util.Set<String> configured = new java.util.HashSet<>(properties.users().stream()
+                .map(AccessProperties.UserDefinition::id)
+                .toList());
         for (User user : identity.createUserQuery().list()) {
             if ("true".equals(identity.getUserInfo(user.getId(), CONFIGURED)) && !configured.contains(user.getId())) {
                 identity.deleteUser(user.getId());
-                LOG.warn("Removed user {}: Stageguard's configuration made them and no longer lists them", user.getId());
+                LOG.warn(
+                        "Removed user {}: Stageguard's configuration made them and no longer lists them", user.getId());
             }
         }
     }
@@ -95,27 +107,40 @@ public class IdentitySetup {
      */
     void refuseToRunWithoutAnOperator() {
         if (identity.createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).count() == 0) {
-            throw new IllegalStateException("Refusing to start: there is no operator (no user in the group camunda-admin), and Camunda Admin "
-                    + "would let anyone who reaches this port create the first one. Configure one: camunda.bpm.admin-user (id, password), "
-                    + "or a user with groups: [camunda-admin] in stageguard.access.users.");
+            throw new IllegalStateException(
+                    "Refusing to start: there is no operator (no user in the group camunda-admin), and Camunda Admin "
+                            + "would let anyone who reaches this port create the first one. Configure one: camunda.bpm.admin-user (id, password), "
+                            + "or a user with groups: [camunda-admin] in stageguard.access.users.");
         }
     }
 
     private void refuseKnownPasswordsOffLoopback() {
         if (isLoopback(serverAddress)) return;
-        List<String> known = identity.createUserQuery().list().stream().map(User::getId).filter(id -> logsInWith(id, id)).toList();
-        // a configured password still in use that is short enough to guess (the configuration's value is only the first one)
-        List<String> weak = properties.users().stream().filter(u -> u.password() != null && u.password().length() < MIN_PASSWORD_LENGTH
-                && logsInWith(u.id(), u.password())).map(AccessProperties.UserDefinition::id).toList();
+        List<String> known = identity.createUserQuery().list().stream()
+                .map(User::getId)
+                .filter(id -> logsInWith(id, id))
+                .toList();
+        // a configured password still in use that is short enough to guess (the configuration's value is only the first
+        // one)
+        List<String> weak = properties.users().stream()
+                .filter(u -> u.password() != null
+                        && u.password().length() < MIN_PASSWORD_LENGTH
+                        && logsInWith(u.id(), u.password()))
+                .map(AccessProperties.UserDefinition::id)
+                .toList();
         if (!weak.isEmpty()) {
-            throw new IllegalStateException("Refusing to start: users " + weak + " log in with a configured password shorter than " + MIN_PASSWORD_LENGTH
-                    + " characters and Stageguard would answer on " + (serverAddress.isBlank() ? "every network interface" : serverAddress)
+            throw new IllegalStateException("Refusing to start: users " + weak
+                    + " log in with a configured password shorter than " + MIN_PASSWORD_LENGTH
+                    + " characters and Stageguard would answer on "
+                    + (serverAddress.isBlank() ? "every network interface" : serverAddress)
                     + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
         }
         if (!known.isEmpty()) {
-            throw new IllegalStateException("Refusing to start: users " + known + " have their user name as password (the demo logins) and "
-                    + "Stageguard would answer on " + (serverAddress.isBlank() ? "every network interface" : serverAddress)
-                    + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
+            throw new IllegalStateException(
+                    "Refusing to start: users " + known + " have their user name as password (the demo logins) and "
+                            + "Stageguard would answer on "
+                            + (serverAddress.isBlank() ? "every network interface" : serverAddress)
+                            + ". Change their passwords in Camunda Admin, or set server.address=127.0.0.1.");
         }
     }
 
@@ -162,16 +187,24 @@ public class IdentitySetup {
         }
         for (String groupId : def.groups()) {
             if (Groups.CAMUNDA_ADMIN.equals(groupId)) group(groupId, "Operators");
-            if (identity.createUserQuery().userId(def.id()).memberOfGroup(groupId).count() == 0) {
+            if (identity.createUserQuery()
+                            .userId(def.id())
+                            .memberOfGroup(groupId)
+                            .count()
+                    == 0) {
                 identity.createMembership(def.id(), groupId);
             }
         }
-        // a group the configuration gave at an earlier start and no longer does is taken away; one an operator gave in Admin stays
+        // a group the configuration gave at an earlier start and no longer does is taken away; one an operator gave in
+        // Admin stays
         String before = identity.getUserInfo(def.id(), CONFIGURED_GROUPS);
         for (String groupId : before == null || before.isBlank() ? List.<String>of() : List.of(before.split(","))) {
             if (!def.groups().contains(groupId)) {
                 identity.deleteMembership(def.id(), groupId);
-                LOG.warn("Took user {} out of group {}: Stageguard's configuration no longer puts them there", def.id(), groupId);
+                LOG.warn(
+                        "Took user {} out of group {}: Stageguard's configuration no longer puts them there",
+                        def.id(),
+                        groupId);
             }
         }
         identity.setUserInfo(def.id(), CONFIGURED, "true");
@@ -179,8 +212,14 @@ public class IdentitySetup {
     }
 
     private void grant(String groupId, Resource resource, String resourceId, Permission permission) {
-        boolean exists = authorizations.createAuthorizationQuery().groupIdIn(groupId).resourceType(resource)
-                .resourceId(resourceId).hasPermission(permission).count() > 0;
+        boolean exists = authorizations
+                        .createAuthorizationQuery()
+                        .groupIdIn(groupId)
+                        .resourceType(resource)
+                        .resourceId(resourceId)
+                        .hasPermission(permission)
+                        .count()
+                > 0;
         if (!exists) {
             Authorization a = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
             a.setGroupId(groupId);

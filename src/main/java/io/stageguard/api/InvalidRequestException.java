@@ -14,7 +14,11 @@ public class InvalidRequestException extends RuntimeException {
         this.errors = errors;
     }
 
-    public HttpStatus status() { return status; }
+    public HttpStatus status() {
+        return status;
+    }
 
-    public Map<String, String> errors() { return errors; }
+    public Map<String, String> errors() {
+        return errors;
+    }
 }

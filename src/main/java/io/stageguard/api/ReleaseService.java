@@ -59,9 +59,22 @@ public class ReleaseService {
     private final GitPackager git;
     private final PackageFolders packageFolders;
 
-    public ReleaseService(SiteRegistry sites, RuntimeService runtime, PageFetcher fetcher, QaProperties qa, StageguardProperties app, SiteSlot slot,
-                          PlatformTransactionManager transactions, ReleaseRecords records, HistoryService history, RestoreAfterRelease restorePath,
-                          ReleaseMetrics metrics, SiteFit fit, UpdateDiscovery discovery, GitPackager git, PackageFolders packageFolders) {
+    public ReleaseService(
+            SiteRegistry sites,
+            RuntimeService runtime,
+            PageFetcher fetcher,
+            QaProperties qa,
+            StageguardProperties app,
+            SiteSlot slot,
+            PlatformTransactionManager transactions,
+            ReleaseRecords records,
+            HistoryService history,
+            RestoreAfterRelease restorePath,
+            ReleaseMetrics metrics,
+            SiteFit fit,
+            UpdateDiscovery discovery,
+            GitPackager git,
+            PackageFolders packageFolders) {
         this.git = git;
         this.packageFolders = packageFolders;
         this.metrics = metrics;
@@ -83,8 +96,7 @@ public class ReleaseService {
      * @param changes the changes, each with its package; may be left out when {@code updates} says what to update
      * @param updates updates to find at the sources and add to the changes
      */
-    public record ReleaseRequest(String siteId, List<Change> changes, List<String> qaPaths, UpdateSelection updates) {
-    }
+    public record ReleaseRequest(String siteId, List<Change> changes, List<String> qaPaths, UpdateSelection updates) {}
 
     /**
      * Which updates a release takes from {@link UpdateDiscovery}: {@code include} is "all" or a list
@@ -92,11 +104,9 @@ public class ReleaseService {
      * left out). Each included item gets the newest version within that step whose requirements the
      * site meets.
      */
-    public record UpdateSelection(JsonNode include, String max) {
-    }
+    public record UpdateSelection(JsonNode include, String max) {}
 
-    public record StartedRelease(String releaseId, String processInstanceId) {
-    }
+    public record StartedRelease(String releaseId, String processInstanceId) {}
 
     public StartedRelease start(ReleaseRequest request, String startedBy) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -105,13 +115,18 @@ public class ReleaseService {
             errors.put("siteId", "is required");
         } else {
             site = sites.find(request.siteId());
-            if (site.isEmpty()) errors.put("siteId", "unknown site '" + request.siteId() + "': register it with PUT /api/sites/{siteId}");
+            if (site.isEmpty())
+                errors.put(
+                        "siteId", "unknown site '" + request.siteId() + "': register it with PUT /api/sites/{siteId}");
         }
         List<Change> changes = new ArrayList<>(request.changes() == null ? List.of() : request.changes());
-        if (request.updates() != null && site.isPresent()) changes.addAll(selectedUpdates(site.get(), request.updates(), changes, errors));
+        if (request.updates() != null && site.isPresent())
+            changes.addAll(selectedUpdates(site.get(), request.updates(), changes, errors));
         errors.putAll(git.pinAll(changes, changes::set));
-        if (request.updates() == null || !changes.isEmpty()) errors.putAll(ChangeSetValidator.problems(changes, packageFolders));
-        List<String> paths = request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
+        if (request.updates() == null || !changes.isEmpty())
+            errors.putAll(ChangeSetValidator.problems(changes, packageFolders));
+        List<String> paths =
+                request.qaPaths() == null || request.qaPaths().isEmpty() ? List.of("/") : request.qaPaths();
         for (int i = 0; i < paths.size(); i++) {
             String problem = qaPathProblem(paths.get(i));
             if (problem != null) errors.put("qaPaths[" + i + "]", problem);
@@ -134,7 +149,8 @@ public class ReleaseService {
             ReleaseVariables.CHANGES.putInto(variables, accepted);
             ReleaseVariables.QA_ROUND.putInto(variables, 1);
             ReleaseVariables.MAX_QA_ROUNDS.putInto(variables, qa.maxRounds());
-            ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);
+            ProcessInstance instance =
+                    runtime.startProcessInstanceByKey(ReleaseModel.STAGING_RELEASE, releaseId, variables);
             records.attachProcess(releaseId, instance.getId());
             slot.heldBy(target.id(), releaseId, instance.getId());
             metrics.started(target.id());
@@ -147,10 +163,13 @@ public class ReleaseService {
      * the explicit {@code changes} already cover are left to them. Problems go into {@code errors}
      * under "updates...".
      */
-    private List<Change> selectedUpdates(Site site, UpdateSelection selection, List<Change> changes, Map<String, String> errors) {
+    private List<Change> selectedUpdates(
+            Site site, UpdateSelection selection, List<Change> changes, Map<String, String> errors) {
         VersionStep max;
         try {
-            max = selection.max() == null ? VersionStep.MINOR : VersionStep.valueOf(selection.max().toUpperCase(java.util.Locale.ROOT));
+            max = selection.max() == null
+                    ? VersionStep.MINOR
+                    : VersionStep.valueOf(selection.max().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             max = null;
         }
@@ -159,9 +178,13 @@ public class ReleaseService {
             return List.of();
         }
         List<String> slugs = new ArrayList<>();
-        boolean all = selection.include() != null && selection.include().isTextual() && selection.include().asText().equals("all");
+        boolean all = selection.include() != null
+                && selection.include().isTextual()
+                && selection.include().asText().equals("all");
         if (!all) {
-            if (selection.include() == null || !selection.include().isArray() || selection.include().isEmpty()) {
+            if (selection.include() == null
+                    || !selection.include().isArray()
+                    || selection.include().isEmpty()) {
                 errors.put("updates.include", "must be \"all\" or a list of slugs (\"wordpress\" for core)");
                 return List.of();
             }
@@ -177,19 +200,27 @@ public class ReleaseService {
         List<Change> selected = new ArrayList<>();
         for (UpdateDiscovery.AvailableUpdate update : found) {
             boolean wanted = all || slugs.contains(update.slug());
-            boolean explicit = changes.stream().anyMatch(c -> c.type() == update.type() && c.slug().equals(update.slug()));
+            boolean explicit = changes.stream()
+                    .anyMatch(c -> c.type() == update.type() && c.slug().equals(update.slug()));
             if (wanted && !explicit && update.newestCompatible() != null) selected.add(update.change());
         }
         for (int i = 0; i < slugs.size(); i++) {
             String slug = slugs.get(i);
-            if (selected.stream().anyMatch(c -> c.slug().equals(slug)) || changes.stream().anyMatch(c -> slug.equals(c.slug()))) continue;
-            String why = found.stream().filter(u -> u.slug().equals(slug)).findFirst()
-                    .map(u -> "no version of " + slug + " newer than " + u.installed() + " fits: " + String.join("; ", u.heldBack()))
+            if (selected.stream().anyMatch(c -> c.slug().equals(slug))
+                    || changes.stream().anyMatch(c -> slug.equals(c.slug()))) continue;
+            String why = found.stream()
+                    .filter(u -> u.slug().equals(slug))
+                    .findFirst()
+                    .map(u -> "no version of " + slug + " newer than " + u.installed() + " fits: "
+                            + String.join("; ", u.heldBack()))
                     .orElse("live has no " + slug + " that a source has a newer version of");
             errors.put("updates.include[" + i + "]", why);
         }
-        if (selected.isEmpty() && changes.isEmpty() && errors.keySet().stream().noneMatch(k -> k.startsWith("updates"))) {
-            errors.put("updates", "live has no update within " + max.label() + " steps whose requirements the site meets");
+        if (selected.isEmpty()
+                && changes.isEmpty()
+                && errors.keySet().stream().noneMatch(k -> k.startsWith("updates"))) {
+            errors.put(
+                    "updates", "live has no update within " + max.label() + " steps whose requirements the site meets");
         }
         return selected;
     }
@@ -199,15 +230,21 @@ public class ReleaseService {
      * {@code RollbackRequested}); refused with 409 when no push of this release is being watched.
      */
     public void requestRollback(String releaseId, String requestedBy, String reason) {
-        String request = "requested by " + requestedBy + " at " + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+        String request = "requested by " + requestedBy + " at " + Instant.now()
+                + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
         try {
-            runtime.createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED).processInstanceBusinessKey(releaseId)
+            runtime.createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED)
+                    .processInstanceBusinessKey(releaseId)
                     .setVariable(ReleaseVariables.LIVE_VERIFIED.name(), false)
                     .setVariable(ReleaseVariables.ROLLBACK_REQUEST.name(), request)
                     .correlateWithResult();
         } catch (MismatchingMessageCorrelationException notWatching) {
-            throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("releaseId", "release " + releaseId
-                    + " is not watching live after a push, so there is nothing to roll back now; a restore after the release is phase 6's"));
+            throw new InvalidRequestException(
+                    HttpStatus.CONFLICT,
+                    Map.of(
+                            "releaseId",
+                            "release " + releaseId
+                                    + " is not watching live after a push, so there is nothing to roll back now; a restore after the release is phase 6's"));
         }
     }
 
@@ -218,19 +255,29 @@ public class ReleaseService {
      * {@code releaseId} when it cannot be restored (and why).
      */
     public StartedRelease restore(String releaseId, String requestedBy, String reason) {
-        ReleaseRecords.Release release = records.find(releaseId).filter(r -> records.backupOf(releaseId).equals(releaseId))
-                .orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND, Map.of("releaseId", "unknown release '" + releaseId + "'")));
+        ReleaseRecords.Release release = records.find(releaseId)
+                .filter(r -> records.backupOf(releaseId).equals(releaseId))
+                .orElseThrow(() -> new InvalidRequestException(
+                        HttpStatus.NOT_FOUND, Map.of("releaseId", "unknown release '" + releaseId + "'")));
         restorePath.whyNot(releaseId, release.siteId(), Instant.now()).ifPresent(why -> {
             throw new InvalidRequestException(HttpStatus.CONFLICT, Map.of("releaseId", why));
         });
         Site target = sites.get(release.siteId());
         String restoreId = "restore-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> paths = history.createHistoricVariableInstanceQuery().processInstanceIdIn(rootInstanceOf(releaseId))
-                .variableName(ReleaseVariables.QA_PATHS.name()).list().stream().findFirst().map(v -> ReleaseVariables.QA_PATHS.parse(String.valueOf(v.getValue())))
+        List<String> paths = history
+                .createHistoricVariableInstanceQuery()
+                .processInstanceIdIn(rootInstanceOf(releaseId))
+                .variableName(ReleaseVariables.QA_PATHS.name())
+                .list()
+                .stream()
+                .findFirst()
+                .map(v -> ReleaseVariables.QA_PATHS.parse(String.valueOf(v.getValue())))
                 .orElse(List.of("/"));
         Map<String, Object> variables = shown(target, restoreId, paths);
-        ReleaseVariables.RESTORE_REQUEST.putInto(variables, "restore of release " + releaseId + "'s pre-release backup, requested by " + requestedBy
-                + " at " + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()));
+        ReleaseVariables.RESTORE_REQUEST.putInto(
+                variables,
+                "restore of release " + releaseId + "'s pre-release backup, requested by " + requestedBy + " at "
+                        + Instant.now() + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()));
         return inOneTransaction(target.id(), () -> {
             slot.take(target.id(), restoreId);
             records.createRestore(restoreId, target.id(), requestedBy, releaseId);
@@ -242,8 +289,15 @@ public class ReleaseService {
     }
 
     private String rootInstanceOf(String releaseId) {
-        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.STAGING_RELEASE)
-                .list().stream().findFirst().map(p -> p.getId()).orElse("none");
+        return history
+                .createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(releaseId)
+                .processDefinitionKey(ReleaseModel.STAGING_RELEASE)
+                .list()
+                .stream()
+                .findFirst()
+                .map(p -> p.getId())
+                .orElse("none");
     }
 
     /**
@@ -251,15 +305,18 @@ public class ReleaseService {
      * or before a developer starts work there). It takes the site's release slot while it runs.
      */
     public StartedRelease refreshStaging(String siteId, String startedBy) {
-        Site target = sites.find(siteId).orElseThrow(() -> new InvalidRequestException(HttpStatus.NOT_FOUND,
-                Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
+        Site target = sites.find(siteId)
+                .orElseThrow(() -> new InvalidRequestException(
+                        HttpStatus.NOT_FOUND,
+                        Map.of("siteId", "unknown site '" + siteId + "': register it with PUT /api/sites/{siteId}")));
         refuseWhenUnreachable(target);
         String refreshId = "refresh-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> variables = shown(target, refreshId, List.of("/"));
         return inOneTransaction(target.id(), () -> {
             slot.take(target.id(), refreshId);
             records.create(refreshId, target.id(), startedBy);
-            ProcessInstance instance = runtime.startProcessInstanceByKey(ReleaseModel.CREATE_STAGING_CLONE, refreshId, variables);
+            ProcessInstance instance =
+                    runtime.startProcessInstanceByKey(ReleaseModel.CREATE_STAGING_CLONE, refreshId, variables);
             records.attachProcess(refreshId, instance.getId());
             slot.heldBy(target.id(), refreshId, instance.getId());
             return new StartedRelease(refreshId, instance.getId());
@@ -299,7 +356,8 @@ public class ReleaseService {
     }
 
     static String qaPathProblem(String path) {
-        if (path == null || !path.startsWith("/") || path.startsWith("//")) return "must be a path on the site starting with '/'";
+        if (path == null || !path.startsWith("/") || path.startsWith("//"))
+            return "must be a path on the site starting with '/'";
         if (path.matches(".*(^|/)\\.\\.(/|$).*") || path.contains("\\") || path.matches(".*\\s.*")) {
             return "must not contain '..', '\\' or spaces: it may not leave the document root";
         }
@@ -312,7 +370,8 @@ public class ReleaseService {
         checkDatabase("staging.database", site.staging().database(), errors);
         try {
             int status = fetcher.get(site.live().url("/")).status();
-            if (status >= 500) errors.put("live.baseUrl", "live answers HTTP " + status + " on /; fix live before releasing to it");
+            if (status >= 500)
+                errors.put("live.baseUrl", "live answers HTTP " + status + " on /; fix live before releasing to it");
         } catch (IOException e) {
             errors.put("live.baseUrl", "live site unreachable at " + site.live().baseUrl() + ": " + e.getMessage());
         }

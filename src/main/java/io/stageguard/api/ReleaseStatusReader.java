@@ -39,26 +39,38 @@ class ReleaseStatusReader {
 
     /** A release as other systems see it. */
     /** @param working the steps working right now (which the history shows only when they commit), with their progress */
-    record ReleaseStatus(String releaseId, String processInstanceId, String state, String phase, List<String> step, String outcome,
-                         List<Incident> incidents, List<JobLockKeeper.Working> working, List<JobLockKeeper.Working> longRunning,
-                         Map<String, Object> results) {
-    }
+    record ReleaseStatus(
+            String releaseId,
+            String processInstanceId,
+            String state,
+            String phase,
+            List<String> step,
+            String outcome,
+            List<Incident> incidents,
+            List<JobLockKeeper.Working> working,
+            List<JobLockKeeper.Working> longRunning,
+            Map<String, Object> results) {}
 
-
-
-    record Incident(String activity, String message) {
-    }
+    record Incident(String activity, String message) {}
 
     Optional<ReleaseStatus> read(String releaseId) {
         List<HistoricProcessInstance> instances = history.createHistoricProcessInstanceQuery()
-                .processInstanceBusinessKey(releaseId).orderByProcessInstanceStartTime().asc().list();
-        HistoricProcessInstance root = instances.stream().filter(i -> i.getSuperProcessInstanceId() == null).findFirst().orElse(null);
+                .processInstanceBusinessKey(releaseId)
+                .orderByProcessInstanceStartTime()
+                .asc()
+                .list();
+        HistoricProcessInstance root = instances.stream()
+                .filter(i -> i.getSuperProcessInstanceId() == null)
+                .findFirst()
+                .orElse(null);
         if (root == null) return Optional.empty();
         String phase = null;
         List<String> step = new ArrayList<>();
         for (HistoricProcessInstance instance : instances) {
-            for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
-                    .unfinished().list()) {
+            for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery()
+                    .processInstanceId(instance.getId())
+                    .unfinished()
+                    .list()) {
                 if (instance == root && a.getActivityType().equals("callActivity")) {
                     phase = a.getActivityName();
                 } else if (!a.getActivityType().equals("callActivity")) {
@@ -66,22 +78,47 @@ class ReleaseStatusReader {
                 }
             }
         }
-        String outcome = root.getEndTime() == null ? null : history.createHistoricActivityInstanceQuery().processInstanceId(root.getId())
-                .activityType("noneEndEvent").list().stream().findFirst().map(HistoricActivityInstance::getActivityName).orElse(null);
+        String outcome = root.getEndTime() == null
+                ? null
+                : history
+                        .createHistoricActivityInstanceQuery()
+                        .processInstanceId(root.getId())
+                        .activityType("noneEndEvent")
+                        .list()
+                        .stream()
+                        .findFirst()
+                        .map(HistoricActivityInstance::getActivityName)
+                        .orElse(null);
         List<Incident> incidents = new ArrayList<>();
         for (HistoricProcessInstance instance : instances) {
-            runtime.createIncidentQuery().processInstanceId(instance.getId()).list()
-                    .forEach(i -> incidents.add(new Incident(i.getActivityId(), String.valueOf(i.getIncidentMessage()))));
+            runtime.createIncidentQuery()
+                    .processInstanceId(instance.getId())
+                    .list()
+                    .forEach(i ->
+                            incidents.add(new Incident(i.getActivityId(), String.valueOf(i.getIncidentMessage()))));
         }
         Map<String, Object> results = new TreeMap<>();
         history.createHistoricVariableInstanceQuery().processInstanceId(root.getId()).list().stream()
                 .filter(v -> ReleaseVariables.isDeclared(v.getName()))
                 .forEach(v -> results.put(v.getName(), readable(v.getValue())));
-        List<String> instanceIds = instances.stream().map(HistoricProcessInstance::getId).toList();
+        List<String> instanceIds =
+                instances.stream().map(HistoricProcessInstance::getId).toList();
         List<JobLockKeeper.Working> working = jobs.working(instanceIds);
-        working.stream().map(JobLockKeeper.Working::step).filter(s -> !step.contains(s)).forEach(step::add);
-        return Optional.of(new ReleaseStatus(releaseId, root.getId(), root.getEndTime() == null ? "running" : "ended", phase, step, outcome,
-                incidents, working, jobs.longRunning(instanceIds), results));
+        working.stream()
+                .map(JobLockKeeper.Working::step)
+                .filter(s -> !step.contains(s))
+                .forEach(step::add);
+        return Optional.of(new ReleaseStatus(
+                releaseId,
+                root.getId(),
+                root.getEndTime() == null ? "running" : "ended",
+                phase,
+                step,
+                outcome,
+                incidents,
+                working,
+                jobs.longRunning(instanceIds),
+                results));
     }
 
     private Object readable(Object value) {

@@ -43,8 +43,14 @@ class SiteController {
     private final UpdateDiscovery discovery;
     private final SiteSlot slot;
 
-    SiteController(SiteRegistry registry, SiteRegistration registration, AccessPolicy policy, LiveBackup backups, StagingState stagingState,
-                   UpdateDiscovery discovery, SiteSlot slot) {
+    SiteController(
+            SiteRegistry registry,
+            SiteRegistration registration,
+            AccessPolicy policy,
+            LiveBackup backups,
+            StagingState stagingState,
+            UpdateDiscovery discovery,
+            SiteSlot slot) {
         this.discovery = discovery;
         this.slot = slot;
         this.stagingState = stagingState;
@@ -54,19 +60,37 @@ class SiteController {
         this.registration = registration;
     }
 
-    record SiteRequest(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags,
-                       SiteWebhook webhook) {
-    }
+    record SiteRequest(
+            SiteEnvironment live,
+            SiteEnvironment staging,
+            SiteQa qa,
+            SiteAccess access,
+            SiteCaches caches,
+            List<String> tags,
+            SiteWebhook webhook) {}
 
     @PutMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> put(@PathVariable String siteId, @RequestBody SiteRequest request) {
-        // without its people a site would fall to the global developers and clients groups: every client of every site would
+        // without its people a site would fall to the global developers and clients groups: every client of every site
+        // would
         // read it and sign it off (review 954a1fc, M9)
         if (request.access() == null) {
-            throw new InvalidRequestException(HttpStatus.BAD_REQUEST, Map.of("access", "is required: name the site's developers and clients "
-                    + "(users or groups), e.g. {\"developers\": {\"users\": [\"dana\"]}, \"clients\": {\"groups\": [\"acme-clients\"]}}"));
+            throw new InvalidRequestException(
+                    HttpStatus.BAD_REQUEST,
+                    Map.of(
+                            "access",
+                            "is required: name the site's developers and clients "
+                                    + "(users or groups), e.g. {\"developers\": {\"users\": [\"dana\"]}, \"clients\": {\"groups\": [\"acme-clients\"]}}"));
         }
-        Site site = new Site(siteId, request.live(), request.staging(), request.qa(), request.access(), request.caches(), request.tags(), request.webhook());
+        Site site = new Site(
+                siteId,
+                request.live(),
+                request.staging(),
+                request.qa(),
+                request.access(),
+                request.caches(),
+                request.tags(),
+                request.webhook());
         refuseNewTargetsWhileBusy(site);
         Map<String, String> problems = registration.register(site);
         if (!problems.isEmpty()) throw new InvalidRequestException(HttpStatus.BAD_REQUEST, problems);
@@ -85,32 +109,47 @@ class SiteController {
         Optional<String> holder = slot.runningHolder(site.id());
         if (holder.isEmpty()) return;
         Map<String, String> changed = new LinkedHashMap<>();
-        if (!sameTarget(stored.get().live(), site.live())) changed.put("live", "cannot change while " + holder.get() + " is in progress on site "
-                + site.id() + ": it was backed up and is pushed as it is defined now; change it once the release has ended");
-        if (!sameTarget(stored.get().staging(), site.staging())) changed.put("staging", "cannot change while " + holder.get() + " is in progress on site "
-                + site.id() + ": its QA and sign-off are about this staging; change it once the release has ended");
+        if (!sameTarget(stored.get().live(), site.live()))
+            changed.put(
+                    "live",
+                    "cannot change while " + holder.get() + " is in progress on site " + site.id()
+                            + ": it was backed up and is pushed as it is defined now; change it once the release has ended");
+        if (!sameTarget(stored.get().staging(), site.staging()))
+            changed.put(
+                    "staging",
+                    "cannot change while " + holder.get() + " is in progress on site " + site.id()
+                            + ": its QA and sign-off are about this staging; change it once the release has ended");
         if (!changed.isEmpty()) throw new InvalidRequestException(HttpStatus.CONFLICT, changed);
     }
 
     /** Where an environment is: its address, files, database and PHP (a password may be rotated at any time). */
     private static boolean sameTarget(SiteEnvironment a, SiteEnvironment b) {
         if (b.database() == null) return false;
-        return java.util.Objects.equals(a.baseUrl(), b.baseUrl()) && java.util.Objects.equals(a.documentRoot(), b.documentRoot())
-                && java.util.Objects.equals(a.phpRuntime(), b.phpRuntime()) && a.database().host().equalsIgnoreCase(String.valueOf(b.database().host()))
-                && a.database().port() == b.database().port() && a.database().name().equals(b.database().name())
-                && a.database().user().equals(b.database().user()) && a.database().tablePrefix().equals(b.database().tablePrefix());
+        return java.util.Objects.equals(a.baseUrl(), b.baseUrl())
+                && java.util.Objects.equals(a.documentRoot(), b.documentRoot())
+                && java.util.Objects.equals(a.phpRuntime(), b.phpRuntime())
+                && a.database()
+                        .host()
+                        .equalsIgnoreCase(String.valueOf(b.database().host()))
+                && a.database().port() == b.database().port()
+                && a.database().name().equals(b.database().name())
+                && a.database().user().equals(b.database().user())
+                && a.database().tablePrefix().equals(b.database().tablePrefix());
     }
 
     @GetMapping("/{siteId}")
     ResponseEntity<Map<String, Object>> get(@PathVariable String siteId, @RequestAttribute(USER) String user) {
         if (!policy.mayReadSite(user, siteId)) {
-            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+            throw new InvalidRequestException(
+                    HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
         }
-        return registry.find(siteId).map(s -> {
-            Map<String, Object> described = new LinkedHashMap<>(describe(s));
-            stagingState.read(s).ifPresent(state -> described.put("stagingState", state));
-            return ResponseEntity.ok(described);
-        }).orElse(ResponseEntity.notFound().build());
+        return registry.find(siteId)
+                .map(s -> {
+                    Map<String, Object> described = new LinkedHashMap<>(describe(s));
+                    stagingState.read(s).ifPresent(state -> described.put("stagingState", state));
+                    return ResponseEntity.ok(described);
+                })
+                .orElse(ResponseEntity.notFound().build());
     }
 
     /**
@@ -122,21 +161,35 @@ class SiteController {
      */
     /** A search downloads packages and runs PHP against live: once a minute per site is plenty for people and schedules alike. */
     private static final java.time.Duration UPDATE_SEARCH_INTERVAL = java.time.Duration.ofMinutes(1);
+
     private final Map<String, java.time.Instant> lastUpdateSearch = new java.util.concurrent.ConcurrentHashMap<>();
 
     @PostMapping("/{siteId}/updates")
-    ResponseEntity<Map<String, Object>> updates(@PathVariable String siteId, @RequestAttribute(USER) String user) throws java.io.IOException {
+    ResponseEntity<Map<String, Object>> updates(@PathVariable String siteId, @RequestAttribute(USER) String user)
+            throws java.io.IOException {
         if (!policy.mayReadSite(user, siteId)) {
-            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+            throw new InvalidRequestException(
+                    HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
         }
         var site = registry.find(siteId);
         if (site.isEmpty()) return ResponseEntity.notFound().build();
         java.time.Instant now = java.time.Instant.now();
-        java.time.Instant searched = lastUpdateSearch.compute(siteId, (id, last) -> last != null && last.plus(UPDATE_SEARCH_INTERVAL).isAfter(now) ? last : now);
+        java.time.Instant searched = lastUpdateSearch.compute(
+                siteId,
+                (id, last) -> last != null && last.plus(UPDATE_SEARCH_INTERVAL).isAfter(now) ? last : now);
         if (!searched.equals(now)) {
-            long wait = Math.max(1, java.time.Duration.between(now, searched.plus(UPDATE_SEARCH_INTERVAL)).toSeconds());
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", String.valueOf(wait))
-                    .body(Map.of("errors", Map.of("siteId", "site " + siteId + "'s updates were searched less than a minute ago; ask again in " + wait + " s")));
+            long wait = Math.max(
+                    1,
+                    java.time.Duration.between(now, searched.plus(UPDATE_SEARCH_INTERVAL))
+                            .toSeconds());
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header("Retry-After", String.valueOf(wait))
+                    .body(Map.of(
+                            "errors",
+                            Map.of(
+                                    "siteId",
+                                    "site " + siteId + "'s updates were searched less than a minute ago; ask again in "
+                                            + wait + " s")));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("siteId", siteId);
@@ -148,7 +201,8 @@ class SiteController {
     @GetMapping("/{siteId}/backups")
     ResponseEntity<List<LiveBackup.Listed>> backups(@PathVariable String siteId, @RequestAttribute(USER) String user) {
         if (!policy.mayReadSite(user, siteId)) {
-            throw new InvalidRequestException(HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
+            throw new InvalidRequestException(
+                    HttpStatus.FORBIDDEN, Map.of("siteId", "you have no part in site " + siteId));
         }
         if (registry.find(siteId).isEmpty()) return ResponseEntity.notFound().build();
         return ResponseEntity.ok(backups.list(siteId));
@@ -157,16 +211,46 @@ class SiteController {
     private static Map<String, Object> describe(Site site) {
         Map<String, Object> qa = new LinkedHashMap<>();
         qa.put("masks", site.qa().masks());
-        qa.put("flows", site.qa().flows().stream()
-                .map(flow -> new UserFlow(flow.name(), flow.steps().stream().map(UserFlow.Step::masked).toList())).toList());
-        if (site.qa().admin() != null) qa.put("admin", Map.of("user", site.qa().admin().user(), "paths", site.qa().admin().paths()));
-        return Map.of("siteId", site.id(), "live", describe(site.live()), "staging", describe(site.staging()), "qa", qa,
-                "caches", site.caches().describe(), "tags", site.tags(),
+        qa.put(
+                "flows",
+                site.qa().flows().stream()
+                        .map(flow -> new UserFlow(
+                                flow.name(),
+                                flow.steps().stream().map(UserFlow.Step::masked).toList()))
+                        .toList());
+        if (site.qa().admin() != null)
+            qa.put(
+                    "admin",
+                    Map.of(
+                            "user",
+                            site.qa().admin().user(),
+                            "paths",
+                            site.qa().admin().paths()));
+        return Map.of(
+                "siteId",
+                site.id(),
+                "live",
+                describe(site.live()),
+                "staging",
+                describe(site.staging()),
+                "qa",
+                qa,
+                "caches",
+                site.caches().describe(),
+                "tags",
+                site.tags(),
                 // the URL carries the receiver's token: whether there is one, never where
-                "webhook", site.webhook() == null ? "none" : "set");
+                "webhook",
+                site.webhook() == null ? "none" : "set");
     }
 
     private static Map<String, Object> describe(SiteEnvironment env) {
-        return Map.of("baseUrl", env.baseUrl(), "documentRoot", env.documentRoot().toString(), "database", env.database().toString());
+        return Map.of(
+                "baseUrl",
+                env.baseUrl(),
+                "documentRoot",
+                env.documentRoot().toString(),
+                "database",
+                env.database().toString());
     }
 }

@@ -18,16 +18,29 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          copies what the link points at into staging instead
  */
 @ConfigurationProperties("stageguard.clone")
-public record CloneProperties(List<String> exclude, List<SanitizeRule> sanitize, List<SanitizeRule> extraSanitize,
-                              boolean stagingCron, boolean allowOutgoingHttp, FileTreeCopier.Links symlinks) {
+public record CloneProperties(
+        List<String> exclude,
+        List<SanitizeRule> sanitize,
+        List<SanitizeRule> extraSanitize,
+        boolean stagingCron,
+        boolean allowOutgoingHttp,
+        FileTreeCopier.Links symlinks) {
     public CloneProperties {
         if (symlinks == null) symlinks = FileTreeCopier.Links.REFUSE_LEAVING;
         if (symlinks == FileTreeCopier.Links.KEEP) {
-            throw new IllegalArgumentException("stageguard.clone.symlinks: 'keep' would let staging write into live; use refuse-leaving or copy-leaving");
+            throw new IllegalArgumentException(
+                    "stageguard.clone.symlinks: 'keep' would let staging write into live; use refuse-leaving or copy-leaving");
         }
         if (exclude == null) {
-            exclude = List.of(".git", "wp-content/cache", "wp-content/upgrade", "wp-content/backups", "wp-content/backup-db",
-                    "wp-content/updraft", "wp-content/ai1wm-backups", "wp-content/uploads/backwpup",
+            exclude = List.of(
+                    ".git",
+                    "wp-content/cache",
+                    "wp-content/upgrade",
+                    "wp-content/backups",
+                    "wp-content/backup-db",
+                    "wp-content/updraft",
+                    "wp-content/ai1wm-backups",
+                    "wp-content/uploads/backwpup",
                     "wp-content/debug.log");
         }
         if (sanitize == null) sanitize = SanitizeRule.DEFAULTS;

@@ -13,11 +13,11 @@ import java.util.Map;
  * rows never pass through Stageguard). Rules for tables the site does not have are skipped.
  */
 final class DataSanitizer {
-    private DataSanitizer() {
-    }
+    private DataSanitizer() {}
 
     /** Rows changed per rule, keyed by the rule's description. */
-    static Map<String, Long> sanitize(Connection staging, String prefix, List<String> tables, List<SanitizeRule> rules) throws SQLException {
+    static Map<String, Long> sanitize(Connection staging, String prefix, List<String> tables, List<SanitizeRule> rules)
+            throws SQLException {
         Map<String, Long> changed = new LinkedHashMap<>();
         for (SanitizeRule rule : rules) {
             String table = prefix + rule.table();
@@ -26,7 +26,9 @@ final class DataSanitizer {
             String[] parts = rule.value().split("\\{key}", -1);
             StringBuilder value = new StringBuilder("?");
             for (int i = 1; i < parts.length; i++) {
-                value.append(", ").append(WordPressTables.quote(rule.keyColumn())).append(", ?");
+                value.append(", ")
+                        .append(WordPressTables.quote(rule.keyColumn()))
+                        .append(", ?");
             }
             String sql = "UPDATE " + WordPressTables.quote(table) + " SET " + column + " = "
                     + (parts.length == 1 ? "?" : "CONCAT(" + value + ")")

@@ -25,8 +25,7 @@ public final class FileTreeCopier {
      * @param linksLeavingTree symlinks whose target lies outside the copied tree (or nowhere), as
      *                         relative paths; with {@link Links#REFUSE_LEAVING} they were not copied
      */
-    public record Copied(long files, long bytes, List<Path> linksLeavingTree) {
-    }
+    public record Copied(long files, long bytes, List<Path> linksLeavingTree) {}
 
     /** What a copy does with symbolic links. */
     public enum Links {
@@ -42,8 +41,7 @@ public final class FileTreeCopier {
         COPY_LEAVING
     }
 
-    private FileTreeCopier() {
-    }
+    private FileTreeCopier() {}
 
     public static Copied copy(Path from, Path to, Set<Path> excludedRelative) throws IOException {
         return copy(from, to, excludedRelative, Links.KEEP);
@@ -83,7 +81,11 @@ public final class FileTreeCopier {
                         counts[1] += materialize(pointee, target);
                     }
                 } else {
-                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS,
+                    Files.copy(
+                            file,
+                            target,
+                            StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS,
                             StandardCopyOption.REPLACE_EXISTING);
                     counts[1] += attrs.size();
                 }
@@ -171,7 +173,9 @@ public final class FileTreeCopier {
     private static void deleteEntries(SecureDirectoryStream<Path> folder) throws IOException {
         for (Path entry : folder) {
             Path name = entry.getFileName();
-            BasicFileAttributes attributes = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            BasicFileAttributes attributes = folder.getFileAttributeView(
+                            name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
             if (attributes.isDirectory()) {
                 try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                     deleteEntries(inner);

@@ -23,13 +23,17 @@ public record ParityReport(List<Item> items, double parityIndex, List<String> bl
         }
     }
 
-    public static ParityReport compare(Map<String, String> live, Map<String, String> staging, Collection<String> blocking) {
+    public static ParityReport compare(
+            Map<String, String> live, Map<String, String> staging, Collection<String> blocking) {
         List<Item> items = new ArrayList<>();
         List<String> blockers = new ArrayList<>();
         for (Map.Entry<String, String> e : live.entrySet()) {
             String stagingValue = staging.get(e.getKey());
             boolean notChecked = notChecked(e.getValue()) || notChecked(stagingValue);
-            boolean matches = !notChecked && (e.getValue() == null ? stagingValue == null : e.getValue().equals(stagingValue));
+            boolean matches = !notChecked
+                    && (e.getValue() == null
+                            ? stagingValue == null
+                            : e.getValue().equals(stagingValue));
             boolean blocks = !matches && !notChecked && blocking.contains(e.getKey());
             items.add(new Item(e.getKey(), e.getValue(), stagingValue, matches, blocks, notChecked));
             if (blocks) blockers.add(e.getKey() + ": live " + e.getValue() + ", staging " + stagingValue);
@@ -48,10 +52,17 @@ public record ParityReport(List<Item> items, double parityIndex, List<String> bl
     }
 
     public String summary() {
-        List<String> differ = items.stream().filter(Item::differs).map(Item::item).toList();
-        List<String> unchecked = items.stream().filter(Item::notChecked).map(Item::item).toList();
+        List<String> differ =
+                items.stream().filter(Item::differs).map(Item::item).toList();
+        List<String> unchecked =
+                items.stream().filter(Item::notChecked).map(Item::item).toList();
         long checked = items.size() - unchecked.size();
-        return String.format(Locale.ROOT, "Parity %.0f%% (%d of %d items match)", parityIndex * 100, checked - differ.size(), checked)
+        return String.format(
+                        Locale.ROOT,
+                        "Parity %.0f%% (%d of %d items match)",
+                        parityIndex * 100,
+                        checked - differ.size(),
+                        checked)
                 + (differ.isEmpty() ? "" : "; differs: " + String.join(", ", differ))
                 + (unchecked.isEmpty() ? "" : "; not checked: " + String.join(", ", unchecked))
                 + (blocked() ? "; blocks the release: " + String.join("; ", blockingMismatches) : "");

@@ -18,8 +18,14 @@ final class PrefixedKeys {
     Column forTable(String unprefixedTable) {
         if (livePrefix.equals(stagingPrefix)) return null;
         return switch (unprefixedTable) {
-            case "options" -> new Column("option_name", key -> key.equals(livePrefix + "user_roles") ? stagingPrefix + "user_roles" : key);
-            case "usermeta" -> new Column("meta_key", key -> key.startsWith(livePrefix) ? stagingPrefix + key.substring(livePrefix.length()) : key);
+            case "options" ->
+                new Column(
+                        "option_name",
+                        key -> key.equals(livePrefix + "user_roles") ? stagingPrefix + "user_roles" : key);
+            case "usermeta" ->
+                new Column(
+                        "meta_key",
+                        key -> key.startsWith(livePrefix) ? stagingPrefix + key.substring(livePrefix.length()) : key);
             default -> null;
         };
     }

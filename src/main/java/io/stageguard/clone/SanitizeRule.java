@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * {@code whereColumn}/{@code whereValue} the rule touches only matching rows (one usermeta key,
  * one option).
  */
-public record SanitizeRule(String table, String column, String value, String keyColumn, String whereColumn, String whereValue) {
+public record SanitizeRule(
+        String table, String column, String value, String keyColumn, String whereColumn, String whereValue) {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     /** Safe defaults: users, their names, commenters and the site's contact address. Passwords and logins are kept. */
@@ -22,21 +23,27 @@ public record SanitizeRule(String table, String column, String value, String key
             new SanitizeRule("usermeta", "meta_value", "", null, "meta_key", "first_name"),
             new SanitizeRule("usermeta", "meta_value", "", null, "meta_key", "last_name"),
             new SanitizeRule("usermeta", "meta_value", "", null, "meta_key", "description"),
-            new SanitizeRule("comments", "comment_author_email", "commenter-{key}@example.invalid", "comment_ID", null, null),
+            new SanitizeRule(
+                    "comments", "comment_author_email", "commenter-{key}@example.invalid", "comment_ID", null, null),
             new SanitizeRule("comments", "comment_author_IP", "0.0.0.0", null, null, null),
             new SanitizeRule("options", "option_value", "admin@example.invalid", null, "option_name", "admin_email"),
-            new SanitizeRule("options", "option_value", "admin@example.invalid", null, "option_name", "new_admin_email"));
+            new SanitizeRule(
+                    "options", "option_value", "admin@example.invalid", null, "option_name", "new_admin_email"));
 
     public SanitizeRule {
         for (String id : new String[] {table, column}) {
-            if (id == null || !IDENTIFIER.matcher(id).matches()) throw new IllegalArgumentException("sanitize rule: bad table or column name '" + id + "'");
+            if (id == null || !IDENTIFIER.matcher(id).matches())
+                throw new IllegalArgumentException("sanitize rule: bad table or column name '" + id + "'");
         }
         if (value == null) value = "";
-        if (value.contains("{key}") && (keyColumn == null || !IDENTIFIER.matcher(keyColumn).matches())) {
-            throw new IllegalArgumentException("sanitize rule for " + table + "." + column + ": {key} needs a keyColumn");
+        if (value.contains("{key}")
+                && (keyColumn == null || !IDENTIFIER.matcher(keyColumn).matches())) {
+            throw new IllegalArgumentException(
+                    "sanitize rule for " + table + "." + column + ": {key} needs a keyColumn");
         }
         if (whereColumn != null && !IDENTIFIER.matcher(whereColumn).matches()) {
-            throw new IllegalArgumentException("sanitize rule for " + table + "." + column + ": bad whereColumn '" + whereColumn + "'");
+            throw new IllegalArgumentException(
+                    "sanitize rule for " + table + "." + column + ": bad whereColumn '" + whereColumn + "'");
         }
     }
 

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 public class StagingAccess {
     /** The header the guard reads; HTTP basic auth with the token as password works too, for people. */
     public static final String HEADER = "X-Stageguard-Access";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private final JdbcTemplate jdbc;
 
@@ -28,13 +29,17 @@ public class StagingAccess {
     }
 
     public String token(String siteId) {
-        List<String> existing = jdbc.queryForList("select token from sg_staging_access where site_id = ?", String.class, siteId);
+        List<String> existing =
+                jdbc.queryForList("select token from sg_staging_access where site_id = ?", String.class, siteId);
         if (!existing.isEmpty()) return existing.get(0);
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         try {
-            jdbc.update("insert into sg_staging_access (site_id, token, created_at) values (?, ?, ?)",
-                    siteId, HexFormat.of().formatHex(bytes), Timestamp.from(Instant.now()));
+            jdbc.update(
+                    "insert into sg_staging_access (site_id, token, created_at) values (?, ?, ?)",
+                    siteId,
+                    HexFormat.of().formatHex(bytes),
+                    Timestamp.from(Instant.now()));
         } catch (DuplicateKeyException raced) {
             // another task made it first; theirs stands
         }

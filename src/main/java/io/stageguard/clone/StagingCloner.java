@@ -3,10 +3,10 @@ package io.stageguard.clone;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
+import io.stageguard.site.SiteCodeSandbox;
 import io.stageguard.site.StagingDatabaseMark;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.StepProgress;
-import io.stageguard.site.SiteCodeSandbox;
 import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
 import io.stageguard.site.WritePoints;
@@ -40,6 +40,7 @@ public class StagingCloner {
     private static final int BATCH_ROWS = 500;
     /** Where the staging guard lives in staging; must-use plugins load before any other and cannot be switched off. */
     static final Path GUARD = Path.of("wp-content", "mu-plugins", "stageguard-staging.php");
+
     private final CloneProperties properties;
     private final StagingProof proof;
     private final WordPressPhp php;
@@ -60,10 +61,12 @@ public class StagingCloner {
      * @param keysRenamed option and usermeta keys that carry the table prefix, renamed to staging's
      * @param sanitized   rows changed per sanitize rule
      */
-    public record DatabaseReport(int tables, long rows, long valuesRewritten, long keysRenamed, Map<String, Long> sanitized, long millis) {
+    public record DatabaseReport(
+            int tables, long rows, long valuesRewritten, long keysRenamed, Map<String, Long> sanitized, long millis) {
         public String summary() {
             return tables + " tables, " + rows + " rows, " + valuesRewritten + " values rewritten, " + keysRenamed
-                    + " prefixed keys renamed, " + sanitized.values().stream().mapToLong(Long::longValue).sum()
+                    + " prefixed keys renamed, "
+                    + sanitized.values().stream().mapToLong(Long::longValue).sum()
                     + " personal values replaced in " + millis + " ms";
         }
     }
@@ -99,34 +102,54 @@ public class StagingCloner {
         excluded.add(GUARD);
         StepProgress.start("files copied", -1);
         FileTreeCopier.Copied copied = FileTreeCopier.copy(liveRoot, next, excluded, properties.symlinks());
-        if (properties.symlinks() == FileTreeCopier.Links.REFUSE_LEAVING && !copied.linksLeavingTree().isEmpty()) {
+        if (properties.symlinks() == FileTreeCopier.Links.REFUSE_LEAVING
+                && !copied.linksLeavingTree().isEmpty()) {
             FileTreeCopier.deleteTree(next);
-            throw new IllegalStateException("Live's files hold symbolic links that point outside live's document root; staging writing "
-                    + "through them would write into live's (or a shared) folder, so the clone stopped and staging is unchanged: "
-                    + copied.linksLeavingTree().stream().limit(10).map(Path::toString).collect(Collectors.joining(", "))
-                    + (copied.linksLeavingTree().size() > 10 ? " and " + (copied.linksLeavingTree().size() - 10) + " more" : "")
-                    + ". Replace them with real folders on live, or set stageguard.clone.symlinks=copy-leaving to copy what they point at.");
+            throw new IllegalStateException(
+                    "Live's files hold symbolic links that point outside live's document root; staging writing "
+                            + "through them would write into live's (or a shared) folder, so the clone stopped and staging is unchanged: "
+                            + copied.linksLeavingTree().stream()
+                                    .limit(10)
+                                    .map(Path::toString)
+                                    .collect(Collectors.joining(", "))
+                            + (copied.linksLeavingTree().size() > 10
+                                    ? " and " + (copied.linksLeavingTree().size() - 10) + " more"
+                                    : "")
+                            + ". Replace them with real folders on live, or set stageguard.clone.symlinks=copy-leaving to copy what they point at.");
         }
-        String config = StagingConfigWriter.stagingConfig(Files.readString(liveConfig, StandardCharsets.UTF_8), site.staging(),
-                accessSha256, properties.stagingCron(), properties.allowOutgoingHttp());
+        String config = StagingConfigWriter.stagingConfig(
+                Files.readString(liveConfig, StandardCharsets.UTF_8),
+                site.staging(),
+                accessSha256,
+                properties.stagingCron(),
+                properties.allowOutgoingHttp());
         Files.writeString(next.resolve("wp-config.php"), config, StandardCharsets.UTF_8);
         // a robots.txt file is served by the web server before WordPress (and the guard) could answer
         Files.writeString(next.resolve("robots.txt"), "User-agent: *\nDisallow: /\n", StandardCharsets.UTF_8);
         Path guard = next.resolve(GUARD);
         Files.createDirectories(guard.getParent());
         try (InputStream in = StagingCloner.class.getResourceAsStream("/staging/stageguard-staging.php")) {
-            Files.copy(Objects.requireNonNull(in, "staging guard missing from the classpath"), guard, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    Objects.requireNonNull(in, "staging guard missing from the classpath"),
+                    guard,
+                    StandardCopyOption.REPLACE_EXISTING);
         }
-        // staging's code (the clone's and the release's) runs as the sandbox's user: it may write staging and nothing of Stageguard's.
-        // The PHP log is made here so that it is that user's too, whichever PHP (a web server's, the sandboxed CLI) writes first
+        // staging's code (the clone's and the release's) runs as the sandbox's user: it may write staging and nothing
+        // of Stageguard's.
+        // The PHP log is made here so that it is that user's too, whichever PHP (a web server's, the sandboxed CLI)
+        // writes first
         Path log = next.resolve("wp-content/debug.log");
         if (Files.isDirectory(log.getParent()) && !Files.exists(log, LinkOption.NOFOLLOW_LINKS)) Files.createFile(log);
         SiteCodeSandbox.handOver(next);
         Map<String, String> leaks = StagingConfigCheck.mismatches(php, next, site.staging(), accessSha256);
         if (!leaks.isEmpty()) {
             FileTreeCopier.deleteTree(next);
-            throw new NotStagingException(leaks.entrySet().stream().collect(Collectors.toMap(
-                    e -> "staging wp-config.php " + e.getKey(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+            throw new NotStagingException(leaks.entrySet().stream()
+                    .collect(Collectors.toMap(
+                            e -> "staging wp-config.php " + e.getKey(),
+                            Map.Entry::getValue,
+                            (a, b) -> a,
+                            LinkedHashMap::new)));
         }
         WritePoints.reached(WritePoints.CLONE_FILES_BEFORE_SWAP, stagingRoot);
         swapIn(site, next);
@@ -144,7 +167,8 @@ public class StagingCloner {
         Path previous = beside(stagingRoot, "previous");
         proof.proveFolder(site);
         removeOwnFolder(previous, site);
-        if (Files.exists(stagingRoot, LinkOption.NOFOLLOW_LINKS)) Files.move(stagingRoot, previous, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.exists(stagingRoot, LinkOption.NOFOLLOW_LINKS))
+            Files.move(stagingRoot, previous, StandardCopyOption.ATOMIC_MOVE);
         Files.move(next, stagingRoot, StandardCopyOption.ATOMIC_MOVE);
         removeOwnFolder(previous, site);
     }
@@ -163,9 +187,12 @@ public class StagingCloner {
     /** Removes a working folder (or the staging root swapped out), but only an empty one or one that carries this site's marker. */
     static void removeOwnFolder(Path folder, Site site) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return;
-        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !(StagingProof.carriesMarker(folder, site) || isEmpty(folder))) {
-            throw new NotStagingException(Map.of("staging.documentRoot", folder + " is in the way of staging's working folder and was not made "
-                    + "by Stageguard for site '" + site.id() + "'; move it away"));
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                || !(StagingProof.carriesMarker(folder, site) || isEmpty(folder))) {
+            throw new NotStagingException(Map.of(
+                    "staging.documentRoot",
+                    folder + " is in the way of staging's working folder and was not made " + "by Stageguard for site '"
+                            + site.id() + "'; move it away"));
         }
         FileTreeCopier.deleteTree(folder);
     }
@@ -174,14 +201,16 @@ public class StagingCloner {
         long start = System.nanoTime();
         DatabaseConnection liveDb = site.live().database();
         DatabaseConnection stagingDb = site.staging().database();
-        UrlRewriter rewriter = new UrlRewriter(site.live().baseUrl(), site.staging().baseUrl());
+        UrlRewriter rewriter =
+                new UrlRewriter(site.live().baseUrl(), site.staging().baseUrl());
         PrefixedKeys keys = new PrefixedKeys(liveDb.tablePrefix(), stagingDb.tablePrefix());
         long rows = 0;
         long rewritten = 0;
         long renamed = 0;
         List<String> copied = new ArrayList<>();
         Map<String, Long> sanitized;
-        try (Connection live = liveDb.open(); Connection staging = stagingDb.open()) {
+        try (Connection live = liveDb.open();
+                Connection staging = stagingDb.open()) {
             proof.proveDatabase(site, staging);
             live.setReadOnly(true);
             WordPressTables.prepareForLoad(staging);
@@ -193,30 +222,43 @@ public class StagingCloner {
             }
             // a live that was itself once a staging copy carries a mark: it is Stageguard's bookkeeping, not the site's
             List<String> tables = WordPressTables.list(live, liveDb.tablePrefix()).stream()
-                    .filter(t -> !StagingDatabaseMark.isMark(t, liveDb.tablePrefix())).toList();
+                    .filter(t -> !StagingDatabaseMark.isMark(t, liveDb.tablePrefix()))
+                    .toList();
             StepProgress progress = StepProgress.start("tables copied", tables.size());
             for (String table : tables) {
                 progress.advance();
                 String unprefixed = table.substring(liveDb.tablePrefix().length());
                 String target = stagingDb.tablePrefix() + unprefixed;
-                long[] counts = copyTable(live, staging, table, target, rewriter, keys.forTable(unprefixed), unprefixed.equals("posts"));
+                long[] counts = copyTable(
+                        live, staging, table, target, rewriter, keys.forTable(unprefixed), unprefixed.equals("posts"));
                 rows += counts[0];
                 rewritten += counts[1];
                 renamed += counts[2];
                 copied.add(target);
-                WritePoints.reached(WritePoints.CLONE_DATABASE_HALF_COPIED, site.staging().documentRoot());
+                WritePoints.reached(
+                        WritePoints.CLONE_DATABASE_HALF_COPIED, site.staging().documentRoot());
             }
             sanitized = DataSanitizer.sanitize(staging, stagingDb.tablePrefix(), copied, properties.sanitizeRules());
             hideFromSearchEngines(staging, stagingDb.tablePrefix());
         }
-        return new DatabaseReport(copied.size(), rows, rewritten, renamed, sanitized, (System.nanoTime() - start) / 1_000_000);
+        return new DatabaseReport(
+                copied.size(), rows, rewritten, renamed, sanitized, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Copies one table row by row; returns rows copied, values rewritten and keys renamed. */
-    private long[] copyTable(Connection live, Connection staging, String table, String target, UrlRewriter rewriter,
-                             PrefixedKeys.Column keyColumn, boolean keepGuid) throws SQLException {
+    private long[] copyTable(
+            Connection live,
+            Connection staging,
+            String table,
+            String target,
+            UrlRewriter rewriter,
+            PrefixedKeys.Column keyColumn,
+            boolean keepGuid)
+            throws SQLException {
         String create = WordPressTables.createStatement(live, table)
-                .replaceFirst("CREATE TABLE `[^`]+`", "CREATE TABLE " + WordPressTables.quote(target).replace("$", "\\$"));
+                .replaceFirst(
+                        "CREATE TABLE `[^`]+`",
+                        "CREATE TABLE " + WordPressTables.quote(target).replace("$", "\\$"));
         WordPressTables.DeferredKeys keys = WordPressTables.deferSecondaryKeys(create);
         try (Statement st = staging.createStatement()) {
             st.execute(keys.createWithoutThem());
@@ -228,38 +270,45 @@ public class StagingCloner {
         boolean autoCommit = staging.getAutoCommit();
         staging.setAutoCommit(false);
         try {
-            WordPressTables.stream(live, table, columns -> {
-                String names = columns.names().stream().map(WordPressTables::quote).collect(Collectors.joining(","));
-                String marks = columns.names().stream().map(c -> "?").collect(Collectors.joining(","));
-                try {
-                    insert[0] = staging.prepareStatement("INSERT INTO " + WordPressTables.quote(target) + " (" + names + ") VALUES (" + marks + ")");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-                // WordPress asks that GUIDs never change, even when the site moves
-                if (keepGuid) guidColumn[0] = columns.names().indexOf("guid");
-                if (keyColumn != null) renameColumn[0] = columns.names().indexOf(keyColumn.name());
-            }, row -> {
-                for (int i = 0; i < row.length; i++) {
-                    Object value = row[i];
-                    if (i == renameColumn[0] && value instanceof String key) {
-                        String after = keyColumn.rename(key);
-                        if (!after.equals(key)) {
-                            counts[2]++;
-                            value = after;
+            WordPressTables.stream(
+                    live,
+                    table,
+                    columns -> {
+                        String names = columns.names().stream()
+                                .map(WordPressTables::quote)
+                                .collect(Collectors.joining(","));
+                        String marks = columns.names().stream().map(c -> "?").collect(Collectors.joining(","));
+                        try {
+                            insert[0] = staging.prepareStatement("INSERT INTO " + WordPressTables.quote(target) + " ("
+                                    + names + ") VALUES (" + marks + ")");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
                         }
-                    } else if (value instanceof String text && i != guidColumn[0]) {
-                        String after = rewriter.rewrite(text);
-                        if (after != text) {
-                            counts[1]++;
-                            value = after;
+                        // WordPress asks that GUIDs never change, even when the site moves
+                        if (keepGuid) guidColumn[0] = columns.names().indexOf("guid");
+                        if (keyColumn != null) renameColumn[0] = columns.names().indexOf(keyColumn.name());
+                    },
+                    row -> {
+                        for (int i = 0; i < row.length; i++) {
+                            Object value = row[i];
+                            if (i == renameColumn[0] && value instanceof String key) {
+                                String after = keyColumn.rename(key);
+                                if (!after.equals(key)) {
+                                    counts[2]++;
+                                    value = after;
+                                }
+                            } else if (value instanceof String text && i != guidColumn[0]) {
+                                String after = rewriter.rewrite(text);
+                                if (after != text) {
+                                    counts[1]++;
+                                    value = after;
+                                }
+                            }
+                            insert[0].setObject(i + 1, value);
                         }
-                    }
-                    insert[0].setObject(i + 1, value);
-                }
-                insert[0].addBatch();
-                if (++counts[0] % BATCH_ROWS == 0) insert[0].executeBatch();
-            });
+                        insert[0].addBatch();
+                        if (++counts[0] % BATCH_ROWS == 0) insert[0].executeBatch();
+                    });
             if (insert[0] != null) {
                 insert[0].executeBatch();
                 insert[0].close();
@@ -279,8 +328,8 @@ public class StagingCloner {
 
     /** Staging must never be indexed: WordPress's own switch, on top of the access guard. */
     private static void hideFromSearchEngines(Connection staging, String prefix) throws SQLException {
-        try (PreparedStatement ps = staging.prepareStatement(
-                "UPDATE " + WordPressTables.quote(prefix + "options") + " SET option_value = '0' WHERE option_name = 'blog_public'")) {
+        try (PreparedStatement ps = staging.prepareStatement("UPDATE " + WordPressTables.quote(prefix + "options")
+                + " SET option_value = '0' WHERE option_name = 'blog_public'")) {
             ps.executeUpdate();
         }
     }

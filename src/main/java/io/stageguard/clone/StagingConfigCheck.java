@@ -43,19 +43,26 @@ public final class StagingConfigCheck {
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StagingConfigCheck() {
-    }
+    private StagingConfigCheck() {}
 
     /**
      * @param root the folder holding the staging wp-config.php to check (staging, or the copy being built)
      * @return setting to "is X, must be Y" for every setting WordPress would not take from Stageguard
      */
-    public static Map<String, String> mismatches(WordPressPhp php, Path root, SiteEnvironment staging, String accessSha256) throws IOException {
+    public static Map<String, String> mismatches(
+            WordPressPhp php, Path root, SiteEnvironment staging, String accessSha256) throws IOException {
         Map<String, String> expected = new LinkedHashMap<>(StagingConfigWriter.isolation(staging, accessSha256));
-        String out = php.run(root, staging.baseUrl(), staging.phpRuntime(), LOAD_CONFIG, SETTINGS_PRINTER, JSON.writeValueAsString(expected.keySet()));
+        String out = php.run(
+                root,
+                staging.baseUrl(),
+                staging.phpRuntime(),
+                LOAD_CONFIG,
+                SETTINGS_PRINTER,
+                JSON.writeValueAsString(expected.keySet()));
         int start = out.lastIndexOf("--stageguard-settings--");
         if (start < 0) throw new IOException("staging's wp-config.php printed no settings: " + out.strip());
-        JsonNode seen = JSON.readTree(out.substring(start + "--stageguard-settings--".length()).strip());
+        JsonNode seen = JSON.readTree(
+                out.substring(start + "--stageguard-settings--".length()).strip());
         expected.put("$table_prefix", staging.database().tablePrefix());
         expected.put("WP_CACHE", "false");
         Map<String, String> mismatches = new LinkedHashMap<>();
@@ -63,7 +70,9 @@ public final class StagingConfigCheck {
             JsonNode actual = seen.path(name);
             if (name.equals("WP_CACHE") && actual.isNull()) return;
             if (actual.isMissingNode() || actual.isNull() || !actual.asText().equals(value)) {
-                String shown = name.equals("STAGEGUARD_ACCESS_SHA256") ? "(another credential hash)" : "'" + (actual.isNull() ? "undefined" : actual.asText()) + "'";
+                String shown = name.equals("STAGEGUARD_ACCESS_SHA256")
+                        ? "(another credential hash)"
+                        : "'" + (actual.isNull() ? "undefined" : actual.asText()) + "'";
                 mismatches.put(name, "WordPress on staging would use " + shown + " instead of '" + value + "'");
             }
         });

@@ -17,14 +17,23 @@ import java.util.regex.Pattern;
 public final class StagingConfigWriter {
     private static final Pattern TABLE_PREFIX = Pattern.compile("\\$table_prefix\\s*=\\s*['\"][^'\"]*['\"]\\s*;");
 
-    private StagingConfigWriter() {
-    }
+    private StagingConfigWriter() {}
 
     /** A constant's value: a quoted string (which may hold ");" as live's salts do) or a bare expression. */
     private static final String PHP_VALUE = "(?:'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|[^;'\"]*?)";
-    private static final String[] SECRET_KEYS = {"AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
-            "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"};
-    private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;<=>?@[]^_{|}~";
+
+    private static final String[] SECRET_KEYS = {
+        "AUTH_KEY",
+        "SECURE_AUTH_KEY",
+        "LOGGED_IN_KEY",
+        "NONCE_KEY",
+        "AUTH_SALT",
+        "SECURE_AUTH_SALT",
+        "LOGGED_IN_SALT",
+        "NONCE_SALT"
+    };
+    private static final String KEY_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;<=>?@[]^_{|}~";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -32,7 +41,8 @@ public final class StagingConfigWriter {
      * @param cron         whether WordPress cron may run on staging
      * @param outgoingHttp whether staging's WordPress may call other hosts
      */
-    public static String stagingConfig(String liveConfig, SiteEnvironment staging, String accessSha256, boolean cron, boolean outgoingHttp) {
+    public static String stagingConfig(
+            String liveConfig, SiteEnvironment staging, String accessSha256, boolean cron, boolean outgoingHttp) {
         Map<String, String> constants = new LinkedHashMap<>();
         isolation(staging, accessSha256).forEach((name, value) -> constants.put(name, php(value)));
         constants.put("DB_PASSWORD", php(staging.database().secret()));
@@ -49,7 +59,8 @@ public final class StagingConfigWriter {
         String config = liveConfig;
         StringBuilder missing = new StringBuilder();
         for (Map.Entry<String, String> c : constants.entrySet()) {
-            Pattern define = Pattern.compile("define\\s*\\(\\s*['\"]" + c.getKey() + "['\"]\\s*,\\s*" + PHP_VALUE + "\\s*\\)\\s*;");
+            Pattern define = Pattern.compile(
+                    "define\\s*\\(\\s*['\"]" + c.getKey() + "['\"]\\s*,\\s*" + PHP_VALUE + "\\s*\\)\\s*;");
             String replacement = "define( '" + c.getKey() + "', " + c.getValue() + " );";
             Matcher m = define.matcher(config);
             if (m.find()) {
@@ -58,9 +69,13 @@ public final class StagingConfigWriter {
                 missing.append(replacement).append('\n');
             }
         }
-        config = TABLE_PREFIX.matcher(config).replaceFirst(Matcher.quoteReplacement("$table_prefix = " + php(staging.database().tablePrefix()) + ";"));
+        config = TABLE_PREFIX
+                .matcher(config)
+                .replaceFirst(Matcher.quoteReplacement(
+                        "$table_prefix = " + php(staging.database().tablePrefix()) + ";"));
         int anchor = anchor(config);
-        return config.substring(0, anchor) + "/* Stageguard: staging settings */\n" + missing + config.substring(anchor);
+        return config.substring(0, anchor) + "/* Stageguard: staging settings */\n" + missing
+                + config.substring(anchor);
     }
 
     /**
@@ -88,8 +103,10 @@ public final class StagingConfigWriter {
         int marker = config.indexOf("/* That's all, stop editing!");
         if (marker >= 0) return marker;
         int settings = config.indexOf("require_once");
-        if (settings >= 0 && config.indexOf("wp-settings.php", settings) >= 0) return config.lastIndexOf('\n', settings) + 1;
-        throw new IllegalStateException("live wp-config.php does not load wp-settings.php; cannot write staging settings");
+        if (settings >= 0 && config.indexOf("wp-settings.php", settings) >= 0)
+            return config.lastIndexOf('\n', settings) + 1;
+        throw new IllegalStateException(
+                "live wp-config.php does not load wp-settings.php; cannot write staging settings");
     }
 
     private static String freshKey() {

@@ -33,6 +33,7 @@ public class StagingSnapshot {
     static final String TABLE_PREFIX = "sgsnap_";
     /** Names the release and round a snapshot belongs to, inside its folder. */
     private static final String LABEL = ".stageguard-snapshot";
+
     private final StagingProof proof;
     private final StagingCloner cloner;
 
@@ -42,8 +43,7 @@ public class StagingSnapshot {
     }
 
     /** How much a snapshot or a restore moved. */
-    public record Report(long files, int tables, long millis) {
-    }
+    public record Report(long files, int tables, long millis) {}
 
     /** Takes the snapshot of staging as it is now, for the given round; call on a fresh clone. */
     public Report take(Site site, String releaseId, int round) throws IOException {
@@ -51,7 +51,8 @@ public class StagingSnapshot {
         proof.proveCloned(site);
         Path folder = folder(site);
         StagingCloner.removeOwnFolder(folder, site);
-        FileTreeCopier.Copied copied = FileTreeCopier.copy(site.staging().documentRoot(), folder, Set.of(), FileTreeCopier.Links.REFUSE_LEAVING);
+        FileTreeCopier.Copied copied = FileTreeCopier.copy(
+                site.staging().documentRoot(), folder, Set.of(), FileTreeCopier.Links.REFUSE_LEAVING);
         int tables;
         try (Connection db = site.staging().database().open()) {
             proof.proveDatabase(site, db);
@@ -75,15 +76,18 @@ public class StagingSnapshot {
         long start = System.nanoTime();
         Path folder = folder(site);
         Path label = folder.resolve(LABEL);
-        if (!Files.isRegularFile(label) || !Files.readString(label, StandardCharsets.UTF_8).equals(label(releaseId, round))) {
-            throw new IllegalStateException("No snapshot of staging was taken for round " + round + " of release " + releaseId
-                    + " (phase 2 takes it right after the clone, before any change); staging cannot be put back without one. Start the round again.");
+        if (!Files.isRegularFile(label)
+                || !Files.readString(label, StandardCharsets.UTF_8).equals(label(releaseId, round))) {
+            throw new IllegalStateException(
+                    "No snapshot of staging was taken for round " + round + " of release " + releaseId
+                            + " (phase 2 takes it right after the clone, before any change); staging cannot be put back without one. Start the round again.");
         }
         Path stagingRoot = site.staging().documentRoot();
         Path next = StagingCloner.beside(stagingRoot, "next");
         proof.proveFolder(site);
         StagingCloner.removeOwnFolder(next, site);
-        FileTreeCopier.Copied copied = FileTreeCopier.copy(folder, next, Set.of(Path.of(LABEL)), FileTreeCopier.Links.REFUSE_LEAVING);
+        FileTreeCopier.Copied copied =
+                FileTreeCopier.copy(folder, next, Set.of(Path.of(LABEL)), FileTreeCopier.Links.REFUSE_LEAVING);
         cloner.swapIn(site, next);
         int tables;
         try (Connection db = site.staging().database().open()) {
@@ -107,11 +111,14 @@ public class StagingSnapshot {
     public void discard(Site site, String releaseId) throws IOException {
         Path folder = folder(site);
         Path label = folder.resolve(LABEL);
-        if (!Files.isRegularFile(label) || !Files.readString(label, StandardCharsets.UTF_8).startsWith("release=" + releaseId + "\n")) return;
-        // the tables first: a folder without its label is never restored, tables without their folder would linger unseen
+        if (!Files.isRegularFile(label)
+                || !Files.readString(label, StandardCharsets.UTF_8).startsWith("release=" + releaseId + "\n")) return;
+        // the tables first: a folder without its label is never restored, tables without their folder would linger
+        // unseen
         try (Connection db = site.staging().database().open()) {
             proof.proveDatabase(site, db);
-            for (String table : WordPressTables.list(db, TABLE_PREFIX + site.staging().database().tablePrefix())) drop(db, table);
+            for (String table : WordPressTables.list(
+                    db, TABLE_PREFIX + site.staging().database().tablePrefix())) drop(db, table);
         } catch (SQLException e) {
             throw new IOException("could not drop the snapshot's tables: " + e.getMessage(), e);
         }
@@ -131,7 +138,9 @@ public class StagingSnapshot {
      * both) nor staging's mark (it stays through every restore).
      */
     private static List<String> stagingTables(Connection db, String prefix) throws SQLException {
-        return WordPressTables.list(db, prefix).stream().filter(t -> !t.startsWith(TABLE_PREFIX) && !StagingDatabaseMark.isMark(t, prefix)).toList();
+        return WordPressTables.list(db, prefix).stream()
+                .filter(t -> !t.startsWith(TABLE_PREFIX) && !StagingDatabaseMark.isMark(t, prefix))
+                .toList();
     }
 
     /**
@@ -143,8 +152,10 @@ public class StagingSnapshot {
         if (!proof.sharesLiveDatabase(site)) return;
         for (String table : stagingTables) {
             if ((TABLE_PREFIX + table).startsWith(livePrefix)) {
-                throw new NotStagingException(Map.of("staging.database.tablePrefix", "a snapshot table " + TABLE_PREFIX + table
-                        + " would carry live's table prefix '" + livePrefix + "' in live's database; give live or staging another prefix"));
+                throw new NotStagingException(Map.of(
+                        "staging.database.tablePrefix",
+                        "a snapshot table " + TABLE_PREFIX + table + " would carry live's table prefix '" + livePrefix
+                                + "' in live's database; give live or staging another prefix"));
             }
         }
     }

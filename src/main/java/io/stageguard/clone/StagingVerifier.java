@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class StagingVerifier {
     private static final Pattern LINK = Pattern.compile(
-            "(?:(?:href|src|srcset|action|poster|data-src)\\s*=\\s*[\"']([^\"']+)[\"'])|url\\(\\s*['\"]?([^)'\"]+)", Pattern.CASE_INSENSITIVE);
+            "(?:(?:href|src|srcset|action|poster|data-src)\\s*=\\s*[\"']([^\"']+)[\"'])|url\\(\\s*['\"]?([^)'\"]+)",
+            Pattern.CASE_INSENSITIVE);
     private final SiteHealthCheck health;
     private final PageFetcher fetcher;
 
@@ -34,13 +35,15 @@ public class StagingVerifier {
         List<String> problems = new ArrayList<>();
         checkPrivacy(site, paths.get(0), problems);
         String liveHost = URI.create(site.live().baseUrl()).getAuthority();
-        for (SiteHealthCheck.PageHealth page : health.check(site.staging(), paths, access).pages()) {
+        for (SiteHealthCheck.PageHealth page :
+                health.check(site.staging(), paths, access).pages()) {
             if (!page.healthy()) {
                 problems.add(page.path() + ": " + page.problem());
                 continue;
             }
             if (!page.html().contains(site.staging().baseUrl())) {
-                problems.add(page.path() + ": staging URL " + site.staging().baseUrl() + " does not appear in the page");
+                problems.add(
+                        page.path() + ": staging URL " + site.staging().baseUrl() + " does not appear in the page");
             }
             Matcher m = LINK.matcher(page.html());
             while (m.find()) {
@@ -58,7 +61,8 @@ public class StagingVerifier {
         try {
             PageFetcher.Page anonymous = fetcher.get(site.staging().url(path));
             if (anonymous.status() != 401) {
-                problems.add(path + ": a visitor without the staging credential got HTTP " + anonymous.status() + ", not 401");
+                problems.add(path + ": a visitor without the staging credential got HTTP " + anonymous.status()
+                        + ", not 401");
             }
             String robotsTag = anonymous.header("X-Robots-Tag");
             if (robotsTag == null || !robotsTag.contains("noindex")) {

@@ -26,6 +26,7 @@ public final class UrlRewriter {
      * be found inside {@code https://shop.example.org} or {@code https://shop.examples.com}.
      */
     private static final String BOUNDARY = "(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])";
+
     private final Map<String, String> replacements;
     private final Pattern pattern;
     private final String[] needles;

@@ -28,13 +28,17 @@ public class ReleaseMetrics {
 
     /** @param outcome the end the release reached, as its end event names it ("Released", "Rolled back", "Approval expired", ...) */
     public void ended(String siteId, String outcome) {
-        registry.counter("stageguard.releases.ended", "site", siteId, "outcome", outcome).increment();
+        registry.counter("stageguard.releases.ended", "site", siteId, "outcome", outcome)
+                .increment();
     }
 
     /** @param phase the phase as the model names it ("1 Create staging clone", ...) */
     public void phase(String siteId, String phase, Duration took) {
-        Timer.builder("stageguard.phase.duration").description("how long a release spent in a phase").tags("site", siteId, "phase", phase)
-                .register(registry).record(took);
+        Timer.builder("stageguard.phase.duration")
+                .description("how long a release spent in a phase")
+                .tags("site", siteId, "phase", phase)
+                .register(registry)
+                .record(took);
     }
 
     public void pagesChecked(String siteId, int pages) {
@@ -44,14 +48,22 @@ public class ReleaseMetrics {
     /** The parity index of the site's newest staging clone: the share of compared items that match, 0 to 1. */
     public void parity(String siteId, double index) {
         parity.computeIfAbsent(siteId, id -> {
-            AtomicReference<Double> value = new AtomicReference<>(index);
-            registry.gauge("stageguard.parity.index", io.micrometer.core.instrument.Tags.of("site", id), value, v -> v.get());
-            return value;
-        }).set(index);
+                    AtomicReference<Double> value = new AtomicReference<>(index);
+                    registry.gauge(
+                            "stageguard.parity.index",
+                            io.micrometer.core.instrument.Tags.of("site", id),
+                            value,
+                            v -> v.get());
+                    return value;
+                })
+                .set(index);
     }
 
     public void rollback(String siteId, Duration took) {
-        Timer.builder("stageguard.rollback.duration").description("restoring a pre-deploy backup on live, files and database").tags("site", siteId)
-                .register(registry).record(took);
+        Timer.builder("stageguard.rollback.duration")
+                .description("restoring a pre-deploy backup on live, files and database")
+                .tags("site", siteId)
+                .register(registry)
+                .record(took);
     }
 }

@@ -47,8 +47,13 @@ public class ReleaseNotifier {
     private final SiteRegistry sites;
     private final ReleaseWebhook webhook;
 
-    public ReleaseNotifier(ObjectProvider<JavaMailSender> sender, IdentityService identity, StageguardProperties app,
-                           NotificationProperties properties, SiteRegistry sites, ReleaseWebhook webhook) {
+    public ReleaseNotifier(
+            ObjectProvider<JavaMailSender> sender,
+            IdentityService identity,
+            StageguardProperties app,
+            NotificationProperties properties,
+            SiteRegistry sites,
+            ReleaseWebhook webhook) {
         this.sites = sites;
         this.webhook = webhook;
         this.sender = sender;
@@ -67,7 +72,8 @@ public class ReleaseNotifier {
 
     /** Why a task's people hear from Stageguard; {@code event} names it to webhooks. */
     public enum About {
-        WAITING("waits for you", "task.waiting"), REMINDER("still waits for you (reminder)", "task.reminder"),
+        WAITING("waits for you", "task.waiting"),
+        REMINDER("still waits for you (reminder)", "task.reminder"),
         ESCALATED("has waited too long: escalated to the operators", "task.escalated");
 
         final String words;
@@ -82,7 +88,8 @@ public class ReleaseNotifier {
     /** A task as its mail describes it; {@code candidates} as the task holds them (also before they are flushed). */
     public record WaitingTask(String id, String name, Date due, Collection<IdentityLink> candidates) {
         public static WaitingTask of(Task task, TaskService tasks) {
-            return new WaitingTask(task.getId(), task.getName(), task.getDueDate(), tasks.getIdentityLinksForTask(task.getId()));
+            return new WaitingTask(
+                    task.getId(), task.getName(), task.getDueDate(), tasks.getIdentityLinksForTask(task.getId()));
         }
     }
 
@@ -91,35 +98,62 @@ public class ReleaseNotifier {
      * transaction commits; returns who will be told.
      */
     public List<String> aboutTask(WaitingTask task, String releaseId, String siteId, About about, String reportUrl) {
-        List<User> people = about == About.ESCALATED ? members(Set.of(Groups.CAMUNDA_ADMIN)) : candidates(task.candidates());
-        String subject = "[Stageguard] " + task.name() + " of release " + releaseId + " (" + siteId + ") " + about.words;
+        List<User> people =
+                about == About.ESCALATED ? members(Set.of(Groups.CAMUNDA_ADMIN)) : candidates(task.candidates());
+        String subject =
+                "[Stageguard] " + task.name() + " of release " + releaseId + " (" + siteId + ") " + about.words;
         StringBuilder body = new StringBuilder();
-        body.append("Release ").append(releaseId).append(" of site ").append(siteId).append(": the task \"").append(task.name()).append("\" ")
-                .append(about.words).append(".\n\n");
+        body.append("Release ")
+                .append(releaseId)
+                .append(" of site ")
+                .append(siteId)
+                .append(": the task \"")
+                .append(task.name())
+                .append("\" ")
+                .append(about.words)
+                .append(".\n\n");
         body.append("Open it in Tasklist: ").append(taskLink(task.id())).append('\n');
         if (reportUrl != null) body.append("QA report: ").append(reportUrl).append('\n');
         body.append("Where the release is: ").append(releasePage(releaseId)).append('\n');
-        if (task.due() != null) body.append("Due: ").append(task.due().toInstant()).append('\n');
+        if (task.due() != null)
+            body.append("Due: ").append(task.due().toInstant()).append('\n');
         Map<String, String> links = new LinkedHashMap<>();
         links.put("task", taskLink(task.id()));
         if (reportUrl != null) links.put("report", reportUrl);
-        Map<String, Object> event = event(about.event, releaseId, siteId, "Release " + releaseId + " (" + siteId + "): " + task.name() + " "
-                + about.words.replace("for you", "for its approvers") + ": " + taskLink(task.id()), links);
+        Map<String, Object> event = event(
+                about.event,
+                releaseId,
+                siteId,
+                "Release " + releaseId + " (" + siteId + "): " + task.name() + " "
+                        + about.words.replace("for you", "for its approvers") + ": " + taskLink(task.id()),
+                links);
         event.put("task", task.name());
         postAfterCommit(siteId, event);
         return sendAfterCommit(people, subject, body.toString());
     }
 
     /** Tells the release's starter how it ended; returns who will be told. */
-    public List<String> releaseEnded(String releaseId, String siteId, String startedBy, String outcome, List<String> details) {
-        List<User> people = startedBy == null ? List.of() : identity.createUserQuery().userId(startedBy).list();
+    public List<String> releaseEnded(
+            String releaseId, String siteId, String startedBy, String outcome, List<String> details) {
+        List<User> people = startedBy == null
+                ? List.of()
+                : identity.createUserQuery().userId(startedBy).list();
         String subject = "[Stageguard] Release " + releaseId + " (" + siteId + "): " + outcome;
-        StringBuilder body = new StringBuilder("Release ").append(releaseId).append(" of site ").append(siteId).append(" ended: ")
-                .append(outcome).append(".\n\n");
+        StringBuilder body = new StringBuilder("Release ")
+                .append(releaseId)
+                .append(" of site ")
+                .append(siteId)
+                .append(" ended: ")
+                .append(outcome)
+                .append(".\n\n");
         details.forEach(d -> body.append(d).append('\n'));
         body.append("Where the release is: ").append(releasePage(releaseId)).append('\n');
-        Map<String, Object> event = event("release.ended", releaseId, siteId, "Release " + releaseId + " (" + siteId + ") ended: " + outcome
-                + " " + releasePage(releaseId), Map.of());
+        Map<String, Object> event = event(
+                "release.ended",
+                releaseId,
+                siteId,
+                "Release " + releaseId + " (" + siteId + ") ended: " + outcome + " " + releasePage(releaseId),
+                Map.of());
         event.put("outcome", outcome);
         postAfterCommit(siteId, event);
         return sendAfterCommit(people, subject, body.toString());
@@ -130,7 +164,8 @@ public class ReleaseNotifier {
     }
 
     /** A webhook event: its Slack-compatible text first, then what other receivers read. */
-    private Map<String, Object> event(String name, String releaseId, String siteId, String text, Map<String, String> moreLinks) {
+    private Map<String, Object> event(
+            String name, String releaseId, String siteId, String text, Map<String, String> moreLinks) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("text", "[Stageguard] " + text);
         event.put("event", name);
@@ -144,7 +179,9 @@ public class ReleaseNotifier {
     }
 
     private void postAfterCommit(String siteId, Map<String, Object> event) {
-        sites.find(siteId).filter(site -> site.webhook() != null).ifPresent(site -> afterCommit(() -> webhook.post(site, event)));
+        sites.find(siteId)
+                .filter(site -> site.webhook() != null)
+                .ifPresent(site -> afterCommit(() -> webhook.post(site, event)));
     }
 
     public String taskLink(String taskId) {
@@ -152,7 +189,10 @@ public class ReleaseNotifier {
     }
 
     private List<String> sendAfterCommit(List<User> people, String subject, String body) {
-        List<String> to = new ArrayList<>(new LinkedHashSet<>(people.stream().map(User::getEmail).filter(e -> e != null && !e.isBlank()).toList()));
+        List<String> to = new ArrayList<>(new LinkedHashSet<>(people.stream()
+                .map(User::getEmail)
+                .filter(e -> e != null && !e.isBlank())
+                .toList()));
         JavaMailSender mail = sender.getIfAvailable();
         if (to.isEmpty() || mail == null) return to;
         SimpleMailMessage message = new SimpleMailMessage();
@@ -172,7 +212,9 @@ public class ReleaseNotifier {
 
     private static void afterCommit(Runnable tell) {
         if (Context.getCommandContext() != null) {
-            Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, context -> tell.run());
+            Context.getCommandContext()
+                    .getTransactionContext()
+                    .addTransactionListener(TransactionState.COMMITTED, context -> tell.run());
         } else {
             tell.run();
         }
@@ -188,13 +230,15 @@ public class ReleaseNotifier {
             if (link.getGroupId() != null) groups.add(link.getGroupId());
         }
         List<User> people = new ArrayList<>(members(groups));
-        withoutAuthorization(() -> users.forEach(u -> people.addAll(identity.createUserQuery().userId(u).list())));
+        withoutAuthorization(() -> users.forEach(
+                u -> people.addAll(identity.createUserQuery().userId(u).list())));
         return people;
     }
 
     private List<User> members(Set<String> groups) {
         List<User> people = new ArrayList<>();
-        withoutAuthorization(() -> groups.forEach(g -> people.addAll(identity.createUserQuery().memberOfGroup(g).list())));
+        withoutAuthorization(() -> groups.forEach(
+                g -> people.addAll(identity.createUserQuery().memberOfGroup(g).list())));
         return people;
     }
 

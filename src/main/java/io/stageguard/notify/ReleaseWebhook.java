@@ -6,8 +6,8 @@ import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 public class ReleaseWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseWebhook.class);
     private final ObjectMapper json;
-    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10), false);
+    private final CloseableHttpClient client =
+            io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10), false);
 
     public ReleaseWebhook(ObjectMapper json) {
         this.json = json;
@@ -37,11 +38,19 @@ public class ReleaseWebhook {
             return client.execute(post, response -> {
                 EntityUtils.consume(response.getEntity());
                 if (response.getCode() / 100 == 2) return true;
-                LOG.warn("The webhook of site {} answered {} to \"{}\"", site.id(), response.getCode(), event.get("text"));
+                LOG.warn(
+                        "The webhook of site {} answered {} to \"{}\"",
+                        site.id(),
+                        response.getCode(),
+                        event.get("text"));
                 return false;
             });
         } catch (Exception e) {
-            LOG.warn("Could not post \"{}\" to the webhook of site {}: {}", event.get("text"), site.id(), e.getClass().getSimpleName());
+            LOG.warn(
+                    "Could not post \"{}\" to the webhook of site {}: {}",
+                    event.get("text"),
+                    site.id(),
+                    e.getClass().getSimpleName());
             return false;
         }
     }

@@ -55,7 +55,8 @@ public class CachePurger {
     private final CdnProperties cdn;
     private final ServingPhp servingPhp;
     private final PageFetcher fetcher;
-    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), false);
+    private final CloseableHttpClient client =
+            io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), false);
 
     public CachePurger(CdnProperties cdn, ServingPhp servingPhp, PageFetcher fetcher) {
         this.cdn = cdn;
@@ -79,7 +80,8 @@ public class CachePurger {
         Instant started = Instant.now();
         List<String> done = new ArrayList<>();
         String options = WordPressTables.quote(site.live().database().tablePrefix() + "options");
-        try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
+        try (Connection c = site.live().database().open();
+                Statement st = c.createStatement()) {
             int rows = st.executeUpdate("DELETE FROM " + options + " WHERE option_name LIKE '\\_transient\\_%' "
                     + "OR option_name LIKE '\\_site\\_transient\\_%'");
             done.add("WordPress: " + rows + " transient rows deleted");
@@ -87,7 +89,8 @@ public class CachePurger {
         JsonNode plugins = servingPhp.run(site.live(), PAGE_CACHE_PLUGINS, Map.of());
         List<String> purgedPlugins = new ArrayList<>();
         plugins.path("purged").forEach(p -> purgedPlugins.add(p.asText()));
-        done.add("page-cache plugins: " + (purgedPlugins.isEmpty() ? "none active" : String.join(", ", purgedPlugins) + " purged")
+        done.add("page-cache plugins: "
+                + (purgedPlugins.isEmpty() ? "none active" : String.join(", ", purgedPlugins) + " purged")
                 + "; object cache flushed");
         SiteCaches caches = site.caches();
         if (caches.reverseProxy() != null) done.add(purgeProxy(site, caches.reverseProxy(), pages));
@@ -101,37 +104,46 @@ public class CachePurger {
         String host = URI.create(site.live().baseUrl()).getRawAuthority();
         List<String> paths = proxy.method() == SiteCaches.PurgeMethod.BAN ? List.of("/") : pages;
         for (String path : paths) {
-            HttpUriRequestBase request = new HttpUriRequestBase(proxy.method().name(), URI.create(proxy.url().replaceAll("/+$", "") + path));
+            HttpUriRequestBase request = new HttpUriRequestBase(
+                    proxy.method().name(), URI.create(proxy.url().replaceAll("/+$", "") + path));
             // the proxy keys its cache by live's host name, not by the address Stageguard reaches it at
             request.setHeader("Host", host);
             Answer answer = send(request, "the reverse proxy at " + proxy.url());
-            if (answer.status() >= 400) throw new IOException(proxy.method() + " " + path + " at the reverse proxy " + proxy.url() + " answered " + answer.status());
+            if (answer.status() >= 400)
+                throw new IOException(proxy.method() + " " + path + " at the reverse proxy " + proxy.url()
+                        + " answered " + answer.status());
         }
-        return "reverse proxy " + proxy.url() + ": " + (proxy.method() == SiteCaches.PurgeMethod.BAN ? "BAN of every page of " + host
-                : "PURGE of " + paths.size() + " page(s)");
+        return "reverse proxy " + proxy.url() + ": "
+                + (proxy.method() == SiteCaches.PurgeMethod.BAN
+                        ? "BAN of every page of " + host
+                        : "PURGE of " + paths.size() + " page(s)");
     }
 
     private String purgeCloudflare(SiteCaches.Cloudflare cloudflare) throws IOException {
-        HttpUriRequestBase request = new HttpUriRequestBase("POST", URI.create(cdn.cloudflareApi() + "/client/v4/zones/" + cloudflare.zoneId() + "/purge_cache"));
+        HttpUriRequestBase request = new HttpUriRequestBase(
+                "POST", URI.create(cdn.cloudflareApi() + "/client/v4/zones/" + cloudflare.zoneId() + "/purge_cache"));
         request.setHeader("Authorization", "Bearer " + cloudflare.secret());
         request.setEntity(new StringEntity("{\"purge_everything\":true}", ContentType.APPLICATION_JSON));
         Answer answer = send(request, "the Cloudflare API");
         JsonNode body = json(answer, "the Cloudflare API");
         if (answer.status() != 200 || !body.path("success").asBoolean()) {
-            throw new IOException("the Cloudflare API refused to purge zone " + cloudflare.zoneId() + " (HTTP " + answer.status() + "): "
-                    + body.path("errors"));
+            throw new IOException("the Cloudflare API refused to purge zone " + cloudflare.zoneId() + " (HTTP "
+                    + answer.status() + "): " + body.path("errors"));
         }
-        return "Cloudflare zone " + cloudflare.zoneId() + ": everything purged (purge " + body.path("result").path("id").asText() + ")";
+        return "Cloudflare zone " + cloudflare.zoneId() + ": everything purged (purge "
+                + body.path("result").path("id").asText() + ")";
     }
 
     private String purgeFastly(SiteCaches.Fastly fastly) throws IOException {
-        HttpUriRequestBase request = new HttpUriRequestBase("POST", URI.create(cdn.fastlyApi() + "/service/" + fastly.serviceId() + "/purge_all"));
+        HttpUriRequestBase request = new HttpUriRequestBase(
+                "POST", URI.create(cdn.fastlyApi() + "/service/" + fastly.serviceId() + "/purge_all"));
         request.setHeader("Fastly-Key", fastly.secret());
         request.setHeader("Accept", "application/json");
         Answer answer = send(request, "the Fastly API");
         JsonNode body = json(answer, "the Fastly API");
         if (answer.status() != 200 || !"ok".equals(body.path("status").asText())) {
-            throw new IOException("the Fastly API refused to purge service " + fastly.serviceId() + " (HTTP " + answer.status() + "): " + body.path("msg").asText());
+            throw new IOException("the Fastly API refused to purge service " + fastly.serviceId() + " (HTTP "
+                    + answer.status() + "): " + body.path("msg").asText());
         }
         return "Fastly service " + fastly.serviceId() + ": everything purged";
     }
@@ -144,7 +156,8 @@ public class CachePurger {
             PageFetcher.Page page = fetcher.get(site.live().url(path));
             String age = page.header("age");
             if (age != null && age.matches("\\d+") && Long.parseLong(age) > allowedAge) {
-                stale.add(path + " (Age " + age + " s" + (page.header("x-cache") == null ? "" : ", " + page.header("x-cache")) + ")");
+                stale.add(path + " (Age " + age + " s"
+                        + (page.header("x-cache") == null ? "" : ", " + page.header("x-cache")) + ")");
             }
         }
         if (!stale.isEmpty()) {
@@ -153,13 +166,17 @@ public class CachePurger {
         return pages.size() + " page(s) fetched through live after the purge: none served from before it";
     }
 
-    private record Answer(int status, String body) {
-    }
+    private record Answer(int status, String body) {}
 
     private Answer send(HttpUriRequestBase request, String what) throws IOException {
         try {
-            return client.execute(request, r -> new Answer(r.getCode(),
-                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8, 1024 * 1024)));
+            return client.execute(
+                    request,
+                    r -> new Answer(
+                            r.getCode(),
+                            r.getEntity() == null
+                                    ? ""
+                                    : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8, 1024 * 1024)));
         } catch (IOException e) {
             throw new IOException(what + " could not be reached: " + e.getMessage(), e);
         }

@@ -15,7 +15,9 @@ public record DeployProperties(Duration watchWindow, Duration watchInterval) {
     public DeployProperties {
         if (watchWindow == null) watchWindow = Duration.ofMinutes(15);
         if (watchInterval == null) watchInterval = Duration.ofMinutes(1);
-        if (watchWindow.isNegative()) throw new IllegalArgumentException("stageguard.deploy.watch-window must not be negative");
-        if (watchInterval.isZero() || watchInterval.isNegative()) throw new IllegalArgumentException("stageguard.deploy.watch-interval must be positive");
+        if (watchWindow.isNegative())
+            throw new IllegalArgumentException("stageguard.deploy.watch-window must not be negative");
+        if (watchInterval.isZero() || watchInterval.isNegative())
+            throw new IllegalArgumentException("stageguard.deploy.watch-interval must be positive");
     }
 }

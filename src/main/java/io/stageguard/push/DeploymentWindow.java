@@ -15,8 +15,7 @@ import java.time.format.DateTimeParseException;
 public final class DeploymentWindow {
     static final Duration FURTHEST = Duration.ofDays(30);
 
-    private DeploymentWindow() {
-    }
+    private DeploymentWindow() {}
 
     /** @return "" for at once, else the start in UTC, e.g. 2026-11-27T02:00:00Z */
     public static String normalize(Object typed, Instant now) {
@@ -29,13 +28,17 @@ public final class DeploymentWindow {
             try {
                 start = LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("deploymentWindow: '" + text + "' is not a date and time such as 2026-11-27T02:00+01:00. Nothing was saved.");
+                throw new IllegalArgumentException("deploymentWindow: '" + text
+                        + "' is not a date and time such as 2026-11-27T02:00+01:00. Nothing was saved.");
             }
         }
-        if (!start.isAfter(now)) throw new IllegalArgumentException("deploymentWindow: " + start + " has passed; leave it empty to push at once. Nothing was saved.");
+        if (!start.isAfter(now))
+            throw new IllegalArgumentException(
+                    "deploymentWindow: " + start + " has passed; leave it empty to push at once. Nothing was saved.");
         if (start.isAfter(now.plus(FURTHEST))) {
-            throw new IllegalArgumentException("deploymentWindow: " + start + " is more than " + FURTHEST.toDays()
-                    + " days away; live will have changed by then, so start a new release closer to it. Nothing was saved.");
+            throw new IllegalArgumentException(
+                    "deploymentWindow: " + start + " is more than " + FURTHEST.toDays()
+                            + " days away; live will have changed by then, so start a new release closer to it. Nothing was saved.");
         }
         return start.toString();
     }

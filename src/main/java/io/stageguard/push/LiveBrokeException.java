@@ -10,8 +10,12 @@ public class LiveBrokeException extends Exception {
     private final transient SiteHealthCheck.Health health;
 
     public LiveBrokeException(SiteHealthCheck.Health health) {
-        super("live fails right after the swap: " + health.pages().stream().filter(p -> !p.healthy()).map(p -> p.path() + " " + p.problem())
-                .reduce((a, b) -> a + "; " + b).orElse(""));
+        super("live fails right after the swap: "
+                + health.pages().stream()
+                        .filter(p -> !p.healthy())
+                        .map(p -> p.path() + " " + p.problem())
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse(""));
         this.health = health;
     }
 

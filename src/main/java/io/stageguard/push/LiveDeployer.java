@@ -40,8 +40,13 @@ public class LiveDeployer {
     private final DeployMarks marks;
     private final SiteHealthCheck health;
 
-    public LiveDeployer(ChangeSetFreezer freezer, LiveBackup backup, ChangeInstaller installer, ServedCodeRefresher served, DeployMarks marks,
-                        SiteHealthCheck health) {
+    public LiveDeployer(
+            ChangeSetFreezer freezer,
+            LiveBackup backup,
+            ChangeInstaller installer,
+            ServedCodeRefresher served,
+            DeployMarks marks,
+            SiteHealthCheck health) {
         this.health = health;
         this.installer = installer;
         this.marks = marks;
@@ -58,12 +63,14 @@ public class LiveDeployer {
     public FrozenManifest checkedManifest(String releaseId, Site site) throws IOException, ManifestMismatchException {
         FrozenManifest manifest = freezer.load(releaseId);
         if (!manifest.siteId().equals(site.id()) || !manifest.releaseId().equals(releaseId)) {
-            throw new IllegalStateException("the frozen manifest belongs to release " + manifest.releaseId() + " of site " + manifest.siteId()
-                    + ", not to release " + releaseId + " of site " + site.id() + "; refusing to deploy");
+            throw new IllegalStateException(
+                    "the frozen manifest belongs to release " + manifest.releaseId() + " of site " + manifest.siteId()
+                            + ", not to release " + releaseId + " of site " + site.id() + "; refusing to deploy");
         }
         for (FrozenManifest.Entry e : manifest.entries()) {
             if (e.type().isSetting()) {
-                if (!e.change().digest().equals(e.sha256())) throw new ManifestMismatchException(e.change().label() + ": not the setting that was signed off");
+                if (!e.change().digest().equals(e.sha256()))
+                    throw new ManifestMismatchException(e.change().label() + ": not the setting that was signed off");
                 continue;
             }
             if (!Files.isRegularFile(e.change().packageFile())) {
@@ -83,11 +90,12 @@ public class LiveDeployer {
      * tables are marked right before the first write and after the last (also when the deploy
      * fails), so that a rollback can tell the rows the deploy wrote from those visitors wrote.
      */
-    public Deployment deploy(String releaseId, Site site, List<String> paths) throws IOException, ManifestMismatchException, SQLException,
-            LiveBrokeException {
+    public Deployment deploy(String releaseId, Site site, List<String> paths)
+            throws IOException, ManifestMismatchException, SQLException, LiveBrokeException {
         FrozenManifest manifest = checkedManifest(releaseId, site);
         if (!backup.isVerified(releaseId)) {
-            throw new IllegalStateException("release " + releaseId + " has no verified backup of live; refusing to deploy");
+            throw new IllegalStateException(
+                    "release " + releaseId + " has no verified backup of live; refusing to deploy");
         }
         List<Change> changes = manifest.changes();
         // what is new to live is what the backup found absent: a retried deploy sees the first attempt's files
@@ -96,15 +104,19 @@ public class LiveDeployer {
         marks.beforeDeploy(releaseId, site, tables);
         try {
             // a core update's new files are served at once, before its old files go and its database upgrade runs
-            Map<Change, String> swapped = installer.switchIn(site.live(), changes, () -> served.refresh(site.live(), changes));
-            // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old files
+            Map<Change, String> swapped =
+                    installer.switchIn(site.live(), changes, () -> served.refresh(site.live(), changes));
+            // straight after the swap, before anything slower: the serving PHP drops what it compiled from the old
+            // files
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), changes);
             for (Change change : changes) {
-                if (change.type() == ChangeType.PLUGIN) installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
+                if (change.type() == ChangeType.PLUGIN)
+                    installer.activateIfAdded(site.live(), change, absentBefore.contains(change.targetFolder()));
             }
             List<String> problems = refresh.problems(changes);
             if (!problems.isEmpty()) {
-                throw new ManifestMismatchException("live does not demonstrably run the released code: " + String.join("; ", problems));
+                throw new ManifestMismatchException(
+                        "live does not demonstrably run the released code: " + String.join("; ", problems));
             }
             SiteHealthCheck.Health firstLook = health.checkPastCaches(site.live(), paths);
             if (!firstLook.healthy()) throw new LiveBrokeException(firstLook);
@@ -117,6 +129,5 @@ public class LiveDeployer {
     }
 
     /** What reached live, the serving PHP's account of running it, and live's first answers. */
-    public record Deployment(List<String> installed, String servedCode, SiteHealthCheck.Health firstLook) {
-    }
+    public record Deployment(List<String> installed, String servedCode, SiteHealthCheck.Health firstLook) {}
 }

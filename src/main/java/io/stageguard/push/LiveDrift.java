@@ -40,17 +40,26 @@ public class LiveDrift {
         this.jdbc = jdbc;
     }
 
-    public void recordBaseline(String releaseId, SiteEnvironment live, List<Change> changes) throws IOException, SQLException {
+    public void recordBaseline(String releaseId, SiteEnvironment live, List<Change> changes)
+            throws IOException, SQLException {
         String baseline = JSON.writeValueAsString(read(live, ChangeFootprint.paths(live.documentRoot(), changes)));
         jdbc.update("delete from sg_live_baseline where release_id = ?", releaseId);
-        jdbc.update("insert into sg_live_baseline (release_id, baseline, taken_at) values (?, ?, ?)", releaseId, baseline, Timestamp.from(Instant.now()));
+        jdbc.update(
+                "insert into sg_live_baseline (release_id, baseline, taken_at) values (?, ?, ?)",
+                releaseId,
+                baseline,
+                Timestamp.from(Instant.now()));
     }
 
     /** What differs now from the baseline, item by item ("wp-content/plugins/x: changed"); empty when live is as it was tested. */
-    public List<String> since(String releaseId, SiteEnvironment live, Collection<String> folders) throws IOException, SQLException {
-        List<String> stored = jdbc.queryForList("select baseline from sg_live_baseline where release_id = ?", String.class, releaseId);
-        if (stored.isEmpty()) throw new IllegalStateException("release " + releaseId + " has no record of what live was when it was tested");
-        Map<String, String> then = JSON.readValue(stored.get(0), new TypeReference<TreeMap<String, String>>() { });
+    public List<String> since(String releaseId, SiteEnvironment live, Collection<String> folders)
+            throws IOException, SQLException {
+        List<String> stored = jdbc.queryForList(
+                "select baseline from sg_live_baseline where release_id = ?", String.class, releaseId);
+        if (stored.isEmpty())
+            throw new IllegalStateException(
+                    "release " + releaseId + " has no record of what live was when it was tested");
+        Map<String, String> then = JSON.readValue(stored.get(0), new TypeReference<TreeMap<String, String>>() {});
         Map<String, String> now = read(live, folders);
         List<String> differences = new ArrayList<>();
         now.forEach((item, value) -> {
@@ -70,9 +79,11 @@ public class LiveDrift {
         return "was " + before + ", is " + now;
     }
 
-    private static Map<String, String> read(SiteEnvironment live, Collection<String> folders) throws IOException, SQLException {
+    private static Map<String, String> read(SiteEnvironment live, Collection<String> folders)
+            throws IOException, SQLException {
         Map<String, String> items = new TreeMap<>();
-        for (String folder : folders) items.put(folder, Sha256.ofTree(live.documentRoot().resolve(folder)));
+        for (String folder : folders)
+            items.put(folder, Sha256.ofTree(live.documentRoot().resolve(folder)));
         items.put("wordpress.version", SiteInventoryReader.wordpressVersion(live.documentRoot()));
         items.put("database.db_version", dbVersion(live));
         return items;
@@ -81,8 +92,10 @@ public class LiveDrift {
     static String dbVersion(SiteEnvironment live) throws SQLException {
         try (Connection c = live.database().open()) {
             c.setReadOnly(true);
-            try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM " + WordPressTables.quote(live.database().tablePrefix() + "options")
-                    + " WHERE option_name = 'db_version'"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM "
+                            + WordPressTables.quote(live.database().tablePrefix() + "options")
+                            + " WHERE option_name = 'db_version'");
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "none";
             }
         }

@@ -35,13 +35,13 @@ public class LiveWatch {
      * @param errorLog the serving PHP's error log, empty when it logs elsewhere (syslog, stderr)
      * @param logMark  its length at the baseline
      */
-    public record Baseline(long responseMillis, String errorLog, long logMark) {
-    }
+    public record Baseline(long responseMillis, String errorLog, long logMark) {}
 
     /** One probe: healthy or not, and what was seen. */
     public record Probe(boolean healthy, long responseMillis, List<String> problems) {
         public String summary() {
-            return (healthy ? "healthy" : "unhealthy: " + String.join("; ", problems)) + " (" + responseMillis + " ms for the pages)";
+            return (healthy ? "healthy" : "unhealthy: " + String.join("; ", problems)) + " (" + responseMillis
+                    + " ms for the pages)";
         }
     }
 
@@ -64,7 +64,8 @@ public class LiveWatch {
             problems.add("pages took " + millis + " ms, " + baseline.responseMillis() + " ms right after the push");
         }
         if (!baseline.errorLog().isEmpty()) {
-            for (PhpErrorLog.Entry e : PhpErrorLog.at(Path.of(baseline.errorLog())).since(baseline.logMark())) {
+            for (PhpErrorLog.Entry e :
+                    PhpErrorLog.at(Path.of(baseline.errorLog())).since(baseline.logMark())) {
                 if (e.fatal()) problems.add("PHP " + e.level() + " logged " + e.count() + "x: " + e.message());
             }
         }

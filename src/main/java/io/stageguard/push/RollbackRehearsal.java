@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 
@@ -51,8 +50,11 @@ public class RollbackRehearsal {
      */
     public record Result(long restoreMillis, List<String> problems, List<String> notes) {
         public String summary() {
-            return (problems.isEmpty() ? "the backup restores identically" : "the backup does NOT restore identically: " + String.join("; ", problems))
-                    + "; restore took " + restoreMillis + " ms in the rehearsal" + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
+            return (problems.isEmpty()
+                            ? "the backup restores identically"
+                            : "the backup does NOT restore identically: " + String.join("; ", problems))
+                    + "; restore took " + restoreMillis + " ms in the rehearsal"
+                    + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
         }
     }
 
@@ -72,13 +74,15 @@ public class RollbackRehearsal {
                 long t0 = System.nanoTime();
                 FileTreeCopier.copyFileOrTree(backupDir.resolve("files").resolve(parts[1]), restored);
                 restoreNanos += System.nanoTime() - t0;
-                if (!Sha256.ofTree(restored).equals(Sha256.ofTree(site.live().documentRoot().resolve(parts[1])))) {
+                if (!Sha256.ofTree(restored)
+                        .equals(Sha256.ofTree(site.live().documentRoot().resolve(parts[1])))) {
                     problems.add(parts[1] + ": the backed-up files differ from live's");
                 }
             }
             if (proof.sharesLiveDatabase(site)) {
-                notes.add("the database was not replayed: staging shares live's database, so there is no place for scratch tables apart from live's;"
-                        + " the dump was checked against its checksums only");
+                notes.add(
+                        "the database was not replayed: staging shares live's database, so there is no place for scratch tables apart from live's;"
+                                + " the dump was checked against its checksums only");
             } else {
                 restoreNanos += rehearseDatabase(releaseId, site, backupDir, scratch, problems);
             }
@@ -88,8 +92,10 @@ public class RollbackRehearsal {
         return new Result(restoreNanos / 1_000_000, problems, notes);
     }
 
-    private long rehearseDatabase(String releaseId, Site site, Path backupDir, Path scratch, List<String> problems) throws IOException, SQLException {
-        // 48 random bits: two rehearsals (or a leftover of a crashed one) never share a prefix, as 8 bits could (review 954a1fc, L7)
+    private long rehearseDatabase(String releaseId, Site site, Path backupDir, Path scratch, List<String> problems)
+            throws IOException, SQLException {
+        // 48 random bits: two rehearsals (or a leftover of a crashed one) never share a prefix, as 8 bits could (review
+        // 954a1fc, L7)
         byte[] random = new byte[6];
         ThreadLocalRandom.current().nextBytes(random);
         String scratchPrefix = "sgrehearsal" + HexFormat.of().formatHex(random) + "_";
@@ -98,22 +104,31 @@ public class RollbackRehearsal {
             proof.proveDatabase(site, c);
             try {
                 long t0 = System.nanoTime();
-                DatabaseDump.restoreAs(c, backupDir.resolve("database.sql"), site.live().database().tablePrefix(), scratchPrefix);
+                DatabaseDump.restoreAs(
+                        c,
+                        backupDir.resolve("database.sql"),
+                        site.live().database().tablePrefix(),
+                        scratchPrefix);
                 long took = System.nanoTime() - t0;
-                Map<String, DatabaseDump.DumpedTable> restored = DatabaseDump.write(c, scratchPrefix, WordPressTables.list(c, scratchPrefix),
-                        scratch.resolve("rehearsed.sql"));
+                Map<String, DatabaseDump.DumpedTable> restored = DatabaseDump.write(
+                        c, scratchPrefix, WordPressTables.list(c, scratchPrefix), scratch.resolve("rehearsed.sql"));
                 recorded.forEach((table, dumped) -> {
                     DatabaseDump.DumpedTable again = restored.get(table);
                     DatabaseDump.TableDigest backedUp = dumped.content();
                     if (again == null) problems.add("table " + table + ": missing after the restore");
-                    else if (!again.content().equals(backedUp)) problems.add("table " + table + ": " + again.content().rows() + " rows restored, "
-                            + backedUp.rows() + " backed up" + (again.content().rows() == backedUp.rows() ? " (same count, other content)" : ""));
+                    else if (!again.content().equals(backedUp))
+                        problems.add("table " + table + ": " + again.content().rows() + " rows restored, "
+                                + backedUp.rows() + " backed up"
+                                + (again.content().rows() == backedUp.rows() ? " (same count, other content)" : ""));
                 });
-                restored.keySet().stream().filter(t -> !recorded.containsKey(t)).forEach(t -> problems.add("table " + t + ": restored but not backed up"));
+                restored.keySet().stream()
+                        .filter(t -> !recorded.containsKey(t))
+                        .forEach(t -> problems.add("table " + t + ": restored but not backed up"));
                 return took;
             } finally {
                 try (Statement st = c.createStatement()) {
-                    for (String table : WordPressTables.list(c, scratchPrefix)) st.execute("DROP TABLE " + WordPressTables.quote(table));
+                    for (String table : WordPressTables.list(c, scratchPrefix))
+                        st.execute("DROP TABLE " + WordPressTables.quote(table));
                 }
             }
         }

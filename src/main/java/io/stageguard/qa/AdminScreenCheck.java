@@ -36,7 +36,8 @@ final class AdminScreenCheck {
         WebDriver driver = browser.driver();
         driver.get(site.staging().url("/wp-login.php"));
         // wp-login.php focuses and selects the user field 200 ms after loading; on a busy machine that lands while
-        // the password is being typed and the keystrokes go to the wrong field, so type until both fields hold their values
+        // the password is being typed and the keystrokes go to the wrong field, so type until both fields hold their
+        // values
         WebElement user = driver.findElement(By.id("user_login"));
         WebElement password = driver.findElement(By.id("user_pass"));
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
@@ -44,19 +45,24 @@ final class AdminScreenCheck {
             user.sendKeys(admin.user());
             password.clear();
             password.sendKeys(admin.password());
-            return admin.user().equals(user.getDomProperty("value")) && admin.password().equals(password.getDomProperty("value"));
+            return admin.user().equals(user.getDomProperty("value"))
+                    && admin.password().equals(password.getDomProperty("value"));
         });
         driver.findElement(By.id("wp-submit")).click();
         boolean loggedIn;
         try {
-            loggedIn = new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/wp-admin/")
-                    || !d.findElements(By.id("login_error")).isEmpty()) && driver.getCurrentUrl().contains("/wp-admin/");
+            loggedIn = new WebDriverWait(driver, Duration.ofSeconds(30))
+                            .until(d -> d.getCurrentUrl().contains("/wp-admin/")
+                                    || !d.findElements(By.id("login_error")).isEmpty())
+                    && driver.getCurrentUrl().contains("/wp-admin/");
         } catch (TimeoutException e) {
             loggedIn = false;
         }
         if (!loggedIn) {
-            return paths.stream().map(p -> new QaReport.AdminResult(p, false, false,
-                    List.of("could not log into staging as " + admin.user()), List.of(), null)).toList();
+            return paths.stream()
+                    .map(p -> new QaReport.AdminResult(
+                            p, false, false, List.of("could not log into staging as " + admin.user()), List.of(), null))
+                    .toList();
         }
         List<QaReport.AdminResult> results = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
@@ -65,8 +71,13 @@ final class AdminScreenCheck {
             String image = "admin-" + (i + 1) + ".png";
             Files.write(dir.resolve(image), capture.png(viewport));
             boolean rendered = capture.html().contains("id=\"wpbody\"");
-            results.add(new QaReport.AdminResult(path, rendered, SiteHealthCheck.showsPhpFatal(capture.html()),
-                    capture.consoleErrors(), capture.failedRequests(), image));
+            results.add(new QaReport.AdminResult(
+                    path,
+                    rendered,
+                    SiteHealthCheck.showsPhpFatal(capture.html()),
+                    capture.consoleErrors(),
+                    capture.failedRequests(),
+                    image));
         }
         return results;
     }

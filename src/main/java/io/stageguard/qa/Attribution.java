@@ -18,11 +18,11 @@ public final class Attribution {
     public static final String BY_BISECTION = "bisection";
     /** The culprit search's control (no change applied) shows the problem too: it is not the release's. */
     public static final String PRESENT_BEFORE = "present before the changes (the empty change set shows it too)";
+
     private static final Pattern COMPONENT = Pattern.compile("/wp-content/(plugins|themes|mu-plugins)/([^/?#\\s]+)");
     private static final Pattern CORE = Pattern.compile("/wp-(includes|admin)/");
 
-    private Attribution() {
-    }
+    private Attribution() {}
 
     /** The culprit named by a path or URL mentioned in {@code text}, worded for people, if the text names one. */
     public static Optional<String> culprit(String text, List<Change> changes) {
@@ -41,7 +41,11 @@ public final class Attribution {
         }
         if (CORE.matcher(text).find()) {
             // core is a culprit of the release only when the release updates it
-            return Optional.of(changes.stream().filter(c -> c.type() == ChangeType.CORE).map(Change::label).findFirst().orElse("WordPress core"));
+            return Optional.of(changes.stream()
+                    .filter(c -> c.type() == ChangeType.CORE)
+                    .map(Change::label)
+                    .findFirst()
+                    .orElse("WordPress core"));
         }
         return Optional.empty();
     }

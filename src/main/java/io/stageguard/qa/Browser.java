@@ -38,14 +38,15 @@ public final class Browser implements AutoCloseable {
     /** Motion, the caret and scrollbars make two renderings of the same page differ. */
     private static final String STILL_CSS = "*,*::before,*::after{animation:none!important;transition:none!important;"
             + "caret-color:transparent!important;scroll-behavior:auto!important}";
-    private static final Pattern FAILED_RESOURCE = Pattern.compile("^(\\S+) - Failed to load resource: (?:the server responded with a status of (\\d+)|(net::\\S+))");
+
+    private static final Pattern FAILED_RESOURCE = Pattern.compile(
+            "^(\\S+) - Failed to load resource: (?:the server responded with a status of (\\d+)|(net::\\S+))");
     private final WebDriver driver;
     private final Path profile;
     private final QaProperties properties;
 
     /** How long the page took, as the browser measured it, and what it loaded. */
-    public record Timing(long ttfbMillis, long domContentLoadedMillis, long loadMillis, int requests, long bytes) {
-    }
+    public record Timing(long ttfbMillis, long domContentLoadedMillis, long loadMillis, int requests, long bytes) {}
 
     /**
      * @param pngs           per viewport name, in the order asked for, the page shot whole at that width
@@ -53,7 +54,13 @@ public final class Browser implements AutoCloseable {
      * @param failedRequests sub-requests (scripts, styles, images, XHR) answered with 4xx/5xx, as "status URL"
      * @param status         the HTTP status of the page the browser ended on; 0 where the browser does not tell
      */
-    public record Capture(Map<String, byte[]> pngs, String html, List<String> consoleErrors, List<String> failedRequests, Timing timing, int status) {
+    public record Capture(
+            Map<String, byte[]> pngs,
+            String html,
+            List<String> consoleErrors,
+            List<String> failedRequests,
+            Timing timing,
+            int status) {
         byte[] png(QaProperties.Viewport viewport) {
             return pngs.get(viewport.name());
         }
@@ -68,7 +75,8 @@ public final class Browser implements AutoCloseable {
         this.properties = properties;
         acquire(properties.maxBrowsers());
         try {
-            this.profile = Files.createTempDirectory(PROFILE_HEAD + ChildProcesses.self().replace('@', '-') + "-");
+            this.profile = Files.createTempDirectory(
+                    PROFILE_HEAD + ChildProcesses.self().replace('@', '-') + "-");
             this.driver = start(properties, profile);
         } catch (IOException | RuntimeException e) {
             running.release();
@@ -100,28 +108,44 @@ public final class Browser implements AutoCloseable {
 
     private static WebDriver start(QaProperties properties, Path profile) throws IOException {
         ChromeOptions options = new ChromeOptions();
-        options.addArguments("--headless=new", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--force-device-scale-factor=1", "--font-render-hinting=none");
-        if (properties.hostResolverRules() != null) options.addArguments("--host-resolver-rules=" + properties.hostResolverRules());
+        options.addArguments(
+                "--headless=new",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                "--font-render-hinting=none");
+        if (properties.hostResolverRules() != null)
+            options.addArguments("--host-resolver-rules=" + properties.hostResolverRules());
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         if (properties.gridUrl() != null) {
-            // a Grid node starts its browsers its own way, often as root in a container, where Chromium cannot sandbox itself
+            // a Grid node starts its browsers its own way, often as root in a container, where Chromium cannot sandbox
+            // itself
             options.addArguments("--no-sandbox");
             return new RemoteWebDriver(URI.create(properties.gridUrl()).toURL(), options);
         }
-        // chromedriver and the Chromium it starts die with Stageguard, and carry its mark for the sweep at the next start;
+        // chromedriver and the Chromium it starts die with Stageguard, and carry its mark for the sweep at the next
+        // start;
         // Chromium keeps its sandbox, as a user of its own where Stageguard is root
-        Path wrappers = Path.of(System.getProperty("java.io.tmpdir"), WRAPPERS_HEAD + ChildProcesses.self().replace('@', '-'));
+        Path wrappers = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                WRAPPERS_HEAD + ChildProcesses.self().replace('@', '-'));
         List<String> runAs = BrowserUser.runAs(profile, wrappers.resolve("home"));
-        options.setBinary(ChildProcesses.wrapperFor(Path.of(properties.chromiumBinary()), wrappers, runAs).toString());
+        options.setBinary(ChildProcesses.wrapperFor(Path.of(properties.chromiumBinary()), wrappers, runAs)
+                .toString());
         options.addArguments("--user-data-dir=" + profile);
         Map<String, String> environment = new java.util.HashMap<>();
         ChildProcesses.mark(environment);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(ChildProcesses.wrapperFor(Path.of(properties.chromedriver()), wrappers, List.of()).toFile())
+                .usingDriverExecutable(
+                        ChildProcesses.wrapperFor(Path.of(properties.chromedriver()), wrappers, List.of())
+                                .toFile())
                 .withEnvironment(environment)
                 .usingAnyFreePort()
                 .build();
@@ -148,7 +172,8 @@ public final class Browser implements AutoCloseable {
      */
     byte[] screenshot() {
         if (driver instanceof org.openqa.selenium.chromium.HasCdp cdp) {
-            Map<String, Object> shot = cdp.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "optimizeForSpeed", true));
+            Map<String, Object> shot =
+                    cdp.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "optimizeForSpeed", true));
             return java.util.Base64.getDecoder().decode((String) shot.get("data"));
         }
         return ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
@@ -182,7 +207,8 @@ public final class Browser implements AutoCloseable {
         Map<String, Object> settled = null;
         for (QaProperties.Viewport viewport : viewports) {
             if (!pngs.isEmpty()) {
-                // measured at the usual height first: in a window taller than the page the page would measure as tall as the window
+                // measured at the usual height first: in a window taller than the page the page would measure as tall
+                // as the window
                 driver.manage().window().setSize(new Dimension(viewport.width(), MEASURING_HEIGHT));
                 scrollHeight = num(js.executeScript(MEASURE));
             }
@@ -193,11 +219,16 @@ public final class Browser implements AutoCloseable {
             // what loaded once in view (images without set dimensions, lazy blocks) may have made the page taller
             if (pageHeight(num(now.get("height"))) != height) {
                 fit(viewport, num(now.get("height")), frame);
-                js.executeAsyncScript("var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
+                js.executeAsyncScript(
+                        "var done=arguments[arguments.length-1];requestAnimationFrame(function(){requestAnimationFrame(function(){done()})})");
             }
             pngs.put(viewport.name(), screenshot());
         }
-        Timing timing = new Timing(num(settled.get("ttfb")), num(settled.get("dcl")), num(settled.get("load")), (int) num(settled.get("requests")),
+        Timing timing = new Timing(
+                num(settled.get("ttfb")),
+                num(settled.get("dcl")),
+                num(settled.get("load")),
+                (int) num(settled.get("requests")),
                 num(settled.get("bytes")));
         List<String> consoleErrors = new ArrayList<>();
         List<String> failedRequests = new ArrayList<>();
@@ -207,10 +238,12 @@ public final class Browser implements AutoCloseable {
             if (failed.find()) {
                 String resource = failed.group(1);
                 // the page's own status is reported as such; only its sub-requests count here. A network error
-                // reaching another host (an avatar service, a CDN) says more about where Stageguard runs than about the release.
+                // reaching another host (an avatar service, a CDN) says more about where Stageguard runs than about the
+                // release.
                 // the tab icon is fetched by the browser on its own time, not by the page: whether its answer is
                 // logged before the capture ends is a race, so it never counts
-                boolean ownPage = resource.equals(url) || resource.equals(driver.getCurrentUrl()) || isTabIcon(resource);
+                boolean ownPage =
+                        resource.equals(url) || resource.equals(driver.getCurrentUrl()) || isTabIcon(resource);
                 boolean networkErrorElsewhere = failed.group(3) != null && !sameHost(resource, url);
                 if (!ownPage && !networkErrorElsewhere) {
                     failedRequests.add((failed.group(2) != null ? failed.group(2) : failed.group(3)) + " " + resource);
@@ -219,7 +252,8 @@ public final class Browser implements AutoCloseable {
                 consoleErrors.add(entry.getMessage());
             }
         }
-        return new Capture(pngs, (String) settled.get("html"), consoleErrors, failedRequests, timing, (int) num(settled.get("status")));
+        return new Capture(pngs, (String) settled.get("html"), consoleErrors, failedRequests, timing, (int)
+                num(settled.get("status")));
     }
 
     /** The window's height while a page is measured at a new width. */
@@ -244,7 +278,8 @@ public final class Browser implements AutoCloseable {
             """;
 
     /** The page's height as laid out now. */
-    private static final String MEASURE = "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);";
+    private static final String MEASURE =
+            "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);";
 
     /**
      * Waits (10 s at most) for images and web fonts, drops focus, lets two frames render; answers

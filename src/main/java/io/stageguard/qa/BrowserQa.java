@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.clone.StagingAccess;
-import io.stageguard.site.StepProgress;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
+import io.stageguard.site.StepProgress;
 import io.stageguard.site.UserFlow;
 import io.stageguard.update.Change;
 import java.io.IOException;
@@ -34,6 +34,7 @@ public class BrowserQa {
     static final double VISUAL_NOISE = 0.001;
     /** Slowdowns below this are noise on shared machines, not findings. */
     static final long SLOWDOWN_NOISE_MILLIS = 300;
+
     private final QaProperties qa;
     private final StageguardProperties app;
     private final PageFetcher fetcher;
@@ -42,8 +43,14 @@ public class BrowserQa {
     private final QualityGate gate;
     private final StagingReference references;
 
-    public BrowserQa(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ObjectMapper json, StagingAccess access, QualityGate gate,
-                     StagingReference references) {
+    public BrowserQa(
+            QaProperties qa,
+            StageguardProperties app,
+            PageFetcher fetcher,
+            ObjectMapper json,
+            StagingAccess access,
+            QualityGate gate,
+            StagingReference references) {
         this.references = references;
         this.qa = qa;
         this.app = app;
@@ -54,9 +61,12 @@ public class BrowserQa {
     }
 
     /** What a check of some pages and flows observed: results and findings, culprits not yet named. */
-    record Observation(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows, List<QaReport.AdminResult> adminScreens,
-                       List<PhpErrorLog.Entry> phpLog, List<QaReport.Finding> findings) {
-    }
+    record Observation(
+            List<QaReport.PageResult> pages,
+            List<QaReport.FlowResult> flows,
+            List<QaReport.AdminResult> adminScreens,
+            List<PhpErrorLog.Entry> phpLog,
+            List<QaReport.Finding> findings) {}
 
     /**
      * The round: every page of the reference looked at on staging with the changes applied and
@@ -67,16 +77,31 @@ public class BrowserQa {
         StagingReference.Reference reference = references.read(releaseId, round);
         // the round's own files go; the look at staging before the changes stays
         try (var files = Files.list(dir)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals(StagingReference.DIR)).toList()) FileTreeCopier.deleteTree(file);
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(StagingReference.DIR))
+                    .toList()) FileTreeCopier.deleteTree(file);
         }
-        List<String> paths = reference.pages().stream().map(PageDiscovery.SampledPage::path).toList();
-        List<String> adminPaths = site.qa().admin() == null ? List.of() : site.qa().admin().paths();
+        List<String> paths =
+                reference.pages().stream().map(PageDiscovery.SampledPage::path).toList();
+        List<String> adminPaths =
+                site.qa().admin() == null ? List.of() : site.qa().admin().paths();
         Observation seen = observe(site, reference, paths, qa.viewports(), reference.flows(site), adminPaths, dir);
         List<QaReport.Finding> findings = attributeByPath(seen, changes);
         QualityGate.Verdict verdict = gate.judge(findings, seen.pages(), Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/round-" + round + "/";
-        QaReport report = new QaReport(releaseId, round, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
-                findings, seen.pages(), seen.flows(), seen.adminScreens(), seen.phpLog(), null, base + "index.html", base + "report.json",
+        QaReport report = new QaReport(
+                releaseId,
+                round,
+                verdict.verdict(),
+                verdict.reasons(),
+                changes.stream().map(Change::label).toList(),
+                findings,
+                seen.pages(),
+                seen.flows(),
+                seen.adminScreens(),
+                seen.phpLog(),
+                null,
+                base + "index.html",
+                base + "report.json",
                 reference.pages());
         write(report, site);
         return report;
@@ -96,7 +121,9 @@ public class BrowserQa {
      * paths on Stageguard's own origin, where Tasklist runs, whatever host name the public URL has.
      */
     public List<QaThumbnails.Thumbnail> thumbnails(QaReport report) throws IOException {
-        return QaThumbnails.write(report, roundDir(report.releaseId(), report.round()),
+        return QaThumbnails.write(
+                report,
+                roundDir(report.releaseId(), report.round()),
                 java.net.URI.create(report.htmlUrl()).getPath().replaceFirst("index\\.html$", ""));
     }
 
@@ -123,16 +150,37 @@ public class BrowserQa {
      * sessions, and judges each against the reference; then walks the flows and admin screens on
      * staging. The PHP log counts from the start of the check.
      */
-    Observation observe(Site site, StagingReference.Reference reference, List<String> paths, List<QaProperties.Viewport> viewports,
-                        List<UserFlow> flows, List<String> adminPaths, Path dir) throws IOException {
+    Observation observe(
+            Site site,
+            StagingReference.Reference reference,
+            List<String> paths,
+            List<QaProperties.Viewport> viewports,
+            List<UserFlow> flows,
+            List<String> adminPaths,
+            Path dir)
+            throws IOException {
         PhpErrorLog log = new PhpErrorLog(site.staging().documentRoot());
         long mark = log.mark();
         Files.createDirectories(dir);
-        List<QaReport.PageResult> pageList = BrowserSessions.map(qa, paths.size(), site.staging().baseUrl(), access.token(site.id()),
-                StepProgress.start("pages checked", paths.size()), (browser, i) -> {
+        List<QaReport.PageResult> pageList = BrowserSessions.map(
+                qa,
+                paths.size(),
+                site.staging().baseUrl(),
+                access.token(site.id()),
+                StepProgress.start("pages checked", paths.size()),
+                (browser, i) -> {
                     String path = paths.get(i);
-                    PageLooks.Look after = PageLooks.look(browser, fetcher, access.headers(site.id()), site.staging().url(path), path, viewports,
-                            site.qa().masks(), dir, "page-" + (i + 1), asLive(site));
+                    PageLooks.Look after = PageLooks.look(
+                            browser,
+                            fetcher,
+                            access.headers(site.id()),
+                            site.staging().url(path),
+                            path,
+                            viewports,
+                            site.qa().masks(),
+                            dir,
+                            "page-" + (i + 1),
+                            asLive(site));
                     return PageLooks.compare(reference.look(path), reference.dir(), after, dir, viewport -> 0);
                 });
         pageList = slowdownsThatReproduce(site, pageList);
@@ -141,7 +189,8 @@ public class BrowserQa {
             FlowRunner runner = new FlowRunner(site, dir);
             try (Browser browser = new Browser(qa)) {
                 browser.admitTo(site.staging().baseUrl(), access.token(site.id()));
-                for (int f = 0; f < flows.size(); f++) flowResults.add(runner.run(browser, flows.get(f), "flow-" + (f + 1)));
+                for (int f = 0; f < flows.size(); f++)
+                    flowResults.add(runner.run(browser, flows.get(f), "flow-" + (f + 1)));
             }
         }
         List<QaReport.AdminResult> adminResults = List.of();
@@ -152,7 +201,8 @@ public class BrowserQa {
             }
         }
         List<PhpErrorLog.Entry> phpLog = log.since(mark);
-        return new Observation(pageList, flowResults, adminResults, phpLog, findings(pageList, flowResults, adminResults, phpLog));
+        return new Observation(
+                pageList, flowResults, adminResults, phpLog, findings(pageList, flowResults, adminResults, phpLog));
     }
 
     /**
@@ -161,18 +211,23 @@ public class BrowserQa {
      * with those samples too (a burst of load on the machine while the browser looked does not last).
      * Pages that do not look slower cost nothing more.
      */
-    private List<QaReport.PageResult> slowdownsThatReproduce(Site site, List<QaReport.PageResult> pages) throws IOException {
+    private List<QaReport.PageResult> slowdownsThatReproduce(Site site, List<QaReport.PageResult> pages)
+            throws IOException {
         List<Integer> suspects = new ArrayList<>();
-        for (int i = 0; i < pages.size(); i++) if (pages.get(i).speed().slowerBeyond(SLOWDOWN_NOISE_MILLIS)) suspects.add(i);
+        for (int i = 0; i < pages.size(); i++)
+            if (pages.get(i).speed().slowerBeyond(SLOWDOWN_NOISE_MILLIS)) suspects.add(i);
         if (suspects.isEmpty()) return pages;
         Map<Integer, List<Long>> more = new java.util.HashMap<>();
         for (int round = 0; round < CONFIRMING_SAMPLES; round++) {
             for (int i : suspects) {
-                more.computeIfAbsent(i, k -> new ArrayList<>()).add(PageLooks.sample(fetcher, site.staging().url(pages.get(i).path()), access.headers(site.id())));
+                more.computeIfAbsent(i, k -> new ArrayList<>())
+                        .add(PageLooks.sample(
+                                fetcher, site.staging().url(pages.get(i).path()), access.headers(site.id())));
             }
         }
         List<QaReport.PageResult> confirmed = new ArrayList<>(pages);
-        for (int i : suspects) confirmed.set(i, pages.get(i).withSpeed(pages.get(i).speed().withMoreStagingSamples(more.get(i))));
+        for (int i : suspects)
+            confirmed.set(i, pages.get(i).withSpeed(pages.get(i).speed().withMoreStagingSamples(more.get(i))));
         return confirmed;
     }
 
@@ -184,46 +239,84 @@ public class BrowserQa {
         return message -> message.replace(site.staging().baseUrl(), site.live().baseUrl());
     }
 
-    static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
-                                           List<QaReport.AdminResult> adminScreens, List<PhpErrorLog.Entry> phpLog) {
+    static List<QaReport.Finding> findings(
+            List<QaReport.PageResult> pages,
+            List<QaReport.FlowResult> flows,
+            List<QaReport.AdminResult> adminScreens,
+            List<PhpErrorLog.Entry> phpLog) {
         return findings(pages, flows, adminScreens, phpLog, ReportSides.QA_ROUND);
     }
 
-    static List<QaReport.Finding> findings(List<QaReport.PageResult> pages, List<QaReport.FlowResult> flows,
-                                           List<QaReport.AdminResult> adminScreens, List<PhpErrorLog.Entry> phpLog, ReportSides sides) {
+    static List<QaReport.Finding> findings(
+            List<QaReport.PageResult> pages,
+            List<QaReport.FlowResult> flows,
+            List<QaReport.AdminResult> adminScreens,
+            List<PhpErrorLog.Entry> phpLog,
+            ReportSides sides) {
         List<QaReport.Finding> findings = new ArrayList<>();
         for (QaReport.PageResult p : pages) {
             if (p.stagingStatus() >= 500 || p.stagingStatus() >= 400 && p.liveStatus() < 400) {
-                findings.add(finding(FindingKind.HTTP, p.path(), null, sides.statusFinding(p.liveStatus(), p.stagingStatus())));
+                findings.add(finding(
+                        FindingKind.HTTP, p.path(), null, sides.statusFinding(p.liveStatus(), p.stagingStatus())));
             }
-            if (p.stagingPhpFatal()) findings.add(finding(FindingKind.PHP_FATAL, p.path(), null, "the page shows a PHP fatal error"));
-            p.newConsoleErrors().forEach(e -> findings.add(finding(FindingKind.CONSOLE, p.path(), null, "new console error: " + e)));
-            p.newFailedRequests().forEach(r -> findings.add(finding(FindingKind.REQUEST, p.path(), null, "a sub-request fails: " + r)));
+            if (p.stagingPhpFatal())
+                findings.add(finding(FindingKind.PHP_FATAL, p.path(), null, "the page shows a PHP fatal error"));
+            p.newConsoleErrors()
+                    .forEach(
+                            e -> findings.add(finding(FindingKind.CONSOLE, p.path(), null, "new console error: " + e)));
+            p.newFailedRequests()
+                    .forEach(r ->
+                            findings.add(finding(FindingKind.REQUEST, p.path(), null, "a sub-request fails: " + r)));
             for (QaReport.Shot shot : p.shots()) {
                 if (shot.difference() > VISUAL_NOISE) {
-                    findings.add(finding(FindingKind.VISUAL, p.path(), shot.viewport(),
-                            String.format(Locale.ROOT, "%.1f%% of the page looks different at %s width", shot.difference() * 100, shot.viewport())));
+                    findings.add(finding(
+                            FindingKind.VISUAL,
+                            p.path(),
+                            shot.viewport(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.1f%% of the page looks different at %s width",
+                                    shot.difference() * 100,
+                                    shot.viewport())));
                 }
             }
             if (p.speed().slowerBeyond(SLOWDOWN_NOISE_MILLIS)) {
-                findings.add(finding(FindingKind.PERFORMANCE, p.path(), null,
-                        sides.slowdownFinding(p.speed())));
+                findings.add(finding(FindingKind.PERFORMANCE, p.path(), null, sides.slowdownFinding(p.speed())));
             }
         }
         for (QaReport.FlowResult flow : flows) {
-            flow.steps().stream().filter(s -> !s.passed()).findFirst().ifPresent(s ->
-                    findings.add(finding(FindingKind.FLOW, flow.name(), null, "flow \"" + flow.name() + "\" fails at \"" + s.step() + "\": " + s.error())));
+            flow.steps().stream()
+                    .filter(s -> !s.passed())
+                    .findFirst()
+                    .ifPresent(s -> findings.add(finding(
+                            FindingKind.FLOW,
+                            flow.name(),
+                            null,
+                            "flow \"" + flow.name() + "\" fails at \"" + s.step() + "\": " + s.error())));
         }
         for (QaReport.AdminResult a : adminScreens) {
-            if (a.phpFatal()) findings.add(finding(FindingKind.PHP_FATAL, a.path(), null, "the admin screen shows a PHP fatal error"));
-            else if (!a.rendered()) findings.add(finding(FindingKind.HTTP, a.path(), null, "the admin screen does not render"));
-            a.consoleErrors().forEach(e -> findings.add(finding(FindingKind.CONSOLE, a.path(), null, "console error in the admin: " + e)));
-            a.failedRequests().forEach(r -> findings.add(finding(FindingKind.REQUEST, a.path(), null, "a sub-request of the admin fails: " + r)));
+            if (a.phpFatal())
+                findings.add(
+                        finding(FindingKind.PHP_FATAL, a.path(), null, "the admin screen shows a PHP fatal error"));
+            else if (!a.rendered())
+                findings.add(finding(FindingKind.HTTP, a.path(), null, "the admin screen does not render"));
+            a.consoleErrors()
+                    .forEach(e -> findings.add(
+                            finding(FindingKind.CONSOLE, a.path(), null, "console error in the admin: " + e)));
+            a.failedRequests()
+                    .forEach(r -> findings.add(
+                            finding(FindingKind.REQUEST, a.path(), null, "a sub-request of the admin fails: " + r)));
         }
         for (PhpErrorLog.Entry e : phpLog) {
-            FindingKind kind = e.fatal() ? FindingKind.PHP_FATAL : e.warning() ? FindingKind.PHP_WARNING : FindingKind.PHP_NOTICE;
-            findings.add(finding(kind, "PHP error log", null, "PHP " + e.level() + ": " + e.message()
-                    + (e.file() == null ? "" : " in " + e.file() + " on line " + e.line()) + (e.count() > 1 ? " (" + e.count() + " times)" : "")));
+            FindingKind kind =
+                    e.fatal() ? FindingKind.PHP_FATAL : e.warning() ? FindingKind.PHP_WARNING : FindingKind.PHP_NOTICE;
+            findings.add(finding(
+                    kind,
+                    "PHP error log",
+                    null,
+                    "PHP " + e.level() + ": " + e.message()
+                            + (e.file() == null ? "" : " in " + e.file() + " on line " + e.line())
+                            + (e.count() > 1 ? " (" + e.count() + " times)" : "")));
         }
         return findings;
     }
@@ -238,16 +331,21 @@ public class BrowserQa {
      * change is the culprit of whatever it caused.
      */
     static List<QaReport.Finding> attributeByPath(Observation seen, List<Change> changes) {
-        String fatalCulprit = seen.phpLog().stream().filter(PhpErrorLog.Entry::fatal)
+        String fatalCulprit = seen.phpLog().stream()
+                .filter(PhpErrorLog.Entry::fatal)
                 .map(e -> Attribution.culprit(e.file(), changes).orElse(null))
-                .filter(c -> c != null).findFirst().orElse(null);
+                .filter(c -> c != null)
+                .findFirst()
+                .orElse(null);
         List<QaReport.Finding> out = new ArrayList<>();
         for (QaReport.Finding f : seen.findings()) {
             String culprit = Attribution.culprit(f.message(), changes).orElse(null);
             // notices and deprecations from code the release does not touch are the site's old debts, shown in the
             // report's PHP log but not held against this release
             if (f.kind() == FindingKind.PHP_NOTICE && culprit != null && !Attribution.inChangeSet(culprit)) continue;
-            if (culprit == null && f.kind() == FindingKind.PHP_FATAL && !f.where().equals("PHP error log")) culprit = fatalCulprit;
+            if (culprit == null
+                    && f.kind() == FindingKind.PHP_FATAL
+                    && !f.where().equals("PHP error log")) culprit = fatalCulprit;
             if (culprit != null) {
                 out.add(f.withCulprit(culprit, Attribution.BY_PATH));
             } else if (changes.size() == 1) {

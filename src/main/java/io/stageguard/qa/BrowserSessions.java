@@ -17,8 +17,7 @@ import java.util.concurrent.Future;
  * starts once and takes the next page when it is done), each admitted to staging first.
  */
 final class BrowserSessions {
-    private BrowserSessions() {
-    }
+    private BrowserSessions() {}
 
     @FunctionalInterface
     interface PageTask<T> {
@@ -26,7 +25,13 @@ final class BrowserSessions {
     }
 
     /** The tasks' results in the order of their indexes, 0 to {@code count - 1}. */
-    static <T> List<T> map(QaProperties qa, int count, String stagingBaseUrl, String stagingToken, StepProgress progress, PageTask<T> task)
+    static <T> List<T> map(
+            QaProperties qa,
+            int count,
+            String stagingBaseUrl,
+            String stagingToken,
+            StepProgress progress,
+            PageTask<T> task)
             throws IOException {
         Object[] results = new Object[count];
         ConcurrentLinkedQueue<Integer> todo = new ConcurrentLinkedQueue<>();
@@ -53,7 +58,10 @@ final class BrowserSessions {
             Thread.currentThread().interrupt();
             throw new IOException("QA interrupted", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("a browser session failed: " + e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof IOException io
+                    ? io
+                    : new IOException(
+                            "a browser session failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
             pool.shutdownNow();
         }

@@ -19,8 +19,7 @@ final class BrowserUser {
     static final String NAME = "stageguard-browser";
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
-    private BrowserUser() {
-    }
+    private BrowserUser() {}
 
     /** Whether Stageguard runs as root (the owner of its own /proc entry). */
     static boolean stageguardIsRoot() throws IOException {
@@ -35,22 +34,36 @@ final class BrowserUser {
      * and sandboxes itself.
      */
     static List<String> runAs(Path profile, Path home) throws IOException {
-        List<String> environment = List.of("/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + home,
+        List<String> environment = List.of(
+                "/usr/bin/env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "LANG=C.UTF-8",
+                "HOME=" + home,
                 ChildProcesses.OWNER + "=" + ChildProcesses.self());
         if (!stageguardIsRoot()) {
             Files.createDirectories(home);
             return environment;
         }
-        SiteCodeSandbox.Identity user = SiteCodeSandbox.Identity.of(NAME).orElseThrow(() -> new IOException(
-                "Chromium renders staging's pages as the unprivileged user " + NAME + ", which does not exist: create it with "
-                        + "useradd --system --no-create-home --shell /usr/sbin/nologin " + NAME + " (./stageguard does)"));
+        SiteCodeSandbox.Identity user = SiteCodeSandbox.Identity.of(NAME)
+                .orElseThrow(() -> new IOException("Chromium renders staging's pages as the unprivileged user " + NAME
+                        + ", which does not exist: create it with "
+                        + "useradd --system --no-create-home --shell /usr/sbin/nologin " + NAME
+                        + " (./stageguard does)"));
         for (Path folder : List.of(profile, Files.createDirectories(home))) {
             Files.setAttribute(folder, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(folder, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
             requireWayThrough(folder.toAbsolutePath().getParent());
         }
-        List<String> command = new java.util.ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
-                "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                SETPRIV.toString(),
+                "--reuid=" + user.uid(),
+                "--regid=" + user.gid(),
+                "--clear-groups",
+                "--no-new-privs",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--"));
         command.addAll(environment);
         return command;
     }
@@ -59,8 +72,9 @@ final class BrowserUser {
     private static void requireWayThrough(Path folder) throws IOException {
         for (Path dir = folder; dir != null; dir = dir.getParent()) {
             if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IOException("Chromium runs as " + NAME + ", which cannot pass through " + dir + " to its profile in " + folder
-                        + ": give that folder o+x, or point java.io.tmpdir at a folder it can reach");
+                throw new IOException(
+                        "Chromium runs as " + NAME + ", which cannot pass through " + dir + " to its profile in "
+                                + folder + ": give that folder o+x, or point java.io.tmpdir at a folder it can reach");
             }
         }
     }

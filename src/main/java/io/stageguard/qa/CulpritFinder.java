@@ -41,8 +41,15 @@ public class CulpritFinder {
     private final QualityGate gate;
     private final StagingReference references;
 
-    public CulpritFinder(StagingSnapshot snapshots, StagingAccess access, BrowserQa qa, QaProperties properties, ChangeInstaller installer,
-                         ServedCodeRefresher served, QualityGate gate, StagingReference references) {
+    public CulpritFinder(
+            StagingSnapshot snapshots,
+            StagingAccess access,
+            BrowserQa qa,
+            QaProperties properties,
+            ChangeInstaller installer,
+            ServedCodeRefresher served,
+            QualityGate gate,
+            StagingReference references) {
         this.references = references;
         this.gate = gate;
         this.served = served;
@@ -60,15 +67,13 @@ public class CulpritFinder {
     }
 
     /** One subset tried, and which of the sought finding keys it produced. */
-    public record Trial(List<Integer> subset, Set<String> found) {
-    }
+    public record Trial(List<Integer> subset, Set<String> found) {}
 
     /**
      * Which changes cause each finding key: one index (alone) or two (together); absent when not
      * reproduced. {@code presentBefore}: the keys the empty change set shows too.
      */
-    public record Search(Map<String, List<Integer>> culprits, Set<String> presentBefore, List<Trial> trials) {
-    }
+    public record Search(Map<String, List<Integer>> culprits, Set<String> presentBefore, List<Trial> trials) {}
 
     /** A finding whose cause only trials can tell: no file path names it (with one change, it was blamed on that change unseen). */
     static boolean searchable(QaReport.Finding f) {
@@ -76,21 +81,43 @@ public class CulpritFinder {
     }
 
     public QaReport find(QaReport report, Site site, List<Change> changes) throws IOException {
-        List<QaReport.Finding> open = report.findings().stream().filter(CulpritFinder::searchable).toList();
-        Set<String> keys = open.stream().map(QaReport.Finding::key).collect(Collectors.toCollection(LinkedHashSet::new));
-        List<String> paths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/") && !w.startsWith("/wp-admin/")).distinct().toList();
-        List<String> adminPaths = open.stream().map(QaReport.Finding::where).filter(w -> w.startsWith("/wp-admin/")).distinct().toList();
+        List<QaReport.Finding> open =
+                report.findings().stream().filter(CulpritFinder::searchable).toList();
+        Set<String> keys =
+                open.stream().map(QaReport.Finding::key).collect(Collectors.toCollection(LinkedHashSet::new));
+        List<String> paths = open.stream()
+                .map(QaReport.Finding::where)
+                .filter(w -> w.startsWith("/") && !w.startsWith("/wp-admin/"))
+                .distinct()
+                .toList();
+        List<String> adminPaths = open.stream()
+                .map(QaReport.Finding::where)
+                .filter(w -> w.startsWith("/wp-admin/"))
+                .distinct()
+                .toList();
         if (paths.isEmpty() && open.stream().anyMatch(f -> f.kind().fromPhp())) {
-            paths = report.pages().stream().map(QaReport.PageResult::path).toList(); // log lines come from whichever page ran the code
+            paths = report.pages().stream()
+                    .map(QaReport.PageResult::path)
+                    .toList(); // log lines come from whichever page ran the code
         }
         List<String> pathsToCheck = paths;
-        Set<String> flowNames = open.stream().filter(f -> f.kind() == FindingKind.FLOW).map(QaReport.Finding::where).collect(Collectors.toSet());
+        Set<String> flowNames = open.stream()
+                .filter(f -> f.kind() == FindingKind.FLOW)
+                .map(QaReport.Finding::where)
+                .collect(Collectors.toSet());
         // every trial is judged, like the round, against staging before the changes
         StagingReference.Reference reference = references.read(report.releaseId(), report.round());
-        List<UserFlow> flows = reference.flows(site).stream().filter(f -> flowNames.contains(f.name())).toList();
-        Set<String> viewportNames = open.stream().map(QaReport.Finding::viewport).filter(v -> v != null).collect(Collectors.toSet());
+        List<UserFlow> flows = reference.flows(site).stream()
+                .filter(f -> flowNames.contains(f.name()))
+                .toList();
+        Set<String> viewportNames = open.stream()
+                .map(QaReport.Finding::viewport)
+                .filter(v -> v != null)
+                .collect(Collectors.toSet());
         List<QaProperties.Viewport> viewports = properties.viewports().stream()
-                .filter(v -> viewportNames.isEmpty() ? v == properties.viewports().get(0) : viewportNames.contains(v.name())).toList();
+                .filter(v ->
+                        viewportNames.isEmpty() ? v == properties.viewports().get(0) : viewportNames.contains(v.name()))
+                .toList();
         Path dir = qa.roundDir(report.releaseId(), report.round()).resolve("bisection");
         int[] trialNumber = {0};
         Map<String, Long> controlNoise = new java.util.HashMap<>();
@@ -100,14 +127,22 @@ public class CulpritFinder {
                 Path trialDir = dir.resolve("trial-" + (++trialNumber[0]));
                 Files.createDirectories(trialDir);
                 reset(site, report, subset.stream().map(changes::get).toList());
-                BrowserQa.Observation seen = qa.observe(site, reference, pathsToCheck, viewports, flows, adminPaths, trialDir);
+                BrowserQa.Observation seen =
+                        qa.observe(site, reference, pathsToCheck, viewports, flows, adminPaths, trialDir);
                 if (subset.isEmpty()) {
-                    // the control has no change: how far its pages' times stray from the reference is this machine's noise now
-                    for (QaReport.PageResult p : seen.pages()) controlNoise.put(p.path(), Math.max(0, p.speed().slowdownMillis()) + p.speed().spreadMillis());
+                    // the control has no change: how far its pages' times stray from the reference is this machine's
+                    // noise now
+                    for (QaReport.PageResult p : seen.pages())
+                        controlNoise.put(
+                                p.path(),
+                                Math.max(0, p.speed().slowdownMillis())
+                                        + p.speed().spreadMillis());
                     return seen.findings().stream().map(QaReport.Finding::key).collect(Collectors.toSet());
                 }
-                return seen.findings().stream().filter(f -> f.kind() != FindingKind.PERFORMANCE || beyondTheControl(f, seen, controlNoise))
-                        .map(QaReport.Finding::key).collect(Collectors.toSet());
+                return seen.findings().stream()
+                        .filter(f -> f.kind() != FindingKind.PERFORMANCE || beyondTheControl(f, seen, controlNoise))
+                        .map(QaReport.Finding::key)
+                        .collect(Collectors.toSet());
             });
         } finally {
             reset(site, report, changes);
@@ -118,35 +153,71 @@ public class CulpritFinder {
             if (searchable(f) && search.presentBefore().contains(f.key())) {
                 findings.add(f.withCulprit(null, Attribution.PRESENT_BEFORE));
             } else {
-                findings.add(culprit == null ? f : f.withCulprit(culprit.stream().map(i -> changes.get(i).label()).collect(Collectors.joining(" together with ")),
-                        Attribution.BY_BISECTION));
+                findings.add(
+                        culprit == null
+                                ? f
+                                : f.withCulprit(
+                                        culprit.stream()
+                                                .map(i -> changes.get(i).label())
+                                                .collect(Collectors.joining(" together with ")),
+                                        Attribution.BY_BISECTION));
             }
         }
-        List<String> trials = search.trials().stream().map(t -> describeTrial(t, changes)).toList();
+        List<String> trials =
+                search.trials().stream().map(t -> describeTrial(t, changes)).toList();
         long found = keys.stream().filter(search.culprits()::containsKey).count();
-        String summary = "Culprit search over " + changes.size() + " change(s) in " + trials.size() + " trial(s) (the empty set first, then halves, then pairs)"
+        String summary = "Culprit search over " + changes.size() + " change(s) in " + trials.size()
+                + " trial(s) (the empty set first, then halves, then pairs)"
                 + " named the culprit of " + found + " of " + keys.size() + " problem(s) without a file path"
-                + (search.presentBefore().isEmpty() ? "" : "; " + search.presentBefore().size() + " appear without any change and are not the release's")
-                + (found + search.presentBefore().size() < keys.size() ? "; the rest appear with the whole set only, or the trial budget ran out" : "");
+                + (search.presentBefore().isEmpty()
+                        ? ""
+                        : "; " + search.presentBefore().size() + " appear without any change and are not the release's")
+                + (found + search.presentBefore().size() < keys.size()
+                        ? "; the rest appear with the whole set only, or the trial budget ran out"
+                        : "");
         // problems that were there before any change do not count against the release
-        List<QaReport.Finding> counted = findings.stream().filter(f -> !Attribution.PRESENT_BEFORE.equals(f.attributedBy())).toList();
+        List<QaReport.Finding> counted = findings.stream()
+                .filter(f -> !Attribution.PRESENT_BEFORE.equals(f.attributedBy()))
+                .toList();
         QualityGate.Verdict verdict = gate.judge(counted, report.pages(), Change.updatesCore(changes));
-        return new QaReport(report.releaseId(), report.round(), verdict.verdict(), verdict.reasons(), report.changes(), findings,
-                report.pages(), report.flows(), report.adminScreens(), report.phpLog(), new QaReport.CulpritSearch(trials, summary), report.htmlUrl(), report.jsonUrl(),
+        return new QaReport(
+                report.releaseId(),
+                report.round(),
+                verdict.verdict(),
+                verdict.reasons(),
+                report.changes(),
+                findings,
+                report.pages(),
+                report.flows(),
+                report.adminScreens(),
+                report.phpLog(),
+                new QaReport.CulpritSearch(trials, summary),
+                report.htmlUrl(),
+                report.jsonUrl(),
                 report.templates());
     }
 
     /** A trial's slowdown of a page counts only beyond what the control, without any change, showed there. */
-    private static boolean beyondTheControl(QaReport.Finding slowdown, BrowserQa.Observation seen, Map<String, Long> controlNoise) {
-        return seen.pages().stream().filter(p -> p.path().equals(slowdown.where())).findFirst()
-                .map(p -> p.speed().slowdownMillis() > controlNoise.getOrDefault(p.path(), 0L)).orElse(true);
+    private static boolean beyondTheControl(
+            QaReport.Finding slowdown, BrowserQa.Observation seen, Map<String, Long> controlNoise) {
+        return seen.pages().stream()
+                .filter(p -> p.path().equals(slowdown.where()))
+                .findFirst()
+                .map(p -> p.speed().slowdownMillis() > controlNoise.getOrDefault(p.path(), 0L))
+                .orElse(true);
     }
 
     /** A trial in words: "plugin a 1.0, plugin b 2.0 -> visual /cart/ desktop; flow checkout". */
     private static String describeTrial(Trial trial, List<Change> changes) {
-        String set = trial.subset().isEmpty() ? "no change (the control)" : trial.subset().stream().map(i -> changes.get(i).label()).collect(Collectors.joining(", "));
-        return set + " -> " + (trial.found().isEmpty() ? "no problem"
-                : trial.found().stream().map(k -> k.replace("|", " ").strip()).collect(Collectors.joining("; ")));
+        String set = trial.subset().isEmpty()
+                ? "no change (the control)"
+                : trial.subset().stream().map(i -> changes.get(i).label()).collect(Collectors.joining(", "));
+        return set + " -> "
+                + (trial.found().isEmpty()
+                        ? "no problem"
+                        : trial.found().stream()
+                                .map(k -> k.replace("|", " ").strip())
+                                .collect(Collectors.joining("; ")));
     }
 
     /** Staging as it was right after the clone, plus the given changes in order. */
@@ -178,7 +249,8 @@ public class CulpritFinder {
         bisect(all, sought, budget, runner, culprits, trials, keys);
         for (int i = 0; i < changes; i++) {
             for (int j = i + 1; j < changes; j++) {
-                if (culprits.keySet().containsAll(sought) || trials.size() >= budget) return new Search(culprits, presentBefore, trials);
+                if (culprits.keySet().containsAll(sought) || trials.size() >= budget)
+                    return new Search(culprits, presentBefore, trials);
                 Set<String> found = run(runner, List.of(i, j), keys, trials);
                 found.retainAll(sought);
                 for (String key : found) culprits.putIfAbsent(key, List.of(i, j));
@@ -188,8 +260,15 @@ public class CulpritFinder {
     }
 
     /** Follows the {@code sought} keys, which {@code set} is known to show, into the half of it that shows them too. */
-    private static void bisect(List<Integer> set, Set<String> sought, int budget, TrialRunner runner, Map<String, List<Integer>> culprits,
-                               List<Trial> trials, Set<String> keys) throws IOException {
+    private static void bisect(
+            List<Integer> set,
+            Set<String> sought,
+            int budget,
+            TrialRunner runner,
+            Map<String, List<Integer>> culprits,
+            List<Trial> trials,
+            Set<String> keys)
+            throws IOException {
         if (sought.isEmpty()) return;
         if (set.size() == 1) {
             for (String key : sought) culprits.putIfAbsent(key, List.copyOf(set));
@@ -206,7 +285,8 @@ public class CulpritFinder {
         // what neither half shows alone needs changes from both: left to the pairs
     }
 
-    private static Set<String> run(TrialRunner runner, List<Integer> subset, Set<String> keys, List<Trial> trials) throws IOException {
+    private static Set<String> run(TrialRunner runner, List<Integer> subset, Set<String> keys, List<Trial> trials)
+            throws IOException {
         Set<String> found = new LinkedHashSet<>(runner.observe(subset));
         found.retainAll(keys);
         trials.add(new Trial(subset, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(found))));

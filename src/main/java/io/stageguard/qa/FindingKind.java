@@ -30,7 +30,9 @@ public enum FindingKind {
 
     @JsonCreator
     public static FindingKind of(String label) {
-        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+        return Arrays.stream(values())
+                .filter(k -> k.label.equals(label))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown finding kind " + label));
     }
 

@@ -101,20 +101,26 @@ final class FlowRunner {
                 return null;
             }
             case "expectText" -> {
-                return eventually(() -> driver.findElement(By.tagName("body")).getText().contains(step.text()))
-                        ? null : "the page does not show \"" + step.text() + "\" (at " + driver.getCurrentUrl() + ")";
+                return eventually(() ->
+                                driver.findElement(By.tagName("body")).getText().contains(step.text()))
+                        ? null
+                        : "the page does not show \"" + step.text() + "\" (at " + driver.getCurrentUrl() + ")";
             }
             case "expectUrl" -> {
                 return eventually(() -> driver.getCurrentUrl().contains(step.text()))
-                        ? null : "the URL is " + driver.getCurrentUrl() + ", without \"" + step.text() + "\"";
+                        ? null
+                        : "the URL is " + driver.getCurrentUrl() + ", without \"" + step.text() + "\"";
             }
             case "expectElement" -> {
-                return eventually(() -> !driver.findElements(By.cssSelector(step.selector())).isEmpty())
-                        ? null : "no element matches " + step.selector() + " (at " + driver.getCurrentUrl() + ")";
+                return eventually(() -> !driver.findElements(By.cssSelector(step.selector()))
+                                .isEmpty())
+                        ? null
+                        : "no element matches " + step.selector() + " (at " + driver.getCurrentUrl() + ")";
             }
             case "expectMail" -> {
                 return eventually(() -> mailContaining(step.text(), mailMark))
-                        ? null : "staging captured no mail containing \"" + step.text() + "\"";
+                        ? null
+                        : "staging captured no mail containing \"" + step.text() + "\"";
             }
             default -> throw new IllegalArgumentException("unknown flow action " + step.action());
         }
@@ -129,7 +135,8 @@ final class FlowRunner {
         while (System.nanoTime() < deadline) {
             try {
                 JavascriptExecutor js = (JavascriptExecutor) driver;
-                boolean navigated = !String.valueOf(before).equals(String.valueOf(js.executeScript("return window.performance.timeOrigin")));
+                boolean navigated = !String.valueOf(before)
+                        .equals(String.valueOf(js.executeScript("return window.performance.timeOrigin")));
                 boolean loaded = "complete".equals(js.executeScript("return document.readyState"));
                 if (loaded && (navigated || System.nanoTime() > quietUntil)) return;
             } catch (WebDriverException navigating) {
@@ -171,8 +178,13 @@ final class FlowRunner {
     }
 
     private boolean mailContaining(String text, long after) {
-        return mailQuery("SELECT COUNT(*) FROM " + WordPressTables.quote(mailTable()) + " WHERE id > ? AND (INSTR(subject, ?) > 0 OR INSTR(message, ?) > 0)",
-                after, text, text) > 0;
+        return mailQuery(
+                        "SELECT COUNT(*) FROM " + WordPressTables.quote(mailTable())
+                                + " WHERE id > ? AND (INSTR(subject, ?) > 0 OR INSTR(message, ?) > 0)",
+                        after,
+                        text,
+                        text)
+                > 0;
     }
 
     private long mailQuery(String query, Object... parameters) {

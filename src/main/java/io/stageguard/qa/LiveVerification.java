@@ -40,8 +40,14 @@ public class LiveVerification {
     private final BrowserQa browserQa;
     private final ObjectMapper json;
 
-    public LiveVerification(QaProperties qa, StageguardProperties app, PageFetcher fetcher, ServingPhp servingPhp, QualityGate gate,
-                            BrowserQa browserQa, ObjectMapper json) {
+    public LiveVerification(
+            QaProperties qa,
+            StageguardProperties app,
+            PageFetcher fetcher,
+            ServingPhp servingPhp,
+            QualityGate gate,
+            BrowserQa browserQa,
+            ObjectMapper json) {
         this.qa = qa;
         this.app = app;
         this.fetcher = fetcher;
@@ -52,14 +58,15 @@ public class LiveVerification {
     }
 
     /** Live right before the push: one look per page, its screenshots in the push folder. */
-    public record Baseline(List<PageLooks.Look> pages, String errorLog, long logMark) {
-    }
+    public record Baseline(List<PageLooks.Look> pages, String errorLog, long logMark) {}
 
     public Baseline baseline(String releaseId, Site site, List<String> paths) throws IOException {
         Path dir = app.releaseReportsDir(releaseId).resolve(DIR);
         Files.createDirectories(dir);
         Optional<Path> log = servingPhp.errorLog(site.live());
-        Baseline baseline = new Baseline(look(site, paths, dir, "before"), log.map(Path::toString).orElse(""),
+        Baseline baseline = new Baseline(
+                look(site, paths, dir, "before"),
+                log.map(Path::toString).orElse(""),
                 log.isPresent() ? Files.size(log.get()) : 0);
         json.writeValue(dir.resolve("baseline.json").toFile(), baseline);
         return baseline;
@@ -70,24 +77,45 @@ public class LiveVerification {
      *
      * @param approvedRound the QA round that was signed off: its differences between live and staging are what the push should change
      */
-    public QaReport verify(String releaseId, Site site, List<String> paths, List<Change> changes, int approvedRound) throws IOException {
+    public QaReport verify(String releaseId, Site site, List<String> paths, List<Change> changes, int approvedRound)
+            throws IOException {
         Path dir = app.releaseReportsDir(releaseId).resolve(DIR);
         Baseline before = json.readValue(dir.resolve("baseline.json").toFile(), Baseline.class);
         Map<String, Double> approved = approvedDifferences(releaseId, approvedRound);
         List<PageLooks.Look> after = look(site, paths, dir, "after");
         List<QaReport.PageResult> pages = new ArrayList<>();
         for (PageLooks.Look now : after) {
-            PageLooks.Look then = before.pages().stream().filter(l -> l.path().equals(now.path())).findFirst().orElse(null);
+            PageLooks.Look then = before.pages().stream()
+                    .filter(l -> l.path().equals(now.path()))
+                    .findFirst()
+                    .orElse(null);
             if (then == null) continue;
-            pages.add(PageLooks.compare(then, dir, now, dir, viewport -> approved.getOrDefault(now.path() + " " + viewport, 0.0)));
+            pages.add(PageLooks.compare(
+                    then, dir, now, dir, viewport -> approved.getOrDefault(now.path() + " " + viewport, 0.0)));
         }
-        List<PhpErrorLog.Entry> phpLog = before.errorLog().isEmpty() ? List.of() : PhpErrorLog.at(Path.of(before.errorLog())).since(before.logMark());
+        List<PhpErrorLog.Entry> phpLog = before.errorLog().isEmpty()
+                ? List.of()
+                : PhpErrorLog.at(Path.of(before.errorLog())).since(before.logMark());
         List<QaReport.Finding> found = BrowserQa.findings(pages, List.of(), List.of(), phpLog, ReportSides.PUSH);
-        List<QaReport.Finding> findings = BrowserQa.attributeByPath(new BrowserQa.Observation(pages, List.of(), List.of(), phpLog, found), changes);
+        List<QaReport.Finding> findings = BrowserQa.attributeByPath(
+                new BrowserQa.Observation(pages, List.of(), List.of(), phpLog, found), changes);
         QualityGate.Verdict verdict = gate.judge(findings, pages, Change.updatesCore(changes));
         String base = app.publicUrl() + "/reports/" + releaseId + "/" + DIR + "/";
-        QaReport report = new QaReport(releaseId, approvedRound, verdict.verdict(), verdict.reasons(), changes.stream().map(Change::label).toList(),
-                findings, pages, List.of(), List.of(), phpLog, null, base + "index.html", base + "report.json", List.of());
+        QaReport report = new QaReport(
+                releaseId,
+                approvedRound,
+                verdict.verdict(),
+                verdict.reasons(),
+                changes.stream().map(Change::label).toList(),
+                findings,
+                pages,
+                List.of(),
+                List.of(),
+                phpLog,
+                null,
+                base + "index.html",
+                base + "report.json",
+                List.of());
         json.writeValue(dir.resolve("report.json").toFile(), report);
         Files.writeString(dir.resolve("index.html"), QaReportWriter.pushHtml(report, site), StandardCharsets.UTF_8);
         return report;
@@ -115,8 +143,17 @@ public class LiveVerification {
                 String path = paths.get(i);
                 String url = site.live().url(path) + (path.contains("?") ? "&" : "?") + bust;
                 // the cache-busting query differs between before and after: messages compare without it
-                looks.add(PageLooks.look(browser, fetcher, Map.of(), url, path, qa.viewports(), site.qa().masks(), dir,
-                        "page-" + (i + 1) + "-" + side, message -> message.replace(bust, "")));
+                looks.add(PageLooks.look(
+                        browser,
+                        fetcher,
+                        Map.of(),
+                        url,
+                        path,
+                        qa.viewports(),
+                        site.qa().masks(),
+                        dir,
+                        "page-" + (i + 1) + "-" + side,
+                        message -> message.replace(bust, "")));
             }
         }
         return looks;

@@ -26,21 +26,29 @@ import java.util.regex.Pattern;
  * template, then fills the rest of {@code max} evenly. Only GET requests, so live is only read.
  */
 public final class PageDiscovery {
-    private static final Pattern NAV = Pattern.compile("<nav\\b[^>]*>(.*?)</nav>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern MAIN = Pattern.compile("<main\\b[^>]*>(.*?)</main>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern NAV =
+            Pattern.compile("<nav\\b[^>]*>(.*?)</nav>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern MAIN =
+            Pattern.compile("<main\\b[^>]*>(.*?)</main>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern HREF = Pattern.compile("href\\s*=\\s*[\"']([^\"'#]+)[\"']", Pattern.CASE_INSENSITIVE);
-    private static final Pattern LOC = Pattern.compile("<loc>\\s*(?:<!\\[CDATA\\[)?\\s*([^<\\]\\s]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LOC =
+            Pattern.compile("<loc>\\s*(?:<!\\[CDATA\\[)?\\s*([^<\\]\\s]+)", Pattern.CASE_INSENSITIVE);
     private static final Pattern ROBOTS_SITEMAP = Pattern.compile("(?im)^\\s*sitemap\\s*:\\s*(\\S+)");
-    private static final Pattern BODY_CLASS = Pattern.compile("<body\\b[^>]*\\bclass\\s*=\\s*[\"']([^\"']*)[\"']", Pattern.CASE_INSENSITIVE);
-    private static final Pattern PUBLISHED = Pattern.compile("(?:article:published_time\"\\s+content|<time[^>]*datetime)=\"(\\d{4})-(\\d{2})");
-    private static final Pattern AUTHOR_LINK = Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"author\"|rel=\"author\"[^>]*href=\"([^\"]+)\"");
+    private static final Pattern BODY_CLASS =
+            Pattern.compile("<body\\b[^>]*\\bclass\\s*=\\s*[\"']([^\"']*)[\"']", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PUBLISHED =
+            Pattern.compile("(?:article:published_time\"\\s+content|<time[^>]*datetime)=\"(\\d{4})-(\\d{2})");
+    private static final Pattern AUTHOR_LINK =
+            Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"author\"|rel=\"author\"[^>]*href=\"([^\"]+)\"");
     /** Links to a post's categories and tags: {@code the_category()} and {@code the_tags()} mark them so. */
     private static final Pattern TERM_LINK = Pattern.compile("href=\"([^\"]+)\"[^>]*rel=\"(?:category )?tag\"");
     /** Sitemap files read at most: an index of indexes of a big shop must not turn discovery into a crawl. */
     private static final int MAX_SITEMAPS = 25;
+
     static final String SEARCH_PROBE = "/?s=a";
     /** A path no site has: its answer is the site's 404 page. */
     static final String MISSING_PROBE = "/stageguard-qa-no-such-page/";
+
     private final PageFetcher fetcher;
 
     public PageDiscovery(PageFetcher fetcher) {
@@ -48,8 +56,7 @@ public final class PageDiscovery {
     }
 
     /** A page QA looks at and the template it stands for ("post", "category archive"; "unknown" when its body says none). */
-    public record SampledPage(String path, String template) {
-    }
+    public record SampledPage(String path, String template) {}
 
     /**
      * What live offers that every visitor uses, as discovery saw it there: the basis of the checks
@@ -61,7 +68,8 @@ public final class PageDiscovery {
      * @param commentAsks  the fields the comment form asks a visitor for besides the comment ("author", "email")
      * @param loginForm    whether {@code /wp-login.php} shows WordPress's login form
      */
-    public record Features(boolean searchFinds, String searchForm, String commentPost, List<String> commentAsks, boolean loginForm) {
+    public record Features(
+            boolean searchFinds, String searchForm, String commentPost, List<String> commentAsks, boolean loginForm) {
         public Features {
             commentAsks = commentAsks == null ? List.of() : List.copyOf(commentAsks);
         }
@@ -127,7 +135,8 @@ public final class PageDiscovery {
                 Classified page = classify(base, path);
                 // a link that redirects (/?author=1 to /author/admin/) stands for the page it lands on, sampled once
                 templateOf.put(path, page.landed().equals(path) ? page.template() : NOT_A_PAGE);
-                if (!page.landed().equals(path) && templateOf.putIfAbsent(page.landed(), page.template()) != null) continue;
+                if (!page.landed().equals(path) && templateOf.putIfAbsent(page.landed(), page.template()) != null)
+                    continue;
                 seen.note(page.landed(), page);
                 // a post leads to its archives: the author's and the month's
                 if (page.template().equals("single post")) queues.add(new ArrayDeque<>(archivesOf(page.html(), base)));
@@ -139,9 +148,11 @@ public final class PageDiscovery {
         given.forEach(p -> chosen.put(p, new SampledPage(p, templateOf.get(p))));
         Map<String, Deque<String>> byTemplate = new LinkedHashMap<>();
         templateOf.forEach((path, template) -> {
-            if (!template.equals(NOT_A_PAGE)) byTemplate.computeIfAbsent(template, t -> new ArrayDeque<>()).add(path);
+            if (!template.equals(NOT_A_PAGE))
+                byTemplate.computeIfAbsent(template, t -> new ArrayDeque<>()).add(path);
         });
-        Set<String> covered = new LinkedHashSet<>(chosen.values().stream().map(SampledPage::template).toList());
+        Set<String> covered = new LinkedHashSet<>(
+                chosen.values().stream().map(SampledPage::template).toList());
         for (Map.Entry<String, Deque<String>> t : byTemplate.entrySet()) {
             if (chosen.size() >= limit) break;
             if (covered.add(t.getKey())) take(t.getValue(), chosen, t.getKey());
@@ -154,8 +165,15 @@ public final class PageDiscovery {
             }
         }
         String login = get(base + "/wp-login.php");
-        return new Sample(List.copyOf(chosen.values()), List.copyOf(sitemaps),
-                new Features(seen.searchFinds, seen.searchForm, seen.commentPost, seen.commentAsks, login != null && login.contains("id=\"loginform\"")));
+        return new Sample(
+                List.copyOf(chosen.values()),
+                List.copyOf(sitemaps),
+                new Features(
+                        seen.searchFinds,
+                        seen.searchForm,
+                        seen.commentPost,
+                        seen.commentAsks,
+                        login != null && login.contains("id=\"loginform\"")));
     }
 
     /** The first page of each kind a default check needs, as classification comes across them. */
@@ -167,11 +185,18 @@ public final class PageDiscovery {
 
         void note(String path, Classified page) {
             String html = page.html();
-            if (path.equals(SEARCH_PROBE) && BODY_CLASS.matcher(html).results().anyMatch(m -> m.group(1).contains("search-results"))) searchFinds = true;
-            if (searchForm == null && html.contains("role=\"search\"") && html.contains("name=\"s\"")) searchForm = path;
+            if (path.equals(SEARCH_PROBE)
+                    && BODY_CLASS
+                            .matcher(html)
+                            .results()
+                            .anyMatch(m -> m.group(1).contains("search-results"))) searchFinds = true;
+            if (searchForm == null && html.contains("role=\"search\"") && html.contains("name=\"s\""))
+                searchForm = path;
             if (commentPost == null && page.template().startsWith("single ") && html.contains("id=\"commentform\"")) {
                 commentPost = path;
-                commentAsks = java.util.stream.Stream.of("author", "email").filter(f -> html.contains("id=\"" + f + "\"")).toList();
+                commentAsks = java.util.stream.Stream.of("author", "email")
+                        .filter(f -> html.contains("id=\"" + f + "\""))
+                        .toList();
             }
         }
     }
@@ -190,8 +215,7 @@ public final class PageDiscovery {
     private static final String NOT_A_PAGE = "not a page";
 
     /** {@code landed}: the path the page ended on after same-origin redirects. */
-    private record Classified(String template, String html, String landed) {
-    }
+    private record Classified(String template, String html, String landed) {}
 
     /** What the page's {@code <body>} classes say it is; "not a page" when it does not answer with HTML. */
     private Classified classify(String base, String path) {
@@ -201,22 +225,30 @@ public final class PageDiscovery {
         } catch (IOException e) {
             page = null;
         }
-        if (page == null || page.status() != 200) return new Classified(path.equals(MISSING_PROBE) ? "404" : NOT_A_PAGE, "", path);
+        if (page == null || page.status() != 200)
+            return new Classified(path.equals(MISSING_PROBE) ? "404" : NOT_A_PAGE, "", path);
         Matcher body = BODY_CLASS.matcher(page.body());
-        return new Classified(template(body.find() ? body.group(1) : ""), page.body(), pathOf(page.url(), base).orElse(path));
+        return new Classified(
+                template(body.find() ? body.group(1) : ""),
+                page.body(),
+                pathOf(page.url(), base).orElse(path));
     }
 
     /** The template WordPress rendered, from the classes {@code body_class()} writes. */
     static String template(String bodyClasses) {
-        Set<String> c = new LinkedHashSet<>(List.of(bodyClasses.toLowerCase(Locale.ROOT).trim().split("\\s+")));
+        Set<String> c = new LinkedHashSet<>(
+                List.of(bodyClasses.toLowerCase(Locale.ROOT).trim().split("\\s+")));
         if (c.contains("error404")) return "404";
-        if (c.contains("search") || c.contains("search-results") || c.contains("search-no-results")) return "search results";
+        if (c.contains("search") || c.contains("search-results") || c.contains("search-no-results"))
+            return "search results";
         if (c.contains("woocommerce-cart")) return "cart";
         if (c.contains("woocommerce-checkout")) return "checkout";
         if (c.contains("woocommerce-shop") || c.contains("post-type-archive-product")) return "shop";
         if (c.contains("home") || c.contains("front-page")) return "front page";
         if (c.contains("blog")) return "posts page";
-        for (String cls : c) if (cls.startsWith("single-") && !cls.startsWith("single-format")) return "single " + cls.substring("single-".length());
+        for (String cls : c)
+            if (cls.startsWith("single-") && !cls.startsWith("single-format"))
+                return "single " + cls.substring("single-".length());
         if (c.contains("page")) return "page";
         if (c.contains("attachment")) return "attachment";
         if (c.contains("category")) return "category archive";
@@ -224,7 +256,9 @@ public final class PageDiscovery {
         if (c.contains("author")) return "author archive";
         if (c.contains("date")) return "date archive";
         for (String cls : c) if (cls.startsWith("tax-")) return "archive of " + cls.substring(4);
-        for (String cls : c) if (cls.startsWith("post-type-archive-")) return "archive of " + cls.substring("post-type-archive-".length());
+        for (String cls : c)
+            if (cls.startsWith("post-type-archive-"))
+                return "archive of " + cls.substring("post-type-archive-".length());
         return c.contains("archive") ? "archive" : "unknown";
     }
 
@@ -234,8 +268,11 @@ public final class PageDiscovery {
         Matcher term = TERM_LINK.matcher(html);
         while (term.find()) pathOf(term.group(1), base).ifPresent(archives::add);
         Matcher author = AUTHOR_LINK.matcher(html);
-        if (author.find()) pathOf(author.group(1) != null ? author.group(1) : author.group(2), base).ifPresent(archives::add);
-        // themes that do not link the author: WordPress answers ?author=1 (the first user, usually the one who set the site up)
+        if (author.find())
+            pathOf(author.group(1) != null ? author.group(1) : author.group(2), base)
+                    .ifPresent(archives::add);
+        // themes that do not link the author: WordPress answers ?author=1 (the first user, usually the one who set the
+        // site up)
         else archives.add("/?author=1");
         Matcher published = PUBLISHED.matcher(html);
         // ?m= reaches the month's archive whatever the permalinks
@@ -251,7 +288,11 @@ public final class PageDiscovery {
             Matcher m = ROBOTS_SITEMAP.matcher(robots);
             while (m.find()) todo.add(m.group(1));
         }
-        todo.addAll(List.of(base + "/wp-sitemap.xml", base + "/?sitemap=index", base + "/sitemap_index.xml", base + "/sitemap.xml"));
+        todo.addAll(List.of(
+                base + "/wp-sitemap.xml",
+                base + "/?sitemap=index",
+                base + "/sitemap_index.xml",
+                base + "/sitemap.xml"));
         Set<String> seen = new LinkedHashSet<>();
         boolean coreAnswered = false;
         while (!todo.isEmpty() && read.size() < MAX_SITEMAPS) {
@@ -276,7 +317,8 @@ public final class PageDiscovery {
     }
 
     private static void add(Map<String, List<String>> groups, String group, List<String> paths) {
-        if (!paths.isEmpty()) groups.computeIfAbsent(group, g -> new ArrayList<>()).addAll(paths);
+        if (!paths.isEmpty())
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).addAll(paths);
     }
 
     /** The body of a GET that answered 200, or null (404, an error, an unreachable site). */
@@ -309,7 +351,10 @@ public final class PageDiscovery {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (basePath != null && !basePath.isEmpty()) path = path.substring(Math.min(basePath.length(), path.length()));
         if (!path.startsWith("/")) path = "/" + path;
-        if (path.startsWith("/wp-admin") || path.startsWith("/wp-login") || path.startsWith("/wp-json") || path.contains("/feed")
+        if (path.startsWith("/wp-admin")
+                || path.startsWith("/wp-login")
+                || path.startsWith("/wp-json")
+                || path.contains("/feed")
                 || path.matches(".*\\.(xml|jpe?g|png|gif|webp|svg|pdf|zip|css|js)$")) {
             return Optional.empty();
         }

@@ -24,15 +24,22 @@ import javax.imageio.ImageIO;
  * into a {@link QaReport.PageResult}.
  */
 final class PageLooks {
-    private PageLooks() {
-    }
+    private PageLooks() {}
 
     /**
      * One page as loaded. {@code screenshots}: per viewport, the screenshot's file name in the folder
      * the look was taken into. Console errors and failed requests are as {@code normalize} left them.
      */
-    record Look(String path, int status, long serverMillis, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
-                Browser.Timing timing, Map<String, String> screenshots, List<Long> serverSamples) {
+    record Look(
+            String path,
+            int status,
+            long serverMillis,
+            boolean phpFatal,
+            List<String> consoleErrors,
+            List<String> failedRequests,
+            Browser.Timing timing,
+            Map<String, String> screenshots,
+            List<Long> serverSamples) {
         Look {
             // a look stored before the samples were kept has its fastest time only
             if (serverSamples == null || serverSamples.isEmpty()) serverSamples = List.of(serverMillis);
@@ -49,8 +56,18 @@ final class PageLooks {
      * @param headers   sent with that plain request (staging's guard wants its credential)
      * @param normalize applied to console errors and failed requests, so that two sites' messages compare
      */
-    static Look look(Browser browser, PageFetcher fetcher, Map<String, String> headers, String url, String path, List<QaProperties.Viewport> viewports,
-                     List<String> masks, Path dir, String stem, UnaryOperator<String> normalize) throws IOException {
+    static Look look(
+            Browser browser,
+            PageFetcher fetcher,
+            Map<String, String> headers,
+            String url,
+            String path,
+            List<QaProperties.Viewport> viewports,
+            List<String> masks,
+            Path dir,
+            String stem,
+            UnaryOperator<String> normalize)
+            throws IOException {
         Browser.Capture capture = browser.capture(url, viewports, masks);
         Map<String, String> shots = new LinkedHashMap<>();
         for (QaProperties.Viewport viewport : viewports) {
@@ -58,8 +75,10 @@ final class PageLooks {
             Files.write(dir.resolve(file), capture.png(viewport));
             shots.put(viewport.name(), file);
         }
-        List<String> errors = capture.consoleErrors().stream().map(normalize).distinct().toList();
-        List<String> failed = capture.failedRequests().stream().map(normalize).distinct().toList();
+        List<String> errors =
+                capture.consoleErrors().stream().map(normalize).distinct().toList();
+        List<String> failed =
+                capture.failedRequests().stream().map(normalize).distinct().toList();
         boolean fatal = SiteHealthCheck.showsPhpFatal(capture.html());
         Browser.Timing timing = capture.timing();
         int status = capture.status();
@@ -91,7 +110,9 @@ final class PageLooks {
      *
      * @param allowance per viewport name, a share of the page that may differ without counting (what was approved)
      */
-    static QaReport.PageResult compare(Look before, Path beforeDir, Look after, Path afterDir, ToDoubleFunction<String> allowance) throws IOException {
+    static QaReport.PageResult compare(
+            Look before, Path beforeDir, Look after, Path afterDir, ToDoubleFunction<String> allowance)
+            throws IOException {
         List<QaReport.Shot> shots = new ArrayList<>();
         for (Map.Entry<String, String> shot : after.screenshots().entrySet()) {
             String viewport = shot.getKey();
@@ -100,20 +121,40 @@ final class PageLooks {
             byte[] thenPng = Files.readAllBytes(beforeDir.resolve(then));
             byte[] nowPng = Files.readAllBytes(afterDir.resolve(shot.getValue()));
             // the browser encodes the same pixels into the same bytes: an unchanged shot needs no decoding
-            ScreenshotComparer.Comparison cmp = Arrays.equals(thenPng, nowPng) ? ScreenshotComparer.Comparison.IDENTICAL
+            ScreenshotComparer.Comparison cmp = Arrays.equals(thenPng, nowPng)
+                    ? ScreenshotComparer.Comparison.IDENTICAL
                     : ScreenshotComparer.compare(decode(thenPng), decode(nowPng));
             String diff = cmp.picture() == null ? null : shot.getValue().replaceFirst("\\.png$", "") + "-diff.png";
-            if (diff != null) ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
+            if (diff != null)
+                ImageIO.write(cmp.diffImage(), "png", afterDir.resolve(diff).toFile());
             double counted = Math.max(0, cmp.differingShare() - allowance.applyAsDouble(viewport));
-            shots.add(new QaReport.Shot(viewport, counted, afterDir.relativize(beforeDir.resolve(then)).toString(), shot.getValue(), diff));
+            shots.add(new QaReport.Shot(
+                    viewport,
+                    counted,
+                    afterDir.relativize(beforeDir.resolve(then)).toString(),
+                    shot.getValue(),
+                    diff));
         }
         List<String> newErrors = new ArrayList<>(after.consoleErrors());
         newErrors.removeAll(before.consoleErrors());
         List<String> newFailed = new ArrayList<>(after.failedRequests());
         newFailed.removeAll(before.failedRequests());
-        return new QaReport.PageResult(after.path(), before.status(), after.status(), after.phpFatal() && !before.phpFatal(), shots,
-                before.consoleErrors(), newErrors, newFailed, new QaReport.Speed(before.serverMillis(), after.serverMillis(), before.timing(), after.timing(),
-                before.serverSamples(), after.serverSamples()));
+        return new QaReport.PageResult(
+                after.path(),
+                before.status(),
+                after.status(),
+                after.phpFatal() && !before.phpFatal(),
+                shots,
+                before.consoleErrors(),
+                newErrors,
+                newFailed,
+                new QaReport.Speed(
+                        before.serverMillis(),
+                        after.serverMillis(),
+                        before.timing(),
+                        after.timing(),
+                        before.serverSamples(),
+                        after.serverSamples()));
     }
 
     private static BufferedImage decode(byte[] png) throws IOException {

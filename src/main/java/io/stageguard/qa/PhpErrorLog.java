@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  * on, or the log live's serving PHP names.
  */
 public final class PhpErrorLog {
-    private static final Pattern ENTRY = Pattern.compile("^\\[[^\\]]*\\]\\s+PHP\\s+([A-Za-z ]+?):\\s+(.*?)(?: in (/\\S+?)(?: on line |:)(\\d+))?$");
+    private static final Pattern ENTRY =
+            Pattern.compile("^\\[[^\\]]*\\]\\s+PHP\\s+([A-Za-z ]+?):\\s+(.*?)(?: in (/\\S+?)(?: on line |:)(\\d+))?$");
     /** Lines longer than this are cut: one runaway message must not fill the report. */
     private static final int MAX_LINE = 2000;
+
     private static final long MAX_READ = 8L << 20;
     private final Path file;
 
@@ -71,8 +73,14 @@ public final class PhpErrorLog {
             if (!m.matches()) continue;
             String key = m.group(1) + "|" + m.group(2) + "|" + m.group(3) + "|" + m.group(4);
             Entry seen = entries.get(key);
-            entries.put(key, new Entry(m.group(1).strip(), m.group(2).strip(), m.group(3), m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
-                    seen == null ? 1 : seen.count() + 1));
+            entries.put(
+                    key,
+                    new Entry(
+                            m.group(1).strip(),
+                            m.group(2).strip(),
+                            m.group(3),
+                            m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
+                            seen == null ? 1 : seen.count() + 1));
         }
         return new ArrayList<>(entries.values());
     }

@@ -22,16 +22,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          the browser on this machine (tests and the demo); unset for real sites
  */
 @ConfigurationProperties("stageguard.qa")
-public record QaProperties(Integer maxRounds, List<Viewport> viewports, Integer maxPageHeight, Boolean discoverPages,
-                           Integer maxPages, Integer sessions, Integer maxBrowsers, Integer bisectionTrials,
-                           String chromiumBinary, String chromedriver, String gridUrl, String hostResolverRules) {
+public record QaProperties(
+        Integer maxRounds,
+        List<Viewport> viewports,
+        Integer maxPageHeight,
+        Boolean discoverPages,
+        Integer maxPages,
+        Integer sessions,
+        Integer maxBrowsers,
+        Integer bisectionTrials,
+        String chromiumBinary,
+        String chromedriver,
+        String gridUrl,
+        String hostResolverRules) {
 
-    public record Viewport(String name, int width) {
-    }
+    public record Viewport(String name, int width) {}
 
     public QaProperties {
         if (maxRounds == null) maxRounds = 3;
-        if (viewports == null || viewports.isEmpty()) viewports = List.of(new Viewport("desktop", 1366), new Viewport("phone", 390));
+        if (viewports == null || viewports.isEmpty())
+            viewports = List.of(new Viewport("desktop", 1366), new Viewport("phone", 390));
         if (maxPageHeight == null) maxPageHeight = 6000;
         if (discoverPages == null) discoverPages = true;
         if (maxPages == null) maxPages = 12;

@@ -12,10 +12,21 @@ import java.util.List;
  * @param culpritSearch how culprits were searched for, if they were
  * @param templates the template each page stands for ("single post", "category archive"), as discovery classified them
  */
-public record QaReport(String releaseId, int round, QaVerdict verdict, List<String> reasons, List<String> changes,
-                       List<Finding> findings, List<PageResult> pages, List<FlowResult> flows, List<AdminResult> adminScreens,
-                       List<PhpErrorLog.Entry> phpLog, CulpritSearch culpritSearch, String htmlUrl, String jsonUrl,
-                       List<PageDiscovery.SampledPage> templates) {
+public record QaReport(
+        String releaseId,
+        int round,
+        QaVerdict verdict,
+        List<String> reasons,
+        List<String> changes,
+        List<Finding> findings,
+        List<PageResult> pages,
+        List<FlowResult> flows,
+        List<AdminResult> adminScreens,
+        List<PhpErrorLog.Entry> phpLog,
+        CulpritSearch culpritSearch,
+        String htmlUrl,
+        String jsonUrl,
+        List<PageDiscovery.SampledPage> templates) {
 
     public QaReport {
         templates = templates == null ? List.of() : templates;
@@ -26,7 +37,8 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
      * ("plugin x 1.2.0"; "plugin x 1.2.0 together with theme y 2.0"), or null while unknown;
      * {@code attributedBy}: how that was established (file path, only change, bisection).
      */
-    public record Finding(FindingKind kind, String where, String viewport, String message, String culprit, String attributedBy) {
+    public record Finding(
+            FindingKind kind, String where, String viewport, String message, String culprit, String attributedBy) {
         public Finding withCulprit(String culprit, String attributedBy) {
             return new Finding(kind, where, viewport, message, culprit, attributedBy);
         }
@@ -38,35 +50,58 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
     }
 
     /** A problem an earlier round found, by where it was and what it was. */
-    public record Resolved(String where, String problem) {
-    }
+    public record Resolved(String where, String problem) {}
 
     /** The problems {@code earlier} found that this report no longer finds: the SOP's "confirm issue resolution". */
     public List<Resolved> resolvedSince(QaReport earlier) {
         java.util.Set<String> now = findings.stream().map(Finding::key).collect(java.util.stream.Collectors.toSet());
-        return earlier.findings().stream().filter(f -> !now.contains(f.key()))
-                .map(f -> new Resolved(f.where() + (f.viewport() == null ? "" : " (" + f.viewport() + ")"), f.message())).distinct().toList();
+        return earlier.findings().stream()
+                .filter(f -> !now.contains(f.key()))
+                .map(f ->
+                        new Resolved(f.where() + (f.viewport() == null ? "" : " (" + f.viewport() + ")"), f.message()))
+                .distinct()
+                .toList();
     }
 
-    public record PageResult(String path, int liveStatus, int stagingStatus, boolean stagingPhpFatal, List<Shot> shots,
-                             List<String> liveConsoleErrors, List<String> newConsoleErrors, List<String> newFailedRequests,
-                             Speed speed) {
+    public record PageResult(
+            String path,
+            int liveStatus,
+            int stagingStatus,
+            boolean stagingPhpFatal,
+            List<Shot> shots,
+            List<String> liveConsoleErrors,
+            List<String> newConsoleErrors,
+            List<String> newFailedRequests,
+            Speed speed) {
         public PageResult withSpeed(Speed measured) {
-            return new PageResult(path, liveStatus, stagingStatus, stagingPhpFatal, shots, liveConsoleErrors, newConsoleErrors, newFailedRequests, measured);
+            return new PageResult(
+                    path,
+                    liveStatus,
+                    stagingStatus,
+                    stagingPhpFatal,
+                    shots,
+                    liveConsoleErrors,
+                    newConsoleErrors,
+                    newFailedRequests,
+                    measured);
         }
     }
 
     /** One viewport of one page: the share of pixels that visibly differ, and the three images. */
-    public record Shot(String viewport, double difference, String liveImage, String stagingImage, String diffImage) {
-    }
+    public record Shot(String viewport, double difference, String liveImage, String stagingImage, String diffImage) {}
 
     /**
      * Server response time of the two sides compared (the fastest of each side's samples: noise on a
      * shared machine only ever adds time), the samples themselves (each load's time to first byte),
      * and what the browser measured.
      */
-    public record Speed(long liveServerMillis, long stagingServerMillis, Browser.Timing live, Browser.Timing staging, List<Long> liveSamples,
-                        List<Long> stagingSamples) {
+    public record Speed(
+            long liveServerMillis,
+            long stagingServerMillis,
+            Browser.Timing live,
+            Browser.Timing staging,
+            List<Long> liveSamples,
+            List<Long> stagingSamples) {
         public Speed {
             if (liveSamples == null || liveSamples.isEmpty()) liveSamples = List.of(liveServerMillis);
             if (stagingSamples == null || stagingSamples.isEmpty()) stagingSamples = List.of(stagingServerMillis);
@@ -95,20 +130,25 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
         public Speed withMoreStagingSamples(List<Long> more) {
             List<Long> all = new java.util.ArrayList<>(stagingSamples);
             all.addAll(more);
-            return new Speed(liveServerMillis, all.stream().mapToLong(Long::longValue).min().orElse(stagingServerMillis), live, staging, liveSamples, all);
+            return new Speed(
+                    liveServerMillis,
+                    all.stream().mapToLong(Long::longValue).min().orElse(stagingServerMillis),
+                    live,
+                    staging,
+                    liveSamples,
+                    all);
         }
 
         private static long range(List<Long> samples) {
-            return samples.stream().mapToLong(Long::longValue).max().orElse(0) - samples.stream().mapToLong(Long::longValue).min().orElse(0);
+            return samples.stream().mapToLong(Long::longValue).max().orElse(0)
+                    - samples.stream().mapToLong(Long::longValue).min().orElse(0);
         }
     }
 
-    public record FlowResult(String name, boolean passed, List<StepResult> steps) {
-    }
+    public record FlowResult(String name, boolean passed, List<StepResult> steps) {}
 
     /** A flow step as it went; a failed step keeps a screenshot and the page's HTML. */
-    public record StepResult(String step, boolean passed, String error, String screenshot, String html) {
-    }
+    public record StepResult(String step, boolean passed, String error, String screenshot, String html) {}
 
     /**
      * A wp-admin screen on staging, loaded with the site's QA account. There is no live side: logging
@@ -116,13 +156,16 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
      *
      * @param rendered whether the screen shows WordPress's admin body
      */
-    public record AdminResult(String path, boolean rendered, boolean phpFatal, List<String> consoleErrors, List<String> failedRequests,
-                              String screenshot) {
-    }
+    public record AdminResult(
+            String path,
+            boolean rendered,
+            boolean phpFatal,
+            List<String> consoleErrors,
+            List<String> failedRequests,
+            String screenshot) {}
 
     /** @param trials subsets tried, in words: "plugin a 1.0, plugin b 2.0 -> visual /cart/ desktop" */
-    public record CulpritSearch(List<String> trials, String summary) {
-    }
+    public record CulpritSearch(List<String> trials, String summary) {}
 
     public boolean passed() {
         return verdict != QaVerdict.FAIL;
@@ -134,7 +177,8 @@ public record QaReport(String releaseId, int round, QaVerdict verdict, List<Stri
             case WARN -> "QA passed with warnings";
             case FAIL -> "QA failed";
         };
-        return outcome + " in round " + round + " on " + pages.size() + " page(s)" + (flows.isEmpty() ? "" : " and " + flows.size() + " flow(s)")
+        return outcome + " in round " + round + " on " + pages.size() + " page(s)"
+                + (flows.isEmpty() ? "" : " and " + flows.size() + " flow(s)")
                 + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
     }
 }

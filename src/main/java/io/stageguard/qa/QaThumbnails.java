@@ -23,29 +23,34 @@ public final class QaThumbnails {
     /** Rows kept above the first change, so the reader sees what it sits under. */
     private static final int CONTEXT_ROWS = 80;
 
-    private QaThumbnails() {
-    }
+    private QaThumbnails() {}
 
     /**
      * One changed page at one width. {@code before}, {@code after} and {@code diff} are the
      * thumbnails' URLs; {@code difference} the share of the page that changed, in words.
      */
-    public record Thumbnail(String page, String viewport, String difference, String before, String after, String diff) {
-    }
+    public record Thumbnail(
+            String page, String viewport, String difference, String before, String after, String diff) {}
 
     /** Writes the thumbnails of the {@link #MOST} most changed shots into the round's folder; none when nothing changed. */
     public static List<Thumbnail> write(QaReport report, Path roundDir, String roundUrl) throws IOException {
-        record Ranked(QaReport.PageResult page, QaReport.Shot shot) {
-        }
-        List<Ranked> changed = report.pages().stream().flatMap(p -> p.shots().stream().map(s -> new Ranked(p, s)))
+        record Ranked(QaReport.PageResult page, QaReport.Shot shot) {}
+        List<Ranked> changed = report.pages().stream()
+                .flatMap(p -> p.shots().stream().map(s -> new Ranked(p, s)))
                 .filter(r -> r.shot().difference() > 0 && r.shot().diffImage() != null)
-                .sorted(Comparator.comparingDouble((Ranked r) -> r.shot().difference()).reversed()).limit(MOST).toList();
+                .sorted(Comparator.comparingDouble((Ranked r) -> r.shot().difference())
+                        .reversed())
+                .limit(MOST)
+                .toList();
         List<Thumbnail> thumbnails = new ArrayList<>();
         for (Ranked r : changed) {
-            BufferedImage diff = ImageIO.read(roundDir.resolve(r.shot().diffImage()).toFile());
+            BufferedImage diff =
+                    ImageIO.read(roundDir.resolve(r.shot().diffImage()).toFile());
             int height = Math.min(diff.getHeight(), diff.getWidth() * 3 / 4);
             int top = Math.max(0, Math.min(firstChangedRow(diff) - CONTEXT_ROWS, diff.getHeight() - height));
-            thumbnails.add(new Thumbnail(r.page().path(), r.shot().viewport(),
+            thumbnails.add(new Thumbnail(
+                    r.page().path(),
+                    r.shot().viewport(),
                     String.format(Locale.ROOT, "%.1f%%", r.shot().difference() * 100),
                     roundUrl + shrink(roundDir, r.shot().liveImage(), top, height),
                     roundUrl + shrink(roundDir, r.shot().stagingImage(), top, height),

@@ -6,7 +6,9 @@ import java.util.Arrays;
 
 /** The quality gate's word on a QA round, worst last. */
 public enum QaVerdict {
-    PASS("pass"), WARN("warn"), FAIL("fail");
+    PASS("pass"),
+    WARN("warn"),
+    FAIL("fail");
 
     private final String label;
 
@@ -23,7 +25,10 @@ public enum QaVerdict {
     /** A table's answer; one it should not give (a typo in an edited table) counts as a failure, never as a pass. */
     @JsonCreator
     public static QaVerdict fromTable(String label) {
-        return Arrays.stream(values()).filter(v -> v.label.equals(label)).findFirst().orElse(FAIL);
+        return Arrays.stream(values())
+                .filter(v -> v.label.equals(label))
+                .findFirst()
+                .orElse(FAIL);
     }
 
     public QaVerdict worst(QaVerdict other) {

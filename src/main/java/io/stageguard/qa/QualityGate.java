@@ -20,8 +20,7 @@ public class QualityGate {
     public static final String DECISION = "quality-gate";
     private final Function<Map<String, Object>, List<Map<String, Object>>> decision;
 
-    public record Verdict(QaVerdict verdict, List<String> reasons) {
-    }
+    public record Verdict(QaVerdict verdict, List<String> reasons) {}
 
     @Autowired
     public QualityGate(DecisionTable tables) {
@@ -51,7 +50,8 @@ public class QualityGate {
     }
 
     /** The decision's inputs: how many findings of each kind, the largest visual difference, the worst slowdown, whether core changes. */
-    static Map<String, Object> inputs(List<QaReport.Finding> findings, List<QaReport.PageResult> pages, boolean coreUpdate) {
+    static Map<String, Object> inputs(
+            List<QaReport.Finding> findings, List<QaReport.PageResult> pages, boolean coreUpdate) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("serverErrors", count(findings, FindingKind.HTTP));
         in.put("phpFatals", count(findings, FindingKind.PHP_FATAL));
@@ -59,10 +59,21 @@ public class QualityGate {
         in.put("newConsoleErrors", count(findings, FindingKind.CONSOLE));
         in.put("failedRequests", count(findings, FindingKind.REQUEST));
         in.put("failedFlows", count(findings, FindingKind.FLOW));
-        in.put("maxVisualDifference", pages.stream().flatMap(p -> p.shots().stream()).mapToDouble(QaReport.Shot::difference).max().orElse(0));
+        in.put(
+                "maxVisualDifference",
+                pages.stream()
+                        .flatMap(p -> p.shots().stream())
+                        .mapToDouble(QaReport.Shot::difference)
+                        .max()
+                        .orElse(0));
         // a slowdown within the noise of its own samples is no slowdown
-        in.put("worstSlowdownMillis", pages.stream().filter(p -> p.speed() != null && p.speed().slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS))
-                .mapToLong(p -> p.speed().slowdownMillis()).max().orElse(0));
+        in.put(
+                "worstSlowdownMillis",
+                pages.stream()
+                        .filter(p -> p.speed() != null && p.speed().slowerBeyond(BrowserQa.SLOWDOWN_NOISE_MILLIS))
+                        .mapToLong(p -> p.speed().slowdownMillis())
+                        .max()
+                        .orElse(0));
         in.put("coreUpdate", coreUpdate);
         return in;
     }

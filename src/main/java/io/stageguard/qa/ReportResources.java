@@ -16,6 +16,7 @@ class ReportResources implements WebMvcConfigurer {
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
-        registry.addResourceHandler("/reports/**").addResourceLocations(app.reportsDir().toUri().toString() + "/");
+        registry.addResourceHandler("/reports/**")
+                .addResourceLocations(app.reportsDir().toUri().toString() + "/");
     }
 }

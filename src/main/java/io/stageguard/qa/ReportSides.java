@@ -14,6 +14,7 @@ enum ReportSides {
 
     /** the reference side (live; live before the push) and the side judged (staging; live after it), as table headings say them */
     final String first;
+
     final String second;
     final String log;
 
@@ -25,18 +26,29 @@ enum ReportSides {
 
     String statusFinding(int firstStatus, int secondStatus) {
         return switch (this) {
-            case QA_ROUND -> "staging answers HTTP " + secondStatus + " with the changes, " + firstStatus + " before them";
+            case QA_ROUND ->
+                "staging answers HTTP " + secondStatus + " with the changes, " + firstStatus + " before them";
             case CLONE -> "staging answers HTTP " + secondStatus + " where live answers " + firstStatus;
             case PUSH -> "live answers HTTP " + secondStatus + " after the push, " + firstStatus + " before it";
         };
     }
 
     String slowdownFinding(QaReport.Speed speed) {
-        return String.format(Locale.ROOT, switch (this) {
-            case QA_ROUND -> "answers %d ms slower with the changes (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
-            case CLONE -> "answers %d ms slower on staging than on live (fastest of %d samples on live: %d ms, of %d on staging: %d ms; the samples spread %d ms)";
-            case PUSH -> "answers %d ms slower than before the push (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
-        }, speed.slowdownMillis(), speed.liveSamples().size(), speed.liveServerMillis(), speed.stagingSamples().size(), speed.stagingServerMillis(),
+        return String.format(
+                Locale.ROOT,
+                switch (this) {
+                    case QA_ROUND ->
+                        "answers %d ms slower with the changes (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
+                    case CLONE ->
+                        "answers %d ms slower on staging than on live (fastest of %d samples on live: %d ms, of %d on staging: %d ms; the samples spread %d ms)";
+                    case PUSH ->
+                        "answers %d ms slower than before the push (fastest of %d samples before: %d ms, of %d after: %d ms; the samples spread %d ms)";
+                },
+                speed.slowdownMillis(),
+                speed.liveSamples().size(),
+                speed.liveServerMillis(),
+                speed.stagingSamples().size(),
+                speed.stagingServerMillis(),
                 speed.spreadMillis());
     }
 }

@@ -19,11 +19,11 @@ public final class ScreenshotComparer {
     private static final double MAX_YIQ_DELTA = 35215;
     /** Share of that distance below which two colours look the same. */
     private static final double THRESHOLD = 0.1;
+
     private static final int CHANGED = 0xFF0044;
     private static final int ANTI_ALIASED = 0xFFD24D;
 
-    private ScreenshotComparer() {
-    }
+    private ScreenshotComparer() {}
 
     /**
      * @param differingShare  share of the compared area (0..1) that visibly changed
@@ -77,7 +77,9 @@ public final class ScreenshotComparer {
         }
         // the common case of an unchanged page: nothing to show
         if (!anyDifference) return Comparison.IDENTICAL;
-        return new Comparison((double) differing / ((long) width * height), differing,
+        return new Comparison(
+                (double) differing / ((long) width * height),
+                differing,
                 new Picture(b, width, height, commonWidth, commonHeight, changed, antiAliased));
     }
 
@@ -91,7 +93,14 @@ public final class ScreenshotComparer {
         private final Marks changed;
         private final Marks antiAliased;
 
-        private Picture(Pixels after, int width, int height, int commonWidth, int commonHeight, Marks changed, Marks antiAliased) {
+        private Picture(
+                Pixels after,
+                int width,
+                int height,
+                int commonWidth,
+                int commonHeight,
+                Marks changed,
+                Marks antiAliased) {
             this.after = after;
             this.width = width;
             this.height = height;
@@ -116,8 +125,13 @@ public final class ScreenshotComparer {
             changed.paint(out, CHANGED);
             // the picture is drawn straight on the pixels computed, not copied into an image pixel by pixel
             DirectColorModel rgb = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF);
-            WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(out, out.length), width, height, width,
-                    new int[] {0xFF0000, 0x00FF00, 0x0000FF}, null);
+            WritableRaster raster = Raster.createPackedRaster(
+                    new DataBufferInt(out, out.length),
+                    width,
+                    height,
+                    width,
+                    new int[] {0xFF0000, 0x00FF00, 0x0000FF},
+                    null);
             return new BufferedImage(rgb, raster, false, null);
         }
     }
@@ -166,14 +180,20 @@ public final class ScreenshotComparer {
 
         static Pixels of(BufferedImage img) {
             Raster raster = img.getRaster();
-            boolean plain = raster.getParent() == null && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
-                    && raster.getDataBuffer().getOffset() == 0 && raster.getDataBuffer().getNumBanks() == 1;
+            boolean plain = raster.getParent() == null
+                    && raster.getSampleModelTranslateX() == 0
+                    && raster.getSampleModelTranslateY() == 0
+                    && raster.getDataBuffer().getOffset() == 0
+                    && raster.getDataBuffer().getNumBanks() == 1;
             int type = img.getType();
             if (plain && (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB)) {
                 return new Ints(img.getWidth(), img.getHeight(), ((DataBufferInt) raster.getDataBuffer()).getData());
             }
             if (plain && (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR)) {
-                return new Bytes(img.getWidth(), img.getHeight(), ((DataBufferByte) raster.getDataBuffer()).getData(),
+                return new Bytes(
+                        img.getWidth(),
+                        img.getHeight(),
+                        ((DataBufferByte) raster.getDataBuffer()).getData(),
                         type == BufferedImage.TYPE_3BYTE_BGR ? 3 : 4);
             }
             // any other layout: converted once
@@ -200,7 +220,8 @@ public final class ScreenshotComparer {
         int mismatch(Pixels other, int y, int from, int to) {
             if (!(other instanceof Ints o)) return super.mismatch(other, y, from, to);
             while (from < to) {
-                int skip = Arrays.mismatch(data, y * width + from, y * width + to, o.data, y * o.width + from, y * o.width + to);
+                int skip = Arrays.mismatch(
+                        data, y * width + from, y * width + to, o.data, y * o.width + from, y * o.width + to);
                 if (skip < 0) return -1;
                 int x = from + skip;
                 // a difference in the alpha byte alone is none
@@ -232,8 +253,13 @@ public final class ScreenshotComparer {
         int mismatch(Pixels other, int y, int from, int to) {
             if (!(other instanceof Bytes o) || o.step != step) return super.mismatch(other, y, from, to);
             while (from < to) {
-                int skip = Arrays.mismatch(data, (y * width + from) * step, (y * width + to) * step,
-                        o.data, (y * o.width + from) * step, (y * o.width + to) * step);
+                int skip = Arrays.mismatch(
+                        data,
+                        (y * width + from) * step,
+                        (y * width + to) * step,
+                        o.data,
+                        (y * o.width + from) * step,
+                        (y * o.width + to) * step);
                 if (skip < 0) return -1;
                 int x = from + skip / step;
                 if (inside(x, y) != o.inside(x, y)) return x;

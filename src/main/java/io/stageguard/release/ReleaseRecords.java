@@ -21,11 +21,14 @@ public class ReleaseRecords {
         this.jdbc = jdbc;
     }
 
-    public record Release(String id, String siteId, int qaRound, String startedBy, String lastRevisedBy) {
-    }
+    public record Release(String id, String siteId, int qaRound, String startedBy, String lastRevisedBy) {}
 
     public void create(String releaseId, String siteId, String startedBy) {
-        jdbc.update("insert into sg_release (id, site_id, started_by, created_at) values (?, ?, ?, ?)", releaseId, siteId, startedBy,
+        jdbc.update(
+                "insert into sg_release (id, site_id, started_by, created_at) values (?, ?, ?, ?)",
+                releaseId,
+                siteId,
+                startedBy,
                 Timestamp.from(Instant.now()));
     }
 
@@ -40,7 +43,8 @@ public class ReleaseRecords {
      * restore started after the release, the release it restores.
      */
     public String backupOf(String id) {
-        List<String> restores = jdbc.queryForList("select restores from sg_release where id = ? and restores is not null", String.class, id);
+        List<String> restores = jdbc.queryForList(
+                "select restores from sg_release where id = ? and restores is not null", String.class, id);
         return restores.isEmpty() ? id : restores.get(0);
     }
 
@@ -49,22 +53,32 @@ public class ReleaseRecords {
     }
 
     public Optional<Release> find(String releaseId) {
-        List<Map<String, Object>> rows = jdbc.queryForList("select id, site_id, qa_round, started_by, last_revised_by from sg_release where id = ?", releaseId);
-        return rows.stream().findFirst().map(r -> new Release((String) r.get("id"), (String) r.get("site_id"), ((Number) r.get("qa_round")).intValue(),
-                (String) r.get("started_by"), (String) r.get("last_revised_by")));
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select id, site_id, qa_round, started_by, last_revised_by from sg_release where id = ?", releaseId);
+        return rows.stream()
+                .findFirst()
+                .map(r -> new Release(
+                        (String) r.get("id"),
+                        (String) r.get("site_id"),
+                        ((Number) r.get("qa_round")).intValue(),
+                        (String) r.get("started_by"),
+                        (String) r.get("last_revised_by")));
     }
 
     /** A site's releases (and restores and staging refreshes), newest first: id, when, by whom. */
-    public record Listed(String id, Instant createdAt, String startedBy) {
-    }
+    public record Listed(String id, Instant createdAt, String startedBy) {}
 
     public List<Listed> ofSite(String siteId, int newest) {
-        return jdbc.query("select id, created_at, started_by from sg_release where site_id = ? order by created_at desc limit ?",
-                (rs, i) -> new Listed(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)), siteId, newest);
+        return jdbc.query(
+                "select id, created_at, started_by from sg_release where site_id = ? order by created_at desc limit ?",
+                (rs, i) -> new Listed(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)),
+                siteId,
+                newest);
     }
 
     public Release get(String releaseId) {
-        return find(releaseId).orElseThrow(() -> new IllegalStateException("Stageguard has no record of release " + releaseId));
+        return find(releaseId)
+                .orElseThrow(() -> new IllegalStateException("Stageguard has no record of release " + releaseId));
     }
 
     /** Opens the next QA round after a revision; returns its number. */

@@ -49,7 +49,9 @@ public class BackupRetention {
     /** @return the releases whose backup files were removed */
     public List<String> removeTakenBefore(Instant cutoff) throws IOException {
         List<String> removed = backups.removeExpired(cutoff, running::isRunning);
-        if (!removed.isEmpty()) LOG.info("Removed the backup files of {} (older than the retention of {})", removed, properties.retention());
+        if (!removed.isEmpty())
+            LOG.info(
+                    "Removed the backup files of {} (older than the retention of {})", removed, properties.retention());
         return removed;
     }
 }

@@ -28,8 +28,7 @@ import java.util.regex.Pattern;
 public final class DatabaseDump {
     private static final int ROWS_PER_INSERT = 200;
 
-    private DatabaseDump() {
-    }
+    private DatabaseDump() {}
 
     /**
      * One table's content: its rows and a SHA-256 over every row's values in primary key order,
@@ -71,7 +70,8 @@ public final class DatabaseDump {
     }
 
     /** Dumps the given tables (all with {@code prefix}); returns each one as dumped, keyed by its name without the prefix. */
-    public static Map<String, DumpedTable> write(Connection c, String prefix, List<String> tables, Path file) throws SQLException, IOException {
+    public static Map<String, DumpedTable> write(Connection c, String prefix, List<String> tables, Path file)
+            throws SQLException, IOException {
         Map<String, DumpedTable> dumped = new TreeMap<>();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String table : tables) {
@@ -84,19 +84,22 @@ public final class DatabaseDump {
                 int[] keyIndex = {-1};
                 String[] lastKey = {null};
                 RowDigest digest = new RowDigest();
-                WordPressTables.stream(c, table, null, columns -> keyIndex[0] = columns.names().indexOf(keyColumn), row -> {
-                    insert.append(inBatch[0] == 0 ? "INSERT INTO " + q + " VALUES " : ",");
-                    digest.add(insert, row);
-                    // rows stream in key order: the last one holds the highest key
-                    if (keyIndex[0] >= 0) lastKey[0] = (String) row[keyIndex[0]];
-                    if (++inBatch[0] == ROWS_PER_INSERT) {
-                        writeLine(out, insert.append(';'));
-                        insert.setLength(0);
-                        inBatch[0] = 0;
-                    }
-                });
+                WordPressTables.stream(
+                        c, table, null, columns -> keyIndex[0] = columns.names().indexOf(keyColumn), row -> {
+                            insert.append(inBatch[0] == 0 ? "INSERT INTO " + q + " VALUES " : ",");
+                            digest.add(insert, row);
+                            // rows stream in key order: the last one holds the highest key
+                            if (keyIndex[0] >= 0) lastKey[0] = (String) row[keyIndex[0]];
+                            if (++inBatch[0] == ROWS_PER_INSERT) {
+                                writeLine(out, insert.append(';'));
+                                insert.setLength(0);
+                                inBatch[0] = 0;
+                            }
+                        });
                 if (inBatch[0] > 0) writeLine(out, insert.append(';'));
-                dumped.put(table.substring(prefix.length()), new DumpedTable(digest.result(), keyIndex[0] >= 0 ? keyColumn : null, lastKey[0]));
+                dumped.put(
+                        table.substring(prefix.length()),
+                        new DumpedTable(digest.result(), keyIndex[0] >= 0 ? keyColumn : null, lastKey[0]));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -108,7 +111,7 @@ public final class DatabaseDump {
     public static TableDigest digest(Connection c, String table, String where) throws SQLException {
         RowDigest digest = new RowDigest();
         StringBuilder scratch = new StringBuilder();
-        WordPressTables.stream(c, table, where, columns -> { }, row -> {
+        WordPressTables.stream(c, table, where, columns -> {}, row -> {
             scratch.setLength(0);
             digest.add(scratch, row);
         });
@@ -144,7 +147,8 @@ public final class DatabaseDump {
     public static void load(Connection c, Path file, Function<String, String> rename) throws SQLException, IOException {
         WordPressTables.prepareForLoad(c);
         boolean autoCommit = c.getAutoCommit();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); Statement st = c.createStatement()) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                Statement st = c.createStatement()) {
             String loading = null;
             String deferredKeys = null;
             int batched = 0;
@@ -154,11 +158,16 @@ public final class DatabaseDump {
                 for (String candidate : new String[] {DROP, CREATE, INSERT}) {
                     if (line.startsWith(candidate)) head = candidate;
                 }
-                if (head == null) throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
+                if (head == null)
+                    throw new IOException(
+                            "unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
                 String table = tableOf(line, head);
                 String as = rename.apply(table);
                 if (as == null) continue;
-                String statement = head + WordPressTables.quote(as) + line.substring(head.length() + WordPressTables.quote(table).length());
+                String statement = head
+                        + WordPressTables.quote(as)
+                        + line.substring(
+                                head.length() + WordPressTables.quote(table).length());
                 if (head.equals(INSERT)) {
                     st.addBatch(statement);
                     if (++batched == INSERTS_PER_BATCH) {
@@ -175,7 +184,8 @@ public final class DatabaseDump {
                 if (head.equals(CREATE)) {
                     st.execute(statement);
                     // the table as MariaDB shows it, one clause per line, so its secondary keys can be set apart
-                    WordPressTables.DeferredKeys keys = WordPressTables.deferSecondaryKeys(WordPressTables.createStatement(c, as));
+                    WordPressTables.DeferredKeys keys =
+                            WordPressTables.deferSecondaryKeys(WordPressTables.createStatement(c, as));
                     if (keys.addThem() != null) {
                         st.execute("DROP TABLE " + WordPressTables.quote(as));
                         st.execute(keys.createWithoutThem());
@@ -212,7 +222,9 @@ public final class DatabaseDump {
     private static String tableOf(String line, String head) throws IOException {
         StringBuilder name = new StringBuilder();
         int i = head.length();
-        if (i >= line.length() || line.charAt(i) != '`') throw new IOException("unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
+        if (i >= line.length() || line.charAt(i) != '`')
+            throw new IOException(
+                    "unexpected statement in the dump: " + line.substring(0, Math.min(80, line.length())));
         for (i++; i < line.length(); i++) {
             char ch = line.charAt(i);
             if (ch == '`') {

@@ -43,8 +43,7 @@ public final class DatabaseRollback {
     /** MariaDB's longest table name. */
     private static final int MAX_NAME = 64;
 
-    private DatabaseRollback() {
-    }
+    private DatabaseRollback() {}
 
     /** Reports list this many rows of a kind per table by key, then count the rest. */
     private static final int LISTED_ROWS = 20;
@@ -71,7 +70,11 @@ public final class DatabaseRollback {
      * to hash), or not known (a deploy recorded before Stageguard kept this, or a crash before its end).
      */
     public record DeployedRows(Kind kind, Map<String, String> after) {
-        public enum Kind { UNTOUCHED, RECORDED, UNKNOWN }
+        public enum Kind {
+            UNTOUCHED,
+            RECORDED,
+            UNKNOWN
+        }
 
         public static final DeployedRows UNTOUCHED = new DeployedRows(Kind.UNTOUCHED, Map.of());
         public static final DeployedRows UNKNOWN = new DeployedRows(Kind.UNKNOWN, Map.of());
@@ -84,7 +87,8 @@ public final class DatabaseRollback {
          * Right after the deploy's last write: what it did to the rows of {@code table} that the
          * backup holds, compared by checksum with the table before its first write.
          */
-        public static DeployedRows observe(Connection c, String table, String checksumBefore, DatabaseDump.DumpedTable then) throws SQLException {
+        public static DeployedRows observe(
+                Connection c, String table, String checksumBefore, DatabaseDump.DumpedTable then) throws SQLException {
             String checksumAfter = RowHashes.checksum(c, table);
             if (checksumAfter != null && checksumAfter.equals(checksumBefore)) return UNTOUCHED;
             if (checksumAfter == null) return recorded(Map.of());
@@ -115,13 +119,21 @@ public final class DatabaseRollback {
      * @param preRollback every replaced table, by the name under which it is kept as it was before the rollback
      * @param untouched   tables left as they were
      */
-    public record Report(Map<String, String> restored, Map<String, Long> kept, List<String> keptEdits, List<String> putBack, List<String> removed,
-                         List<String> notKept, Map<String, String> preRollback, List<String> untouched) {
+    public record Report(
+            Map<String, String> restored,
+            Map<String, Long> kept,
+            List<String> keptEdits,
+            List<String> putBack,
+            List<String> removed,
+            List<String> notKept,
+            Map<String, String> preRollback,
+            List<String> untouched) {
         public List<String> lines() {
             List<String> lines = new ArrayList<>();
             restored.forEach((table, why) -> lines.add("restored table " + table + " (" + why + ")"));
             if (!untouched.isEmpty()) lines.add("left " + untouched.size() + " unchanged table(s) as they were");
-            kept.forEach((table, rows) -> lines.add("kept " + rows + " row(s) written on live since the backup in " + table));
+            kept.forEach((table, rows) ->
+                    lines.add("kept " + rows + " row(s) written on live since the backup in " + table));
             keptEdits.forEach(r -> lines.add("kept live's " + r));
             putBack.forEach(r -> lines.add("put back " + r));
             removed.forEach(r -> lines.add("removed " + r));
@@ -140,8 +152,15 @@ public final class DatabaseRollback {
      * @param copyHead  what the names of the tables kept as they were before the rollback start with (one per release, so
      *                  that a later rollback never replaces an earlier one's copies)
      */
-    public static Report rollback(Connection c, Path dump, String prefix, Map<String, DatabaseDump.DumpedTable> backedUp, List<String> siteNow,
-                                  Map<String, DeployMark> marks, String copyHead) throws SQLException, IOException {
+    public static Report rollback(
+            Connection c,
+            Path dump,
+            String prefix,
+            Map<String, DatabaseDump.DumpedTable> backedUp,
+            List<String> siteNow,
+            Map<String, DeployMark> marks,
+            String copyHead)
+            throws SQLException, IOException {
         WordPressTables.prepareForLoad(c);
         Map<String, String> restored = new TreeMap<>();
         Map<String, Long> kept = new TreeMap<>();
@@ -166,16 +185,23 @@ public final class DatabaseRollback {
             } else {
                 untouched.add(table);
                 DeployMark mark = marks.get(entry.getKey());
-                String deployWrote = then.keyColumn() == null || mark == null ? null : mark.deployWrote(then.keyColumn());
+                String deployWrote =
+                        then.keyColumn() == null || mark == null ? null : mark.deployWrote(then.keyColumn());
                 if (deployWrote != null) {
                     List<String> keys = keys(c, table, then.keyColumn(), deployWrote);
                     if (!keys.isEmpty()) {
                         execute(c, "DELETE FROM " + WordPressTables.quote(table) + " WHERE " + deployWrote);
-                        removed.add(keys.size() + " row(s) the deploy wrote in " + table + " (" + then.keyColumn() + " " + keys + ")");
+                        removed.add(keys.size() + " row(s) the deploy wrote in " + table + " (" + then.keyColumn() + " "
+                                + keys + ")");
                     }
                 }
                 if (then.keyColumn() != null) {
-                    long since = count(c, table, then.maxKey() == null ? null : WordPressTables.quote(then.keyColumn()) + " > " + then.maxKey());
+                    long since = count(
+                            c,
+                            table,
+                            then.maxKey() == null
+                                    ? null
+                                    : WordPressTables.quote(then.keyColumn()) + " > " + then.maxKey());
                     if (since > 0) kept.put(table, since);
                 }
             }
@@ -194,9 +220,11 @@ public final class DatabaseRollback {
                 execute(c, "RENAME TABLE " + WordPressTables.quote(side) + " TO " + WordPressTables.quote(table));
             } else {
                 DatabaseDump.DumpedTable then = backedUp.get(table.substring(prefix.length()));
-                DeployMark mark = marks.getOrDefault(table.substring(prefix.length()), new DeployMark(null, null, DeployedRows.UNKNOWN));
+                DeployMark mark = marks.getOrDefault(
+                        table.substring(prefix.length()), new DeployMark(null, null, DeployedRows.UNKNOWN));
                 String copy = sideName(copyHead, table);
-                Kept k = swapInKeepingLiveWrites(c, table, side, copy, then, mark, entry.getValue().equals(SCHEMA_CHANGED));
+                Kept k = swapInKeepingLiveWrites(
+                        c, table, side, copy, then, mark, entry.getValue().equals(SCHEMA_CHANGED));
                 if (k.rows() > 0) kept.put(table, k.rows());
                 keptEdits.addAll(k.keptEdits());
                 putBack.addAll(k.putBack());
@@ -213,7 +241,8 @@ public final class DatabaseRollback {
                 execute(c, "DROP TABLE " + WordPressTables.quote(table));
                 removed.add("table " + table + " (created since the backup, empty)");
             } else {
-                // a table created since the backup that already holds rows may hold what visitors wrote: kept for a person to decide
+                // a table created since the backup that already holds rows may hold what visitors wrote: kept for a
+                // person to decide
                 kept.put(table, rows);
             }
         }
@@ -222,8 +251,8 @@ public final class DatabaseRollback {
 
     private static final String SCHEMA_CHANGED = "its schema was changed by the release";
 
-    private record Kept(long rows, List<String> keptEdits, List<String> putBack, List<String> removed, List<String> notKept) {
-    }
+    private record Kept(
+            long rows, List<String> keptEdits, List<String> putBack, List<String> removed, List<String> notKept) {}
 
     /**
      * The backed-up table, loaded as {@code side}, gets live's edits of the rows the deploy did not
@@ -231,8 +260,15 @@ public final class DatabaseRollback {
      * rename; the live table is kept as {@code copy}. What visitors wrote while this ran is taken
      * over from the copy after the rename.
      */
-    private static Kept swapInKeepingLiveWrites(Connection c, String table, String side, String copy, DatabaseDump.DumpedTable then, DeployMark mark,
-                                                boolean schemaChanged) throws SQLException {
+    private static Kept swapInKeepingLiveWrites(
+            Connection c,
+            String table,
+            String side,
+            String copy,
+            DatabaseDump.DumpedTable then,
+            DeployMark mark,
+            boolean schemaChanged)
+            throws SQLException {
         List<String> sideColumns = WordPressTables.columnNames(c, side);
         Set<String> liveColumns = new HashSet<>(WordPressTables.columnNames(c, table));
         List<String> common = sideColumns.stream().filter(liveColumns::contains).toList();
@@ -241,32 +277,57 @@ public final class DatabaseRollback {
         if (key != null) {
             writtenSince = then.maxKey() == null ? "TRUE" : WordPressTables.quote(key) + " > " + then.maxKey();
         } else {
-            // no integer key: a row is new when the backup holds no row with the same key (or, without one, the same values)
-            List<String> match = WordPressTables.primaryKey(c, side).columns().stream().filter(liveColumns::contains).toList();
+            // no integer key: a row is new when the backup holds no row with the same key (or, without one, the same
+            // values)
+            List<String> match = WordPressTables.primaryKey(c, side).columns().stream()
+                    .filter(liveColumns::contains)
+                    .toList();
             if (match.isEmpty()) match = common;
             writtenSince = "NOT EXISTS (SELECT 1 FROM " + WordPressTables.quote(side) + " b WHERE "
-                    + match.stream().map(col -> "b." + WordPressTables.quote(col) + " <=> l." + WordPressTables.quote(col)).collect(Collectors.joining(" AND "))
+                    + match.stream()
+                            .map(col -> "b." + WordPressTables.quote(col) + " <=> l." + WordPressTables.quote(col))
+                            .collect(Collectors.joining(" AND "))
                     + ")";
         }
         List<String> removed = new ArrayList<>();
         String deployWrote = key == null ? null : mark.deployWrote(key);
         if (deployWrote != null) {
             List<String> keys = keys(c, table, key, deployWrote);
-            if (!keys.isEmpty()) removed.add(keys.size() + " row(s) the deploy wrote in " + table + " (" + key + " " + keys + ")");
+            if (!keys.isEmpty())
+                removed.add(keys.size() + " row(s) the deploy wrote in " + table + " (" + key + " " + keys + ")");
             writtenSince = "(" + writtenSince + ") AND NOT (" + deployWrote + ")";
         }
         List<String> notKept = new ArrayList<>();
         RowMerge merge = RowMerge.of(c, table, side, copy, then, mark.rows(), schemaChanged, liveColumns);
         merge.takeLiveEdits(c, table, side, common, notKept);
-        String upTo = key == null ? null : single(c, "SELECT MAX(" + WordPressTables.quote(key) + ") FROM " + WordPressTables.quote(table));
-        long rows = copyRows(c, table, side, common, key, upTo == null ? writtenSince
-                : "(" + writtenSince + ") AND " + WordPressTables.quote(key) + " <= " + upTo, notKept);
+        String upTo = key == null
+                ? null
+                : single(c, "SELECT MAX(" + WordPressTables.quote(key) + ") FROM " + WordPressTables.quote(table));
+        long rows = copyRows(
+                c,
+                table,
+                side,
+                common,
+                key,
+                upTo == null
+                        ? writtenSince
+                        : "(" + writtenSince + ") AND " + WordPressTables.quote(key) + " <= " + upTo,
+                notKept);
         execute(c, "DROP TABLE IF EXISTS " + WordPressTables.quote(copy));
-        execute(c, "RENAME TABLE " + WordPressTables.quote(table) + " TO " + WordPressTables.quote(copy) + ", " + WordPressTables.quote(side)
-                + " TO " + WordPressTables.quote(table));
+        execute(
+                c,
+                "RENAME TABLE " + WordPressTables.quote(table) + " TO " + WordPressTables.quote(copy) + ", "
+                        + WordPressTables.quote(side) + " TO " + WordPressTables.quote(table));
         if (key != null) {
             // rows a visitor wrote while the copy ran landed in the table that was live until the rename
-            rows += copyRows(c, copy, table, common, key, upTo == null ? "TRUE" : WordPressTables.quote(key) + " > " + upTo, notKept);
+            rows += copyRows(
+                    c,
+                    copy,
+                    table,
+                    common,
+                    key,
+                    upTo == null ? "TRUE" : WordPressTables.quote(key) + " > " + upTo,
+                    notKept);
         }
         merge.takeEditsSinceFirstLook(c, copy, table, common, notKept);
         return new Kept(rows, merge.keptEdits(), merge.putBack(), removed, notKept);
@@ -289,8 +350,14 @@ public final class DatabaseRollback {
         private final List<String> putBack = new ArrayList<>();
         private int putBackUnlisted;
 
-        private RowMerge(RowHashes.Identity id, String table, String copy, String where, Map<String, String> backedUp, DeployedRows deployed,
-                         boolean schemaChanged) {
+        private RowMerge(
+                RowHashes.Identity id,
+                String table,
+                String copy,
+                String where,
+                Map<String, String> backedUp,
+                DeployedRows deployed,
+                boolean schemaChanged) {
             this.id = id;
             this.table = table;
             this.copy = copy;
@@ -301,13 +368,22 @@ public final class DatabaseRollback {
         }
 
         /** Nothing to decide row by row when the backup's table has no primary key or live lost one of its columns. */
-        static RowMerge of(Connection c, String table, String side, String copy, DatabaseDump.DumpedTable then, DeployedRows deployed,
-                           boolean schemaChanged, Set<String> liveColumns) throws SQLException {
+        static RowMerge of(
+                Connection c,
+                String table,
+                String side,
+                String copy,
+                DatabaseDump.DumpedTable then,
+                DeployedRows deployed,
+                boolean schemaChanged,
+                Set<String> liveColumns)
+                throws SQLException {
             RowHashes.Identity id = RowHashes.identity(c, side);
             if (id == null || !liveColumns.containsAll(id.columns())) {
                 return new RowMerge(null, table, copy, null, Map.of(), deployed, schemaChanged);
             }
-            return new RowMerge(id, table, copy, then.rowsOfTheBackup(), RowHashes.of(c, side, id, null), deployed, schemaChanged);
+            return new RowMerge(
+                    id, table, copy, then.rowsOfTheBackup(), RowHashes.of(c, side, id, null), deployed, schemaChanged);
         }
 
         List<String> keptEdits() {
@@ -324,10 +400,11 @@ public final class DatabaseRollback {
         }
 
         /** Before the swap: live's edits of rows the deploy did not touch go into {@code side}, which holds the backup. */
-        void takeLiveEdits(Connection c, String live, String side, List<String> common, List<String> notKept) throws SQLException {
+        void takeLiveEdits(Connection c, String live, String side, List<String> common, List<String> notKept)
+                throws SQLException {
             if (id == null) {
-                notKept.add("the edits live made since the backup to the rows of " + table + " (it has no primary key to tell its rows apart): "
-                        + "they are in " + copy);
+                notKept.add("the edits live made since the backup to the rows of " + table
+                        + " (it has no primary key to tell its rows apart): " + "they are in " + copy);
                 return;
             }
             seen = RowHashes.of(c, live, id, where);
@@ -335,7 +412,9 @@ public final class DatabaseRollback {
         }
 
         /** After the swap: rows visitors changed while the rollback ran, read in the copy of the table that was live until the rename. */
-        void takeEditsSinceFirstLook(Connection c, String copyOfLive, String restored, List<String> common, List<String> notKept) throws SQLException {
+        void takeEditsSinceFirstLook(
+                Connection c, String copyOfLive, String restored, List<String> common, List<String> notKept)
+                throws SQLException {
             if (id == null) return;
             decide(c, copyOfLive, restored, seen, RowHashes.of(c, copyOfLive, id, where), common, notKept);
         }
@@ -346,8 +425,15 @@ public final class DatabaseRollback {
          * it and nobody since; where both changed it, the backup's, reported with live's version in
          * the copy.
          */
-        private void decide(Connection c, String from, String into, Map<String, String> before, Map<String, String> now, List<String> common,
-                            List<String> notKept) throws SQLException {
+        private void decide(
+                Connection c,
+                String from,
+                String into,
+                Map<String, String> before,
+                Map<String, String> now,
+                List<String> common,
+                List<String> notKept)
+                throws SQLException {
             List<String> keep = new ArrayList<>();
             List<String> gone = new ArrayList<>();
             int conflicts = 0;
@@ -359,21 +445,29 @@ public final class DatabaseRollback {
                     if (current == null) gone.add(key);
                     else keep.add(key);
                     if (keep.size() + gone.size() <= LISTED_ROWS) {
-                        keptEdits.add(current == null ? "deletion of " + table + " " + describe(key) + " (the deploy had not touched it)"
-                                : "edit of " + table + " " + describe(key) + " (" + columns(c, from, into, key) + "; the deploy had not touched it)");
+                        keptEdits.add(
+                                current == null
+                                        ? "deletion of " + table + " " + describe(key)
+                                                + " (the deploy had not touched it)"
+                                        : "edit of " + table + " " + describe(key) + " (" + columns(c, from, into, key)
+                                                + "; the deploy had not touched it)");
                     }
                 } else if (deployed.asDeployed(key, current)) {
                     if (putBack.size() < LISTED_ROWS && !schemaChanged) {
-                        putBack.add("the row the deploy changed in " + table + " " + describe(key) + " (" + columns(c, from, into, key) + ")");
+                        putBack.add("the row the deploy changed in " + table + " " + describe(key) + " ("
+                                + columns(c, from, into, key) + ")");
                     } else {
                         putBackUnlisted++;
                     }
                 } else {
                     if (++conflicts <= LISTED_ROWS) {
-                        String what = deployed.kind() == DeployedRows.Kind.UNKNOWN ? "what the deploy did to it is not known"
+                        String what = deployed.kind() == DeployedRows.Kind.UNKNOWN
+                                ? "what the deploy did to it is not known"
                                 : "the deploy changed it too";
-                        notKept.add("live's " + (current == null ? "deletion" : "edit") + " of " + table + " " + describe(key)
-                                + (current == null || schemaChanged ? "" : " (" + columns(c, from, into, key) + ")") + ": " + what
+                        notKept.add("live's " + (current == null ? "deletion" : "edit") + " of " + table + " "
+                                + describe(key)
+                                + (current == null || schemaChanged ? "" : " (" + columns(c, from, into, key) + ")")
+                                + ": " + what
                                 + "; the row is back as backed up, live's version is in " + copy);
                     } else {
                         conflictKeys.add(key);
@@ -381,25 +475,38 @@ public final class DatabaseRollback {
                 }
             }
             if (!conflictKeys.isEmpty()) {
-                notKept.add(conflictKeys.size() + " more edited row(s) of " + table + " that the deploy changed too (" + id.columns() + " "
-                        + conflictKeys.subList(0, Math.min(conflictKeys.size(), 200)) + (conflictKeys.size() > 200 ? " …" : "")
+                notKept.add(conflictKeys.size() + " more edited row(s) of " + table + " that the deploy changed too ("
+                        + id.columns() + " "
+                        + conflictKeys.subList(0, Math.min(conflictKeys.size(), 200))
+                        + (conflictKeys.size() > 200 ? " …" : "")
                         + "): back as backed up, live's versions are in " + copy);
             }
             int listed = Math.min(keep.size() + gone.size(), LISTED_ROWS);
             if (keep.size() + gone.size() > listed) {
-                keptEdits.add("edits of " + (keep.size() + gone.size() - listed) + " more row(s) of " + table + " that the deploy had not touched");
+                keptEdits.add("edits of " + (keep.size() + gone.size() - listed) + " more row(s) of " + table
+                        + " that the deploy had not touched");
             }
             String cols = common.stream().map(WordPressTables::quote).collect(Collectors.joining(", "));
             if (!keep.isEmpty()) {
-                RowHashes.forKeys(c, "REPLACE INTO " + WordPressTables.quote(into) + " (" + cols + ") SELECT "
-                        + common.stream().map(col -> "l." + WordPressTables.quote(col)).collect(Collectors.joining(", "))
-                        + " FROM " + WordPressTables.quote(from) + " l WHERE ", id, "l", keep);
+                RowHashes.forKeys(
+                        c,
+                        "REPLACE INTO " + WordPressTables.quote(into) + " (" + cols + ") SELECT "
+                                + common.stream()
+                                        .map(col -> "l." + WordPressTables.quote(col))
+                                        .collect(Collectors.joining(", "))
+                                + " FROM " + WordPressTables.quote(from) + " l WHERE ",
+                        id,
+                        "l",
+                        keep);
             }
-            if (!gone.isEmpty()) RowHashes.forKeys(c, "DELETE l FROM " + WordPressTables.quote(into) + " l WHERE ", id, "l", gone);
+            if (!gone.isEmpty())
+                RowHashes.forKeys(c, "DELETE l FROM " + WordPressTables.quote(into) + " l WHERE ", id, "l", gone);
         }
 
         private String describe(String key) {
-            return id.columns().size() == 1 ? id.columns().get(0) + "=" + key : "(" + String.join(", ", id.columns()) + ")=(" + key + ")";
+            return id.columns().size() == 1
+                    ? id.columns().get(0) + "=" + key
+                    : "(" + String.join(", ", id.columns()) + ")=(" + key + ")";
         }
 
         private String columns(Connection c, String from, String into, String key) throws SQLException {
@@ -415,22 +522,25 @@ public final class DatabaseRollback {
      * same unique key as a backed-up one (an option or transient deleted and added again since the
      * backup) is the newer version of that record and replaces it.
      */
-    private static long copyRows(Connection c, String from, String to, List<String> columns, String key, String where, List<String> notKept)
+    private static long copyRows(
+            Connection c, String from, String to, List<String> columns, String key, String where, List<String> notKept)
             throws SQLException {
         String cols = columns.stream().map(WordPressTables::quote).collect(Collectors.joining(", "));
-        String select = "SELECT " + columns.stream().map(col -> "l." + WordPressTables.quote(col)).collect(Collectors.joining(", "))
+        String select = "SELECT "
+                + columns.stream().map(col -> "l." + WordPressTables.quote(col)).collect(Collectors.joining(", "))
                 + " FROM " + WordPressTables.quote(from) + " l WHERE ";
         String insert = "REPLACE INTO " + WordPressTables.quote(to) + " (" + cols + ") ";
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES'");
             try {
-                long rows = Long.parseLong(single(c, "SELECT COUNT(*) FROM " + WordPressTables.quote(from) + " l WHERE " + where));
+                long rows = Long.parseLong(
+                        single(c, "SELECT COUNT(*) FROM " + WordPressTables.quote(from) + " l WHERE " + where));
                 st.executeLargeUpdate(insert + select + where);
                 return rows;
             } catch (SQLException whole) {
                 if (key == null) {
-                    notKept.add(single(c, "SELECT COUNT(*) FROM " + WordPressTables.quote(from) + " l WHERE " + where) + " row(s) of " + from
-                            + " (it has no integer key to name them by): " + whole.getMessage());
+                    notKept.add(single(c, "SELECT COUNT(*) FROM " + WordPressTables.quote(from) + " l WHERE " + where)
+                            + " row(s) of " + from + " (it has no integer key to name them by): " + whole.getMessage());
                     return 0;
                 }
                 long copied = 0;
@@ -452,7 +562,10 @@ public final class DatabaseRollback {
     /** A name for a table beside {@code table}, unique to it and within MariaDB's length limit. */
     private static String sideName(String head, String table) {
         String name = head + table;
-        return name.length() <= MAX_NAME ? name : head + Sha256.of(table).substring(0, 16) + "_" + table.substring(table.length() - (MAX_NAME - head.length() - 17));
+        return name.length() <= MAX_NAME
+                ? name
+                : head + Sha256.of(table).substring(0, 16) + "_"
+                        + table.substring(table.length() - (MAX_NAME - head.length() - 17));
     }
 
     /** A CREATE TABLE statement as a schema: one line, without the table's name or its next auto-increment value. */
@@ -464,19 +577,22 @@ public final class DatabaseRollback {
 
     private static List<String> keys(Connection c, String table, String key, String where) throws SQLException {
         List<String> keys = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + WordPressTables.quote(key) + " FROM "
-                + WordPressTables.quote(table) + " l WHERE " + where + " ORDER BY 1")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT " + WordPressTables.quote(key) + " FROM "
+                        + WordPressTables.quote(table) + " l WHERE " + where + " ORDER BY 1")) {
             while (rs.next()) keys.add(rs.getString(1));
         }
         return keys;
     }
 
     private static long count(Connection c, String table, String where) throws SQLException {
-        return Long.parseLong(single(c, "SELECT COUNT(*) FROM " + WordPressTables.quote(table) + (where == null ? "" : " WHERE " + where)));
+        return Long.parseLong(single(
+                c, "SELECT COUNT(*) FROM " + WordPressTables.quote(table) + (where == null ? "" : " WHERE " + where)));
     }
 
     private static String single(Connection c, String query) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getString(1);
         }

@@ -50,7 +50,8 @@ public class LiveBackup {
     private final DeployMarks marks;
 
     /** What a deploy can change besides its packages' folders, relative to wp-content: always backed up and restored. */
-    private static final List<String> IN_WP_CONTENT = List.of("mu-plugins", "advanced-cache.php", "object-cache.php", "db.php");
+    private static final List<String> IN_WP_CONTENT =
+            List.of("mu-plugins", "advanced-cache.php", "object-cache.php", "db.php");
     /** The same, relative to the document root. */
     private static final List<String> IN_ROOT = List.of("wp-config.php", ".htaccess");
 
@@ -61,8 +62,7 @@ public class LiveBackup {
         this.properties = properties;
     }
 
-    public record Summary(Path directory, int folders, int tables, String checksumsSha256) {
-    }
+    public record Summary(Path directory, int folders, int tables, String checksumsSha256) {}
 
     /**
      * Takes the backup afresh (a retry before the deploy began replaces it, so it is never older
@@ -73,38 +73,50 @@ public class LiveBackup {
         Path dir = directoryOf(releaseId);
         if (marks.deployStarted(releaseId)) {
             String sums = Files.readString(dir.resolve("SHA256SUMS"), StandardCharsets.UTF_8);
-            return new Summary(dir, touchedFolders.size(), recordedTables(releaseId).size(), Sha256.of(sums));
+            return new Summary(
+                    dir, touchedFolders.size(), recordedTables(releaseId).size(), Sha256.of(sums));
         }
         FileTreeCopier.deleteTree(dir);
         ownerOnly(Files.createDirectories(properties.backupsDir()));
         ownerOnly(Files.createDirectories(dir));
         backupFiles(dir, site.live().documentRoot(), scope(site, touchedFolders));
         Map<String, DatabaseDump.DumpedTable> digests;
-        try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
+        try (Connection c = site.live().database().open();
+                Statement st = c.createStatement()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             // every table as of one moment, while visitors keep writing
             st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            digests = DatabaseDump.write(c, site.live().database().tablePrefix(), SiteTables.of(c, site.live().database(), sites), dir.resolve("database.sql"));
+            digests = DatabaseDump.write(
+                    c,
+                    site.live().database().tablePrefix(),
+                    SiteTables.of(c, site.live().database(), sites),
+                    dir.resolve("database.sql"));
             c.commit();
         }
         int tables = digests.size();
         StringBuilder tableList = new StringBuilder();
-        digests.forEach((table, dumped) -> tableList.append(table).append(' ').append(dumped.line()).append('\n'));
+        digests.forEach((table, dumped) ->
+                tableList.append(table).append(' ').append(dumped.line()).append('\n'));
         Files.writeString(dir.resolve("tables.txt"), tableList, StandardCharsets.UTF_8);
         String sums = checksums(dir);
         Files.writeString(dir.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
         String sumsSha = Sha256.of(sums);
         jdbc.update("delete from sg_backup where release_id = ?", releaseId);
-        jdbc.update("insert into sg_backup (release_id, directory, checksums_sha256, created_at) values (?, ?, ?, ?)",
-                releaseId, dir.toString(), sumsSha, Timestamp.from(Instant.now()));
+        jdbc.update(
+                "insert into sg_backup (release_id, directory, checksums_sha256, created_at) values (?, ?, ?, ?)",
+                releaseId,
+                dir.toString(),
+                sumsSha,
+                Timestamp.from(Instant.now()));
         return new Summary(dir, touchedFolders.size(), tables, sumsSha);
     }
 
     /** Recomputes every checksum; returns the problems found (empty when the backup is intact) and marks it verified. */
     public List<String> verify(String releaseId) throws IOException {
         List<String> problems = new ArrayList<>();
-        var rows = jdbc.queryForList("select directory, checksums_sha256 from sg_backup where release_id = ?", releaseId);
+        var rows =
+                jdbc.queryForList("select directory, checksums_sha256 from sg_backup where release_id = ?", releaseId);
         if (rows.isEmpty()) return List.of("no backup recorded for release " + releaseId);
         Path dir = Path.of((String) rows.get(0).get("directory"));
         Path sumsFile = dir.resolve("SHA256SUMS");
@@ -121,7 +133,11 @@ public class LiveBackup {
             problems.add("backup holds no database dump");
         }
         if (problems.isEmpty()) {
-            jdbc.update("update sg_backup set verified_at = ?, bytes = ? where release_id = ?", Timestamp.from(Instant.now()), size(dir), releaseId);
+            jdbc.update(
+                    "update sg_backup set verified_at = ?, bytes = ? where release_id = ?",
+                    Timestamp.from(Instant.now()),
+                    size(dir),
+                    releaseId);
         }
         return problems;
     }
@@ -136,7 +152,10 @@ public class LiveBackup {
     }
 
     public boolean isVerified(String releaseId) {
-        Integer n = jdbc.queryForObject("select count(*) from sg_backup where release_id = ? and verified_at is not null", Integer.class, releaseId);
+        Integer n = jdbc.queryForObject(
+                "select count(*) from sg_backup where release_id = ? and verified_at is not null",
+                Integer.class,
+                releaseId);
         return n != null && n > 0;
     }
 
@@ -148,7 +167,8 @@ public class LiveBackup {
     public List<String> restore(String releaseId, Site site) throws IOException, SQLException {
         List<String> problems = verify(releaseId);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("backup of release " + releaseId + " failed verification, not restoring: " + String.join("; ", problems));
+            throw new IllegalStateException("backup of release " + releaseId + " failed verification, not restoring: "
+                    + String.join("; ", problems));
         }
         if (!marks.deployStarted(releaseId)) {
             // nothing was written to live: putting the backup back could only undo what live's people did since
@@ -157,13 +177,26 @@ public class LiveBackup {
         Path dir = directoryOf(releaseId);
         List<String> done = new ArrayList<>(restoreFiles(dir, site.live().documentRoot()));
         try (Connection c = site.live().database().open()) {
-            DatabaseRollback.Report report = DatabaseRollback.rollback(c, dir.resolve("database.sql"), site.live().database().tablePrefix(),
-                    recordedTables(releaseId), SiteTables.of(c, site.live().database(), sites), marks.of(releaseId), copyHead(releaseId));
-            report.preRollback().forEach((table, copy) -> jdbc.update("merge into sg_rollback_copy (release_id, copy_name, table_name, created_at, dropped_at) "
-                    + "key (release_id, copy_name) values (?, ?, ?, ?, null)", releaseId, copy, table, Timestamp.from(Instant.now())));
+            DatabaseRollback.Report report = DatabaseRollback.rollback(
+                    c,
+                    dir.resolve("database.sql"),
+                    site.live().database().tablePrefix(),
+                    recordedTables(releaseId),
+                    SiteTables.of(c, site.live().database(), sites),
+                    marks.of(releaseId),
+                    copyHead(releaseId));
+            report.preRollback()
+                    .forEach((table, copy) -> jdbc.update(
+                            "merge into sg_rollback_copy (release_id, copy_name, table_name, created_at, dropped_at) "
+                                    + "key (release_id, copy_name) values (?, ?, ?, ?, null)",
+                            releaseId,
+                            copy,
+                            table,
+                            Timestamp.from(Instant.now())));
             done.addAll(report.lines());
         }
-        jdbc.update("update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+        jdbc.update(
+                "update sg_backup set restored_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
         return done;
     }
 
@@ -181,7 +214,9 @@ public class LiveBackup {
         StringBuilder touched = new StringBuilder();
         for (String path : paths) {
             Path relative = Path.of(path).normalize();
-            if (relative.isAbsolute() || relative.startsWith("..") || relative.toString().isEmpty()) {
+            if (relative.isAbsolute()
+                    || relative.startsWith("..")
+                    || relative.toString().isEmpty()) {
                 throw new IllegalArgumentException("not a path below the document root: " + path);
             }
             Path live = documentRoot.resolve(path);
@@ -226,7 +261,8 @@ public class LiveBackup {
             }
             FileTreeCopier.deleteTree(beside);
         }
-        if (unchanged > 0) done.add("left " + unchanged + " backed-up path(s) that the deploy did not change as they were");
+        if (unchanged > 0)
+            done.add("left " + unchanged + " backed-up path(s) that the deploy did not change as they were");
         return done;
     }
 
@@ -236,15 +272,21 @@ public class LiveBackup {
         Path root = site.live().documentRoot();
         // a wp-content moved out of the document root is not backed up by its path from the root
         if (site.live().wpContent().normalize().startsWith(root.normalize())) {
-            for (String item : IN_WP_CONTENT) paths.add(root.relativize(site.live().wpContent().resolve(item)).toString());
+            for (String item : IN_WP_CONTENT)
+                paths.add(root.relativize(site.live().wpContent().resolve(item)).toString());
         }
         paths.addAll(IN_ROOT);
         return List.copyOf(paths);
     }
 
     /** One backup as listed for its site: when it was taken, verified, restored, or removed by retention. */
-    public record Listed(String releaseId, Instant createdAt, Instant verifiedAt, Instant restoredAt, Instant removedAt, long bytes) {
-    }
+    public record Listed(
+            String releaseId,
+            Instant createdAt,
+            Instant verifiedAt,
+            Instant restoredAt,
+            Instant removedAt,
+            long bytes) {}
 
     /**
      * The site's backups, newest first. Sizes are the ones counted at verification (release pages
@@ -252,13 +294,22 @@ public class LiveBackup {
      * a backup not verified yet is counted now, one retention removed holds nothing.
      */
     public List<Listed> list(String siteId) {
-        return jdbc.query("select b.release_id, b.directory, b.created_at, b.verified_at, b.restored_at, b.removed_at, b.bytes from sg_backup b "
-                + "join sg_release r on r.id = b.release_id where r.site_id = ? order by b.created_at desc", (rs, i) -> {
-            Instant removedAt = instant(rs.getTimestamp(6));
-            long counted = rs.getLong(7);
-            long bytes = removedAt != null ? 0 : rs.wasNull() ? size(Path.of(rs.getString(2))) : counted;
-            return new Listed(rs.getString(1), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), removedAt, bytes);
-        }, siteId);
+        return jdbc.query(
+                "select b.release_id, b.directory, b.created_at, b.verified_at, b.restored_at, b.removed_at, b.bytes from sg_backup b "
+                        + "join sg_release r on r.id = b.release_id where r.site_id = ? order by b.created_at desc",
+                (rs, i) -> {
+                    Instant removedAt = instant(rs.getTimestamp(6));
+                    long counted = rs.getLong(7);
+                    long bytes = removedAt != null ? 0 : rs.wasNull() ? size(Path.of(rs.getString(2))) : counted;
+                    return new Listed(
+                            rs.getString(1),
+                            instant(rs.getTimestamp(3)),
+                            instant(rs.getTimestamp(4)),
+                            instant(rs.getTimestamp(5)),
+                            removedAt,
+                            bytes);
+                },
+                siteId);
     }
 
     /**
@@ -267,12 +318,17 @@ public class LiveBackup {
      */
     public List<String> removeExpired(Instant before, Predicate<String> stillRunning) throws IOException {
         List<String> removed = new ArrayList<>();
-        for (String releaseId : jdbc.queryForList("select release_id from sg_backup where removed_at is null and created_at < ?", String.class,
+        for (String releaseId : jdbc.queryForList(
+                "select release_id from sg_backup where removed_at is null and created_at < ?",
+                String.class,
                 Timestamp.from(before))) {
             if (stillRunning.test(releaseId)) continue;
             // the folder is derived from the release id, below backups/: a stored path is never what gets deleted
             FileTreeCopier.deleteTree(directoryOf(releaseId));
-            jdbc.update("update sg_backup set removed_at = ? where release_id = ?", Timestamp.from(Instant.now()), releaseId);
+            jdbc.update(
+                    "update sg_backup set removed_at = ? where release_id = ?",
+                    Timestamp.from(Instant.now()),
+                    releaseId);
             dropRollbackCopies(releaseId);
             removed.add(releaseId);
         }
@@ -285,20 +341,34 @@ public class LiveBackup {
      * them, and the next retention run tries again.
      */
     private void dropRollbackCopies(String releaseId) {
-        List<String> copies = jdbc.queryForList("select copy_name from sg_rollback_copy where release_id = ? and dropped_at is null", String.class, releaseId);
+        List<String> copies = jdbc.queryForList(
+                "select copy_name from sg_rollback_copy where release_id = ? and dropped_at is null",
+                String.class,
+                releaseId);
         if (copies.isEmpty()) return;
         String siteId = jdbc.queryForObject("select site_id from sg_release where id = ?", String.class, releaseId);
-        Site site = sites.all().stream().filter(s -> s.id().equals(siteId)).findFirst().orElse(null);
+        Site site = sites.all().stream()
+                .filter(s -> s.id().equals(siteId))
+                .findFirst()
+                .orElse(null);
         if (site == null) return;
-        try (Connection c = site.live().database().open(); Statement st = c.createStatement()) {
+        try (Connection c = site.live().database().open();
+                Statement st = c.createStatement()) {
             for (String copy : copies) {
                 if (!copy.startsWith(copyHead(releaseId))) continue;
                 st.execute("DROP TABLE IF EXISTS " + io.stageguard.site.WordPressTables.quote(copy));
-                jdbc.update("update sg_rollback_copy set dropped_at = ? where release_id = ? and copy_name = ?", Timestamp.from(Instant.now()), releaseId, copy);
+                jdbc.update(
+                        "update sg_rollback_copy set dropped_at = ? where release_id = ? and copy_name = ?",
+                        Timestamp.from(Instant.now()),
+                        releaseId,
+                        copy);
             }
         } catch (SQLException e) {
-            org.slf4j.LoggerFactory.getLogger(LiveBackup.class).warn("Could not drop the tables release {}'s rollback kept on live ({}); retrying at the next retention run",
-                    releaseId, e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(LiveBackup.class)
+                    .warn(
+                            "Could not drop the tables release {}'s rollback kept on live ({}); retrying at the next retention run",
+                            releaseId,
+                            e.getMessage());
         }
     }
 
@@ -309,7 +379,9 @@ public class LiveBackup {
     private static long size(Path dir) {
         if (!Files.isDirectory(dir)) return 0;
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
@@ -328,7 +400,8 @@ public class LiveBackup {
         Map<String, DatabaseDump.DumpedTable> tables = new TreeMap<>();
         for (String line : Files.readAllLines(directoryOf(releaseId).resolve("tables.txt"), StandardCharsets.UTF_8)) {
             int space = line.indexOf(' ');
-            if (space > 0) tables.put(line.substring(0, space), DatabaseDump.DumpedTable.parse(line.substring(space + 1)));
+            if (space > 0)
+                tables.put(line.substring(0, space), DatabaseDump.DumpedTable.parse(line.substring(space + 1)));
         }
         return tables;
     }
@@ -341,7 +414,8 @@ public class LiveBackup {
     private static String checksums(Path dir) throws IOException {
         TreeMap<String, String> sums = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
                 String rel = dir.relativize(f).toString();
                 if (!rel.equals("SHA256SUMS")) sums.put(rel, Sha256.of(f));
             }

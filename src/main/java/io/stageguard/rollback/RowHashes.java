@@ -22,21 +22,25 @@ final class RowHashes {
     /** Keys per statement when rows are picked by key. */
     private static final int KEYS_PER_STATEMENT = 500;
 
-    private RowHashes() {
-    }
+    private RowHashes() {}
 
     /** How a table's rows are told apart: its primary key, as one integer or as a text of its values. */
     record Identity(List<String> columns, boolean integer) {
         /** The key of a row aliased {@code l}, as text: the integer itself, or the quoted values joined. */
         String keyOf(String alias) {
             if (integer) return "CAST(" + alias + "." + WordPressTables.quote(columns.get(0)) + " AS CHAR)";
-            return "CONCAT_WS(','," + columns.stream().map(c -> "QUOTE(" + alias + "." + WordPressTables.quote(c) + ")").collect(Collectors.joining(",")) + ")";
+            return "CONCAT_WS(',',"
+                    + columns.stream()
+                            .map(c -> "QUOTE(" + alias + "." + WordPressTables.quote(c) + ")")
+                            .collect(Collectors.joining(","))
+                    + ")";
         }
 
         /** A condition on rows aliased {@code l} for {@code count} keys given as parameters. */
         String amongKeys(String alias, int count) {
             String placeholders = String.join(",", java.util.Collections.nCopies(count, "?"));
-            return (integer ? alias + "." + WordPressTables.quote(columns.get(0)) : keyOf(alias)) + " IN (" + placeholders + ")";
+            return (integer ? alias + "." + WordPressTables.quote(columns.get(0)) : keyOf(alias)) + " IN ("
+                    + placeholders + ")";
         }
     }
 
@@ -53,12 +57,15 @@ final class RowHashes {
      */
     static Map<String, String> of(Connection c, String table, Identity id, String where) throws SQLException {
         Map<String, String> hashes = new HashMap<>();
-        String rowHash = "MD5(CONCAT_WS(','," + WordPressTables.columnNames(c, table).stream()
-                .map(col -> "IFNULL(MD5(l." + WordPressTables.quote(col) + "),'-')").collect(Collectors.joining(",")) + "))";
+        String rowHash = "MD5(CONCAT_WS(',',"
+                + WordPressTables.columnNames(c, table).stream()
+                        .map(col -> "IFNULL(MD5(l." + WordPressTables.quote(col) + "),'-')")
+                        .collect(Collectors.joining(","))
+                + "))";
         try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(1000);
-            try (ResultSet rs = st.executeQuery("SELECT " + id.keyOf("l") + ", " + rowHash + " FROM " + WordPressTables.quote(table) + " l"
-                    + (where == null ? "" : " WHERE " + where))) {
+            try (ResultSet rs = st.executeQuery("SELECT " + id.keyOf("l") + ", " + rowHash + " FROM "
+                    + WordPressTables.quote(table) + " l" + (where == null ? "" : " WHERE " + where))) {
                 while (rs.next()) hashes.put(rs.getString(1), rs.getString(2));
             }
         }
@@ -68,20 +75,23 @@ final class RowHashes {
     /** The server's checksum of the whole table (every row, every column), or {@code null} when the table is gone. */
     static String checksum(Connection c, String table) throws SQLException {
         if (!WordPressTables.exists(c, table)) return null;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("CHECKSUM TABLE " + WordPressTables.quote(table))) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("CHECKSUM TABLE " + WordPressTables.quote(table))) {
             rs.next();
             return rs.getString(2);
         }
     }
 
     /** The columns whose values differ between the row with {@code key} in {@code a} and in {@code b} (columns both tables have). */
-    static List<String> differingColumns(Connection c, String a, String b, Identity id, String key) throws SQLException {
+    static List<String> differingColumns(Connection c, String a, String b, Identity id, String key)
+            throws SQLException {
         Map<String, Object> left = row(c, a, id, key);
         Map<String, Object> right = row(c, b, id, key);
         if (left == null || right == null) return List.of();
         List<String> differ = new ArrayList<>();
         for (var column : left.entrySet()) {
-            if (right.containsKey(column.getKey()) && !equal(column.getValue(), right.get(column.getKey()))) differ.add(column.getKey());
+            if (right.containsKey(column.getKey()) && !equal(column.getValue(), right.get(column.getKey())))
+                differ.add(column.getKey());
         }
         return differ;
     }
@@ -98,7 +108,8 @@ final class RowHashes {
     }
 
     private static Map<String, Object> row(Connection c, String table, Identity id, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + WordPressTables.quote(table) + " l WHERE " + id.amongKeys("l", 1))) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM " + WordPressTables.quote(table) + " l WHERE " + id.amongKeys("l", 1))) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
@@ -106,7 +117,9 @@ final class RowHashes {
                 java.sql.ResultSetMetaData md = rs.getMetaData();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     int type = md.getColumnType(i);
-                    boolean binary = type == java.sql.Types.BINARY || type == java.sql.Types.VARBINARY || type == java.sql.Types.LONGVARBINARY
+                    boolean binary = type == java.sql.Types.BINARY
+                            || type == java.sql.Types.VARBINARY
+                            || type == java.sql.Types.LONGVARBINARY
                             || type == java.sql.Types.BLOB;
                     row.put(md.getColumnName(i), binary ? rs.getBytes(i) : rs.getString(i));
                 }

@@ -33,8 +33,7 @@ public class ChangeSetFreezer {
         this.applier = applier;
     }
 
-    public record Frozen(FrozenManifest manifest, String sha256) {
-    }
+    public record Frozen(FrozenManifest manifest, String sha256) {}
 
     /** Freezes the round's applied changes, each package kept in Stageguard's {@link PackageStore} and named from there. */
     @Transactional
@@ -42,30 +41,41 @@ public class ChangeSetFreezer {
         List<FrozenManifest.Entry> entries = new ArrayList<>();
         for (ChangeSetApplier.AppliedChange a : applier.appliedIn(releaseId, round)) {
             // a setting has no package: its name and value are what is frozen, with their digest
-            String stored = a.type().isSetting() ? null : store.keep(Path.of(a.packagePath()), a.sha256()).toString();
-            entries.add(new FrozenManifest.Entry(a.position(), a.type(), a.slug(), a.version(), stored, a.sha256(), a.allowDowngrade()));
+            String stored = a.type().isSetting()
+                    ? null
+                    : store.keep(Path.of(a.packagePath()), a.sha256()).toString();
+            entries.add(new FrozenManifest.Entry(
+                    a.position(), a.type(), a.slug(), a.version(), stored, a.sha256(), a.allowDowngrade()));
         }
         if (entries.isEmpty()) {
-            throw new IllegalStateException("release " + releaseId + " has no applied changes in QA round " + round + " to freeze");
+            throw new IllegalStateException(
+                    "release " + releaseId + " has no applied changes in QA round " + round + " to freeze");
         }
         FrozenManifest manifest = new FrozenManifest(releaseId, siteId, round, entries);
         String text = write(manifest);
         String sha = Sha256.of(text);
         jdbc.update("delete from sg_frozen_manifest where release_id = ?", releaseId);
-        jdbc.update("insert into sg_frozen_manifest (release_id, manifest, manifest_sha256, frozen_at) values (?, ?, ?, ?)",
-                releaseId, text, sha, Timestamp.from(Instant.now()));
+        jdbc.update(
+                "insert into sg_frozen_manifest (release_id, manifest, manifest_sha256, frozen_at) values (?, ?, ?, ?)",
+                releaseId,
+                text,
+                sha,
+                Timestamp.from(Instant.now()));
         return new Frozen(manifest, sha);
     }
 
     /** The frozen manifest, after checking that the stored text still has the hash it was frozen with. */
     public FrozenManifest load(String releaseId) {
-        var rows = jdbc.queryForList("select manifest, manifest_sha256 from sg_frozen_manifest where release_id = ?", releaseId);
+        var rows = jdbc.queryForList(
+                "select manifest, manifest_sha256 from sg_frozen_manifest where release_id = ?", releaseId);
         if (rows.isEmpty()) {
-            throw new IllegalStateException("release " + releaseId + " has no frozen change set: sign-off has not happened");
+            throw new IllegalStateException(
+                    "release " + releaseId + " has no frozen change set: sign-off has not happened");
         }
         String text = (String) rows.get(0).get("manifest");
         if (!Sha256.of(text).equals(rows.get(0).get("manifest_sha256"))) {
-            throw new IllegalStateException("the frozen manifest of release " + releaseId + " was altered after sign-off");
+            throw new IllegalStateException(
+                    "the frozen manifest of release " + releaseId + " was altered after sign-off");
         }
         try {
             return json.readValue(text, FrozenManifest.class);

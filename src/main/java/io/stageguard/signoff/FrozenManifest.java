@@ -19,8 +19,14 @@ public record FrozenManifest(String releaseId, String siteId, int qaRound, List<
     }
 
     /** @param allowDowngrade for core: the downgrade was asked for and signed off */
-    public record Entry(int position, ChangeType type, String slug, String version, String packagePath, String sha256,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {
+    public record Entry(
+            int position,
+            ChangeType type,
+            String slug,
+            String version,
+            String packagePath,
+            String sha256,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade) {
         @JsonIgnore
         public Change change() {
             return new Change(type, slug, version, packagePath, allowDowngrade);

@@ -27,7 +27,8 @@ public class PackageStore {
         Path stored = directory.resolve(sha256 + ".zip");
         if (Files.isRegularFile(stored) && Sha256.of(stored).equals(sha256)) return stored;
         if (!Files.isRegularFile(source)) {
-            throw new IOException("package " + source + " is gone since it was tested, and Stageguard holds no copy of it");
+            throw new IOException(
+                    "package " + source + " is gone since it was tested, and Stageguard holds no copy of it");
         }
         Files.createDirectories(directory);
         Path partial = directory.resolve(".partial-" + UUID.randomUUID());
@@ -35,7 +36,8 @@ public class PackageStore {
             Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
             String actual = Sha256.of(partial);
             if (!actual.equals(sha256)) {
-                throw new IOException("package " + source + " changed since it was tested (sha256 " + actual + ", tested " + sha256 + ")");
+                throw new IOException("package " + source + " changed since it was tested (sha256 " + actual
+                        + ", tested " + sha256 + ")");
             }
             Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

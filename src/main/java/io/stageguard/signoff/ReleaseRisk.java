@@ -1,9 +1,9 @@
 package io.stageguard.signoff;
 
+import io.stageguard.DecisionTable;
 import io.stageguard.update.ChangeSetApplier.AppliedChange;
 import io.stageguard.update.ChangeType;
 import io.stageguard.update.VersionStep;
-import io.stageguard.DecisionTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +25,15 @@ import org.springframework.stereotype.Component;
 public class ReleaseRisk {
     public static final String DECISION = "release-risk";
     /** Risk order of a plugin's or theme's step, least first: the riskiest one is the table's input. */
-    private static final List<VersionStep> STEP_RISK = List.of(VersionStep.SAME, VersionStep.PATCH, VersionStep.MINOR, VersionStep.NEW,
-            VersionStep.UNKNOWN, VersionStep.MAJOR, VersionStep.DOWNGRADE);
+    private static final List<VersionStep> STEP_RISK = List.of(
+            VersionStep.SAME,
+            VersionStep.PATCH,
+            VersionStep.MINOR,
+            VersionStep.NEW,
+            VersionStep.UNKNOWN,
+            VersionStep.MAJOR,
+            VersionStep.DOWNGRADE);
+
     private final Function<Map<String, Object>, List<Map<String, Object>>> decision;
 
     @Autowired
@@ -44,7 +51,13 @@ public class ReleaseRisk {
     }
 
     /** What the table reads. */
-    public record Inputs(String largestStep, String coreStep, int experiments, int changes, boolean allFromWordPressOrg, List<String> siteTags) {
+    public record Inputs(
+            String largestStep,
+            String coreStep,
+            int experiments,
+            int changes,
+            boolean allFromWordPressOrg,
+            List<String> siteTags) {
         Map<String, Object> variables() {
             Map<String, Object> in = new LinkedHashMap<>();
             in.put("largestStep", largestStep);
@@ -66,7 +79,8 @@ public class ReleaseRisk {
     public record Route(boolean clientSignoffNeeded, List<String> reasons) {
         /** For the forms and the status: "Developer and client approve: updates WordPress core". */
         public String summary() {
-            return (clientSignoffNeeded ? "Developer and client approve" : "The developer approves alone") + ": " + String.join("; ", reasons);
+            return (clientSignoffNeeded ? "Developer and client approve" : "The developer approves alone") + ": "
+                    + String.join("; ", reasons);
         }
     }
 
@@ -75,7 +89,8 @@ public class ReleaseRisk {
      *
      * @param fromWordPressOrg whether a package is one Stageguard fetched from wordpress.org
      */
-    public static Inputs inputs(List<AppliedChange> applied, Predicate<String> fromWordPressOrg, int experiments, List<String> siteTags) {
+    public static Inputs inputs(
+            List<AppliedChange> applied, Predicate<String> fromWordPressOrg, int experiments, List<String> siteTags) {
         VersionStep riskiest = null;
         String core = "none";
         for (AppliedChange change : applied) {
@@ -89,15 +104,18 @@ public class ReleaseRisk {
                 riskiest = step;
             }
         }
-        boolean allFromOrg = !applied.isEmpty() && applied.stream().allMatch(c -> fromWordPressOrg.test(c.packagePath()));
-        return new Inputs(riskiest == null ? "none" : riskiest.label(), core, experiments, applied.size(), allFromOrg, siteTags);
+        boolean allFromOrg =
+                !applied.isEmpty() && applied.stream().allMatch(c -> fromWordPressOrg.test(c.packagePath()));
+        return new Inputs(
+                riskiest == null ? "none" : riskiest.label(), core, experiments, applied.size(), allFromOrg, siteTags);
     }
 
     public Route decide(Inputs inputs) {
         List<String> forClient = new ArrayList<>();
         List<String> forDeveloperAlone = new ArrayList<>();
         for (Map<String, Object> match : decision.apply(inputs.variables())) {
-            ("developer and client".equals(match.get("approvers")) ? forClient : forDeveloperAlone).add(String.valueOf(match.get("reason")));
+            ("developer and client".equals(match.get("approvers")) ? forClient : forDeveloperAlone)
+                    .add(String.valueOf(match.get("reason")));
         }
         if (!forClient.isEmpty()) return new Route(true, forClient);
         if (!forDeveloperAlone.isEmpty()) return new Route(false, forDeveloperAlone);

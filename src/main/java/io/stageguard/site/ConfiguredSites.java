@@ -19,7 +19,8 @@ class ConfiguredSites {
     @EventListener(ApplicationReadyEvent.class)
     void register() {
         properties.sites().forEach((id, def) -> {
-            Site site = new Site(id, def.live(), def.staging(), def.qa(), def.access(), def.caches(), def.tags(), def.webhook());
+            Site site = new Site(
+                    id, def.live(), def.staging(), def.qa(), def.access(), def.caches(), def.tags(), def.webhook());
             Map<String, String> problems = registration.register(site);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("configured site " + id + " is invalid: " + problems);

@@ -13,7 +13,8 @@ import java.util.Properties;
  *                    of Stageguard's process) or {@code file:/path} (a file's first line), so the
  *                    value never reaches Stageguard's database at all
  */
-public record DatabaseConnection(String host, int port, String name, String user, String password, String tablePrefix, String passwordRef) {
+public record DatabaseConnection(
+        String host, int port, String name, String user, String password, String tablePrefix, String passwordRef) {
     /**
      * How long one read may wait for the server: a hung server or a dead network would otherwise keep
      * a step (and its job lock) for ever (review 954a1fc, M4). Generous, because a copy or a restore

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,9 @@ public class PageFetcher implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     /** A page larger than this is cut: a site (or something posing as one) cannot fill Stageguard's memory. */
     static final int MAX_BODY_CHARS = 16 * 1024 * 1024;
-    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(60), false);
+
+    private final CloseableHttpClient client =
+            io.stageguard.support.Http.client(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(60), false);
 
     /**
      * A fetched page: the final URL, its status, body, where a redirect pointed if it left the
@@ -49,11 +51,20 @@ public class PageFetcher implements AutoCloseable {
             requestHeaders.forEach(request::setHeader);
             Page page = client.execute(request, response -> {
                 Header location = response.getFirstHeader("Location");
-                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
+                String body = response.getEntity() == null
+                        ? ""
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
                 Map<String, String> headers = new HashMap<>();
-                for (Header h : response.getHeaders()) headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
-                return new Page(current.toString(), response.getCode(), body,
-                        location == null ? null : current.resolve(location.getValue()).toString(), headers);
+                for (Header h : response.getHeaders())
+                    headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
+                return new Page(
+                        current.toString(),
+                        response.getCode(),
+                        body,
+                        location == null
+                                ? null
+                                : current.resolve(location.getValue()).toString(),
+                        headers);
             });
             if (page.status() < 300 || page.status() >= 400 || page.offOriginRedirect() == null) {
                 return new Page(page.url(), page.status(), page.body(), null, page.headers());
@@ -72,15 +83,20 @@ public class PageFetcher implements AutoCloseable {
         requestHeaders.forEach(request::setHeader);
         request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
         return client.execute(request, response -> {
-            String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
+            String body = response.getEntity() == null
+                    ? ""
+                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, MAX_BODY_CHARS);
             Map<String, String> headers = new HashMap<>();
-            for (Header h : response.getHeaders()) headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
+            for (Header h : response.getHeaders())
+                headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
             return new Page(url, response.getCode(), body, null, headers);
         });
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort();
     }
 
     @Override

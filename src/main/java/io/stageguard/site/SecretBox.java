@@ -29,13 +29,15 @@ public final class SecretBox {
     private final SecretKeySpec key;
 
     private SecretBox(byte[] key) {
-        if (key.length != 32) throw new IllegalArgumentException("the secret key must be 32 bytes (Base64 of 32 random bytes)");
+        if (key.length != 32)
+            throw new IllegalArgumentException("the secret key must be 32 bytes (Base64 of 32 random bytes)");
         this.key = new SecretKeySpec(key, "AES");
     }
 
     /** @param base64Key the configured key, or blank to use (and make, the first time) {@code keyFile} */
     public static SecretBox from(String base64Key, Path keyFile) {
-        if (base64Key != null && !base64Key.isBlank()) return new SecretBox(Base64.getDecoder().decode(base64Key.strip()));
+        if (base64Key != null && !base64Key.isBlank())
+            return new SecretBox(Base64.getDecoder().decode(base64Key.strip()));
         try {
             if (!Files.exists(keyFile)) {
                 byte[] fresh = new byte[32];
@@ -44,8 +46,11 @@ public final class SecretBox {
                 Files.writeString(keyFile, Base64.getEncoder().encodeToString(fresh), StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             }
-            log.warn("Site database passwords are encrypted with the key in {}; set STAGEGUARD_SECRET_KEY to keep the key off this disk", keyFile);
-            return new SecretBox(Base64.getDecoder().decode(Files.readString(keyFile, StandardCharsets.UTF_8).strip()));
+            log.warn(
+                    "Site database passwords are encrypted with the key in {}; set STAGEGUARD_SECRET_KEY to keep the key off this disk",
+                    keyFile);
+            return new SecretBox(Base64.getDecoder()
+                    .decode(Files.readString(keyFile, StandardCharsets.UTF_8).strip()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or make the secret key file " + keyFile, e);
         }
@@ -59,7 +64,12 @@ public final class SecretBox {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
             byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
+                                    .put(iv)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt", e);
         }
@@ -73,7 +83,9 @@ public final class SecretBox {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
             return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a stored site password does not open with this secret key (was STAGEGUARD_SECRET_KEY changed?)", e);
+            throw new IllegalStateException(
+                    "a stored site password does not open with this secret key (was STAGEGUARD_SECRET_KEY changed?)",
+                    e);
         }
     }
 }

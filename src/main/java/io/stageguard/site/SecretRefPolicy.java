@@ -22,7 +22,8 @@ public record SecretRefPolicy(String envPrefix, Path folder) {
     public SecretRefPolicy {
         if (envPrefix == null || envPrefix.isBlank()) envPrefix = "STAGEGUARD_SITE_";
         if (folder == null) folder = Path.of("/etc/stageguard/secrets");
-        if (!folder.isAbsolute()) throw new IllegalArgumentException("stageguard.secrets.folder must be an absolute path");
+        if (!folder.isAbsolute())
+            throw new IllegalArgumentException("stageguard.secrets.folder must be an absolute path");
     }
 
     /** Every reference of the definition that is not allowed, by field. */
@@ -30,8 +31,10 @@ public record SecretRefPolicy(String envPrefix, Path folder) {
         Map<String, String> refs = new LinkedHashMap<>();
         refs.put("live.database.passwordRef", site.live().database().passwordRef());
         refs.put("staging.database.passwordRef", site.staging().database().passwordRef());
-        if (site.caches() != null && site.caches().cloudflare() != null) refs.put("caches.cloudflare.tokenRef", site.caches().cloudflare().tokenRef());
-        if (site.caches() != null && site.caches().fastly() != null) refs.put("caches.fastly.keyRef", site.caches().fastly().keyRef());
+        if (site.caches() != null && site.caches().cloudflare() != null)
+            refs.put("caches.cloudflare.tokenRef", site.caches().cloudflare().tokenRef());
+        if (site.caches() != null && site.caches().fastly() != null)
+            refs.put("caches.fastly.keyRef", site.caches().fastly().keyRef());
         if (site.webhook() != null) refs.put("webhook.urlRef", site.webhook().urlRef());
         Map<String, String> problems = new LinkedHashMap<>();
         refs.forEach((field, ref) -> {
@@ -43,12 +46,15 @@ public record SecretRefPolicy(String envPrefix, Path folder) {
 
     private String problem(String ref) {
         if (ref.startsWith("env:")) {
-            return ref.substring(4).startsWith(envPrefix) ? null
-                    : "must name an environment variable starting with " + envPrefix + " (stageguard.secrets.env-prefix): Stageguard's own are not a site's";
+            return ref.substring(4).startsWith(envPrefix)
+                    ? null
+                    : "must name an environment variable starting with " + envPrefix
+                            + " (stageguard.secrets.env-prefix): Stageguard's own are not a site's";
         }
         if (ref.startsWith("file:")) {
             try {
-                // resolved now, links and all: a link in the folder that leads out, or dangles until it does, is refused
+                // resolved now, links and all: a link in the folder that leads out, or dangles until it does, is
+                // refused
                 Path file = Path.of(ref.substring(5)).toRealPath();
                 if (java.nio.file.Files.isRegularFile(file) && file.startsWith(folder.toRealPath())) return null;
             } catch (IOException | RuntimeException unreadable) {

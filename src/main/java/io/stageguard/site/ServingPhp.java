@@ -47,23 +47,31 @@ public class ServingPhp {
     }
 
     /** @param headers sent with the request besides the token (the staging guard's credential) */
-    public JsonNode run(SiteEnvironment site, Map<String, String> headers, String code, Map<String, ?> args) throws IOException {
+    public JsonNode run(SiteEnvironment site, Map<String, String> headers, String code, Map<String, ?> args)
+            throws IOException {
         removeLeftovers(site.documentRoot());
         String name = PREFIX + HexFormat.of().formatHex(bytes(16)) + ".php";
         String token = HexFormat.of().formatHex(bytes(32));
         Path file = site.documentRoot().resolve(name);
-        Files.writeString(file, program(Sha256.of(token), Instant.now().plus(LIFETIME), code, JSON.writeValueAsString(args)), StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                program(Sha256.of(token), Instant.now().plus(LIFETIME), code, JSON.writeValueAsString(args)),
+                StandardCharsets.UTF_8);
         try {
             Map<String, String> requestHeaders = new java.util.HashMap<>(headers);
             requestHeaders.put("X-Stageguard-Token", token);
             PageFetcher.Page answer = fetcher.postJson(site.url("/" + name), requestHeaders, "{}");
             if (answer.status() != 200) {
-                throw new IOException("the site's PHP answered HTTP " + answer.status() + " to Stageguard's one-shot request: " + excerpt(answer.body()));
+                throw new IOException("the site's PHP answered HTTP " + answer.status()
+                        + " to Stageguard's one-shot request: " + excerpt(answer.body()));
             }
             try {
                 return JSON.readTree(answer.body());
             } catch (IOException notJson) {
-                throw new IOException("the site's PHP did not answer Stageguard's one-shot request with JSON: " + excerpt(answer.body()), notJson);
+                throw new IOException(
+                        "the site's PHP did not answer Stageguard's one-shot request with JSON: "
+                                + excerpt(answer.body()),
+                        notJson);
             }
         } finally {
             Files.deleteIfExists(file);
@@ -72,7 +80,9 @@ public class ServingPhp {
 
     /** The file the serving PHP writes its errors to, when it is one this machine can read (not syslog or stderr). */
     public Optional<Path> errorLog(SiteEnvironment site) throws IOException {
-        String log = run(site, "echo json_encode( array( 'errorLog' => (string) ini_get( 'error_log' ) ) );", Map.of()).path("errorLog").asText();
+        String log = run(site, "echo json_encode( array( 'errorLog' => (string) ini_get( 'error_log' ) ) );", Map.of())
+                .path("errorLog")
+                .asText();
         if (log.isBlank()) return Optional.empty();
         Path file = site.documentRoot().resolve(log);
         return Files.isRegularFile(file) && Files.isReadable(file) ? Optional.of(file) : Optional.empty();
@@ -88,7 +98,8 @@ public class ServingPhp {
         return "<?php\n"
                 + "// Written by Stageguard for one request and deleted right after it; answers nothing without its token.\n"
                 + "if ( time() > " + expires.getEpochSecond() + " || 'POST' !== $_SERVER['REQUEST_METHOD']\n"
-                + "\t|| ! hash_equals( '" + tokenHash + "', hash( 'sha256', $_SERVER['HTTP_X_STAGEGUARD_TOKEN'] ?? '' ) ) ) {\n"
+                + "\t|| ! hash_equals( '" + tokenHash
+                + "', hash( 'sha256', $_SERVER['HTTP_X_STAGEGUARD_TOKEN'] ?? '' ) ) ) {\n"
                 + "\thttp_response_code( 404 );\n\texit;\n}\n"
                 + "@unlink( __FILE__ );\n"
                 + "header( 'Content-Type: application/json' );\n"
@@ -110,7 +121,9 @@ public class ServingPhp {
     }
 
     private static String excerpt(String body) {
-        String text = body == null ? "" : body.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim();
+        String text = body == null
+                ? ""
+                : body.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim();
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 }

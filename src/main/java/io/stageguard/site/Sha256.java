@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 
 /** SHA-256 of files and text: the identity of a package, a backup and a frozen manifest. */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String of(Path file) throws IOException {
         MessageDigest digest = newDigest();
@@ -47,8 +46,13 @@ public final class Sha256 {
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path p : paths.sorted().toList()) {
                 String rel = folder.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) listing.append(rel).append(" -> ").append(Files.readSymbolicLink(p)).append('\n');
-                else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) listing.append(rel).append(' ').append(of(p)).append('\n');
+                if (Files.isSymbolicLink(p))
+                    listing.append(rel)
+                            .append(" -> ")
+                            .append(Files.readSymbolicLink(p))
+                            .append('\n');
+                else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    listing.append(rel).append(' ').append(of(p)).append('\n');
             }
         }
         return of(listing.toString());

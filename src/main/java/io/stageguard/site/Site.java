@@ -7,8 +7,15 @@ import java.util.List;
  * has a part in it, the caches in front of it, its tags (which the {@code release-risk} decision
  * reads: "client-approves-all") and an optional webhook told of its releases.
  */
-public record Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags,
-                   SiteWebhook webhook) {
+public record Site(
+        String id,
+        SiteEnvironment live,
+        SiteEnvironment staging,
+        SiteQa qa,
+        SiteAccess access,
+        SiteCaches caches,
+        List<String> tags,
+        SiteWebhook webhook) {
 
     public Site(String id, SiteEnvironment live, SiteEnvironment staging) {
         this(id, live, staging, SiteQa.NONE, SiteAccess.GLOBAL_GROUPS, SiteCaches.NONE);
@@ -18,11 +25,19 @@ public record Site(String id, SiteEnvironment live, SiteEnvironment staging, Sit
         this(id, live, staging, qa, access, SiteCaches.NONE);
     }
 
-    public Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
+    public Site(
+            String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches) {
         this(id, live, staging, qa, access, caches, List.of());
     }
 
-    public Site(String id, SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches, List<String> tags) {
+    public Site(
+            String id,
+            SiteEnvironment live,
+            SiteEnvironment staging,
+            SiteQa qa,
+            SiteAccess access,
+            SiteCaches caches,
+            List<String> tags) {
         this(id, live, staging, qa, access, caches, tags, null);
     }
 

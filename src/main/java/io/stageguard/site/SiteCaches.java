@@ -16,7 +16,10 @@ import java.util.function.UnaryOperator;
 public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastly fastly) {
     public static final SiteCaches NONE = new SiteCaches(null, null, null);
 
-    public enum PurgeMethod { PURGE, BAN }
+    public enum PurgeMethod {
+        PURGE,
+        BAN
+    }
 
     /**
      * @param url    where the proxy itself listens (requests carry live's host name)
@@ -42,8 +45,11 @@ public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastl
 
     /** The same caches with each stored token changed (sealed for storage, or opened). */
     SiteCaches withSecrets(UnaryOperator<String> change) {
-        return new SiteCaches(reverseProxy,
-                cloudflare == null ? null : new Cloudflare(cloudflare.zoneId(), change.apply(cloudflare.token()), cloudflare.tokenRef()),
+        return new SiteCaches(
+                reverseProxy,
+                cloudflare == null
+                        ? null
+                        : new Cloudflare(cloudflare.zoneId(), change.apply(cloudflare.token()), cloudflare.tokenRef()),
                 fastly == null ? null : new Fastly(fastly.serviceId(), change.apply(fastly.key()), fastly.keyRef()));
     }
 
@@ -56,17 +62,21 @@ public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastl
     }
 
     static void check(SiteCaches caches, Map<String, String> errors) {
-        if (caches.reverseProxy() != null && (caches.reverseProxy().url() == null || !caches.reverseProxy().url().matches("https?://\\S+"))) {
+        if (caches.reverseProxy() != null
+                && (caches.reverseProxy().url() == null
+                        || !caches.reverseProxy().url().matches("https?://\\S+"))) {
             errors.put("caches.reverseProxy.url", "must be an http(s) URL");
         }
         if (caches.cloudflare() != null) {
             Cloudflare cf = caches.cloudflare();
-            if (cf.zoneId() == null || !cf.zoneId().matches("[A-Za-z0-9]{1,64}")) errors.put("caches.cloudflare.zoneId", "must be the zone's id (letters and digits)");
+            if (cf.zoneId() == null || !cf.zoneId().matches("[A-Za-z0-9]{1,64}"))
+                errors.put("caches.cloudflare.zoneId", "must be the zone's id (letters and digits)");
             SecretRef.check("caches.cloudflare.token", cf.token(), "caches.cloudflare.tokenRef", cf.tokenRef(), errors);
         }
         if (caches.fastly() != null) {
             Fastly f = caches.fastly();
-            if (f.serviceId() == null || !f.serviceId().matches("[A-Za-z0-9]{1,64}")) errors.put("caches.fastly.serviceId", "must be the service's id (letters and digits)");
+            if (f.serviceId() == null || !f.serviceId().matches("[A-Za-z0-9]{1,64}"))
+                errors.put("caches.fastly.serviceId", "must be the service's id (letters and digits)");
             SecretRef.check("caches.fastly.key", f.key(), "caches.fastly.keyRef", f.keyRef(), errors);
         }
     }

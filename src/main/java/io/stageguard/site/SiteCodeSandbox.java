@@ -24,6 +24,7 @@ import java.util.Optional;
 public final class SiteCodeSandbox {
     /** The unprivileged user site code runs as where its root belongs to root; {@code ./stageguard} creates it. */
     public static final String DEFAULT_USER = "stageguard-site";
+
     static final Path BWRAP = Path.of("/usr/bin/bwrap");
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     /**
@@ -32,13 +33,14 @@ public final class SiteCodeSandbox {
      * or other sites may live; a PHP runtime installed elsewhere brings its own folder.
      */
     private static final List<String> SYSTEM = List.of("/usr", "/etc", "/run/mysqld");
-    private static final List<String> MERGED_USR_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
-    /** Environment a PHP gets besides what its caller names. */
-    private static final Map<String, String> BASE_ENVIRONMENT = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "HOME", "/tmp",
-            "TMPDIR", "/tmp");
 
-    private SiteCodeSandbox() {
-    }
+    private static final List<String> MERGED_USR_LINKS =
+            List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
+    /** Environment a PHP gets besides what its caller names. */
+    private static final Map<String, String> BASE_ENVIRONMENT =
+            Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "HOME", "/tmp", "TMPDIR", "/tmp");
+
+    private SiteCodeSandbox() {}
 
     /** The user and group a confined program runs as. */
     public record Identity(String name, int uid, int gid) {
@@ -53,25 +55,44 @@ public final class SiteCodeSandbox {
      * with {@code environment} as its whole environment besides a plain {@code PATH}, {@code LANG},
      * {@code HOME} and {@code TMPDIR}. Fails, naming the fix, where bubblewrap or the user is missing.
      */
-    public static List<String> confine(Path documentRoot, List<String> command, Map<String, String> environment) throws IOException {
+    public static List<String> confine(Path documentRoot, List<String> command, Map<String, String> environment)
+            throws IOException {
         if (!Files.isExecutable(BWRAP)) {
-            throw new IOException("Site code runs only in a sandbox, and bubblewrap is not installed (" + BWRAP + "): apt-get install bubblewrap");
+            throw new IOException("Site code runs only in a sandbox, and bubblewrap is not installed (" + BWRAP
+                    + "): apt-get install bubblewrap");
         }
         Path root = documentRoot.toRealPath();
         Identity identity = identityFor(root);
-        List<String> sandbox = new ArrayList<>(List.of(BWRAP.toString(), "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc",
-                "--unshare-uts", "--unshare-cgroup-try", "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
+        List<String> sandbox = new ArrayList<>(List.of(
+                BWRAP.toString(),
+                "--die-with-parent",
+                "--new-session",
+                "--unshare-pid",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--perms",
+                "1777",
+                "--tmpfs",
+                "/tmp"));
         for (String dir : SYSTEM) sandbox.addAll(List.of("--ro-bind-try", dir, dir));
         for (String link : MERGED_USR_LINKS) {
             Path path = Path.of(link);
-            if (Files.isSymbolicLink(path)) sandbox.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), link));
+            if (Files.isSymbolicLink(path))
+                sandbox.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), link));
             else if (Files.isDirectory(path)) sandbox.addAll(List.of("--ro-bind", link, link));
         }
         Path program = Path.of(command.get(0));
         if (program.isAbsolute() && !program.toRealPath().startsWith("/usr")) {
-            // a runtime installed elsewhere: its installation (/opt/php-8.3 for /opt/php-8.3/bin/php), or the program alone
+            // a runtime installed elsewhere: its installation (/opt/php-8.3 for /opt/php-8.3/bin/php), or the program
+            // alone
             Path real = program.toRealPath();
-            boolean inBin = real.getParent().getFileName() != null && real.getParent().getFileName().toString().matches("s?bin");
+            boolean inBin = real.getParent().getFileName() != null
+                    && real.getParent().getFileName().toString().matches("s?bin");
             Path shown = inBin ? real.getParent().getParent() : real;
             passThrough(sandbox, shown);
             sandbox.addAll(List.of("--ro-bind", shown.toString(), shown.toString()));
@@ -81,9 +102,20 @@ public final class SiteCodeSandbox {
         BASE_ENVIRONMENT.forEach((k, v) -> sandbox.addAll(List.of("--setenv", k, v)));
         environment.forEach((k, v) -> sandbox.addAll(List.of("--setenv", k, v)));
         // bubblewrap started by root keeps no capability unless told; setpriv needs these two to become the site's user
-        sandbox.addAll(List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-                SETPRIV.toString(), "--reuid=" + identity.uid(), "--regid=" + identity.gid(), "--clear-groups", "--no-new-privs",
-                "--inh-caps=-all", "--bounding-set=-all", "--"));
+        sandbox.addAll(List.of(
+                "--cap-add",
+                "CAP_SETUID",
+                "--cap-add",
+                "CAP_SETGID",
+                "--",
+                SETPRIV.toString(),
+                "--reuid=" + identity.uid(),
+                "--regid=" + identity.gid(),
+                "--clear-groups",
+                "--no-new-privs",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--"));
         sandbox.addAll(command);
         return sandbox;
     }
@@ -95,7 +127,8 @@ public final class SiteCodeSandbox {
      */
     private static void passThrough(List<String> sandbox, Path path) {
         List<Path> above = new ArrayList<>();
-        for (Path dir = path.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) above.add(0, dir);
+        for (Path dir = path.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent())
+            above.add(0, dir);
         for (Path dir : above) {
             boolean mounted = dir.equals(Path.of("/tmp")) || SYSTEM.stream().anyMatch(system -> dir.startsWith(system));
             if (!mounted) sandbox.addAll(List.of("--perms", "0755", "--dir", dir.toString()));
@@ -117,9 +150,10 @@ public final class SiteCodeSandbox {
 
     /** {@value #DEFAULT_USER}, or a clear error naming how to create it. */
     public static Identity sandboxUser() throws IOException {
-        return SystemUsers.byName(DEFAULT_USER).orElseThrow(() -> new IOException("Site code runs as the unprivileged user " + DEFAULT_USER
-                + ", which this machine does not have: create it with `useradd --system --no-create-home --shell /usr/sbin/nologin "
-                + DEFAULT_USER + "` (./stageguard does)"));
+        return SystemUsers.byName(DEFAULT_USER)
+                .orElseThrow(() -> new IOException("Site code runs as the unprivileged user " + DEFAULT_USER
+                        + ", which this machine does not have: create it with `useradd --system --no-create-home --shell /usr/sbin/nologin "
+                        + DEFAULT_USER + "` (./stageguard does)"));
     }
 
     /**

@@ -22,17 +22,25 @@ public class SiteHealthCheck {
 
     /** One page's answer; {@code html} is what was served, kept for checks that read the page itself. */
     public record PageHealth(String path, int status, String problem, String html) {
-        public boolean healthy() { return problem == null; }
+        public boolean healthy() {
+            return problem == null;
+        }
     }
 
     public record Health(String baseUrl, List<PageHealth> pages) {
-        public boolean healthy() { return pages.stream().allMatch(PageHealth::healthy); }
+        public boolean healthy() {
+            return pages.stream().allMatch(PageHealth::healthy);
+        }
 
         public String summary() {
             StringBuilder out = new StringBuilder();
             for (PageHealth p : pages) {
-                out.append(p.path()).append(' ').append(p.status()).append(' ')
-                        .append(p.healthy() ? "ok" : p.problem()).append('\n');
+                out.append(p.path())
+                        .append(' ')
+                        .append(p.status())
+                        .append(' ')
+                        .append(p.healthy() ? "ok" : p.problem())
+                        .append('\n');
             }
             return out.toString().trim();
         }
@@ -64,7 +72,8 @@ public class SiteHealthCheck {
         String nonce = Long.toHexString(System.nanoTime()) + Long.toHexString(Double.doubleToLongBits(Math.random()));
         List<PageHealth> results = new ArrayList<>();
         for (String path : paths) {
-            results.add(checkPage(env, path, path + (path.contains("?") ? "&" : "?") + "stageguard-check=" + nonce, Map.of()));
+            results.add(checkPage(
+                    env, path, path + (path.contains("?") ? "&" : "?") + "stageguard-check=" + nonce, Map.of()));
         }
         return new Health(env.baseUrl(), results);
     }
@@ -77,7 +86,8 @@ public class SiteHealthCheck {
         try {
             PageFetcher.Page page = fetcher.get(env.url(asked), headers);
             if (page.offOriginRedirect() != null) {
-                return new PageHealth(path, page.status(), "redirects away to " + page.offOriginRedirect(), page.body());
+                return new PageHealth(
+                        path, page.status(), "redirects away to " + page.offOriginRedirect(), page.body());
             }
             if (page.status() >= 400) {
                 return new PageHealth(path, page.status(), "HTTP " + page.status(), page.body());

@@ -30,8 +30,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteInventoryReader {
     /** The drop-ins WordPress loads by file name; each changes how the whole site behaves. */
-    private static final List<String> DROP_INS = List.of("advanced-cache.php", "object-cache.php", "db.php", "db-error.php",
-            "install.php", "maintenance.php", "php-error.php", "fatal-error-handler.php", "sunrise.php");
+    private static final List<String> DROP_INS = List.of(
+            "advanced-cache.php",
+            "object-cache.php",
+            "db.php",
+            "db-error.php",
+            "install.php",
+            "maintenance.php",
+            "php-error.php",
+            "fatal-error-handler.php",
+            "sunrise.php");
+
     private static final Pattern WP_VERSION = Pattern.compile("\\$wp_version\\s*=\\s*'([^']+)'");
     private static final Pattern HEADER_VERSION = Pattern.compile("(?m)^[ \\t/*#@]*Version:\\s*(\\S+)");
     private static final Pattern SERIALIZED_STRING = Pattern.compile("s:\\d+:\"([^\"]*)\";");
@@ -52,21 +61,46 @@ public class SiteInventoryReader {
         String phpVersion = php.path("version").asText();
         items.put("php.version", phpVersion);
         items.put("php.minorVersion", phpVersion.replaceFirst("^(\\d+\\.\\d+).*$", "$1"));
-        items.put("php.extensions", String.join(", ", StreamSupport.stream(php.path("extensions").spliterator(), false).map(JsonNode::asText).toList()));
-        php.path("ini").fields().forEachRemaining(e -> items.put("php.ini." + e.getKey(), e.getValue().asText()));
+        items.put(
+                "php.extensions",
+                String.join(
+                        ", ",
+                        StreamSupport.stream(php.path("extensions").spliterator(), false)
+                                .map(JsonNode::asText)
+                                .toList()));
+        php.path("ini")
+                .fields()
+                .forEachRemaining(
+                        e -> items.put("php.ini." + e.getKey(), e.getValue().asText()));
         try (Connection c = env.database().open()) {
             c.setReadOnly(true);
             items.put("database.server", scalar(c, "SELECT VERSION()"));
-            items.put("database.charset", scalar(c, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
-            items.put("database.collation", scalar(c, "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
+            items.put(
+                    "database.charset",
+                    scalar(
+                            c,
+                            "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
+            items.put(
+                    "database.collation",
+                    scalar(
+                            c,
+                            "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"));
             String options = env.database().tablePrefix() + "options";
-            items.put("plugins.active", activePlugins(env.wpContent(), WordPressTables.option(c, options, "active_plugins")));
+            items.put(
+                    "plugins.active",
+                    activePlugins(env.wpContent(), WordPressTables.option(c, options, "active_plugins")));
             String stylesheet = WordPressTables.option(c, options, "stylesheet");
             String template = WordPressTables.option(c, options, "template");
-            items.put("theme.active", theme(env.wpContent(), stylesheet)
-                    + (template == null || template.equals(stylesheet) ? "" : " (child of " + theme(env.wpContent(), template) + ")"));
+            items.put(
+                    "theme.active",
+                    theme(env.wpContent(), stylesheet)
+                            + (template == null || template.equals(stylesheet)
+                                    ? ""
+                                    : " (child of " + theme(env.wpContent(), template) + ")"));
         }
-        List<String> dropIns = DROP_INS.stream().filter(f -> Files.isRegularFile(env.wpContent().resolve(f))).toList();
+        List<String> dropIns = DROP_INS.stream()
+                .filter(f -> Files.isRegularFile(env.wpContent().resolve(f)))
+                .toList();
         items.put("wordpress.dropIns", dropIns.isEmpty() ? "none" : String.join(", ", dropIns));
         items.put("webServer", webServer(env, headers));
         return items;
@@ -83,17 +117,22 @@ public class SiteInventoryReader {
     private JsonNode php(SiteEnvironment env) throws IOException {
         String probe;
         try (InputStream in = SiteInventoryReader.class.getResourceAsStream("/site/php-probe.php")) {
-            probe = new String(Objects.requireNonNull(in, "php-probe.php missing from the classpath").readAllBytes(), StandardCharsets.UTF_8);
+            probe = new String(
+                    Objects.requireNonNull(in, "php-probe.php missing from the classpath")
+                            .readAllBytes(),
+                    StandardCharsets.UTF_8);
         }
         try {
             return json.readTree(wordPressPhp.run(env, probe.replaceFirst("^<\\?php\\s*", "")));
         } catch (IOException e) {
-            throw new IOException("PHP runtime '" + env.phpRuntime() + "' failed to run the parity probe: " + e.getMessage(), e);
+            throw new IOException(
+                    "PHP runtime '" + env.phpRuntime() + "' failed to run the parity probe: " + e.getMessage(), e);
         }
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -102,7 +141,8 @@ public class SiteInventoryReader {
         List<String> plugins = new ArrayList<>();
         Matcher m = SERIALIZED_STRING.matcher(serialized == null ? "" : serialized);
         while (m.find()) {
-            plugins.add(m.group(1) + " " + headerVersion(wpContent.resolve("plugins").resolve(m.group(1))));
+            plugins.add(m.group(1) + " "
+                    + headerVersion(wpContent.resolve("plugins").resolve(m.group(1))));
         }
         plugins.sort(null);
         return plugins.isEmpty() ? "none" : String.join(", ", plugins);
@@ -110,7 +150,8 @@ public class SiteInventoryReader {
 
     private static String theme(Path wpContent, String slug) throws IOException {
         if (slug == null) return "none";
-        return slug + " " + headerVersion(wpContent.resolve("themes").resolve(slug).resolve("style.css"));
+        return slug + " "
+                + headerVersion(wpContent.resolve("themes").resolve(slug).resolve("style.css"));
     }
 
     private static String headerVersion(Path file) throws IOException {

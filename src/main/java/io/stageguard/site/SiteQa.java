@@ -29,7 +29,9 @@ public record SiteQa(List<String> masks, List<UserFlow> flows, AdminScreens admi
      */
     public record AdminScreens(String user, String password, List<String> paths) {
         public AdminScreens {
-            paths = paths == null || paths.isEmpty() ? List.of("/wp-admin/", "/wp-admin/plugins.php") : List.copyOf(paths);
+            paths = paths == null || paths.isEmpty()
+                    ? List.of("/wp-admin/", "/wp-admin/plugins.php")
+                    : List.copyOf(paths);
         }
     }
 }

@@ -25,7 +25,8 @@ public class SiteRegistration {
 
     /** @return field to problem; empty when the site was stored */
     public Map<String, String> register(Site site) {
-        Map<String, String> problems = SiteValidator.problems(site, php.runtimes().keySet());
+        Map<String, String> problems =
+                SiteValidator.problems(site, php.runtimes().keySet());
         if (problems.isEmpty()) problems = secrets.problems(site);
         if (problems.isEmpty()) problems = proof.problems(site);
         if (problems.isEmpty()) registry.save(site);

@@ -23,8 +23,11 @@ public class SiteRegistry implements KnownSites {
     private final ObjectMapper json;
     private final SecretBox secrets;
 
-    public SiteRegistry(JdbcTemplate jdbc, ObjectMapper json, @Value("${stageguard.secret-key:}") String secretKey,
-                        StageguardProperties app) {
+    public SiteRegistry(
+            JdbcTemplate jdbc,
+            ObjectMapper json,
+            @Value("${stageguard.secret-key:}") String secretKey,
+            StageguardProperties app) {
         this.jdbc = jdbc;
         this.json = json;
         this.secrets = SecretBox.from(secretKey, app.dataDir().resolve("secret.key"));
@@ -38,9 +41,11 @@ public class SiteRegistry implements KnownSites {
             throw new IllegalStateException("cannot serialize site " + site.id(), e);
         }
         Timestamp now = Timestamp.from(Instant.now());
-        int updated = jdbc.update("update sg_site set definition = ?, updated_at = ? where id = ?", definition, now, site.id());
+        int updated = jdbc.update(
+                "update sg_site set definition = ?, updated_at = ? where id = ?", definition, now, site.id());
         if (updated == 0) {
-            jdbc.update("insert into sg_site (id, definition, updated_at) values (?, ?, ?)", site.id(), definition, now);
+            jdbc.update(
+                    "insert into sg_site (id, definition, updated_at) values (?, ?, ?)", site.id(), definition, now);
         }
     }
 
@@ -51,7 +56,9 @@ public class SiteRegistry implements KnownSites {
 
     @Override
     public List<Site> all() {
-        return jdbc.queryForList("select definition from sg_site order by id", String.class).stream().map(this::read).toList();
+        return jdbc.queryForList("select definition from sg_site order by id", String.class).stream()
+                .map(this::read)
+                .toList();
     }
 
     public Site get(String id) {
@@ -68,22 +75,51 @@ public class SiteRegistry implements KnownSites {
 
     private static Site withPasswords(Site site, UnaryOperator<String> change) {
         SiteQa qa = site.qa();
-        SiteQa.AdminScreens admin = qa.admin() == null ? null
-                : new SiteQa.AdminScreens(qa.admin().user(), change.apply(qa.admin().password()), qa.admin().paths());
-        return new Site(site.id(), withPassword(site.live(), change), withPassword(site.staging(), change),
-                new SiteQa(qa.masks(), qa.flows().stream().map(flow -> withSecretValues(flow, change)).toList(), admin), site.access(),
-                site.caches().withSecrets(change), site.tags(), site.webhook() == null ? null : site.webhook().withSecret(change));
+        SiteQa.AdminScreens admin = qa.admin() == null
+                ? null
+                : new SiteQa.AdminScreens(
+                        qa.admin().user(),
+                        change.apply(qa.admin().password()),
+                        qa.admin().paths());
+        return new Site(
+                site.id(),
+                withPassword(site.live(), change),
+                withPassword(site.staging(), change),
+                new SiteQa(
+                        qa.masks(),
+                        qa.flows().stream()
+                                .map(flow -> withSecretValues(flow, change))
+                                .toList(),
+                        admin),
+                site.access(),
+                site.caches().withSecrets(change),
+                site.tags(),
+                site.webhook() == null ? null : site.webhook().withSecret(change));
     }
 
     /** A flow's secret values (a password typed into a login form) are sealed like the site's other passwords (review 954a1fc, L1). */
     private static UserFlow withSecretValues(UserFlow flow, UnaryOperator<String> change) {
         if (flow == null) return null;
-        return new UserFlow(flow.name(), flow.steps().stream().map(step -> step == null || !step.secret() ? step
-                : new UserFlow.Step(step.action(), step.path(), step.selector(), change.apply(step.value()), step.text(), true)).toList());
+        return new UserFlow(
+                flow.name(),
+                flow.steps().stream()
+                        .map(step -> step == null || !step.secret()
+                                ? step
+                                : new UserFlow.Step(
+                                        step.action(),
+                                        step.path(),
+                                        step.selector(),
+                                        change.apply(step.value()),
+                                        step.text(),
+                                        true))
+                        .toList());
     }
 
     private static SiteEnvironment withPassword(SiteEnvironment env, UnaryOperator<String> change) {
-        return new SiteEnvironment(env.baseUrl(), env.documentRoot(), env.database().withPassword(change.apply(env.database().password())),
+        return new SiteEnvironment(
+                env.baseUrl(),
+                env.documentRoot(),
+                env.database().withPassword(change.apply(env.database().password())),
                 env.phpRuntime());
     }
 }

@@ -15,20 +15,23 @@ import java.util.stream.Stream;
  * neighbour's.
  */
 public final class SiteTables {
-    private SiteTables() {
-    }
+    private SiteTables() {}
 
     public static List<String> of(Connection c, DatabaseConnection db, KnownSites sites) throws SQLException {
         Set<String> foreign = foreignPrefixes(db, sites);
-        return WordPressTables.list(c, db.tablePrefix()).stream().filter(t -> foreign.stream().noneMatch(t::startsWith)).toList();
+        return WordPressTables.list(c, db.tablePrefix()).stream()
+                .filter(t -> foreign.stream().noneMatch(t::startsWith))
+                .toList();
     }
 
     /** The longer prefixes of other sites' databases (live or staging) that are this database, as their definitions name it. */
     static Set<String> foreignPrefixes(DatabaseConnection db, KnownSites sites) {
         return sites.all().stream()
                 .flatMap(s -> Stream.of(s.live().database(), s.staging().database()))
-                .filter(other -> other.host().toLowerCase(Locale.ROOT).equals(db.host().toLowerCase(Locale.ROOT)) && other.port() == db.port()
-                        && other.name().equalsIgnoreCase(db.name()))
+                .filter(other ->
+                        other.host().toLowerCase(Locale.ROOT).equals(db.host().toLowerCase(Locale.ROOT))
+                                && other.port() == db.port()
+                                && other.name().equalsIgnoreCase(db.name()))
                 .map(DatabaseConnection::tablePrefix)
                 .filter(p -> p.length() > db.tablePrefix().length() && p.startsWith(db.tablePrefix()))
                 .collect(Collectors.toSet());

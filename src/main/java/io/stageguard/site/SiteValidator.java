@@ -15,8 +15,7 @@ public final class SiteValidator {
     /** A host name or an IP address: nothing a JDBC URL would read as parameters or another host. */
     private static final Pattern DB_HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}]");
 
-    private SiteValidator() {
-    }
+    private SiteValidator() {}
 
     /**
      * The shape of a definition. Whether staging collides with live or another site is decided from
@@ -38,7 +37,8 @@ public final class SiteValidator {
         SiteWebhook.check(site.webhook(), errors);
         for (int i = 0; i < site.tags().size(); i++) {
             String tag = site.tags().get(i);
-            if (tag == null || !tag.matches("[a-z0-9][a-z0-9-]{0,39}")) errors.put("tags[" + i + "]", "must be 1-40 lower-case letters, digits or '-'");
+            if (tag == null || !tag.matches("[a-z0-9][a-z0-9-]{0,39}"))
+                errors.put("tags[" + i + "]", "must be 1-40 lower-case letters, digits or '-'");
         }
         if (errors.isEmpty()) {
             if (site.live().baseUrl().equals(site.staging().baseUrl())) {
@@ -50,10 +50,14 @@ public final class SiteValidator {
 
     /** Each step of a sign-off's clock comes after the one before: a reminder before the escalation, both before the expiry. */
     private static void checkSignoff(SiteAccess.SignoffTimes times, Map<String, String> errors) {
-        if (times.reminder().isNegative() || times.reminder().isZero()) errors.put("access.signoff.reminder", "must be a positive duration");
-        if (times.due().isNegative() || times.due().isZero()) errors.put("access.signoff.due", "must be a positive duration");
-        if (times.escalation().compareTo(times.reminder()) <= 0) errors.put("access.signoff.escalation", "must be longer than the reminder");
-        if (times.expiry().compareTo(times.escalation()) <= 0) errors.put("access.signoff.expiry", "must be longer than the escalation");
+        if (times.reminder().isNegative() || times.reminder().isZero())
+            errors.put("access.signoff.reminder", "must be a positive duration");
+        if (times.due().isNegative() || times.due().isZero())
+            errors.put("access.signoff.due", "must be a positive duration");
+        if (times.escalation().compareTo(times.reminder()) <= 0)
+            errors.put("access.signoff.escalation", "must be longer than the reminder");
+        if (times.expiry().compareTo(times.escalation()) <= 0)
+            errors.put("access.signoff.expiry", "must be longer than the escalation");
     }
 
     private static void checkQa(SiteQa qa, Map<String, String> errors) {
@@ -65,7 +69,8 @@ public final class SiteValidator {
         }
         if (qa.admin() != null) {
             if (qa.admin().user() == null || qa.admin().user().isBlank()) errors.put("qa.admin.user", "is required");
-            if (qa.admin().password() == null || qa.admin().password().isEmpty()) errors.put("qa.admin.password", "is required");
+            if (qa.admin().password() == null || qa.admin().password().isEmpty())
+                errors.put("qa.admin.password", "is required");
             for (int i = 0; i < qa.admin().paths().size(); i++) {
                 String path = qa.admin().paths().get(i);
                 if (path == null || !path.startsWith("/wp-admin/") || path.contains("..")) {
@@ -82,13 +87,16 @@ public final class SiteValidator {
             if (flow.name() == null || flow.name().isBlank()) errors.put("qa.flows[" + f + "].name", "is required");
             if (flow.steps().isEmpty()) errors.put("qa.flows[" + f + "].steps", "needs at least one step");
             for (int s = 0; s < flow.steps().size(); s++) {
-                String problem = flow.steps().get(s) == null ? "must not be null" : flow.steps().get(s).problem();
+                String problem = flow.steps().get(s) == null
+                        ? "must not be null"
+                        : flow.steps().get(s).problem();
                 if (problem != null) errors.put("qa.flows[" + f + "].steps[" + s + "]", problem);
             }
         }
     }
 
-    private static void checkEnvironment(String side, SiteEnvironment env, boolean mustExist, Set<String> phpRuntimes, Map<String, String> errors) {
+    private static void checkEnvironment(
+            String side, SiteEnvironment env, boolean mustExist, Set<String> phpRuntimes, Map<String, String> errors) {
         if (env == null) {
             errors.put(side, "is required");
             return;
@@ -97,7 +105,9 @@ public final class SiteValidator {
             errors.put(side + ".baseUrl", "must be an http(s) URL");
         }
         if (!phpRuntimes.contains(env.phpRuntime())) {
-            errors.put(side + ".phpRuntime", "must be one of the PHP runtimes configured in stageguard.php.runtimes " + phpRuntimes);
+            errors.put(
+                    side + ".phpRuntime",
+                    "must be one of the PHP runtimes configured in stageguard.php.runtimes " + phpRuntimes);
         }
         Path root = env.documentRoot();
         if (root == null) {
@@ -112,13 +122,15 @@ public final class SiteValidator {
             errors.put(side + ".database", "is required");
             return;
         }
-        if (db.host() == null || !DB_HOST.matcher(db.host()).matches()) errors.put(side + ".database.host", "must be a host name or IP address");
+        if (db.host() == null || !DB_HOST.matcher(db.host()).matches())
+            errors.put(side + ".database.host", "must be a host name or IP address");
         if (db.port() <= 0 || db.port() > 65535) errors.put(side + ".database.port", "must be 1-65535");
         if (db.name() == null || !DB_NAME.matcher(db.name()).matches()) {
             errors.put(side + ".database.name", "must be letters, digits or '_'");
         }
         if (db.user() == null || db.user().isBlank()) errors.put(side + ".database.user", "is required");
-        if (db.passwordRef() != null && !SecretRef.FORM.matcher(db.passwordRef()).matches()) {
+        if (db.passwordRef() != null
+                && !SecretRef.FORM.matcher(db.passwordRef()).matches()) {
             errors.put(side + ".database.passwordRef", SecretRef.FORM_TEXT);
         } else if (db.passwordRef() != null && db.password() != null) {
             errors.put(side + ".database.password", "give either password or passwordRef, not both");

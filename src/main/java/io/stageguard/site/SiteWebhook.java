@@ -16,7 +16,8 @@ public record SiteWebhook(String url, String urlRef) {
     static void check(SiteWebhook webhook, Map<String, String> errors) {
         if (webhook == null) return;
         SecretRef.check("webhook.url", webhook.url(), "webhook.urlRef", webhook.urlRef(), errors);
-        if (webhook.url() != null && !webhook.url().matches("https?://[^\\s/]+\\S*")) errors.putIfAbsent("webhook.url", "must be an http(s) URL");
+        if (webhook.url() != null && !webhook.url().matches("https?://[^\\s/]+\\S*"))
+            errors.putIfAbsent("webhook.url", "must be an http(s) URL");
     }
 
     /** The same webhook with its stored URL changed (sealed for storage, or opened). */

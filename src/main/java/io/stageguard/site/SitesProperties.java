@@ -10,7 +10,12 @@ public record SitesProperties(Map<String, SiteDefinition> sites) {
         if (sites == null) sites = Map.of();
     }
 
-    public record SiteDefinition(SiteEnvironment live, SiteEnvironment staging, SiteQa qa, SiteAccess access, SiteCaches caches,
-                                 java.util.List<String> tags, SiteWebhook webhook) {
-    }
+    public record SiteDefinition(
+            SiteEnvironment live,
+            SiteEnvironment staging,
+            SiteQa qa,
+            SiteAccess access,
+            SiteCaches caches,
+            java.util.List<String> tags,
+            SiteWebhook webhook) {}
 }

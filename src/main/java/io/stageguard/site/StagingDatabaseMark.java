@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 public final class StagingDatabaseMark {
     /** The mark's table, after staging's prefix. */
     public static final String TABLE = "stageguard_staging";
+
     private static final Logger log = LoggerFactory.getLogger(StagingDatabaseMark.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private StagingDatabaseMark() {
-    }
+    private StagingDatabaseMark() {}
 
     /** The mark's full table name in a database with this prefix. */
     public static String table(String prefix) {
@@ -58,11 +58,15 @@ public final class StagingDatabaseMark {
         String prefix = site.staging().database().tablePrefix();
         String table = table(prefix);
         if (WordPressTables.exists(staging, table)) {
-            try (PreparedStatement ps = staging.prepareStatement("SELECT site, nonce FROM " + WordPressTables.quote(table));
-                 ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return Claim.refused(table + " is empty: it was not written by Stageguard; remove it or give staging another prefix");
+            try (PreparedStatement ps =
+                            staging.prepareStatement("SELECT site, nonce FROM " + WordPressTables.quote(table));
+                    ResultSet rs = ps.executeQuery()) {
+                if (!rs.next())
+                    return Claim.refused(table
+                            + " is empty: it was not written by Stageguard; remove it or give staging another prefix");
                 if (!site.id().equals(rs.getString(1))) {
-                    return Claim.refused("carries Stageguard's staging mark of site '" + rs.getString(1) + "' (" + table + "), not of site '" + site.id() + "'");
+                    return Claim.refused("carries Stageguard's staging mark of site '" + rs.getString(1) + "' (" + table
+                            + "), not of site '" + site.id() + "'");
                 }
                 return new Claim(rs.getString(2), null);
             }
@@ -70,19 +74,27 @@ public final class StagingDatabaseMark {
         List<String> tables = WordPressTables.list(staging, prefix);
         if (!tables.isEmpty()) {
             String siteUrl = siteUrl(staging, prefix).orElse(null);
-            if (siteUrl == null || !stripSlash(siteUrl).equals(stripSlash(site.staging().baseUrl()))) {
-                return Claim.refused("holds " + tables.size() + " tables under prefix '" + prefix + "' that Stageguard did not make for site '" + site.id()
-                        + "' (no " + table + (siteUrl == null ? "" : "; its siteurl is " + siteUrl) + "): give staging an empty database or a prefix of its own");
+            if (siteUrl == null
+                    || !stripSlash(siteUrl).equals(stripSlash(site.staging().baseUrl()))) {
+                return Claim.refused("holds " + tables.size() + " tables under prefix '" + prefix
+                        + "' that Stageguard did not make for site '" + site.id() + "' (no " + table
+                        + (siteUrl == null ? "" : "; its siteurl is " + siteUrl)
+                        + "): give staging an empty database or a prefix of its own");
             }
-            log.info("Staging database {} of site '{}' was cloned before staging databases were marked (its siteurl is staging's): marked now",
-                    site.staging().database(), site.id());
+            log.info(
+                    "Staging database {} of site '{}' was cloned before staging databases were marked (its siteurl is staging's): marked now",
+                    site.staging().database(),
+                    site.id());
         }
         String nonce = HexFormat.of().formatHex(randomBytes());
         try (Statement st = staging.createStatement()) {
-            st.execute("CREATE TABLE " + WordPressTables.quote(table) + " (site VARCHAR(191) NOT NULL, nonce CHAR(32) NOT NULL, "
-                    + "marked_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) COMMENT='Stageguard: this prefix is the staging copy of one site; never copied to live'");
+            st.execute(
+                    "CREATE TABLE " + WordPressTables.quote(table)
+                            + " (site VARCHAR(191) NOT NULL, nonce CHAR(32) NOT NULL, "
+                            + "marked_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) COMMENT='Stageguard: this prefix is the staging copy of one site; never copied to live'");
         }
-        try (PreparedStatement ps = staging.prepareStatement("INSERT INTO " + WordPressTables.quote(table) + " (site, nonce) VALUES (?, ?)")) {
+        try (PreparedStatement ps = staging.prepareStatement(
+                "INSERT INTO " + WordPressTables.quote(table) + " (site, nonce) VALUES (?, ?)")) {
             ps.setString(1, site.id());
             ps.setString(2, nonce);
             ps.executeUpdate();
@@ -96,7 +108,8 @@ public final class StagingDatabaseMark {
      * read such a table does not reach it.
      */
     public static boolean visibleThrough(Connection other, String stagingPrefix, String nonce) {
-        try (PreparedStatement ps = other.prepareStatement("SELECT 1 FROM " + WordPressTables.quote(table(stagingPrefix)) + " WHERE nonce = ?")) {
+        try (PreparedStatement ps = other.prepareStatement(
+                "SELECT 1 FROM " + WordPressTables.quote(table(stagingPrefix)) + " WHERE nonce = ?")) {
             ps.setString(1, nonce);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -114,7 +127,9 @@ public final class StagingDatabaseMark {
 
     private static Optional<String> siteUrl(Connection c, String prefix) throws SQLException {
         String options = prefix + "options";
-        return WordPressTables.exists(c, options) ? Optional.ofNullable(WordPressTables.option(c, options, "siteurl")) : Optional.empty();
+        return WordPressTables.exists(c, options)
+                ? Optional.ofNullable(WordPressTables.option(c, options, "siteurl"))
+                : Optional.empty();
     }
 
     private static String stripSlash(String url) {

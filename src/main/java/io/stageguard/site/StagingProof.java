@@ -37,6 +37,7 @@ import org.springframework.stereotype.Component;
 public class StagingProof {
     /** Written into staging's root at its first clone; only a folder that carries it may be emptied. */
     public static final String MARKER = ".stageguard-staging";
+
     private final KnownSites sites;
 
     public StagingProof(KnownSites sites) {
@@ -45,7 +46,8 @@ public class StagingProof {
 
     /** Every collision, by field, for a definition about to be stored (PUT answers 400 with them). */
     public Map<String, String> problems(Site site) {
-        Map<String, String> problems = new LinkedHashMap<>(folderProblems(site, site.staging().documentRoot()));
+        Map<String, String> problems =
+                new LinkedHashMap<>(folderProblems(site, site.staging().documentRoot()));
         problems.putAll(databaseProblems(site));
         problems.putAll(sharedLiveProblems(site));
         return problems;
@@ -63,15 +65,20 @@ public class StagingProof {
         for (Site other : sites.all()) {
             if (other.id().equals(site.id())) continue;
             try {
-                if (realPath(site.live().documentRoot()).equals(realPath(other.live().documentRoot()))) {
-                    problems.put("live.documentRoot", "is site '" + other.id() + "' live document root: one live, one site");
+                if (realPath(site.live().documentRoot())
+                        .equals(realPath(other.live().documentRoot()))) {
+                    problems.put(
+                            "live.documentRoot", "is site '" + other.id() + "' live document root: one live, one site");
                 }
             } catch (IOException unresolvable) {
                 // a root that cannot be resolved is refused by the definition's own checks
             }
-            if (!problems.containsKey("live.database") && sameLiveTables(site.live().database(), other.live().database())) {
-                problems.put("live.database", "is site '" + other.id() + "' live database with the same table prefix '" + site.live().database().tablePrefix()
-                        + "': one live, one site");
+            if (!problems.containsKey("live.database")
+                    && sameLiveTables(site.live().database(), other.live().database())) {
+                problems.put(
+                        "live.database",
+                        "is site '" + other.id() + "' live database with the same table prefix '"
+                                + site.live().database().tablePrefix() + "': one live, one site");
             }
         }
         return problems;
@@ -79,10 +86,14 @@ public class StagingProof {
 
     private static boolean sameLiveTables(DatabaseConnection a, DatabaseConnection b) {
         if (!a.tablePrefix().equals(b.tablePrefix())) return false;
-        try (Connection ca = a.open(); Connection cb = b.open()) {
-            return sameServer(ca, cb) && Location.of(ca, "").database().equals(Location.of(cb, "").database());
+        try (Connection ca = a.open();
+                Connection cb = b.open()) {
+            return sameServer(ca, cb)
+                    && Location.of(ca, "").database().equals(Location.of(cb, "").database());
         } catch (SQLException | RuntimeException cannotAsk) {
-            return a.host().equalsIgnoreCase(b.host()) && a.port() == b.port() && a.name().equalsIgnoreCase(b.name());
+            return a.host().equalsIgnoreCase(b.host())
+                    && a.port() == b.port()
+                    && a.name().equalsIgnoreCase(b.name());
         }
     }
 
@@ -96,8 +107,10 @@ public class StagingProof {
     public void proveCloned(Site site) {
         Map<String, String> problems = folderProblems(site, site.staging().documentRoot());
         if (problems.isEmpty() && !carriesMarker(site.staging().documentRoot(), site)) {
-            problems.put("staging.documentRoot", site.staging().documentRoot() + " is not the staging copy Stageguard made for site '"
-                    + site.id() + "' (no " + MARKER + "): clone staging first");
+            problems.put(
+                    "staging.documentRoot",
+                    site.staging().documentRoot() + " is not the staging copy Stageguard made for site '" + site.id()
+                            + "' (no " + MARKER + "): clone staging first");
         }
         if (!problems.isEmpty()) throw new NotStagingException(problems);
     }
@@ -129,8 +142,10 @@ public class StagingProof {
      * place apart from live's database.
      */
     public boolean sharesLiveDatabase(Site site) {
-        try (Connection s = site.staging().database().open(); Connection l = site.live().database().open()) {
-            return sameServer(s, l) && Location.of(s, "").database().equals(Location.of(l, "").database());
+        try (Connection s = site.staging().database().open();
+                Connection l = site.live().database().open()) {
+            return sameServer(s, l)
+                    && Location.of(s, "").database().equals(Location.of(l, "").database());
         } catch (SQLException unreachable) {
             return true;
         }
@@ -167,7 +182,9 @@ public class StagingProof {
             if (collision != null) break;
             if (other.id().equals(site.id())) continue;
             collision = collision(staging, other.live().documentRoot(), "site '" + other.id() + "' live document root");
-            if (collision == null) collision = collision(staging, other.staging().documentRoot(), "site '" + other.id() + "' staging document root");
+            if (collision == null)
+                collision = collision(
+                        staging, other.staging().documentRoot(), "site '" + other.id() + "' staging document root");
         }
         if (collision != null) {
             problems.put(field, collision);
@@ -176,8 +193,10 @@ public class StagingProof {
         if (Files.isDirectory(staging) && !carriesMarker(staging, site)) {
             try (Stream<Path> children = Files.list(staging)) {
                 if (children.findAny().isPresent()) {
-                    problems.put(field, staging + " holds files Stageguard did not put there (no " + MARKER + " for site '" + site.id()
-                            + "'): give staging an empty or new folder");
+                    problems.put(
+                            field,
+                            staging + " holds files Stageguard did not put there (no " + MARKER + " for site '"
+                                    + site.id() + "'): give staging an empty or new folder");
                 }
             } catch (IOException e) {
                 problems.put(field, "cannot be read (" + e.getMessage() + ")");
@@ -225,8 +244,7 @@ public class StagingProof {
     }
 
     /** A database staging must be apart from, how a message names it, and whether it is this site's own live. */
-    private record Comparison(DatabaseConnection other, String what, boolean ownLive) {
-    }
+    private record Comparison(DatabaseConnection other, String what, boolean ownLive) {}
 
     private List<Comparison> comparisons(Site site) {
         List<Comparison> all = new ArrayList<>();
@@ -256,12 +274,18 @@ public class StagingProof {
             try {
                 other = c.other().open();
             } catch (SQLException unreachable) {
-                problem = strict && c.ownLive() ? refusal(c, unreachable) : byDefinition(stagingDb, c.other(), c.what());
+                problem =
+                        strict && c.ownLive() ? refusal(c, unreachable) : byDefinition(stagingDb, c.other(), c.what());
                 if (problem != null) return problem;
                 continue;
             }
             try (other) {
-                problem = sameServer(staging, other) ? overlap(Location.of(staging, stagingDb.tablePrefix()), Location.of(other, c.other().tablePrefix()), c.what()) : null;
+                problem = sameServer(staging, other)
+                        ? overlap(
+                                Location.of(staging, stagingDb.tablePrefix()),
+                                Location.of(other, c.other().tablePrefix()),
+                                c.what())
+                        : null;
             } catch (SQLException probeFailed) {
                 problem = strict ? refusal(c, probeFailed) : byDefinition(stagingDb, c.other(), c.what());
             }
@@ -271,15 +295,18 @@ public class StagingProof {
     }
 
     private static String refusal(Comparison c, SQLException e) {
-        return "could not be compared with " + c.what() + " (" + e.getMessage() + "): staging's tables are written only when the servers themselves "
+        return "could not be compared with " + c.what() + " (" + e.getMessage()
+                + "): staging's tables are written only when the servers themselves "
                 + "tell the two apart; nothing was written";
     }
 
     /** What the definitions say when a server cannot be asked: the same host and port are taken for the same server. */
     private static String byDefinition(DatabaseConnection staging, DatabaseConnection other, String what) {
         if (!staging.host().equalsIgnoreCase(other.host()) || staging.port() != other.port()) return null;
-        return overlap(new Location(staging.name().toLowerCase(Locale.ROOT), staging.tablePrefix()),
-                new Location(other.name().toLowerCase(Locale.ROOT), other.tablePrefix()), what);
+        return overlap(
+                new Location(staging.name().toLowerCase(Locale.ROOT), staging.tablePrefix()),
+                new Location(other.name().toLowerCase(Locale.ROOT), other.tablePrefix()),
+                what);
     }
 
     /** Staging's mark seen through a connection that is not staging's, under a prefix that overlaps staging's: that connection reaches staging's data. */
@@ -287,9 +314,11 @@ public class StagingProof {
         String prefix = site.staging().database().tablePrefix();
         for (Comparison c : comparisons(site)) {
             try (Connection other = c.other().open()) {
-                if (StagingDatabaseMark.visibleThrough(other, prefix, nonce) && overlaps(prefix, c.other().tablePrefix())) {
-                    return "reaches the same data as " + c.what() + " (Stageguard's staging mark " + StagingDatabaseMark.table(prefix)
-                            + " is visible through its connection, prefix '" + c.other().tablePrefix() + "'), though the server answers as another";
+                if (StagingDatabaseMark.visibleThrough(other, prefix, nonce)
+                        && overlaps(prefix, c.other().tablePrefix())) {
+                    return "reaches the same data as " + c.what() + " (Stageguard's staging mark "
+                            + StagingDatabaseMark.table(prefix) + " is visible through its connection, prefix '"
+                            + c.other().tablePrefix() + "'), though the server answers as another";
                 }
             } catch (SQLException unreachable) {
                 // a connection that cannot be opened shows nothing
@@ -301,10 +330,12 @@ public class StagingProof {
     private static String overlap(Location a, Location b, String what) {
         if (!a.database().equalsIgnoreCase(b.database())) return null;
         if (a.prefix().equals(b.prefix())) {
-            return "is " + what + ": the server says both are database '" + b.database() + "' with table prefix '" + b.prefix() + "'";
+            return "is " + what + ": the server says both are database '" + b.database() + "' with table prefix '"
+                    + b.prefix() + "'";
         }
         if (overlaps(a.prefix(), b.prefix())) {
-            return "shares " + what + " ('" + b.database() + "') with an overlapping table prefix ('" + a.prefix() + "' and '" + b.prefix()
+            return "shares " + what + " ('" + b.database() + "') with an overlapping table prefix ('" + a.prefix()
+                    + "' and '" + b.prefix()
                     + "'): one site's tables would be taken for the other's; choose a prefix that does not start with the other";
         }
         return null;
@@ -316,7 +347,8 @@ public class StagingProof {
 
     private record Location(String database, String prefix) {
         static Location of(Connection c, String prefix) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT DATABASE()"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DATABASE()");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Location(rs.getString(1).toLowerCase(Locale.ROOT), prefix);
             }
@@ -325,7 +357,8 @@ public class StagingProof {
 
     /** The Galera cluster's state UUID a server belongs to, or null outside a cluster. */
     private static String galeraCluster(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'");
+                ResultSet rs = ps.executeQuery()) {
             String uuid = rs.next() ? rs.getString(2) : null;
             return uuid == null || uuid.isBlank() ? null : uuid;
         }
@@ -341,7 +374,9 @@ public class StagingProof {
         try (PreparedStatement take = a.prepareStatement("SELECT GET_LOCK(?, 0)")) {
             take.setString(1, lock);
             try (ResultSet rs = take.executeQuery()) {
-                if (!rs.next() || rs.getInt(1) != 1) throw new SQLException("could not take a probe lock on " + a.getMetaData().getURL());
+                if (!rs.next() || rs.getInt(1) != 1)
+                    throw new SQLException(
+                            "could not take a probe lock on " + a.getMetaData().getURL());
             }
         }
         try (PreparedStatement free = b.prepareStatement("SELECT IS_FREE_LOCK(?)")) {

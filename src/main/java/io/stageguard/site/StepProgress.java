@@ -41,8 +41,11 @@ public final class StepProgress {
     /** What the step running on {@code thread} reported, or null. */
     public static String of(Thread thread) {
         StepProgress progress = RUNNING.get(thread);
-        return progress == null ? null : (progress.total < 0 ? progress.done.get() + " " + progress.what
-                : progress.done.get() + " of " + progress.total + " " + progress.what);
+        return progress == null
+                ? null
+                : (progress.total < 0
+                        ? progress.done.get() + " " + progress.what
+                        : progress.done.get() + " of " + progress.total + " " + progress.what);
     }
 
     /** The step on {@code thread} ended: its counter goes. */

@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class SystemUsers {
     private static final Map<String, SiteCodeSandbox.Identity> KNOWN = new ConcurrentHashMap<>();
 
-    private SystemUsers() {
-    }
+    private SystemUsers() {}
 
     static Optional<SiteCodeSandbox.Identity> byName(String name) throws IOException {
         return lookUp(name);
@@ -33,7 +32,9 @@ final class SystemUsers {
         SiteCodeSandbox.Identity known = KNOWN.get(key);
         if (known != null) return Optional.of(known);
         // getent loads no site code; it dies with Stageguard like every program Stageguard starts
-        Process getent = new ProcessBuilder(ChildProcesses.dyingWithStageguard(List.of("getent", "passwd", key))).redirectErrorStream(true).start();
+        Process getent = new ProcessBuilder(ChildProcesses.dyingWithStageguard(List.of("getent", "passwd", key)))
+                .redirectErrorStream(true)
+                .start();
         try {
             // one line at most: it fits the pipe, so waiting first cannot block on output, and the timeout holds
             if (!getent.waitFor(10, TimeUnit.SECONDS)) {
@@ -43,9 +44,11 @@ final class SystemUsers {
             String out = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             // 2: no such user
             if (getent.exitValue() == 2 || out.isEmpty()) return Optional.empty();
-            if (getent.exitValue() != 0) throw new IOException("getent passwd " + key + " exited " + getent.exitValue() + ": " + out);
+            if (getent.exitValue() != 0)
+                throw new IOException("getent passwd " + key + " exited " + getent.exitValue() + ": " + out);
             String[] fields = out.lines().findFirst().orElseThrow().split(":", -1);
-            SiteCodeSandbox.Identity found = new SiteCodeSandbox.Identity(fields[0], Integer.parseInt(fields[2]), Integer.parseInt(fields[3]));
+            SiteCodeSandbox.Identity found =
+                    new SiteCodeSandbox.Identity(fields[0], Integer.parseInt(fields[2]), Integer.parseInt(fields[3]));
             KNOWN.put(key, found);
             return Optional.of(found);
         } catch (InterruptedException e) {

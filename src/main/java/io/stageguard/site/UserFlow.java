@@ -24,8 +24,8 @@ public record UserFlow(String name, List<Step> steps) {
     public record Step(String action, String path, String selector, String value, String text, boolean secret) {
         private static final String MASK = "******";
 
-        public static final Set<String> ACTIONS = Set.of("visit", "fill", "select", "click", "submit",
-                "expectText", "expectUrl", "expectElement", "expectMail");
+        public static final Set<String> ACTIONS = Set.of(
+                "visit", "fill", "select", "click", "submit", "expectText", "expectUrl", "expectElement", "expectMail");
 
         /** What is wrong with this step, or null. */
         public String problem() {

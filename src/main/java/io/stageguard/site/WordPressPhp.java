@@ -55,7 +55,8 @@ public class WordPressPhp {
      * Runs {@code code} (Stageguard's own PHP, without the opening tag); its output is returned, a
      * non-zero exit is an error that shows it.
      */
-    public String run(Path documentRoot, String baseUrl, String runtime, String code, String... args) throws IOException {
+    public String run(Path documentRoot, String baseUrl, String runtime, String code, String... args)
+            throws IOException {
         String binary;
         try {
             binary = properties.binary(runtime);
@@ -67,26 +68,34 @@ public class WordPressPhp {
         Path output = Files.createTempFile("stageguard-wp-", ".out");
         try {
             Files.writeString(script, PRELUDE + code, StandardCharsets.UTF_8);
-            // the script comes on standard input: the sandbox shows nothing of Stageguard's files, its temp folder neither
+            // the script comes on standard input: the sandbox shows nothing of Stageguard's files, its temp folder
+            // neither
             List<String> command = new ArrayList<>(List.of(binary, "--"));
             command.addAll(List.of(args));
-            Map<String, String> environment = Map.of("STAGEGUARD_ABSPATH_DIR", root.toString(),
-                    "STAGEGUARD_HTTP_HOST", baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", ""));
+            Map<String, String> environment = Map.of(
+                    "STAGEGUARD_ABSPATH_DIR",
+                    root.toString(),
+                    "STAGEGUARD_HTTP_HOST",
+                    baseUrl.replaceFirst("^https?://", "").replaceAll("/.*$", ""));
             // the PHP dies with Stageguard, and a later start finds its sandbox by its mark if it did not
-            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.dyingWithStageguard(SiteCodeSandbox.confine(root, command, environment)))
-                    .directory(root.toFile()).redirectInput(script.toFile())
+            ProcessBuilder builder = new ProcessBuilder(
+                            ChildProcesses.dyingWithStageguard(SiteCodeSandbox.confine(root, command, environment)))
+                    .directory(root.toFile())
+                    .redirectInput(script.toFile())
                     // to a file, not a pipe: a script that never stops writing cannot block us before the timeout
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
             builder.environment().clear();
             ChildProcesses.mark(builder.environment());
             Process p = builder.start();
             if (!p.waitFor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
-                throw new IOException("PHP in " + documentRoot + " did not finish within " + properties.timeout().toSeconds()
-                        + " s and was stopped");
+                throw new IOException("PHP in " + documentRoot + " did not finish within "
+                        + properties.timeout().toSeconds() + " s and was stopped");
             }
             String out = Files.readString(output, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) throw new IOException("PHP in " + documentRoot + " exited " + p.exitValue() + ": " + out.strip());
+            if (p.exitValue() != 0)
+                throw new IOException("PHP in " + documentRoot + " exited " + p.exitValue() + ": " + out.strip());
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,12 +15,10 @@ import java.util.List;
  * included) or, for binary columns, as bytes.
  */
 public final class WordPressTables {
-    private WordPressTables() {
-    }
+    private WordPressTables() {}
 
     /** Columns of a streamed table: names, and which hold bytes rather than text. */
-    public record Columns(List<String> names, boolean[] binary) {
-    }
+    public record Columns(List<String> names, boolean[] binary) {}
 
     @FunctionalInterface
     public interface RowSink {
@@ -31,7 +29,8 @@ public final class WordPressTables {
     public static List<String> list(Connection c, String prefix) throws SQLException {
         List<String> tables = new ArrayList<>();
         String like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%";
-        try (var ps = c.prepareStatement("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE' AND Tables_in_" + c.getCatalog() + " LIKE ?")) {
+        try (var ps = c.prepareStatement(
+                "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE' AND Tables_in_" + c.getCatalog() + " LIKE ?")) {
             ps.setString(1, like);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) tables.add(rs.getString(1));
@@ -42,7 +41,8 @@ public final class WordPressTables {
 
     /** An option's value from a WordPress options table (its full name), or null when the option is not there. */
     public static String option(Connection c, String optionsTable, String name) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT option_value FROM " + quote(optionsTable) + " WHERE option_name = ?")) {
+        try (var ps =
+                c.prepareStatement("SELECT option_value FROM " + quote(optionsTable) + " WHERE option_name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -51,7 +51,8 @@ public final class WordPressTables {
     }
 
     public static boolean exists(Connection c, String table) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+        try (var ps = c.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -60,7 +61,8 @@ public final class WordPressTables {
     }
 
     public static String createStatement(Connection c, String table) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quote(table))) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quote(table))) {
             rs.next();
             return rs.getString(2);
         }
@@ -72,7 +74,12 @@ public final class WordPressTables {
      */
     public record PrimaryKey(List<String> columns, boolean singleInteger) {
         public String orderBy() {
-            return columns.isEmpty() ? "" : " ORDER BY " + String.join(", ", columns.stream().map(WordPressTables::quote).toList());
+            return columns.isEmpty()
+                    ? ""
+                    : " ORDER BY "
+                            + String.join(
+                                    ", ",
+                                    columns.stream().map(WordPressTables::quote).toList());
         }
 
         /** The integer key column, or {@code null} when the key is not one integer column. */
@@ -84,14 +91,17 @@ public final class WordPressTables {
     public static PrimaryKey primaryKey(Connection c, String table) throws SQLException {
         // SHOW answers from the table's definition; information_schema joins would build temporary tables on disk
         List<String> columns = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW KEYS FROM " + quote(table) + " WHERE Key_name = 'PRIMARY'")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW KEYS FROM " + quote(table) + " WHERE Key_name = 'PRIMARY'")) {
             while (rs.next()) columns.add(rs.getString("Column_name"));
         }
         boolean integer = false;
         if (columns.size() == 1) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
                 while (rs.next()) {
-                    if (rs.getString("Field").equals(columns.get(0))) integer = rs.getString("Type").matches("(?i)(tiny|small|medium|big)?int\\b.*");
+                    if (rs.getString("Field").equals(columns.get(0)))
+                        integer = rs.getString("Type").matches("(?i)(tiny|small|medium|big)?int\\b.*");
                 }
             }
         }
@@ -101,14 +111,17 @@ public final class WordPressTables {
     /** The table's column names in their order. */
     public static List<String> columnNames(Connection c, String table) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW COLUMNS FROM " + quote(table))) {
             while (rs.next()) names.add(rs.getString("Field"));
         }
         return names;
     }
 
     /** Streams every row of a table into the sink; returns the column layout seen. */
-    public static Columns stream(Connection c, String table, java.util.function.Consumer<Columns> onColumns, RowSink sink) throws SQLException {
+    public static Columns stream(
+            Connection c, String table, java.util.function.Consumer<Columns> onColumns, RowSink sink)
+            throws SQLException {
         return stream(c, table, null, onColumns, sink);
     }
 
@@ -116,12 +129,14 @@ public final class WordPressTables {
      * Streams the rows that match {@code where} (all when {@code null}) in primary key order, so that
      * the same rows always stream the same way; returns the column layout seen.
      */
-    public static Columns stream(Connection c, String table, String where, java.util.function.Consumer<Columns> onColumns, RowSink sink)
+    public static Columns stream(
+            Connection c, String table, String where, java.util.function.Consumer<Columns> onColumns, RowSink sink)
             throws SQLException {
         String order = primaryKey(c, table).orderBy();
         try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(1000);
-            try (ResultSet rs = st.executeQuery("SELECT * FROM " + quote(table) + (where == null ? "" : " WHERE " + where) + order)) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT * FROM " + quote(table) + (where == null ? "" : " WHERE " + where) + order)) {
                 ResultSetMetaData md = rs.getMetaData();
                 int n = md.getColumnCount();
                 List<String> names = new ArrayList<>(n);
@@ -129,7 +144,10 @@ public final class WordPressTables {
                 for (int i = 0; i < n; i++) {
                     names.add(md.getColumnName(i + 1));
                     int type = md.getColumnType(i + 1);
-                    binary[i] = type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB;
+                    binary[i] = type == Types.BINARY
+                            || type == Types.VARBINARY
+                            || type == Types.LONGVARBINARY
+                            || type == Types.BLOB;
                 }
                 Columns columns = new Columns(names, binary);
                 onColumns.accept(columns);
@@ -161,15 +179,16 @@ public final class WordPressTables {
      * A CREATE TABLE statement split into the table with its primary and unique keys, and the
      * secondary keys to add once the rows are in ({@code null} when there are none).
      */
-    public record DeferredKeys(String createWithoutThem, String addThem) {
-    }
+    public record DeferredKeys(String createWithoutThem, String addThem) {}
 
     public static DeferredKeys deferSecondaryKeys(String create) {
         List<String> kept = new ArrayList<>();
         List<String> deferred = new ArrayList<>();
         for (String line : create.split("\n")) {
             String trimmed = line.trim();
-            if (trimmed.startsWith("KEY ") || trimmed.startsWith("FULLTEXT KEY ") || trimmed.startsWith("SPATIAL KEY ")) {
+            if (trimmed.startsWith("KEY ")
+                    || trimmed.startsWith("FULLTEXT KEY ")
+                    || trimmed.startsWith("SPATIAL KEY ")) {
                 deferred.add("ADD " + trimmed.replaceAll(",$", ""));
             } else {
                 kept.add(line);

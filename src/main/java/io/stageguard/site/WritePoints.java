@@ -17,10 +17,9 @@ public final class WritePoints {
     /** A QA browser session is running (chromedriver and Chromium started, staging admitted); where: its profile folder. */
     public static final String QA_BROWSER_RUNNING = "qa.browser-running";
 
-    private static volatile BiConsumer<String, Path> listener = (point, where) -> { };
+    private static volatile BiConsumer<String, Path> listener = (point, where) -> {};
 
-    private WritePoints() {
-    }
+    private WritePoints() {}
 
     /** @param where the folder being written (staging's or live's root, or a plugin folder in one) */
     public static void reached(String point, Path where) {

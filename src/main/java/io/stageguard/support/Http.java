@@ -16,8 +16,7 @@ import org.apache.hc.core5.util.Timeout;
  * agent says who asks.
  */
 public final class Http {
-    private Http() {
-    }
+    private Http() {}
 
     /**
      * @param connect         how long a connection may take to open
@@ -28,10 +27,16 @@ public final class Http {
         Timeout readTimeout = Timeout.of(read);
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(connect)).setSocketTimeout(readTimeout).build())
-                        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(readTimeout).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connect))
+                                .setSocketTimeout(readTimeout)
+                                .build())
+                        .setDefaultSocketConfig(
+                                SocketConfig.custom().setSoTimeout(readTimeout).build())
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(followRedirects).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(followRedirects)
+                        .build())
                 .disableAutomaticRetries()
                 .setUserAgent("Stageguard")
                 .build();

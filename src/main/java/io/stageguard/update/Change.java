@@ -23,19 +23,24 @@ import java.nio.file.Path;
  * @param value   for an option or constant: the value to set, a string, an integer or true/false; its
  *                rendering ({@link SettingChanges#render}) becomes the change's version
  */
-public record Change(ChangeType type, String slug, String version, @JsonProperty("package") String packagePath,
-                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) GitRef git,
-                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean experiment,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) String name,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode value) {
+public record Change(
+        ChangeType type,
+        String slug,
+        String version,
+        @JsonProperty("package") String packagePath,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowDowngrade,
+        @JsonInclude(JsonInclude.Include.NON_NULL) GitRef git,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean experiment,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String name,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode value) {
     /** The slug core changes carry: WordPress has one core. */
     public static final String CORE_SLUG = "wordpress";
 
     public Change {
         if (type == ChangeType.CORE && (slug == null || slug.isBlank())) slug = CORE_SLUG;
         if (type != null && type.isSetting()) {
-            // a setting is named by its name everywhere a package is named by its slug; its version is the value it sets
+            // a setting is named by its name everywhere a package is named by its slug; its version is the value it
+            // sets
             if (name == null) name = slug;
             slug = name;
             if (value != null) version = SettingChanges.render(type, value);
@@ -50,14 +55,29 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
         this(type, slug, version, packagePath, allowDowngrade, null, false, null, null);
     }
 
-    public Change(ChangeType type, String slug, String version, String packagePath, boolean allowDowngrade, GitRef git, boolean experiment) {
+    public Change(
+            ChangeType type,
+            String slug,
+            String version,
+            String packagePath,
+            boolean allowDowngrade,
+            GitRef git,
+            boolean experiment) {
         this(type, slug, version, packagePath, allowDowngrade, git, experiment, null, null);
     }
 
     /** This change with its package built from git, pinned to {@code commit}. */
     public Change builtFrom(GitRef pinned, String builtVersion, java.nio.file.Path zip) {
-        return new Change(type, slug, version == null || version.isBlank() ? builtVersion : version, zip.toString(), allowDowngrade, pinned, experiment,
-                null, null);
+        return new Change(
+                type,
+                slug,
+                version == null || version.isBlank() ? builtVersion : version,
+                zip.toString(),
+                allowDowngrade,
+                pinned,
+                experiment,
+                null,
+                null);
     }
 
     /** This change read from another copy of its package (the same bytes, a place nobody else can change). */
@@ -81,7 +101,9 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
      */
     @JsonIgnore
     public String digest() throws java.io.IOException {
-        return type.isSetting() ? io.stageguard.site.Sha256.of(key() + "=" + version) : io.stageguard.site.Sha256.of(packageFile());
+        return type.isSetting()
+                ? io.stageguard.site.Sha256.of(key() + "=" + version)
+                : io.stageguard.site.Sha256.of(packageFile());
     }
 
     /**
@@ -90,7 +112,8 @@ public record Change(ChangeType type, String slug, String version, @JsonProperty
      */
     @JsonIgnore
     public String targetFolder() {
-        if (!type.installsFolder()) throw new IllegalStateException(type + " changes have no target folder of their own; ask ChangeFootprint");
+        if (!type.installsFolder())
+            throw new IllegalStateException(type + " changes have no target folder of their own; ask ChangeFootprint");
         return "wp-content/" + type.folder() + "/" + slug;
     }
 

@@ -13,8 +13,7 @@ import java.util.Set;
  * ({@link CoreUpdater#footprint}). The backup holds exactly these, the drift check compares them.
  */
 public final class ChangeFootprint {
-    private ChangeFootprint() {
-    }
+    private ChangeFootprint() {}
 
     public static List<String> paths(Path documentRoot, List<Change> changes) throws IOException {
         Set<String> paths = new LinkedHashSet<>();

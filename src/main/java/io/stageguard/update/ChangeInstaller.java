@@ -51,7 +51,9 @@ public class ChangeInstaller {
 
     /** What the site at {@code env} has where {@code change} lands: a version, a setting's value, or "none". */
     public static String replacedOn(SiteEnvironment env, Change change) throws IOException {
-        return change.type().isSetting() ? SettingChanges.current(env, change) : PackageHeader.installed(env.documentRoot(), change);
+        return change.type().isSetting()
+                ? SettingChanges.current(env, change)
+                : PackageHeader.installed(env.documentRoot(), change);
     }
 
     /**
@@ -80,10 +82,12 @@ public class ChangeInstaller {
     }
 
     /** As {@link #switchIn(SiteEnvironment, List)}, running {@code afterCoreSwap} right after a core update's swaps. */
-    public Map<Change, String> switchIn(SiteEnvironment site, List<Change> changes, CoreUpdater.AfterSwap afterCoreSwap) throws IOException {
+    public Map<Change, String> switchIn(SiteEnvironment site, List<Change> changes, CoreUpdater.AfterSwap afterCoreSwap)
+            throws IOException {
         Map<Change, String> done = new LinkedHashMap<>();
         for (Change change : changes) {
-            if (change.type() == ChangeType.CORE) done.put(change, core.update(site, change, afterCoreSwap).summary());
+            if (change.type() == ChangeType.CORE)
+                done.put(change, core.update(site, change, afterCoreSwap).summary());
         }
         List<PackageInstaller.Unpacked> unpacked = new ArrayList<>();
         for (Change change : changes) {
@@ -118,6 +122,7 @@ public class ChangeInstaller {
 
     /** Whether live has no folder for this change yet, so the release adds it (never so for core and settings). Reads live, never writes. */
     public static boolean newOnLive(Site site, Change change) {
-        return change.type().installsFolder() && !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
+        return change.type().installsFolder()
+                && !Files.exists(site.live().documentRoot().resolve(change.targetFolder()));
     }
 }

@@ -26,8 +26,14 @@ public class ChangeSetApplier {
     private final IntegrityCheck integrity;
     private final MigrationTrigger migrations;
 
-    public ChangeSetApplier(JdbcTemplate jdbc, ChangeInstaller installer, StagingProof proof, ServedCodeRefresher served, StagingAccess access,
-                            IntegrityCheck integrity, MigrationTrigger migrations) {
+    public ChangeSetApplier(
+            JdbcTemplate jdbc,
+            ChangeInstaller installer,
+            StagingProof proof,
+            ServedCodeRefresher served,
+            StagingAccess access,
+            IntegrityCheck integrity,
+            MigrationTrigger migrations) {
         this.integrity = integrity;
         this.migrations = migrations;
         this.served = served;
@@ -49,9 +55,20 @@ public class ChangeSetApplier {
      * @param schemaChanges  what applying it (and the admin request after it, where plugins migrate) did to staging's tables,
      *                       indexes and options ({@link SchemaSnapshot})
      */
-    public record AppliedChange(int position, ChangeType type, String slug, String replaces, String version, String packagePath, String sha256,
-                                String outcome, boolean allowDowngrade, String gitSource, String gitCommit, String integrity, List<String> schemaChanges) {
-    }
+    public record AppliedChange(
+            int position,
+            ChangeType type,
+            String slug,
+            String replaces,
+            String version,
+            String packagePath,
+            String sha256,
+            String outcome,
+            boolean allowDowngrade,
+            String gitSource,
+            String gitCommit,
+            String integrity,
+            List<String> schemaChanges) {}
 
     @Transactional
     public List<AppliedChange> apply(String releaseId, int round, Site site, List<Change> changes) throws IOException {
@@ -60,9 +77,11 @@ public class ChangeSetApplier {
         List<AppliedChange> applied = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
-            // proven again before each change: the one before ran code under test (an activation hook, a database upgrade) in staging
+            // proven again before each change: the one before ran code under test (an activation hook, a database
+            // upgrade) in staging
             proof.proveCloned(site);
-            // hashed and unpacked from a private copy: the file at the path could be replaced between the two (review 954a1fc, L7)
+            // hashed and unpacked from a private copy: the file at the path could be replaced between the two (review
+            // 954a1fc, L7)
             Path copy = change.type().isSetting() ? null : privateCopy(change.packageFile());
             Change installed = copy == null ? change : change.withPackage(copy);
             String sha;
@@ -75,21 +94,48 @@ public class ChangeSetApplier {
             } finally {
                 if (copy != null) Files.deleteIfExists(copy);
             }
-            if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change))) outcome += ", activated";
+            if (installer.activateIfAdded(site.staging(), change, ChangeInstaller.newOnLive(site, change)))
+                outcome += ", activated";
             migrations.adminRequest(site.staging());
             List<String> schemaChanges = SchemaSnapshot.of(site.staging()).since(before);
             IntegrityCheck.Result integrity = this.integrity.verify(site.staging(), change);
             if (!integrity.problems().isEmpty()) {
-                throw new IOException(change.label() + " on staging is not what was published: " + String.join("; ", integrity.problems()));
+                throw new IOException(change.label() + " on staging is not what was published: "
+                        + String.join("; ", integrity.problems()));
             }
-            jdbc.update("insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
+            jdbc.update(
+                    "insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
                             + "outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    releaseId, round, i, change.type().label(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
-                    change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
-                    integrity.summary(), String.join("\n", schemaChanges), Timestamp.from(Instant.now()));
-            applied.add(new AppliedChange(i, change.type(), change.slug(), replaces, change.version(), change.packagePath(), sha, outcome,
-                    change.allowDowngrade(), change.git() == null ? null : change.git().describe(), change.git() == null ? null : change.git().commit(),
-                    integrity.summary(), schemaChanges));
+                    releaseId,
+                    round,
+                    i,
+                    change.type().label(),
+                    change.slug(),
+                    replaces,
+                    change.version(),
+                    change.packagePath(),
+                    sha,
+                    outcome,
+                    change.allowDowngrade(),
+                    change.git() == null ? null : change.git().describe(),
+                    change.git() == null ? null : change.git().commit(),
+                    integrity.summary(),
+                    String.join("\n", schemaChanges),
+                    Timestamp.from(Instant.now()));
+            applied.add(new AppliedChange(
+                    i,
+                    change.type(),
+                    change.slug(),
+                    replaces,
+                    change.version(),
+                    change.packagePath(),
+                    sha,
+                    outcome,
+                    change.allowDowngrade(),
+                    change.git() == null ? null : change.git().describe(),
+                    change.git() == null ? null : change.git().commit(),
+                    integrity.summary(),
+                    schemaChanges));
         }
         requireServed(served, access, site, changes);
         return applied;
@@ -111,20 +157,39 @@ public class ChangeSetApplier {
      * Staging's serving PHP made to run what was just installed, as on live: QA that judged code
      * still cached from before would pass or fail the wrong release.
      */
-    public static void requireServed(ServedCodeRefresher served, StagingAccess access, Site site, List<Change> changes) throws IOException {
-        List<String> problems = served.refresh(site.staging(), changes, access.headers(site.id())).problems(changes);
+    public static void requireServed(ServedCodeRefresher served, StagingAccess access, Site site, List<Change> changes)
+            throws IOException {
+        List<String> problems = served.refresh(site.staging(), changes, access.headers(site.id()))
+                .problems(changes);
         if (!problems.isEmpty()) {
-            throw new IOException("staging does not demonstrably run the applied changes, so QA would judge other code: " + String.join("; ", problems));
+            throw new IOException(
+                    "staging does not demonstrably run the applied changes, so QA would judge other code: "
+                            + String.join("; ", problems));
         }
     }
 
     /** What was applied in the given round, in the order it was applied. */
     public List<AppliedChange> appliedIn(String releaseId, int round) {
-        return jdbc.query("select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes from sg_applied_change "
+        return jdbc.query(
+                "select position, change_type, slug, replaces, version, package_path, package_sha256, outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes from sg_applied_change "
                         + "where release_id = ? and qa_round = ? order by position",
-                (rs, n) -> new AppliedChange(rs.getInt(1), ChangeType.of(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12),
-                        rs.getString(13) == null || rs.getString(13).isEmpty() ? List.of() : List.of(rs.getString(13).split("\n"))),
-                releaseId, round);
+                (rs, n) -> new AppliedChange(
+                        rs.getInt(1),
+                        ChangeType.of(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getBoolean(9),
+                        rs.getString(10),
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13) == null || rs.getString(13).isEmpty()
+                                ? List.of()
+                                : List.of(rs.getString(13).split("\n"))),
+                releaseId,
+                round);
     }
 }

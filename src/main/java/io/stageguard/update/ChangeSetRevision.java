@@ -32,7 +32,10 @@ public record ChangeSetRevision(List<String> drop, Added added) {
         }
 
         ChangeType changeType() {
-            return ADDABLE.stream().filter(t -> t.label().equals(type)).findFirst().orElse(null);
+            return ADDABLE.stream()
+                    .filter(t -> t.label().equals(type))
+                    .findFirst()
+                    .orElse(null);
         }
 
         String key() {
@@ -48,35 +51,47 @@ public record ChangeSetRevision(List<String> drop, Added added) {
 
     /** The form's choices of changes to drop: label "plugin my-plugin 1.2.0", value its key. */
     public static List<Map<String, String>> choices(List<Change> changes) {
-        return changes.stream().map(c -> {
-            Map<String, String> choice = new LinkedHashMap<>();
-            choice.put("label", c.label());
-            choice.put("value", c.key());
-            return choice;
-        }).toList();
+        return changes.stream()
+                .map(c -> {
+                    Map<String, String> choice = new LinkedHashMap<>();
+                    choice.put("label", c.label());
+                    choice.put("value", c.key());
+                    return choice;
+                })
+                .toList();
     }
 
     /** What the fields ask for that cannot be: an unknown change to drop, an added change half filled in, nothing left. */
     public Map<String, String> formProblems(List<Change> current) {
         Map<String, String> problems = new LinkedHashMap<>();
-        Set<String> keys = new java.util.HashSet<>(current.stream().map(Change::key).toList());
+        Set<String> keys =
+                new java.util.HashSet<>(current.stream().map(Change::key).toList());
         List<String> unknown = drop.stream().filter(k -> !keys.contains(k)).toList();
         if (!unknown.isEmpty()) problems.put(DROPPED, "names no change of this release: " + unknown);
         if (added != null) {
             ChangeType type = added.changeType();
             if (type == null) problems.put("addedType", "must be plugin, theme or core");
-            if (type != ChangeType.CORE && !ChangeSetValidator.isSlug(added.slug())) problems.put("addedSlug", "must be the plugin's or theme's folder name");
-            if (blank(added.version()) || !VERSION.matcher(added.version()).matches()) problems.put("addedVersion", "is required: the version the package carries");
-            if (blank(added.packagePath())) problems.put("addedPackage", "is required: the zip's path on Stageguard's machine");
+            if (type != ChangeType.CORE && !ChangeSetValidator.isSlug(added.slug()))
+                problems.put("addedSlug", "must be the plugin's or theme's folder name");
+            if (blank(added.version()) || !VERSION.matcher(added.version()).matches())
+                problems.put("addedVersion", "is required: the version the package carries");
+            if (blank(added.packagePath()))
+                problems.put("addedPackage", "is required: the zip's path on Stageguard's machine");
         }
-        if (problems.isEmpty() && revise(current).isEmpty()) problems.put(DROPPED, "dropping every change leaves nothing to test: abandon the release instead");
+        if (problems.isEmpty() && revise(current).isEmpty())
+            problems.put(DROPPED, "dropping every change leaves nothing to test: abandon the release instead");
         return problems;
     }
 
     /** The revised set in the current order, the added change in place of the one it replaces or last; after {@link #formProblems} found none. */
     public List<Change> revise(List<Change> current) {
-        Change addition = added == null ? null : new Change(added.changeType(), added.changeType() == ChangeType.CORE ? Change.CORE_SLUG : added.slug(),
-                added.version(), added.packagePath());
+        Change addition = added == null
+                ? null
+                : new Change(
+                        added.changeType(),
+                        added.changeType() == ChangeType.CORE ? Change.CORE_SLUG : added.slug(),
+                        added.version(),
+                        added.packagePath());
         List<Change> revised = new ArrayList<>();
         boolean placed = false;
         for (Change c : current) {
@@ -99,11 +114,18 @@ public record ChangeSetRevision(List<String> drop, Added added) {
         Map<String, String> problems = formProblems(current);
         if (!problems.isEmpty()) return problems;
         List<Change> revised = revise(current);
-        int addedAt = added == null ? -1 : revised.stream().map(Change::key).toList().indexOf(added.key());
+        int addedAt =
+                added == null ? -1 : revised.stream().map(Change::key).toList().indexOf(added.key());
         ChangeSetValidator.problems(revised, folders).forEach((field, problem) -> {
-            java.util.regex.Matcher m = Pattern.compile("changes\\[(\\d+)]\\.(\\w+).*").matcher(field);
+            java.util.regex.Matcher m =
+                    Pattern.compile("changes\\[(\\d+)]\\.(\\w+).*").matcher(field);
             boolean ofAdded = m.matches() && Integer.parseInt(m.group(1)) == addedAt;
-            problems.put(ofAdded ? "added" + Character.toUpperCase(m.group(2).charAt(0)) + m.group(2).substring(1) : field, problem);
+            problems.put(
+                    ofAdded
+                            ? "added" + Character.toUpperCase(m.group(2).charAt(0))
+                                    + m.group(2).substring(1)
+                            : field,
+                    problem);
         });
         return problems;
     }

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /** What a change installs, and where it lands: a plugin or theme under wp-content, or WordPress core itself. */
 public enum ChangeType {
-    PLUGIN("plugin", "plugins"), THEME("theme", "themes"),
+    PLUGIN("plugin", "plugins"),
+    THEME("theme", "themes"),
     /** a wordpress.org release: everything but wp-content, updated as {@code update_core()} does ({@link CoreUpdater}) */
     CORE("core", null),
     /** a WordPress option set to a value ({@link SettingChanges}): no files */
@@ -45,8 +46,11 @@ public enum ChangeType {
 
     @JsonCreator
     public static ChangeType of(String label) {
-        return Arrays.stream(values()).filter(t -> t.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("must be plugin, theme, core, option or constant, not " + label));
+        return Arrays.stream(values())
+                .filter(t -> t.label.equals(label))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("must be plugin, theme, core, option or constant, not " + label));
     }
 
     @Override

@@ -36,9 +36,12 @@ public class CoreFilesParity implements ParityItems {
         try {
             published = wordpressOrg.publishedChecksums(ChangeType.CORE, Change.CORE_SLUG, version);
         } catch (IOException e) {
-            return Map.of(ITEM, ParityReport.NOT_CHECKED + ": wordpress.org could not be reached (" + e.getMessage() + ")");
+            return Map.of(
+                    ITEM, ParityReport.NOT_CHECKED + ": wordpress.org could not be reached (" + e.getMessage() + ")");
         }
-        if (published.isEmpty()) return Map.of(ITEM, ParityReport.NOT_CHECKED + ": wordpress.org publishes no checksums for WordPress " + version);
+        if (published.isEmpty())
+            return Map.of(
+                    ITEM, ParityReport.NOT_CHECKED + ": wordpress.org publishes no checksums for WordPress " + version);
         List<String> modified = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         int checked = 0;
@@ -49,7 +52,8 @@ public class CoreFilesParity implements ParityItems {
             if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) missing.add(file.getKey());
             else if (!file.getValue().contains(IntegrityCheck.digest(path, "MD5"))) modified.add(file.getKey());
         }
-        if (modified.isEmpty() && missing.isEmpty()) return Map.of(ITEM, "all " + checked + " as published for " + version);
+        if (modified.isEmpty() && missing.isEmpty())
+            return Map.of(ITEM, "all " + checked + " as published for " + version);
         List<String> parts = new ArrayList<>();
         if (!modified.isEmpty()) parts.add(modified.size() + " modified: " + named(modified));
         if (!missing.isEmpty()) parts.add(missing.size() + " missing: " + named(missing));
@@ -57,6 +61,7 @@ public class CoreFilesParity implements ParityItems {
     }
 
     private static String named(List<String> files) {
-        return String.join(", ", files.subList(0, Math.min(NAMED, files.size()))) + (files.size() > NAMED ? " and " + (files.size() - NAMED) + " more" : "");
+        return String.join(", ", files.subList(0, Math.min(NAMED, files.size())))
+                + (files.size() > NAMED ? " and " + (files.size() - NAMED) + " more" : "");
     }
 }

@@ -25,18 +25,27 @@ import java.util.zip.ZipFile;
  * @param rootFiles files directly in {@code wordpress/} (index.php, wp-login.php, ...)
  * @param newBundled bundled folder under wp-content ("themes/twentytwentyfour") → the version that first shipped it
  */
-public record CorePackage(Path zip, String version, String dbVersion, String requiredPhp, String requiredMysql, List<String> rootFiles,
-                          Map<String, String> newBundled) {
+public record CorePackage(
+        Path zip,
+        String version,
+        String dbVersion,
+        String requiredPhp,
+        String requiredMysql,
+        List<String> rootFiles,
+        Map<String, String> newBundled) {
     /** A release zip's one top folder. */
     static final String TOP = "wordpress/";
     /** The folders a core update replaces as a whole. */
     static final List<String> CORE_FOLDERS = List.of("wp-admin", "wp-includes");
+
     private static final Pattern VERSION = Pattern.compile("\\$wp_version\\s*=\\s*'([^']+)'");
     private static final Pattern DB_VERSION = Pattern.compile("\\$wp_db_version\\s*=\\s*(\\d+)");
     private static final Pattern REQUIRED_PHP = Pattern.compile("\\$required_php_version\\s*=\\s*'([^']+)'");
     private static final Pattern REQUIRED_MYSQL = Pattern.compile("\\$required_mysql_version\\s*=\\s*'([^']+)'");
-    private static final Pattern BUNDLED_LIST = Pattern.compile("\\$_new_bundled_files\\s*=\\s*array\\((.*?)\\);", Pattern.DOTALL);
-    private static final Pattern BUNDLED_ITEM = Pattern.compile("'((?:themes|plugins)/[a-z0-9._-]+)/'\\s*=>\\s*'([0-9.]+)'");
+    private static final Pattern BUNDLED_LIST =
+            Pattern.compile("\\$_new_bundled_files\\s*=\\s*array\\((.*?)\\);", Pattern.DOTALL);
+    private static final Pattern BUNDLED_ITEM =
+            Pattern.compile("'((?:themes|plugins)/[a-z0-9._-]+)/'\\s*=>\\s*'([0-9.]+)'");
 
     /** A zip that is not a WordPress release, with the reason. */
     public static class NotACoreRelease extends IOException {
@@ -56,7 +65,8 @@ public record CorePackage(Path zip, String version, String dbVersion, String req
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (!name.startsWith(TOP)) {
-                    throw new NotACoreRelease("is not a wordpress.org release: entry " + name + " is outside the top folder " + TOP);
+                    throw new NotACoreRelease(
+                            "is not a wordpress.org release: entry " + name + " is outside the top folder " + TOP);
                 }
                 String inside = name.substring(TOP.length());
                 if (inside.isEmpty()) continue;
@@ -65,7 +75,8 @@ public record CorePackage(Path zip, String version, String dbVersion, String req
                 else topFolders.add(slash < 0 ? inside : inside.substring(0, slash));
             }
             if (rootFiles.contains("wp-config.php")) {
-                throw new NotACoreRelease("holds a wp-config.php: a release zip never does, and a site's configuration is never replaced");
+                throw new NotACoreRelease(
+                        "holds a wp-config.php: a release zip never does, and a site's configuration is never replaced");
             }
             for (String folder : topFolders) {
                 if (!CORE_FOLDERS.contains(folder) && !folder.equals("wp-content")) {
@@ -74,7 +85,8 @@ public record CorePackage(Path zip, String version, String dbVersion, String req
             }
             String versionPhp = text(file, TOP + "wp-includes/version.php");
             if (versionPhp == null) throw new NotACoreRelease("has no " + TOP + "wp-includes/version.php");
-            if (text(file, TOP + "wp-admin/includes/upgrade.php") == null) throw new NotACoreRelease("has no " + TOP + "wp-admin/includes/upgrade.php");
+            if (text(file, TOP + "wp-admin/includes/upgrade.php") == null)
+                throw new NotACoreRelease("has no " + TOP + "wp-admin/includes/upgrade.php");
             String updateCore = text(file, TOP + "wp-admin/includes/update-core.php");
             Map<String, String> bundled = new LinkedHashMap<>();
             Matcher list = BUNDLED_LIST.matcher(updateCore == null ? "" : updateCore);
@@ -82,9 +94,14 @@ public record CorePackage(Path zip, String version, String dbVersion, String req
                 Matcher item = BUNDLED_ITEM.matcher(list.group(1));
                 while (item.find()) bundled.put(item.group(1), item.group(2));
             }
-            return new CorePackage(zip, find(VERSION, versionPhp, "$wp_version"), find(DB_VERSION, versionPhp, "$wp_db_version"),
-                    find(REQUIRED_PHP, versionPhp, "$required_php_version"), find(REQUIRED_MYSQL, versionPhp, "$required_mysql_version"),
-                    List.copyOf(rootFiles), bundled);
+            return new CorePackage(
+                    zip,
+                    find(VERSION, versionPhp, "$wp_version"),
+                    find(DB_VERSION, versionPhp, "$wp_db_version"),
+                    find(REQUIRED_PHP, versionPhp, "$required_php_version"),
+                    find(REQUIRED_MYSQL, versionPhp, "$required_mysql_version"),
+                    List.copyOf(rootFiles),
+                    bundled);
         } catch (java.util.zip.ZipException e) {
             throw new NotACoreRelease("is not a readable zip file");
         }
@@ -95,7 +112,8 @@ public record CorePackage(Path zip, String version, String dbVersion, String req
         List<String> shipped = new ArrayList<>();
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (String path : newBundled.keySet()) {
-                if (file.getEntry(TOP + "wp-content/" + path + "/") != null || file.stream().anyMatch(e -> e.getName().startsWith(TOP + "wp-content/" + path + "/"))) {
+                if (file.getEntry(TOP + "wp-content/" + path + "/") != null
+                        || file.stream().anyMatch(e -> e.getName().startsWith(TOP + "wp-content/" + path + "/"))) {
                     shipped.add(path);
                 }
             }

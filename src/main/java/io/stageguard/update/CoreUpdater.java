@@ -45,7 +45,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class CoreUpdater {
     /** Files at the top of a WordPress tree that belong to core; wp-config.php is the site's own. */
-    private static final Pattern CORE_ROOT_FILE = Pattern.compile("wp-(?!config\\.php$)[a-z-]+\\.php|index\\.php|xmlrpc\\.php|license\\.txt|readme\\.html");
+    private static final Pattern CORE_ROOT_FILE =
+            Pattern.compile("wp-(?!config\\.php$)[a-z-]+\\.php|index\\.php|xmlrpc\\.php|license\\.txt|readme\\.html");
+
     static final String MAINTENANCE = ".maintenance";
     private static final String BESIDE = ".stageguard-next-core";
     private static final String UPGRADE_DATABASE = """
@@ -66,11 +68,19 @@ public class CoreUpdater {
     }
 
     /** What a core update did, for the record and the reports. */
-    public record CoreUpdate(String from, String to, String dbVersionBefore, String dbVersionAfter, List<String> removed, List<String> added) {
+    public record CoreUpdate(
+            String from,
+            String to,
+            String dbVersionBefore,
+            String dbVersionAfter,
+            List<String> removed,
+            List<String> added) {
         public String summary() {
             return "WordPress " + from + " → " + to + ", db_version " + dbVersionBefore + " → " + dbVersionAfter
                     + (added.isEmpty() ? "" : ", added " + String.join(", ", added))
-                    + (removed.isEmpty() ? "" : ", removed " + removed.size() + " file(s) the new version no longer has");
+                    + (removed.isEmpty()
+                            ? ""
+                            : ", removed " + removed.size() + " file(s) the new version no longer has");
         }
     }
 
@@ -85,7 +95,9 @@ public class CoreUpdater {
 
     private List<String> problems(SiteEnvironment site, Change change, CorePackage release) throws IOException {
         List<String> problems = new ArrayList<>();
-        if (change.version() != null && !change.version().isBlank() && !change.version().equals(release.version())) {
+        if (change.version() != null
+                && !change.version().isBlank()
+                && !change.version().equals(release.version())) {
             problems.add("the package is WordPress " + release.version() + ", not " + change.version());
         }
         String installed = SiteInventoryReader.wordpressVersion(site.documentRoot());
@@ -95,12 +107,15 @@ public class CoreUpdater {
         }
         String phpVersion = php.run(site, "echo PHP_VERSION;").strip();
         if (!VersionOrder.atLeast(phpVersion, release.requiredPhp())) {
-            problems.add("WordPress " + release.version() + " requires PHP " + release.requiredPhp() + "; the site runs " + phpVersion);
+            problems.add("WordPress " + release.version() + " requires PHP " + release.requiredPhp()
+                    + "; the site runs " + phpVersion);
         }
         String mysql = databaseVersion(site);
         // as WordPress does: a db.php drop-in (another database layer) takes the MySQL check on itself
-        if (!VersionOrder.atLeast(mysql, release.requiredMysql()) && !Files.exists(site.wpContent().resolve("db.php"))) {
-            problems.add("WordPress " + release.version() + " requires MySQL " + release.requiredMysql() + "; the site's database server is " + mysql);
+        if (!VersionOrder.atLeast(mysql, release.requiredMysql())
+                && !Files.exists(site.wpContent().resolve("db.php"))) {
+            problems.add("WordPress " + release.version() + " requires MySQL " + release.requiredMysql()
+                    + "; the site's database server is " + mysql);
         }
         return problems;
     }
@@ -123,7 +138,7 @@ public class CoreUpdater {
     public interface AfterSwap {
         void run() throws IOException;
 
-        AfterSwap NOTHING = () -> { };
+        AfterSwap NOTHING = () -> {};
     }
 
     /** Updates core at {@code site} to the release in {@code change}'s package. */
@@ -140,7 +155,9 @@ public class CoreUpdater {
     public CoreUpdate update(SiteEnvironment site, Change change, AfterSwap afterSwap) throws IOException {
         CorePackage release = CorePackage.read(change.packageFile());
         List<String> problems = problems(site, change, release);
-        if (!problems.isEmpty()) throw new IOException("WordPress core cannot be updated to " + change.version() + ": " + String.join("; ", problems));
+        if (!problems.isEmpty())
+            throw new IOException(
+                    "WordPress core cannot be updated to " + change.version() + ": " + String.join("; ", problems));
         Path root = site.documentRoot();
         String from = SiteInventoryReader.wordpressVersion(root);
         Path next = root.resolve(BESIDE);
@@ -150,7 +167,10 @@ public class CoreUpdater {
         List<String> added = bundledToAdd(root, release);
         List<String> removed = new ArrayList<>();
         Path maintenance = root.resolve(MAINTENANCE);
-        Files.writeString(maintenance, "<?php $upgrading = " + System.currentTimeMillis() / 1000 + "; ?>", StandardCharsets.UTF_8);
+        Files.writeString(
+                maintenance,
+                "<?php $upgrading = " + System.currentTimeMillis() / 1000 + "; ?>",
+                StandardCharsets.UTF_8);
         try {
             FolderSwap.swap(next.resolve("wp-admin"), root.resolve("wp-admin"));
             for (String file : release.rootFiles()) FolderSwap.swap(next.resolve(file), root.resolve(file));
@@ -162,7 +182,8 @@ public class CoreUpdater {
             // version.php last: an update stopped before this point still reports the old version
             FolderSwap.swap(next.resolve("wp-includes"), root.resolve("wp-includes"));
             WritePoints.reached(WritePoints.INSTALL_AFTER_SWAP, root.resolve("wp-includes"));
-            // only what WordPress itself removes (its $_old_files, as the release now in place lists them): a site's own
+            // only what WordPress itself removes (its $_old_files, as the release now in place lists them): a site's
+            // own
             // wp-config-local.php or wp-salt.php looks like core by its name and is not
             Set<String> dropped = oldRootFiles(root.resolve("wp-admin/includes/update-core.php"));
             for (String file : coreRootFiles(root)) {
@@ -171,8 +192,10 @@ public class CoreUpdater {
                     removed.add(file);
                 }
             }
-            // what the swaps moved beside are the old folders and files: gone here, kept in the pre-deploy backup on live
-            for (String folder : CorePackage.CORE_FOLDERS) removed.addAll(onlyIn(next.resolve(folder), root.resolve(folder), folder));
+            // what the swaps moved beside are the old folders and files: gone here, kept in the pre-deploy backup on
+            // live
+            for (String folder : CorePackage.CORE_FOLDERS)
+                removed.addAll(onlyIn(next.resolve(folder), root.resolve(folder), folder));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(maintenance);
             FileTreeCopier.deleteTree(next);
@@ -188,10 +211,15 @@ public class CoreUpdater {
         }
         String after = database.path("after").asText();
         if (!after.equals(database.path("target").asText())) {
-            throw new IOException("the database upgrade left db_version at " + after + ", WordPress " + release.version() + " needs "
-                    + database.path("target").asText());
+            throw new IOException("the database upgrade left db_version at " + after + ", WordPress "
+                    + release.version() + " needs " + database.path("target").asText());
         }
-        return new CoreUpdate(from, release.version(), database.path("before").asText(), after, List.copyOf(removed),
+        return new CoreUpdate(
+                from,
+                release.version(),
+                database.path("before").asText(),
+                after,
+                List.copyOf(removed),
                 added.stream().map(a -> "wp-content/" + a).toList());
     }
 
@@ -199,7 +227,8 @@ public class CoreUpdater {
     static Set<String> oldRootFiles(Path updateCore) throws IOException {
         String php = Files.readString(updateCore, StandardCharsets.UTF_8);
         int start = php.indexOf("$_old_files = array(");
-        if (start < 0) throw new IOException("the new release's " + updateCore.getFileName() + " has no $_old_files list");
+        if (start < 0)
+            throw new IOException("the new release's " + updateCore.getFileName() + " has no $_old_files list");
         Matcher entry = Pattern.compile("'([^']*)'").matcher(php.substring(start, php.indexOf(");", start)));
         Set<String> files = new java.util.HashSet<>();
         while (entry.find()) {
@@ -214,7 +243,8 @@ public class CoreUpdater {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (CORE_ROOT_FILE.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) files.add(name);
+                if (CORE_ROOT_FILE.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS))
+                    files.add(name);
             }
         }
         return files;
@@ -229,7 +259,8 @@ public class CoreUpdater {
         List<String> add = new ArrayList<>();
         for (String bundled : release.shippedBundled()) {
             boolean arrivedSince = VersionOrder.compare(release.newBundled().get(bundled), installed) > 0;
-            if (arrivedSince && !Files.exists(root.resolve("wp-content").resolve(bundled), LinkOption.NOFOLLOW_LINKS)) add.add(bundled);
+            if (arrivedSince && !Files.exists(root.resolve("wp-content").resolve(bundled), LinkOption.NOFOLLOW_LINKS))
+                add.add(bundled);
         }
         return add;
     }
@@ -239,7 +270,8 @@ public class CoreUpdater {
         if (!Files.isDirectory(old)) return List.of();
         List<String> gone = new ArrayList<>();
         try (var files = Files.walk(old)) {
-            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
                 Path relative = old.relativize(f);
                 if (!Files.exists(now.resolve(relative), LinkOption.NOFOLLOW_LINKS)) gone.add(prefix + "/" + relative);
             }
@@ -251,14 +283,17 @@ public class CoreUpdater {
     private static void recoverInterruptedSwaps(Path root, Path next) throws IOException {
         for (String folder : CorePackage.CORE_FOLDERS) {
             Path aside = next.resolve(folder + ".previous");
-            if (!Files.exists(root.resolve(folder), LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(root.resolve(folder), LinkOption.NOFOLLOW_LINKS)
+                    && Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(aside, root.resolve(folder), StandardCopyOption.ATOMIC_MOVE);
             }
         }
     }
 
     static String databaseVersion(SiteEnvironment site) throws IOException {
-        try (Connection c = site.database().open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+        try (Connection c = site.database().open();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT VERSION()")) {
             rs.next();
             // as wpdb::db_version() reads it: "10.11.6-MariaDB-0+deb12u1" is 10.11.6
             return rs.getString(1).replaceFirst("[^0-9.].*$", "");

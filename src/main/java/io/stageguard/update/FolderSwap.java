@@ -26,11 +26,14 @@ public final class FolderSwap {
 
     private static final LibC LIBC = load();
 
-    private FolderSwap() {
-    }
+    private FolderSwap() {}
 
     /** How a folder came into place: exchanged in one step, or moved in two with a gap between. */
-    public enum Method { EXCHANGED, MOVED_IN_TWO_STEPS, ADDED }
+    public enum Method {
+        EXCHANGED,
+        MOVED_IN_TWO_STEPS,
+        ADDED
+    }
 
     /**
      * Puts {@code next} at {@code target}. Afterwards {@code next} holds what {@code target} held

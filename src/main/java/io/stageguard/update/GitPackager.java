@@ -68,7 +68,10 @@ public class GitPackager {
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             // a slug that is not a folder name is the validator's to report; it never reaches a file name here
-            if (change == null || change.git() == null || change.git().commit() != null || !ChangeSetValidator.isSlug(change.slug())) continue;
+            if (change == null
+                    || change.git() == null
+                    || change.git().commit() != null
+                    || !ChangeSetValidator.isSlug(change.slug())) continue;
             try {
                 replace.accept(i, pin(change));
             } catch (GitChangeException e) {
@@ -83,18 +86,26 @@ public class GitPackager {
     /** The change with its package built from the commit its ref points to now. */
     public Change pin(Change change) throws IOException {
         GitRef git = change.git();
-        if (change.type() == ChangeType.CORE) throw new GitChangeException("type", "core comes from a release zip, not from git");
-        if (git.repository() == null || git.repository().isBlank()) throw new GitChangeException("git.repository", "is required");
+        if (change.type() == ChangeType.CORE)
+            throw new GitChangeException("type", "core comes from a release zip, not from git");
+        if (git.repository() == null || git.repository().isBlank())
+            throw new GitChangeException("git.repository", "is required");
         if (properties.gitRepositories().stream().noneMatch(allowed -> within(git.repository(), allowed))) {
-            throw new GitChangeException("git.repository", "is not within stageguard.updates.git-repositories " + properties.gitRepositories());
+            throw new GitChangeException(
+                    "git.repository",
+                    "is not within stageguard.updates.git-repositories " + properties.gitRepositories());
         }
-        if (git.ref() == null || git.ref().isBlank()) throw new GitChangeException("git.ref", "is required: a branch, tag or commit");
+        if (git.ref() == null || git.ref().isBlank())
+            throw new GitChangeException("git.ref", "is required: a branch, tag or commit");
         String path = git.path() == null ? "" : git.path().replaceAll("^/+|/+$", "");
-        if (path.contains("..") || path.contains("\\")) throw new GitChangeException("git.path", "must be a folder of the tree, without '..'");
+        if (path.contains("..") || path.contains("\\"))
+            throw new GitChangeException("git.path", "must be a folder of the tree, without '..'");
         try (Git fetched = fetched(git.repository())) {
             Repository repository = fetched.getRepository();
             ObjectId id = repository.resolve(git.ref() + "^{commit}");
-            if (id == null) throw new GitChangeException("git.ref", "no branch, tag or commit '" + git.ref() + "' in " + git.repository());
+            if (id == null)
+                throw new GitChangeException(
+                        "git.ref", "no branch, tag or commit '" + git.ref() + "' in " + git.repository());
             try (RevWalk walk = new RevWalk(repository)) {
                 RevCommit commit = walk.parseCommit(id);
                 Path zip = zip(repository, commit, path, change.slug());
@@ -117,14 +128,21 @@ public class GitPackager {
         try {
             if (!url) {
                 Path path = Path.of(repository);
-                return path.isAbsolute() && path.toRealPath().startsWith(Path.of(allowed).toRealPath());
+                return path.isAbsolute()
+                        && path.toRealPath().startsWith(Path.of(allowed).toRealPath());
             }
             URI r = new URI(repository).normalize();
             URI a = new URI(allowed).normalize();
-            if (r.getRawPath() == null || r.getRawPath().contains("..") || r.getRawUserInfo() != null && a.getRawUserInfo() == null) return false;
+            if (r.getRawPath() == null
+                    || r.getRawPath().contains("..")
+                    || r.getRawUserInfo() != null && a.getRawUserInfo() == null) return false;
             String scope = a.getRawPath() == null || a.getRawPath().isEmpty() ? "/" : a.getRawPath();
-            return r.getScheme().equalsIgnoreCase(a.getScheme()) && r.getHost() != null && r.getHost().equalsIgnoreCase(a.getHost())
-                    && r.getPort() == a.getPort() && (r.getRawPath().equals(scope) || r.getRawPath().startsWith(scope.endsWith("/") ? scope : scope + "/"));
+            return r.getScheme().equalsIgnoreCase(a.getScheme())
+                    && r.getHost() != null
+                    && r.getHost().equalsIgnoreCase(a.getHost())
+                    && r.getPort() == a.getPort()
+                    && (r.getRawPath().equals(scope)
+                            || r.getRawPath().startsWith(scope.endsWith("/") ? scope : scope + "/"));
         } catch (IOException | java.net.URISyntaxException | RuntimeException notWithin) {
             return false;
         }
@@ -139,14 +157,20 @@ public class GitPackager {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(repositories);
             Path partial = repositories.resolve(".partial-" + UUID.randomUUID());
-            // an empty bare repository, filled by the fetch below: a clone would insist on the remote's HEAD, which a bare repository may lack
+            // an empty bare repository, filled by the fetch below: a clone would insist on the remote's HEAD, which a
+            // bare repository may lack
             Git.init().setBare(true).setDirectory(partial.toFile()).call().close();
             Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         }
         Git git = Git.open(dir.toFile());
         try {
             // a server that stops answering fails the fetch instead of holding the job (and its lock) for ever
-            git.fetch().setTimeout(FETCH_TIMEOUT_SECONDS).setRemote(url).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).setForceUpdate(true).call();
+            git.fetch()
+                    .setTimeout(FETCH_TIMEOUT_SECONDS)
+                    .setRemote(url)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    .setForceUpdate(true)
+                    .call();
         } catch (GitAPIException | RuntimeException e) {
             git.close();
             throw e;
@@ -160,24 +184,30 @@ public class GitPackager {
         if (!path.isEmpty()) {
             try (TreeWalk folder = TreeWalk.forPath(repository, path, commit.getTree())) {
                 if (folder == null || !folder.getFileMode(0).equals(FileMode.TREE)) {
-                    throw new GitChangeException("git.path", "no folder " + path + " at commit " + commit.name().substring(0, 12));
+                    throw new GitChangeException(
+                            "git.path",
+                            "no folder " + path + " at commit " + commit.name().substring(0, 12));
                 }
                 tree = folder.getObjectId(0);
             }
         }
         Files.createDirectories(packages);
-        Path zip = packages.resolve(slug + "-" + commit.name() + (path.isEmpty() ? "" : "-" + Sha256.of(path).substring(0, 8)) + ".zip");
+        Path zip = packages.resolve(slug + "-" + commit.name()
+                + (path.isEmpty() ? "" : "-" + Sha256.of(path).substring(0, 8)) + ".zip");
         if (Files.isRegularFile(zip)) return zip;
         Path partial = packages.resolve(".partial-" + UUID.randomUUID());
-        try (OutputStream file = Files.newOutputStream(partial); ZipOutputStream out = new ZipOutputStream(file, StandardCharsets.UTF_8);
-             TreeWalk walk = new TreeWalk(repository)) {
+        try (OutputStream file = Files.newOutputStream(partial);
+                ZipOutputStream out = new ZipOutputStream(file, StandardCharsets.UTF_8);
+                TreeWalk walk = new TreeWalk(repository)) {
             walk.addTree(tree);
             walk.setRecursive(true);
             while (walk.next()) {
                 FileMode mode = walk.getFileMode(0);
                 if (mode.equals(FileMode.SYMLINK) || mode.equals(FileMode.GITLINK)) {
-                    throw new GitChangeException("git.path", "holds " + (mode.equals(FileMode.SYMLINK) ? "a symbolic link" : "a submodule") + " at "
-                            + walk.getPathString() + ", which a plugin or theme zip cannot carry");
+                    throw new GitChangeException(
+                            "git.path",
+                            "holds " + (mode.equals(FileMode.SYMLINK) ? "a symbolic link" : "a submodule") + " at "
+                                    + walk.getPathString() + ", which a plugin or theme zip cannot carry");
                 }
                 out.putNextEntry(new ZipEntry(slug + "/" + walk.getPathString()));
                 repository.open(walk.getObjectId(0)).copyTo(out);

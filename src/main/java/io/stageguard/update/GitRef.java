@@ -17,6 +17,7 @@ public record GitRef(String repository, String ref, String path, String commit) 
     }
 
     public String describe() {
-        return repository + (path == null || path.isBlank() ? "" : " " + path) + " @ " + ref + (commit == null ? "" : " (" + commit.substring(0, 12) + ")");
+        return repository + (path == null || path.isBlank() ? "" : " " + path) + " @ " + ref
+                + (commit == null ? "" : " (" + commit.substring(0, 12) + ")");
     }
 }

@@ -34,32 +34,38 @@ public class IntegrityCheck {
     }
 
     /** What was verified, and the files that differ (empty when none does). */
-    public record Result(String summary, List<String> problems) {
-    }
+    public record Result(String summary, List<String> problems) {}
 
     public Result verify(SiteEnvironment site, Change change) throws IOException {
         if (change.type().isSetting()) return new Result("a setting: no files to check", List.of());
-        Path root = change.type() == ChangeType.CORE ? site.documentRoot() : site.documentRoot().resolve(change.targetFolder());
+        Path root = change.type() == ChangeType.CORE
+                ? site.documentRoot()
+                : site.documentRoot().resolve(change.targetFolder());
         List<String> problems = new ArrayList<>();
         Map<String, String> packaged = packageDigests(change);
         for (var file : packaged.entrySet()) {
             String actual = digest(root.resolve(file.getKey()), "SHA-256");
-            if (!file.getValue().equals(actual)) problems.add(file.getKey() + (actual == null ? " is missing" : " differs from the package"));
+            if (!file.getValue().equals(actual))
+                problems.add(file.getKey() + (actual == null ? " is missing" : " differs from the package"));
         }
         String summary = packaged.size() + " file(s) match the package";
         if (wordpressOrg.fetched(change.packagePath()) && change.type() != ChangeType.THEME) {
-            Map<String, List<String>> published = wordpressOrg.publishedChecksums(change.type(), change.slug(), change.version());
+            Map<String, List<String>> published =
+                    wordpressOrg.publishedChecksums(change.type(), change.slug(), change.version());
             String algorithm = change.type() == ChangeType.CORE ? "MD5" : "SHA-256";
             int checked = 0;
             for (var file : published.entrySet()) {
-                // core's list covers bundled themes and plugins too, which the site may have changed or removed on purpose
+                // core's list covers bundled themes and plugins too, which the site may have changed or removed on
+                // purpose
                 if (change.type() == ChangeType.CORE && file.getKey().startsWith("wp-content/")) continue;
                 String actual = digest(root.resolve(file.getKey()), algorithm);
                 checked++;
                 if (actual == null) problems.add(file.getKey() + " is missing (wordpress.org lists it)");
-                else if (!file.getValue().contains(actual)) problems.add(file.getKey() + " differs from wordpress.org's checksum");
+                else if (!file.getValue().contains(actual))
+                    problems.add(file.getKey() + " differs from wordpress.org's checksum");
             }
-            summary += published.isEmpty() ? "; wordpress.org publishes no checksums for " + change.label()
+            summary += published.isEmpty()
+                    ? "; wordpress.org publishes no checksums for " + change.label()
                     : "; " + checked + " match wordpress.org's published checksums";
         }
         return new Result(problems.isEmpty() ? summary : summary + "; " + problems.size() + " do not", problems);
@@ -69,13 +75,18 @@ public class IntegrityCheck {
     private static Map<String, String> packageDigests(Change change) throws IOException {
         Map<String, String> digests = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(change.packageFile().toFile())) {
-            String top = change.type() == ChangeType.CORE ? CorePackage.TOP
-                    : zip.stream().allMatch(e -> e.getName().startsWith(change.slug() + "/")) ? change.slug() + "/" : "";
+            String top = change.type() == ChangeType.CORE
+                    ? CorePackage.TOP
+                    : zip.stream().allMatch(e -> e.getName().startsWith(change.slug() + "/"))
+                            ? change.slug() + "/"
+                            : "";
             for (ZipEntry entry : zip.stream().toList()) {
                 if (entry.isDirectory() || !entry.getName().startsWith(top)) continue;
                 String relative = entry.getName().substring(top.length());
-                // core: bundled themes and plugins are copied only when new to the site (CoreUpdater), so they are not judged here
-                if (relative.isEmpty() || (change.type() == ChangeType.CORE && relative.startsWith("wp-content/"))) continue;
+                // core: bundled themes and plugins are copied only when new to the site (CoreUpdater), so they are not
+                // judged here
+                if (relative.isEmpty() || (change.type() == ChangeType.CORE && relative.startsWith("wp-content/")))
+                    continue;
                 try (InputStream in = zip.getInputStream(entry)) {
                     digests.put(relative, hex(in, "SHA-256"));
                 }

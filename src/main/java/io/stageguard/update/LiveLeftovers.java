@@ -20,18 +20,20 @@ import java.util.stream.Stream;
 public final class LiveLeftovers {
     private static final List<String> HEADS = List.of(".stageguard-next-", ".stageguard-restore-");
 
-    private LiveLeftovers() {
-    }
+    private LiveLeftovers() {}
 
     /** Removes the leftovers beside live's root files, in wp-content, its plugins and themes; returns what went. */
     public static List<Path> remove(SiteEnvironment live) throws IOException {
         List<Path> removed = new ArrayList<>();
         Path content = live.wpContent();
-        for (Path folder : List.of(live.documentRoot(), content, content.resolve("plugins"), content.resolve("themes"))) {
+        for (Path folder :
+                List.of(live.documentRoot(), content, content.resolve("plugins"), content.resolve("themes"))) {
             if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) continue;
             List<Path> found;
             try (Stream<Path> entries = Files.list(folder)) {
-                found = entries.filter(p -> HEADS.stream().anyMatch(head -> p.getFileName().toString().startsWith(head))).toList();
+                found = entries.filter(p -> HEADS.stream()
+                                .anyMatch(head -> p.getFileName().toString().startsWith(head)))
+                        .toList();
             }
             for (Path leftover : found) {
                 // a link is removed as a link: never what it points to

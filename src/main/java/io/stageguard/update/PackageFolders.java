@@ -28,15 +28,21 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PackageFolders {
-    static final String REFUSAL = "is not a package Stageguard may read: name a readable zip file inside one of the package folders "
-            + "(stageguard.updates.package-folders)";
+    static final String REFUSAL =
+            "is not a package Stageguard may read: name a readable zip file inside one of the package folders "
+                    + "(stageguard.updates.package-folders)";
     private final List<Path> allowed;
     private final Supplier<List<Path>> excluded;
     private final PackageUploads uploads;
 
     @Autowired
-    public PackageFolders(UpdateProperties updates, StageguardProperties app, KnownSites sites, PackageUploads uploads) {
-        this(allowed(updates, app), () -> Stream.concat(Stream.of(app.dataDir()), sites.all().stream().flatMap(PackageFolders::roots)).toList(),
+    public PackageFolders(
+            UpdateProperties updates, StageguardProperties app, KnownSites sites, PackageUploads uploads) {
+        this(
+                allowed(updates, app),
+                () -> Stream.concat(
+                                Stream.of(app.dataDir()), sites.all().stream().flatMap(PackageFolders::roots))
+                        .toList(),
                 uploads);
     }
 
@@ -53,10 +59,12 @@ public class PackageFolders {
 
     /** The changes with every {@code sha256:} reference replaced by the uploaded file's path; others as they are. */
     public List<Change> resolved(List<Change> changes) {
-        return changes.stream().map(c -> {
-            Path upload = c == null ? null : uploads.file(c.packagePath());
-            return upload == null ? c : c.withPackage(upload);
-        }).toList();
+        return changes.stream()
+                .map(c -> {
+                    Path upload = c == null ? null : uploads.file(c.packagePath());
+                    return upload == null ? c : c.withPackage(upload);
+                })
+                .toList();
     }
 
     private static List<Path> allowed(UpdateProperties updates, StageguardProperties app) {
@@ -74,8 +82,10 @@ public class PackageFolders {
     public String problem(String packagePath) {
         if (PackageUploads.isReference(packagePath)) {
             Path upload = uploads.file(packagePath);
-            if (upload == null) return "must be sha256: followed by the 64 lowercase hex digits POST /api/packages answered";
-            if (!Files.isRegularFile(upload)) return "names no uploaded package: send the zip to POST /api/packages first";
+            if (upload == null)
+                return "must be sha256: followed by the 64 lowercase hex digits POST /api/packages answered";
+            if (!Files.isRegularFile(upload))
+                return "names no uploaded package: send the zip to POST /api/packages first";
             packagePath = upload.toString();
         }
         if (packagePath == null || !Path.of(packagePath).isAbsolute()) return "must be an absolute path";
@@ -86,9 +96,15 @@ public class PackageFolders {
             return REFUSAL;
         }
         if (!Files.isRegularFile(zip, LinkOption.NOFOLLOW_LINKS) || !Files.isReadable(zip)) return REFUSAL;
-        List<Path> holding = allowed.stream().map(PackageFolders::real).filter(f -> f != null && zip.startsWith(f)).toList();
+        List<Path> holding = allowed.stream()
+                .map(PackageFolders::real)
+                .filter(f -> f != null && zip.startsWith(f))
+                .toList();
         if (holding.isEmpty()) return REFUSAL;
-        for (Path excludedFolder : excluded.get().stream().map(PackageFolders::real).filter(f -> f != null && zip.startsWith(f)).toList()) {
+        for (Path excludedFolder : excluded.get().stream()
+                .map(PackageFolders::real)
+                .filter(f -> f != null && zip.startsWith(f))
+                .toList()) {
             if (holding.stream().noneMatch(f -> f.startsWith(excludedFolder))) return REFUSAL;
         }
         try (ZipFile file = new ZipFile(zip.toFile())) {

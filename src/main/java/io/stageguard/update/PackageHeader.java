@@ -17,15 +17,17 @@ import java.util.zip.ZipFile;
  * the theme's style.css. Reads files only; runs nothing.
  */
 public final class PackageHeader {
-    private static final Pattern VERSION = Pattern.compile("^[ \\t/*#@]*Version:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
-    private static final Pattern UPDATE_URI = Pattern.compile("^[ \\t/*#@]*Update URI:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+    private static final Pattern VERSION =
+            Pattern.compile("^[ \\t/*#@]*Version:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+    private static final Pattern UPDATE_URI =
+            Pattern.compile("^[ \\t/*#@]*Update URI:(.*)$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
-    private PackageHeader() {
-    }
+    private PackageHeader() {}
 
     /** The version of what {@code change} replaces at {@code documentRoot}: see {@link #version}. */
     public static String installed(Path documentRoot, Change change) throws IOException {
-        if (change.type() == ChangeType.CORE) return io.stageguard.site.SiteInventoryReader.wordpressVersion(documentRoot);
+        if (change.type() == ChangeType.CORE)
+            return io.stageguard.site.SiteInventoryReader.wordpressVersion(documentRoot);
         return version(documentRoot.resolve(change.targetFolder()), change.type());
     }
 
@@ -100,7 +102,9 @@ public final class PackageHeader {
                 String name = entry.getName();
                 if (!name.startsWith(top) || entry.isDirectory()) continue;
                 String inside = name.substring(top.length());
-                boolean header = type == ChangeType.THEME ? inside.equals("style.css") : !inside.contains("/") && inside.endsWith(".php");
+                boolean header = type == ChangeType.THEME
+                        ? inside.equals("style.css")
+                        : !inside.contains("/") && inside.endsWith(".php");
                 if (!header) continue;
                 try (InputStream in = file.getInputStream(entry)) {
                     String head = new String(in.readNBytes(8192), StandardCharsets.UTF_8).replace("\r", "\n");

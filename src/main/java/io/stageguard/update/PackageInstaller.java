@@ -27,12 +27,10 @@ import java.util.zip.ZipFile;
  * outside the target folder (zip-slip) are refused.
  */
 public final class PackageInstaller {
-    private PackageInstaller() {
-    }
+    private PackageInstaller() {}
 
     /** A package unpacked completely beside the folder it will replace, not yet serving. */
-    public record Unpacked(Change change, Path target, Path next) {
-    }
+    public record Unpacked(Change change, Path target, Path next) {}
 
     /** Unpacks and swaps in one package: {@link #unpack} then {@link #swapIn}. */
     public static FolderSwap.Method install(Path documentRoot, Change change) throws IOException {
@@ -53,8 +51,8 @@ public final class PackageInstaller {
         Path realRoot = documentRoot.toRealPath();
         if (!target.getParent().toRealPath().startsWith(realRoot)
                 || (Files.exists(target) && !target.toRealPath().startsWith(realRoot))) {
-            throw new IOException("change " + change.label() + " would install through a symbolic link to " + target.getParent().toRealPath()
-                    + ", outside " + realRoot + "; refusing to write there");
+            throw new IOException("change " + change.label() + " would install through a symbolic link to "
+                    + target.getParent().toRealPath() + ", outside " + realRoot + "; refusing to write there");
         }
         Path next = target.resolveSibling(".stageguard-next-" + change.slug());
         recover(target, next);
@@ -95,7 +93,8 @@ public final class PackageInstaller {
     static void unpack(Path zip, String slug, Path into) throws IOException {
         Files.createDirectories(into);
         try (ZipFile file = new ZipFile(zip.toFile())) {
-            if (file.size() > ZipLimits.MAX_ENTRIES) throw new IOException(zip + " holds more than " + ZipLimits.MAX_ENTRIES + " entries");
+            if (file.size() > ZipLimits.MAX_ENTRIES)
+                throw new IOException(zip + " holds more than " + ZipLimits.MAX_ENTRIES + " entries");
             String strip = singleTopFolder(file, slug);
             List<ZipEntry> entries = new ArrayList<>();
             List<Path> targets = new ArrayList<>();
@@ -134,14 +133,17 @@ public final class PackageInstaller {
                     byte[] buffer = new byte[64 * 1024];
                     for (int k = first; k < entries.size(); k += threads) {
                         ZipEntry entry = entries.get(k);
-                        try (InputStream in = file.getInputStream(entry); OutputStream to = Files.newOutputStream(targets.get(k))) {
+                        try (InputStream in = file.getInputStream(entry);
+                                OutputStream to = Files.newOutputStream(targets.get(k))) {
                             long entryBytes = 0;
                             for (int n; (n = in.read(buffer)) > 0; ) {
                                 entryBytes += n;
                                 if (written.addAndGet(n) > ZipLimits.MAX_TOTAL_BYTES) {
-                                    throw new IOException(zip + " unpacks to more than " + ZipLimits.MAX_TOTAL_BYTES + " bytes");
+                                    throw new IOException(
+                                            zip + " unpacks to more than " + ZipLimits.MAX_TOTAL_BYTES + " bytes");
                                 }
-                                String bomb = ZipLimits.ratioProblem(entry.getName(), entryBytes, entry.getCompressedSize());
+                                String bomb =
+                                        ZipLimits.ratioProblem(entry.getName(), entryBytes, entry.getCompressedSize());
                                 if (bomb != null) throw new IOException(zip + ": " + bomb);
                                 to.write(buffer, 0, n);
                             }

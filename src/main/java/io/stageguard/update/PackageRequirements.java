@@ -36,20 +36,34 @@ public record PackageRequirements(String wordpress, String php, String mysql, Li
         }
         String head = PackageHeader.headerInZip(zip, type, slug);
         String plugins = value(REQUIRES_PLUGINS, head);
-        return new PackageRequirements(value(REQUIRES_WP, head), value(REQUIRES_PHP, head), null,
-                plugins == null ? List.of() : Arrays.stream(plugins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        return new PackageRequirements(
+                value(REQUIRES_WP, head),
+                value(REQUIRES_PHP, head),
+                null,
+                plugins == null
+                        ? List.of()
+                        : Arrays.stream(plugins.split(","))
+                                .map(String::trim)
+                                .filter(s -> !s.isEmpty())
+                                .toList());
     }
 
     /**
      * Why a site that runs {@code wordpressVersion} on {@code phpVersion} with {@code installedPlugins}
      * cannot run this version; empty when it can.
      */
-    public List<String> unmetOn(String wordpressVersion, String phpVersion, String mysqlVersion, List<String> installedPlugins) {
+    public List<String> unmetOn(
+            String wordpressVersion, String phpVersion, String mysqlVersion, List<String> installedPlugins) {
         List<String> unmet = new ArrayList<>();
-        if (wordpress != null && !VersionOrder.atLeast(wordpressVersion, wordpress)) unmet.add("requires WordPress " + wordpress + ", the site runs " + wordpressVersion);
-        if (php != null && !VersionOrder.atLeast(phpVersion, php)) unmet.add("requires PHP " + php + ", the site runs " + phpVersion);
-        if (mysql != null && !VersionOrder.atLeast(mysqlVersion, mysql)) unmet.add("requires MySQL " + mysql + ", the site's server is " + mysqlVersion);
-        for (String plugin : plugins) if (!installedPlugins.contains(plugin)) unmet.add("requires the plugin " + plugin + ", which the site does not have");
+        if (wordpress != null && !VersionOrder.atLeast(wordpressVersion, wordpress))
+            unmet.add("requires WordPress " + wordpress + ", the site runs " + wordpressVersion);
+        if (php != null && !VersionOrder.atLeast(phpVersion, php))
+            unmet.add("requires PHP " + php + ", the site runs " + phpVersion);
+        if (mysql != null && !VersionOrder.atLeast(mysqlVersion, mysql))
+            unmet.add("requires MySQL " + mysql + ", the site's server is " + mysqlVersion);
+        for (String plugin : plugins)
+            if (!installedPlugins.contains(plugin))
+                unmet.add("requires the plugin " + plugin + ", which the site does not have");
         return unmet;
     }
 

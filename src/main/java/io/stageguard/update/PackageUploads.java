@@ -28,6 +28,7 @@ import org.springframework.stereotype.Component;
 public class PackageUploads {
     /** WordPress.org refuses plugin zips over 10 MB; premium suites and core are larger, none near this. */
     static final long MAX_BYTES = 256L << 20;
+
     private static final String PREFIX = "sha256:";
     private static final Pattern REFERENCE = Pattern.compile(PREFIX + "[0-9a-f]{64}");
     private final Path folder;
@@ -42,8 +43,7 @@ public class PackageUploads {
     }
 
     /** A stored package: what a change names it by, and its size. */
-    public record Upload(String sha256, String reference, long bytes) {
-    }
+    public record Upload(String sha256, String reference, long bytes) {}
 
     /** Thrown when a body is not a package Stageguard accepts; the message says why, for a 400. */
     public static final class RefusedUpload extends Exception {
@@ -68,7 +68,8 @@ public class PackageUploads {
                     out.write(buffer, 0, n);
                 }
             }
-            if (bytes == 0) throw new RefusedUpload("is empty: send the zip as the request body (Content-Type: application/zip)");
+            if (bytes == 0)
+                throw new RefusedUpload("is empty: send the zip as the request body (Content-Type: application/zip)");
             String problem;
             try (ZipFile zip = new ZipFile(partial.toFile())) {
                 problem = ZipLimits.problem(zip);
@@ -97,7 +98,9 @@ public class PackageUploads {
 
     /** The stored file a {@code sha256:} reference names, or null when it is not a well-formed reference. */
     Path file(String packageRef) {
-        return packageRef != null && REFERENCE.matcher(packageRef).matches() ? folder.resolve(packageRef.substring(PREFIX.length()) + ".zip") : null;
+        return packageRef != null && REFERENCE.matcher(packageRef).matches()
+                ? folder.resolve(packageRef.substring(PREFIX.length()) + ".zip")
+                : null;
     }
 
     Path folder() {

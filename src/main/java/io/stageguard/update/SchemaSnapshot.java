@@ -20,10 +20,20 @@ import java.util.TreeSet;
  * option by a digest of its value. Transients, cron and the other options WordPress rewrites on
  * every request are left out, so that a difference is the change's.
  */
-public record SchemaSnapshot(Map<String, Map<String, String>> columns, Map<String, Map<String, String>> indexes, Map<String, String> options) {
+public record SchemaSnapshot(
+        Map<String, Map<String, String>> columns,
+        Map<String, Map<String, String>> indexes,
+        Map<String, String> options) {
     /** Options that change on their own between two requests. */
-    private static final List<String> VOLATILE = List.of("\\_transient\\_%", "\\_site\\_transient\\_%", "cron", "rewrite\\_rules", "recently\\_activated",
-            "recovery\\_keys", "%\\_last\\_run%", "%\\_last\\_checked%");
+    private static final List<String> VOLATILE = List.of(
+            "\\_transient\\_%",
+            "\\_site\\_transient\\_%",
+            "cron",
+            "rewrite\\_rules",
+            "recently\\_activated",
+            "recovery\\_keys",
+            "%\\_last\\_run%",
+            "%\\_last\\_checked%");
 
     public static SchemaSnapshot of(SiteEnvironment env) throws IOException {
         String prefix = env.database().tablePrefix();
@@ -32,30 +42,39 @@ public record SchemaSnapshot(Map<String, Map<String, String>> columns, Map<Strin
             Map<String, Map<String, String>> columns = new TreeMap<>();
             Map<String, Map<String, String>> indexes = new TreeMap<>();
             String like = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%";
-            try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS "
-                    + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ? ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS "
+                            + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ? ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
                 ps.setString(1, like);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        columns.computeIfAbsent(rs.getString(1), t -> new TreeMap<>()).put(rs.getString(2), rs.getString(3)
-                                + ("YES".equals(rs.getString(4)) ? " null" : " not null") + (rs.getString(5) == null ? "" : " default " + rs.getString(5)));
+                        columns.computeIfAbsent(rs.getString(1), t -> new TreeMap<>())
+                                .put(
+                                        rs.getString(2),
+                                        rs.getString(3)
+                                                + ("YES".equals(rs.getString(4)) ? " null" : " not null")
+                                                + (rs.getString(5) == null ? "" : " default " + rs.getString(5)));
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) "
-                    + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ? GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) "
+                            + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ? GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE")) {
                 ps.setString(1, like);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         indexes.computeIfAbsent(rs.getString(1), t -> new TreeMap<>())
-                                .put(rs.getString(2), (rs.getInt(3) == 0 ? "unique " : "") + "(" + rs.getString(4) + ")");
+                                .put(
+                                        rs.getString(2),
+                                        (rs.getInt(3) == 0 ? "unique " : "") + "(" + rs.getString(4) + ")");
                     }
                 }
             }
             Map<String, String> options = new TreeMap<>();
             String table = prefix + "options";
             if (columns.containsKey(table)) {
-                StringBuilder sql = new StringBuilder("SELECT option_name, MD5(option_value) FROM " + WordPressTables.quote(table) + " WHERE 1 = 1");
+                StringBuilder sql = new StringBuilder(
+                        "SELECT option_name, MD5(option_value) FROM " + WordPressTables.quote(table) + " WHERE 1 = 1");
                 for (int i = 0; i < VOLATILE.size(); i++) sql.append(" AND option_name NOT LIKE ?");
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                     for (int i = 0; i < VOLATILE.size(); i++) ps.setString(i + 1, VOLATILE.get(i));
@@ -85,7 +104,11 @@ public record SchemaSnapshot(Map<String, Map<String, String>> columns, Map<Strin
                 continue;
             }
             describe(changes, "column " + table + ".", was, now);
-            describe(changes, "index " + table + ".", before.indexes.getOrDefault(table, Map.of()), indexes.getOrDefault(table, Map.of()));
+            describe(
+                    changes,
+                    "index " + table + ".",
+                    before.indexes.getOrDefault(table, Map.of()),
+                    indexes.getOrDefault(table, Map.of()));
         }
         for (String option : union(before.options.keySet(), options.keySet())) {
             String was = before.options.get(option);

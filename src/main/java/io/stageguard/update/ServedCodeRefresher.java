@@ -87,12 +87,19 @@ public class ServedCodeRefresher {
      * @param stale      scripts still cached after invalidation (or why nothing could be invalidated)
      * @param versions   per change ("plugin slug"), the version WordPress now reads; null when missing
      */
-    public record Refresh(String sapi, String opcache, int invalidated, List<String> stale, Map<String, String> versions,
-                          String objectCache, boolean objectCacheFlushed) {
+    public record Refresh(
+            String sapi,
+            String opcache,
+            int invalidated,
+            List<String> stale,
+            Map<String, String> versions,
+            String objectCache,
+            boolean objectCacheFlushed) {
 
         /** Why the serving PHP is not demonstrably running {@code changes}; empty when it is. */
         public List<String> problems(List<Change> changes) {
-            List<String> problems = new ArrayList<>(stale.stream().map(s -> "still served from OPcache: " + s).toList());
+            List<String> problems = new ArrayList<>(
+                    stale.stream().map(s -> "still served from OPcache: " + s).toList());
             for (Change change : changes) {
                 String running = versions.get(change.type() + " " + change.slug());
                 if (running == null) problems.add(change.label() + ": the serving PHP does not find it");
@@ -105,7 +112,10 @@ public class ServedCodeRefresher {
         }
 
         public String summary() {
-            return sapi + ": OPcache " + opcache + (invalidated > 0 ? " (" + invalidated + " cached scripts of the swapped folders invalidated)" : "")
+            return sapi + ": OPcache " + opcache
+                    + (invalidated > 0
+                            ? " (" + invalidated + " cached scripts of the swapped folders invalidated)"
+                            : "")
                     + ", object cache " + objectCache + " flushed, running " + versions;
         }
     }
@@ -118,28 +128,59 @@ public class ServedCodeRefresher {
     public Refresh refresh(SiteEnvironment site, List<Change> changes, Map<String, String> headers) throws IOException {
         List<String> folders = new ArrayList<>();
         for (Change change : changes) {
-            // OPcache keys scripts by their resolved path; a core update replaces code everywhere but wp-content's, so all of it goes
+            // OPcache keys scripts by their resolved path; a core update replaces code everywhere but wp-content's, so
+            // all of it goes
             Path root = site.documentRoot().toRealPath();
             switch (change.type()) {
                 case CORE -> folders.add(root.toString());
-                case PLUGIN, THEME -> folders.add(root.resolve(change.targetFolder()).toString());
+                case PLUGIN, THEME ->
+                    folders.add(root.resolve(change.targetFolder()).toString());
                 case CONSTANT -> folders.add(root.resolve("wp-config.php").toString());
-                case OPTION -> { }
+                case OPTION -> {}
             }
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("folders", folders);
-        args.put("plugins", changes.stream().filter(c -> c.type() == ChangeType.PLUGIN).map(Change::slug).toList());
-        args.put("themes", changes.stream().filter(c -> c.type() == ChangeType.THEME).map(Change::slug).toList());
+        args.put(
+                "plugins",
+                changes.stream()
+                        .filter(c -> c.type() == ChangeType.PLUGIN)
+                        .map(Change::slug)
+                        .toList());
+        args.put(
+                "themes",
+                changes.stream()
+                        .filter(c -> c.type() == ChangeType.THEME)
+                        .map(Change::slug)
+                        .toList());
         args.put("core", changes.stream().anyMatch(c -> c.type() == ChangeType.CORE));
-        args.put("options", changes.stream().filter(c -> c.type() == ChangeType.OPTION).map(Change::name).toList());
-        args.put("constants", changes.stream().filter(c -> c.type() == ChangeType.CONSTANT).map(Change::name).toList());
+        args.put(
+                "options",
+                changes.stream()
+                        .filter(c -> c.type() == ChangeType.OPTION)
+                        .map(Change::name)
+                        .toList());
+        args.put(
+                "constants",
+                changes.stream()
+                        .filter(c -> c.type() == ChangeType.CONSTANT)
+                        .map(Change::name)
+                        .toList());
         JsonNode answer = servingPhp.run(site, headers, REFRESH, args);
         List<String> stale = new ArrayList<>();
         answer.path("stale").forEach(s -> stale.add(s.asText()));
         Map<String, String> versions = new LinkedHashMap<>();
-        answer.path("versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-        return new Refresh(answer.path("sapi").asText(), answer.path("opcache").asText(), answer.path("invalidated").asInt(), stale, versions,
-                answer.path("objectCache").asText(), answer.path("objectCacheFlushed").asBoolean());
+        answer.path("versions")
+                .fields()
+                .forEachRemaining(e -> versions.put(
+                        e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        return new Refresh(
+                answer.path("sapi").asText(),
+                answer.path("opcache").asText(),
+                answer.path("invalidated").asInt(),
+                stale,
+                versions,
+                answer.path("objectCache").asText(),
+                answer.path("objectCacheFlushed").asBoolean());
     }
 }

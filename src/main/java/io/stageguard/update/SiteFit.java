@@ -35,21 +35,32 @@ public class SiteFit {
             errors.put("siteId", "what live runs cannot be read: " + e.getMessage());
             return errors;
         }
-        String wordpress = changes.stream().filter(c -> c.type() == ChangeType.CORE).map(Change::version).findFirst().orElse(runs.wordpress());
+        String wordpress = changes.stream()
+                .filter(c -> c.type() == ChangeType.CORE)
+                .map(Change::version)
+                .findFirst()
+                .orElse(runs.wordpress());
         List<String> plugins = new java.util.ArrayList<>(runs.pluginSlugs());
-        changes.stream().filter(c -> c.type() == ChangeType.PLUGIN).map(Change::slug).forEach(plugins::add);
+        changes.stream()
+                .filter(c -> c.type() == ChangeType.PLUGIN)
+                .map(Change::slug)
+                .forEach(plugins::add);
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             try {
                 List<String> problems = switch (change.type()) {
                     case CORE -> core.problems(live, change);
-                    case PLUGIN, THEME -> PackageRequirements.of(change.packageFile(), change.type(), change.slug())
-                            .unmetOn(wordpress, runs.php(), runs.mysql(), plugins);
+                    case PLUGIN, THEME ->
+                        PackageRequirements.of(change.packageFile(), change.type(), change.slug())
+                                .unmetOn(wordpress, runs.php(), runs.mysql(), plugins);
                     case OPTION, CONSTANT -> List.of();
                 };
                 // core's problems name WordPress and its versions already
                 if (!problems.isEmpty()) {
-                    errors.put("changes[" + i + "]", (change.type() == ChangeType.CORE ? "" : change.label() + ": ") + String.join("; ", problems));
+                    errors.put(
+                            "changes[" + i + "]",
+                            (change.type() == ChangeType.CORE ? "" : change.label() + ": ")
+                                    + String.join("; ", problems));
                 }
             } catch (IOException e) {
                 errors.put("changes[" + i + "]", "cannot be checked against the site: " + e.getMessage());

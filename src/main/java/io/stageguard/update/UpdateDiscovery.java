@@ -44,7 +44,10 @@ public class UpdateDiscovery {
     /** What the site runs, as the sources are asked about it. */
     public record SiteRuns(String wordpress, String php, String mysql, List<UpdateSource.InstalledItem> items) {
         List<String> pluginSlugs() {
-            return items.stream().filter(i -> i.type() == ChangeType.PLUGIN).map(UpdateSource.InstalledItem::slug).toList();
+            return items.stream()
+                    .filter(i -> i.type() == ChangeType.PLUGIN)
+                    .map(UpdateSource.InstalledItem::slug)
+                    .toList();
         }
     }
 
@@ -57,8 +60,17 @@ public class UpdateDiscovery {
      * @param heldBack         why each newer version that was checked is not chosen ("2.0.0: requires PHP 99.0, ...")
      * @param packagePath      the chosen version's package on this machine
      */
-    public record AvailableUpdate(ChangeType type, String slug, String installed, boolean active, String source, List<String> available,
-                                  String newestCompatible, VersionStep step, List<String> heldBack, @JsonIgnore String packagePath) {
+    public record AvailableUpdate(
+            ChangeType type,
+            String slug,
+            String installed,
+            boolean active,
+            String source,
+            List<String> available,
+            String newestCompatible,
+            VersionStep step,
+            List<String> heldBack,
+            @JsonIgnore String packagePath) {
         public Change change() {
             return new Change(type, slug, newestCompatible, packagePath);
         }
@@ -75,7 +87,9 @@ public class UpdateDiscovery {
                 if (!carried.get(source).contains(item)) continue;
                 List<UpdateSource.Offer> newer = source.offers(item).stream()
                         .filter(o -> VersionOrder.compare(o.version(), item.version()) > 0)
-                        .sorted(Comparator.comparing(UpdateSource.Offer::version, VersionOrder::compare).reversed()).toList();
+                        .sorted(Comparator.comparing(UpdateSource.Offer::version, VersionOrder::compare)
+                                .reversed())
+                        .toList();
                 if (newer.isEmpty()) continue;
                 updates.add(choose(runs, item, source, newer, max));
                 break;
@@ -84,34 +98,63 @@ public class UpdateDiscovery {
         return updates;
     }
 
-    private AvailableUpdate choose(SiteRuns runs, UpdateSource.InstalledItem item, UpdateSource source, List<UpdateSource.Offer> newer, VersionStep max)
+    private AvailableUpdate choose(
+            SiteRuns runs,
+            UpdateSource.InstalledItem item,
+            UpdateSource source,
+            List<UpdateSource.Offer> newer,
+            VersionStep max)
             throws IOException {
         List<String> heldBack = new ArrayList<>();
         int checked = 0;
         for (UpdateSource.Offer offer : newer) {
             VersionStep step = VersionStep.between(item.version(), offer.version());
             if (!withinStep(step, max)) {
-                heldBack.add(offer.version() + ": a " + step.label() + " step, more than the " + max.label() + " steps asked for");
+                heldBack.add(offer.version() + ": a " + step.label() + " step, more than the " + max.label()
+                        + " steps asked for");
                 continue;
             }
             if (checked++ >= properties.versionsChecked()) {
-                heldBack.add(offer.version() + " and older: not checked (stageguard.updates.versions-checked is " + properties.versionsChecked() + ")");
+                heldBack.add(offer.version() + " and older: not checked (stageguard.updates.versions-checked is "
+                        + properties.versionsChecked() + ")");
                 break;
             }
             Path zip = source.download(offer);
-            String declared = item.type() == ChangeType.CORE ? CorePackage.read(zip).version() : PackageHeader.versionInZip(zip, item.type(), item.slug());
+            String declared = item.type() == ChangeType.CORE
+                    ? CorePackage.read(zip).version()
+                    : PackageHeader.versionInZip(zip, item.type(), item.slug());
             if (!declared.equals(offer.version())) {
                 heldBack.add(offer.version() + ": the package declares version " + declared);
                 continue;
             }
-            List<String> unmet = PackageRequirements.of(zip, item.type(), item.slug()).unmetOn(runs.wordpress(), runs.php(), runs.mysql(), runs.pluginSlugs());
+            List<String> unmet = PackageRequirements.of(zip, item.type(), item.slug())
+                    .unmetOn(runs.wordpress(), runs.php(), runs.mysql(), runs.pluginSlugs());
             if (unmet.isEmpty()) {
-                return new AvailableUpdate(item.type(), item.slug(), item.version(), item.active(), source.name(), versions(newer), offer.version(), step,
-                        heldBack, zip.toString());
+                return new AvailableUpdate(
+                        item.type(),
+                        item.slug(),
+                        item.version(),
+                        item.active(),
+                        source.name(),
+                        versions(newer),
+                        offer.version(),
+                        step,
+                        heldBack,
+                        zip.toString());
             }
             heldBack.add(offer.version() + ": " + String.join(", ", unmet));
         }
-        return new AvailableUpdate(item.type(), item.slug(), item.version(), item.active(), source.name(), versions(newer), null, null, heldBack, null);
+        return new AvailableUpdate(
+                item.type(),
+                item.slug(),
+                item.version(),
+                item.active(),
+                source.name(),
+                versions(newer),
+                null,
+                null,
+                heldBack,
+                null);
     }
 
     /** Steps of unknown size (versions that are not semver) count as major. */
@@ -137,23 +180,36 @@ public class UpdateDiscovery {
     public SiteRuns read(SiteEnvironment env) throws IOException {
         String wordpress = SiteInventoryReader.wordpressVersion(env.documentRoot());
         List<String> active = activePlugins(env);
-        List<UpdateSource.InstalledItem> items = new ArrayList<>(List.of(new UpdateSource.InstalledItem(ChangeType.CORE, Change.CORE_SLUG, wordpress, true, null, null)));
+        List<UpdateSource.InstalledItem> items = new ArrayList<>(List.of(
+                new UpdateSource.InstalledItem(ChangeType.CORE, Change.CORE_SLUG, wordpress, true, null, null)));
         for (Path folder : folders(env.wpContent().resolve("plugins"))) {
             String version = PackageHeader.version(folder, ChangeType.PLUGIN);
             String slug = folder.getFileName().toString();
             Path main = PackageHeader.pluginFile(folder);
-            if (!version.equals("unknown")) items.add(new UpdateSource.InstalledItem(ChangeType.PLUGIN, slug, version,
-                    active.stream().anyMatch(a -> a.startsWith(slug + "/")), PackageHeader.updateUri(folder, ChangeType.PLUGIN),
-                    main == null ? null : slug + "/" + main.getFileName()));
+            if (!version.equals("unknown"))
+                items.add(new UpdateSource.InstalledItem(
+                        ChangeType.PLUGIN,
+                        slug,
+                        version,
+                        active.stream().anyMatch(a -> a.startsWith(slug + "/")),
+                        PackageHeader.updateUri(folder, ChangeType.PLUGIN),
+                        main == null ? null : slug + "/" + main.getFileName()));
         }
         String stylesheet = option(env, "stylesheet");
         for (Path folder : folders(env.wpContent().resolve("themes"))) {
             String version = PackageHeader.version(folder, ChangeType.THEME);
             String slug = folder.getFileName().toString();
-            if (!version.equals("unknown")) items.add(new UpdateSource.InstalledItem(ChangeType.THEME, slug, version, slug.equals(stylesheet),
-                    PackageHeader.updateUri(folder, ChangeType.THEME), null));
+            if (!version.equals("unknown"))
+                items.add(new UpdateSource.InstalledItem(
+                        ChangeType.THEME,
+                        slug,
+                        version,
+                        slug.equals(stylesheet),
+                        PackageHeader.updateUri(folder, ChangeType.THEME),
+                        null));
         }
-        return new SiteRuns(wordpress, php.run(env, "echo PHP_VERSION;").strip(), CoreUpdater.databaseVersion(env), items);
+        return new SiteRuns(
+                wordpress, php.run(env, "echo PHP_VERSION;").strip(), CoreUpdater.databaseVersion(env), items);
     }
 
     private static List<Path> folders(Path parent) throws IOException {
@@ -178,8 +234,8 @@ public class UpdateDiscovery {
     private static String option(SiteEnvironment env, String name) throws IOException {
         try (Connection c = env.database().open()) {
             c.setReadOnly(true);
-            try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM " + WordPressTables.quote(env.database().tablePrefix() + "options")
-                    + " WHERE option_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT option_value FROM "
+                    + WordPressTables.quote(env.database().tablePrefix() + "options") + " WHERE option_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;

@@ -17,15 +17,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                              Stageguard's own downloads; none by default, so a request cannot make Stageguard read a file it names
  */
 @ConfigurationProperties("stageguard.updates")
-public record UpdateProperties(String wordpressOrgApi, String wordpressOrgDownloads, Path vendorFolder, Integer versionsChecked,
-                               List<String> gitRepositories, List<Path> packageFolders) {
+public record UpdateProperties(
+        String wordpressOrgApi,
+        String wordpressOrgDownloads,
+        Path vendorFolder,
+        Integer versionsChecked,
+        List<String> gitRepositories,
+        List<Path> packageFolders) {
     public UpdateProperties {
         if (wordpressOrgApi == null || wordpressOrgApi.isBlank()) wordpressOrgApi = "https://api.wordpress.org";
-        if (wordpressOrgDownloads == null || wordpressOrgDownloads.isBlank()) wordpressOrgDownloads = "https://downloads.wordpress.org";
+        if (wordpressOrgDownloads == null || wordpressOrgDownloads.isBlank())
+            wordpressOrgDownloads = "https://downloads.wordpress.org";
         wordpressOrgApi = wordpressOrgApi.replaceAll("/+$", "");
         wordpressOrgDownloads = wordpressOrgDownloads.replaceAll("/+$", "");
         if (versionsChecked == null) versionsChecked = 5;
-        if (versionsChecked < 1) throw new IllegalArgumentException("stageguard.updates.versions-checked must be at least 1");
+        if (versionsChecked < 1)
+            throw new IllegalArgumentException("stageguard.updates.versions-checked must be at least 1");
         gitRepositories = gitRepositories == null ? List.of() : List.copyOf(gitRepositories);
         packageFolders = packageFolders == null ? List.of() : List.copyOf(packageFolders);
     }

@@ -45,6 +45,5 @@ public interface UpdateSource {
      *
      * @param location where the source fetches it from (a URL, a file)
      */
-    record Offer(ChangeType type, String slug, String version, String source, String location) {
-    }
+    record Offer(ChangeType type, String slug, String version, String source, String location) {}
 }

@@ -39,7 +39,8 @@ public class VendorFolderSource implements UpdateSource {
             for (Path zip : zips) {
                 if (!item.slug().equals(PackageHeader.topFolder(zip))) continue;
                 String version = PackageHeader.versionInZip(zip, item.type(), item.slug());
-                if (!version.equals("unknown")) offers.add(new Offer(item.type(), item.slug(), version, NAME, zip.toString()));
+                if (!version.equals("unknown"))
+                    offers.add(new Offer(item.type(), item.slug(), version, NAME, zip.toString()));
             }
         }
         return offers;

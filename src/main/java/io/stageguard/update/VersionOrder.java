@@ -9,19 +9,20 @@ import java.util.Locale;
  * requirement is met or a version is newer: "6.5.5" > "6.5" > "6.5-RC3" > "6.5-beta1", "10.11.6" > "5.5.5".
  */
 public final class VersionOrder {
-    private VersionOrder() {
-    }
+    private VersionOrder() {}
 
     /** Negative, zero or positive as {@code a} is older than, equal to or newer than {@code b}. */
     public static int compare(String a, String b) {
         List<String> x = parts(a);
         List<String> y = parts(b);
         for (int i = 0; i < Math.max(x.size(), y.size()); i++) {
-            // a missing part counts as less than a number and more than a pre-release word, as in PHP ("1.0" < "1.0.1", "1.0" > "1.0-RC1")
+            // a missing part counts as less than a number and more than a pre-release word, as in PHP ("1.0" < "1.0.1",
+            // "1.0" > "1.0-RC1")
             String p = i < x.size() ? x.get(i) : null;
             String q = i < y.size() ? y.get(i) : null;
             int c = Integer.compare(rank(p), rank(q));
-            if (c == 0 && p != null && q != null && isNumber(p) && isNumber(q)) c = Long.compare(Long.parseLong(p), Long.parseLong(q));
+            if (c == 0 && p != null && q != null && isNumber(p) && isNumber(q))
+                c = Long.compare(Long.parseLong(p), Long.parseLong(q));
             if (c != 0) return c;
         }
         return 0;
@@ -33,7 +34,9 @@ public final class VersionOrder {
 
     private static List<String> parts(String version) {
         List<String> parts = new ArrayList<>();
-        String canonical = version.trim().toLowerCase(Locale.ROOT).replaceAll("[-_+]", ".")
+        String canonical = version.trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[-_+]", ".")
                 .replaceAll("(?<=\\d)(?=[a-z])|(?<=[a-z])(?=\\d)", ".");
         for (String part : canonical.split("\\.")) if (!part.isEmpty()) parts.add(part);
         return parts;

@@ -7,7 +7,10 @@ import java.util.Locale;
 public enum VersionStep {
     /** the site had no such package: new code on the site */
     NEW,
-    SAME, PATCH, MINOR, MAJOR,
+    SAME,
+    PATCH,
+    MINOR,
+    MAJOR,
     /** to a lower version */
     DOWNGRADE,
     /** one of the versions is not semver-like (1.2.3, 1.2, 1) */

@@ -14,8 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -44,7 +44,8 @@ public class WordPressOrgSource implements UpdateSource {
     private static final Set<String> HOSTS = Set.of("wordpress.org", "w.org");
     private final UpdateProperties properties;
     private final Path downloads;
-    private final CloseableHttpClient client = io.stageguard.support.Http.client(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60), true);
+    private final CloseableHttpClient client =
+            io.stageguard.support.Http.client(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60), true);
 
     public WordPressOrgSource(UpdateProperties properties, StageguardProperties app) {
         this.properties = properties;
@@ -64,7 +65,9 @@ public class WordPressOrgSource implements UpdateSource {
      */
     @Override
     public List<InstalledItem> carried(List<InstalledItem> items) throws IOException {
-        List<InstalledItem> ours = items.stream().filter(i -> i.updateUri() == null || HOSTS.contains(hostOf(i.updateUri()))).toList();
+        List<InstalledItem> ours = items.stream()
+                .filter(i -> i.updateUri() == null || HOSTS.contains(hostOf(i.updateUri())))
+                .toList();
         Map<String, Object> plugins = new LinkedHashMap<>();
         List<String> active = new ArrayList<>();
         for (InstalledItem item : ours) {
@@ -75,13 +78,19 @@ public class WordPressOrgSource implements UpdateSource {
         Set<String> hosted = new HashSet<>();
         if (!plugins.isEmpty()) {
             HttpPost check = new HttpPost(properties.wordpressOrgApi() + "/plugins/update-check/1.1/");
-            check.setEntity(new UrlEncodedFormEntity(List.of(
-                    new BasicNameValuePair("plugins", JSON.writeValueAsString(Map.of("plugins", plugins, "active", active))),
-                    new BasicNameValuePair("all", "true")), StandardCharsets.UTF_8));
+            check.setEntity(new UrlEncodedFormEntity(
+                    List.of(
+                            new BasicNameValuePair(
+                                    "plugins", JSON.writeValueAsString(Map.of("plugins", plugins, "active", active))),
+                            new BasicNameValuePair("all", "true")),
+                    StandardCharsets.UTF_8));
             JsonNode answer = json(check, "the wordpress.org plugin update check");
-            for (String list : List.of("plugins", "no_update")) answer.path(list).forEach(p -> hosted.add(p.path("slug").asText()));
+            for (String list : List.of("plugins", "no_update"))
+                answer.path(list).forEach(p -> hosted.add(p.path("slug").asText()));
         }
-        return ours.stream().filter(i -> i.type() != ChangeType.PLUGIN || hosted.contains(i.slug())).toList();
+        return ours.stream()
+                .filter(i -> i.type() != ChangeType.PLUGIN || hosted.contains(i.slug()))
+                .toList();
     }
 
     @Override
@@ -100,32 +109,42 @@ public class WordPressOrgSource implements UpdateSource {
     }
 
     private List<Offer> coreOffers(String installed) throws IOException {
-        JsonNode answer = json(new HttpGet(properties.wordpressOrgApi() + "/core/version-check/1.7/?version=" + encode(installed) + "&locale=en_US"),
+        JsonNode answer = json(
+                new HttpGet(properties.wordpressOrgApi() + "/core/version-check/1.7/?version=" + encode(installed)
+                        + "&locale=en_US"),
                 "the wordpress.org core version check");
         List<Offer> offers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (JsonNode offer : answer.path("offers")) {
             String version = offer.path("version").asText();
-            // version-check lists the same release once per kind of offer (upgrade, autoupdate); en_US ships the full package
-            String download = offer.path("packages").path("full").asText(offer.path("download").asText());
-            if (!version.isEmpty() && !download.isEmpty() && seen.add(version)) offers.add(new Offer(ChangeType.CORE, Change.CORE_SLUG, version, NAME, download));
+            // version-check lists the same release once per kind of offer (upgrade, autoupdate); en_US ships the full
+            // package
+            String download = offer.path("packages")
+                    .path("full")
+                    .asText(offer.path("download").asText());
+            if (!version.isEmpty() && !download.isEmpty() && seen.add(version))
+                offers.add(new Offer(ChangeType.CORE, Change.CORE_SLUG, version, NAME, download));
         }
         return offers;
     }
 
     private List<Offer> versions(String kind, String action, InstalledItem item) throws IOException {
-        String url = properties.wordpressOrgApi() + "/" + kind + "/info/1.2/?action=" + action + "&request%5Bslug%5D=" + encode(item.slug())
-                + "&request%5Bfields%5D%5Bversions%5D=1";
+        String url = properties.wordpressOrgApi() + "/" + kind + "/info/1.2/?action=" + action + "&request%5Bslug%5D="
+                + encode(item.slug()) + "&request%5Bfields%5D%5Bversions%5D=1";
         JsonNode answer = json(new HttpGet(url), "the wordpress.org " + kind + " API");
         // an unknown slug: {"error": "Plugin not found."} (HTTP 404), or for themes "false"
         if (!answer.isObject() || answer.has("error")) return List.of();
         List<Offer> offers = new ArrayList<>();
         answer.path("versions").fields().forEachRemaining(v -> {
-            if (!v.getKey().equals("trunk") && v.getValue().isTextual()) offers.add(new Offer(item.type(), item.slug(), v.getKey(), NAME, v.getValue().asText()));
+            if (!v.getKey().equals("trunk") && v.getValue().isTextual())
+                offers.add(new Offer(
+                        item.type(), item.slug(), v.getKey(), NAME, v.getValue().asText()));
         });
         String latest = answer.path("version").asText();
         String link = answer.path("download_link").asText();
-        if (!latest.isEmpty() && !link.isEmpty() && offers.stream().noneMatch(o -> o.version().equals(latest))) {
+        if (!latest.isEmpty()
+                && !link.isEmpty()
+                && offers.stream().noneMatch(o -> o.version().equals(latest))) {
             offers.add(new Offer(item.type(), item.slug(), latest, NAME, link));
         }
         return offers;
@@ -135,10 +154,11 @@ public class WordPressOrgSource implements UpdateSource {
     public Path download(Offer offer) throws IOException {
         URI uri = URI.create(offer.location());
         if (!fromConfiguredHost(uri)) {
-            throw new IOException("wordpress.org named a package at " + uri + ", outside " + properties.wordpressOrgDownloads() + " and "
-                    + properties.wordpressOrgApi() + "; not fetched");
+            throw new IOException("wordpress.org named a package at " + uri + ", outside "
+                    + properties.wordpressOrgDownloads() + " and " + properties.wordpressOrgApi() + "; not fetched");
         }
-        Path file = downloads.resolve(offer.type().label() + "-" + offer.slug() + "-" + offer.version().replaceAll("[^A-Za-z0-9._-]", "_") + ".zip");
+        Path file = downloads.resolve(offer.type().label() + "-" + offer.slug() + "-"
+                + offer.version().replaceAll("[^A-Za-z0-9._-]", "_") + ".zip");
         if (Files.isRegularFile(file)) return file;
         Files.createDirectories(downloads);
         Path partial = downloads.resolve(".partial-" + UUID.randomUUID());
@@ -163,14 +183,22 @@ public class WordPressOrgSource implements UpdateSource {
      * {@code plugin-checksums/{slug}/{version}.json} (where a file changed between builds of one
      * version, every published digest counts). Themes have none; empty then.
      */
-    public Map<String, List<String>> publishedChecksums(ChangeType type, String slug, String version) throws IOException {
+    public Map<String, List<String>> publishedChecksums(ChangeType type, String slug, String version)
+            throws IOException {
         Map<String, List<String>> sums = new LinkedHashMap<>();
         if (type == ChangeType.CORE) {
-            JsonNode answer = json(new HttpGet(properties.wordpressOrgApi() + "/core/checksums/1.0/?version=" + encode(version) + "&locale=en_US"),
+            JsonNode answer = json(
+                    new HttpGet(properties.wordpressOrgApi() + "/core/checksums/1.0/?version=" + encode(version)
+                            + "&locale=en_US"),
                     "the wordpress.org core checksums");
-            answer.path("checksums").fields().forEachRemaining(e -> sums.put(e.getKey(), List.of(e.getValue().asText())));
+            answer.path("checksums")
+                    .fields()
+                    .forEachRemaining(
+                            e -> sums.put(e.getKey(), List.of(e.getValue().asText())));
         } else if (type == ChangeType.PLUGIN) {
-            JsonNode answer = json(new HttpGet(properties.wordpressOrgDownloads() + "/plugin-checksums/" + encode(slug) + "/" + encode(version) + ".json"),
+            JsonNode answer = json(
+                    new HttpGet(properties.wordpressOrgDownloads() + "/plugin-checksums/" + encode(slug) + "/"
+                            + encode(version) + ".json"),
                     "the wordpress.org plugin checksums");
             answer.path("files").fields().forEachRemaining(e -> {
                 JsonNode sha = e.getValue().path("sha256");
@@ -191,7 +219,8 @@ public class WordPressOrgSource implements UpdateSource {
         return switch (type) {
             case PLUGIN -> "https://wordpress.org/plugins/" + slug + "/#developers";
             case THEME -> "https://wordpress.org/themes/" + slug + "/";
-            case CORE -> "https://wordpress.org/documentation/wordpress-version/version-" + version.replace('.', '-') + "/";
+            case CORE ->
+                "https://wordpress.org/documentation/wordpress-version/version-" + version.replace('.', '-') + "/";
             case OPTION, CONSTANT -> throw new IllegalArgumentException("a setting has no changelog");
         };
     }
@@ -203,7 +232,8 @@ public class WordPressOrgSource implements UpdateSource {
     public boolean fetched(String packagePath) {
         if (packagePath == null) return false;
         try {
-            return Files.isDirectory(downloads) && Path.of(packagePath).toRealPath().startsWith(downloads.toRealPath());
+            return Files.isDirectory(downloads)
+                    && Path.of(packagePath).toRealPath().startsWith(downloads.toRealPath());
         } catch (IOException | java.nio.file.InvalidPathException e) {
             return false;
         }
@@ -212,7 +242,9 @@ public class WordPressOrgSource implements UpdateSource {
     private boolean fromConfiguredHost(URI uri) {
         for (String base : List.of(properties.wordpressOrgDownloads(), properties.wordpressOrgApi())) {
             URI allowed = URI.create(base);
-            if (allowed.getScheme().equals(uri.getScheme()) && allowed.getHost().equalsIgnoreCase(uri.getHost()) && allowed.getPort() == uri.getPort()) {
+            if (allowed.getScheme().equals(uri.getScheme())
+                    && allowed.getHost().equalsIgnoreCase(uri.getHost())
+                    && allowed.getPort() == uri.getPort()) {
                 return true;
             }
         }
@@ -222,7 +254,9 @@ public class WordPressOrgSource implements UpdateSource {
     private JsonNode json(HttpUriRequestBase request, String what) throws IOException {
         try {
             return client.execute(request, response -> {
-                String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, (int) MAX_ANSWER);
+                String body = response.getEntity() == null
+                        ? ""
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, (int) MAX_ANSWER);
                 if (response.getCode() >= 500) throw new IOException(what + " answered HTTP " + response.getCode());
                 try {
                     return JSON.readTree(body.isEmpty() ? "null" : body);

@@ -17,8 +17,7 @@ final class ZipLimits {
     /** Small entries may compress extremely well (a file of spaces) without being a threat. */
     private static final long RATIO_FLOOR_BYTES = 1 << 20;
 
-    private ZipLimits() {
-    }
+    private ZipLimits() {}
 
     /** What is wrong with the zip's declared contents, or null. */
     static String problem(ZipFile file) {
@@ -38,7 +37,8 @@ final class ZipLimits {
 
     static String ratioProblem(String name, long size, long compressed) {
         if (size > RATIO_FLOOR_BYTES && compressed > 0 && size / compressed > MAX_RATIO) {
-            return "entry " + name + " expands " + size / compressed + " times, more than " + MAX_RATIO + ": a zip bomb";
+            return "entry " + name + " expands " + size / compressed + " times, more than " + MAX_RATIO
+                    + ": a zip bomb";
         }
         return null;
     }

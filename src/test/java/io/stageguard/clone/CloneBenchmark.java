@@ -37,14 +37,14 @@ class CloneBenchmark {
     @TempDir
     Path work;
 
-    record Run(double seconds, long peakKb, String output) {
-    }
+    record Run(double seconds, long peakKb, String output) {}
 
     @Test
     void cloneAgainstCopyAndDump() throws Exception {
         try (LocalMariaDb mariaDb = LocalMariaDb.start(work.resolve("mariadb"))) {
             DatabaseConnection liveDb = mariaDb.createDatabase("bench_live", "bench_live", "live-pw", "wp_");
-            DatabaseConnection stagingDb = mariaDb.createDatabase("bench_staging", "bench_staging", "staging-pw", "wp_");
+            DatabaseConnection stagingDb =
+                    mariaDb.createDatabase("bench_staging", "bench_staging", "staging-pw", "wp_");
             mariaDb.createDatabase("bench_baseline", "bench_baseline", "baseline-pw", "wp_");
             String live = "http://127.0.0.1:" + LocalWordPress.freePort();
             Path liveRoot = work.resolve("live");
@@ -53,26 +53,54 @@ class CloneBenchmark {
             mariaDb.sql("USE bench_live; INSERT INTO wp_postmeta (post_id, meta_key, meta_value) "
                     + "SELECT seq % 1000 + 1, CONCAT('_bench_', seq % 50), "
                     + "CONCAT('a:2:{s:3:\"url\";s:', LENGTH(u), ':\"', u, '\";s:5:\"title\";s:9:\"Benchmark\";}') "
-                    + "FROM (SELECT seq, CONCAT('" + live + "/product/', seq, '/') AS u FROM seq_1_to_" + ROWS + ") generated");
-            Site site = new Site("bench", new SiteEnvironment(live, liveRoot, liveDb),
-                    new SiteEnvironment("http://127.0.0.1:" + LocalWordPress.freePort(), work.resolve("staging"), stagingDb));
+                    + "FROM (SELECT seq, CONCAT('" + live + "/product/', seq, '/') AS u FROM seq_1_to_" + ROWS
+                    + ") generated");
+            Site site = new Site(
+                    "bench",
+                    new SiteEnvironment(live, liveRoot, liveDb),
+                    new SiteEnvironment(
+                            "http://127.0.0.1:" + LocalWordPress.freePort(), work.resolve("staging"), stagingDb));
 
             Path sock = work.resolve("mariadb/mysqld.sock");
-            Run copy = timed(List.of("cp", "-a", liveRoot.toString(), work.resolve("baseline-files").toString()));
-            Run dump = timed(List.of("bash", "-o", "pipefail", "-c", "mariadb-dump --no-defaults --socket=" + sock + " -uroot --single-transaction bench_live"
-                    + " | mariadb --no-defaults --socket=" + sock + " -uroot bench_baseline"));
-            Run clone = timed(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), CloneBenchmarkMain.class.getName(),
-                    site.live().baseUrl(), liveRoot.toString(), String.valueOf(mariaDb.port()), site.staging().baseUrl(),
+            Run copy = timed(List.of(
+                    "cp",
+                    "-a",
+                    liveRoot.toString(),
+                    work.resolve("baseline-files").toString()));
+            Run dump = timed(List.of(
+                    "bash",
+                    "-o",
+                    "pipefail",
+                    "-c",
+                    "mariadb-dump --no-defaults --socket=" + sock + " -uroot --single-transaction bench_live"
+                            + " | mariadb --no-defaults --socket=" + sock + " -uroot bench_baseline"));
+            Run clone = timed(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CloneBenchmarkMain.class.getName(),
+                    site.live().baseUrl(),
+                    liveRoot.toString(),
+                    String.valueOf(mariaDb.port()),
+                    site.staging().baseUrl(),
                     site.staging().documentRoot().toString()));
 
-            assertThat(mariaDb.sql("SELECT COUNT(*) FROM bench_staging.wp_postmeta WHERE meta_value LIKE '%" + live.substring(7) + "/%'").trim())
-                    .as("no live URL left").isEqualTo("0");
-            assertThat(mariaDb.sql("SELECT COUNT(*) FROM bench_staging.wp_postmeta").trim()).isEqualTo(mariaDb.sql("SELECT COUNT(*) FROM bench_live.wp_postmeta").trim());
+            assertThat(mariaDb.sql("SELECT COUNT(*) FROM bench_staging.wp_postmeta WHERE meta_value LIKE '%"
+                                    + live.substring(7) + "/%'")
+                            .trim())
+                    .as("no live URL left")
+                    .isEqualTo("0");
+            assertThat(mariaDb.sql("SELECT COUNT(*) FROM bench_staging.wp_postmeta")
+                            .trim())
+                    .isEqualTo(mariaDb.sql("SELECT COUNT(*) FROM bench_live.wp_postmeta")
+                            .trim());
 
             double baselineSeconds = copy.seconds() + dump.seconds();
             long baselinePeak = Math.max(copy.peakKb(), dump.peakKb());
-            String report = String.format(Locale.ROOT, """
+            String report = String.format(
+                    Locale.ROOT,
+                    """
                     Clone benchmark: %,d files (%,d MiB) and %,d postmeta rows with serialized URLs
                       baseline  cp -a                       %8.1f s   peak %,8d KiB
                       baseline  mariadb-dump | mariadb      %8.1f s   peak %,8d KiB
@@ -82,8 +110,20 @@ class CloneBenchmark {
                       peak ratio  clone / largest baseline  %8.2f x
                     Stageguard's own report:
                     %s
-                    """, FILES, MEGABYTES, ROWS, copy.seconds(), copy.peakKb(), dump.seconds(), dump.peakKb(), baselineSeconds,
-                    clone.seconds(), clone.peakKb(), clone.seconds() / baselineSeconds, (double) clone.peakKb() / baselinePeak, clone.output().indent(2).stripTrailing());
+                    """,
+                    FILES,
+                    MEGABYTES,
+                    ROWS,
+                    copy.seconds(),
+                    copy.peakKb(),
+                    dump.seconds(),
+                    dump.peakKb(),
+                    baselineSeconds,
+                    clone.seconds(),
+                    clone.peakKb(),
+                    clone.seconds() / baselineSeconds,
+                    (double) clone.peakKb() / baselinePeak,
+                    clone.output().indent(2).stripTrailing());
             System.out.println(report);
             Path out = Path.of("target", "benchmark", "clone.txt");
             Files.createDirectories(out.getParent());
@@ -113,11 +153,18 @@ class CloneBenchmark {
         Path stats = Files.createTempFile(work, "time-", ".txt");
         List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-o", stats.toString(), "-f", "%e %M"));
         full.addAll(command);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(work.resolve("run.log").toFile()).start();
+        Process p = new ProcessBuilder(full)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("run.log").toFile())
+                .start();
         int exit = p.waitFor();
-        assertThat(exit).as("%s failed: %s", command, Files.readString(work.resolve("run.log"))).isZero();
+        assertThat(exit)
+                .as("%s failed: %s", command, Files.readString(work.resolve("run.log")))
+                .isZero();
         String[] fields = Files.readString(stats, StandardCharsets.UTF_8).trim().split("\\s+");
-        return new Run(Double.parseDouble(fields[fields.length - 2]), Long.parseLong(fields[fields.length - 1]),
+        return new Run(
+                Double.parseDouble(fields[fields.length - 2]),
+                Long.parseLong(fields[fields.length - 1]),
                 Files.readString(work.resolve("run.log")).trim());
     }
 }

@@ -8,14 +8,14 @@ import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
-import io.stageguard.site.StagingDatabaseMark;
-import io.stageguard.site.StagingProof;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.site.SiteInventoryReader;
+import io.stageguard.site.StagingDatabaseMark;
+import io.stageguard.site.StagingProof;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.WordPressTables;
 import io.stageguard.testsupport.LiveSnapshot;
 import java.io.IOException;
@@ -55,11 +55,14 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StagingCloneTest {
     private static final String ADMIN_PASSWORD = "admin-pass-42";
-    private static final String TOKEN = HexFormat.of().formatHex("staging-credential-for-tests".getBytes(StandardCharsets.UTF_8));
-    private static final SanitizeRule SHOP_EMAILS = new SanitizeRule("shop_orders", "customer_email", "customer-{key}@example.invalid", "id", null, null);
+    private static final String TOKEN =
+            HexFormat.of().formatHex("staging-credential-for-tests".getBytes(StandardCharsets.UTF_8));
+    private static final SanitizeRule SHOP_EMAILS =
+            new SanitizeRule("shop_orders", "customer_email", "customer-{key}@example.invalid", "id", null, null);
 
     @TempDir
     static Path work;
+
     static LocalMariaDb mariaDb;
     static LocalWordPress.PhpServer liveServer;
     static LocalWordPress.PhpServer stagingServer;
@@ -84,15 +87,20 @@ class StagingCloneTest {
         Path liveRoot = work.resolve("live");
         LocalWordPress.install(liveRoot, live, liveDb, "Shop", ADMIN_PASSWORD);
         seed(liveRoot);
-        site = new Site("shop", new SiteEnvironment(live, liveRoot, liveDb), new SiteEnvironment(staging, work.resolve("staging"), stagingDb));
+        site = new Site(
+                "shop",
+                new SiteEnvironment(live, liveRoot, liveDb),
+                new SiteEnvironment(staging, work.resolve("staging"), stagingDb));
         liveServer = LocalWordPress.serve(liveRoot, livePort);
         // a site that has had visitors has already written its rewrite rules and theme mods
         fetcher.get(live + "/");
         fetcher.get(live + "/blocks/");
         liveBefore = LiveSnapshot.of(site.live());
 
-        cloner = new StagingCloner(new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false, null),
-                new StagingProof(List::of), new WordPressPhp(PhpProperties.defaults()));
+        cloner = new StagingCloner(
+                new CloneProperties(null, null, List.of(SHOP_EMAILS), false, false, null),
+                new StagingProof(List::of),
+                new WordPressPhp(PhpProperties.defaults()));
         fileReport = cloner.cloneFiles(site, Sha256.of(TOKEN));
         databaseReport = cloner.cloneDatabase(site);
         stagingServer = LocalWordPress.serve(site.staging().documentRoot(), stagingPort);
@@ -149,20 +157,30 @@ class StagingCloneTest {
     @Order(1)
     void everyUnrelatedValueIsCopiedByteForByte() throws Exception {
         String authority = live.substring("http://".length());
-        Pattern liveHost = Pattern.compile("(" + Pattern.quote(authority) + "|" + Pattern.quote(URLEncoder.encode(authority, StandardCharsets.UTF_8)) + ")(?![0-9])");
-        Set<String> sanitized = Set.of("users.user_email", "users.display_name", "users.user_url", "comments.comment_author_email",
-                "comments.comment_author_IP", "shop_orders.customer_email");
-        Set<String> sanitizedKeys = Set.of("nickname", "first_name", "last_name", "description", "admin_email", "new_admin_email", "blog_public");
+        Pattern liveHost = Pattern.compile("(" + Pattern.quote(authority) + "|"
+                + Pattern.quote(URLEncoder.encode(authority, StandardCharsets.UTF_8)) + ")(?![0-9])");
+        Set<String> sanitized = Set.of(
+                "users.user_email",
+                "users.display_name",
+                "users.user_url",
+                "comments.comment_author_email",
+                "comments.comment_author_IP",
+                "shop_orders.customer_email");
+        Set<String> sanitizedKeys = Set.of(
+                "nickname", "first_name", "last_name", "description", "admin_email", "new_admin_email", "blog_public");
         List<String> differences = new ArrayList<>();
-        try (Connection l = site.live().database().open(); Connection s = site.staging().database().open()) {
+        try (Connection l = site.live().database().open();
+                Connection s = site.staging().database().open()) {
             for (String table : WordPressTables.list(l, "wp_")) {
                 String name = table.substring(3);
                 List<String> columns = columnNames(l, table);
                 List<List<String>> liveRows = rows(l, table);
                 List<List<String>> stagingRows = rows(s, "stg_" + name);
                 // secondary keys are added after the load; the table must end up exactly as live defines it
-                assertThat(WordPressTables.createStatement(s, "stg_" + name).replace("`stg_" + name + "`", "`" + table + "`"))
-                        .as("definition of " + name).isEqualTo(WordPressTables.createStatement(l, table));
+                assertThat(WordPressTables.createStatement(s, "stg_" + name)
+                                .replace("`stg_" + name + "`", "`" + table + "`"))
+                        .as("definition of " + name)
+                        .isEqualTo(WordPressTables.createStatement(l, table));
                 assertThat(stagingRows).as("rows of " + name).hasSameSizeAs(liveRows);
                 for (int r = 0; r < liveRows.size(); r++) {
                     List<String> lr = liveRows.get(r);
@@ -170,11 +188,16 @@ class StagingCloneTest {
                     for (int c = 0; c < lr.size(); c++) {
                         String a = lr.get(c);
                         String b = sr.get(c);
-                        boolean expectedToChange = a != null && liveHost.matcher(a).find()
-                                || sanitized.contains(name + "." + columns.get(c))
-                                || (name.equals("options") || name.equals("usermeta")) && lr.stream().anyMatch(sanitizedKeys::contains)
-                                || a != null && a.startsWith("wp_") && (name.equals("options") || name.equals("usermeta"));
-                        if (!expectedToChange && !java.util.Objects.equals(a, b)) differences.add(name + " row " + r + " col " + c + ": " + a + " -> " + b);
+                        boolean expectedToChange =
+                                a != null && liveHost.matcher(a).find()
+                                        || sanitized.contains(name + "." + columns.get(c))
+                                        || (name.equals("options") || name.equals("usermeta"))
+                                                && lr.stream().anyMatch(sanitizedKeys::contains)
+                                        || a != null
+                                                && a.startsWith("wp_")
+                                                && (name.equals("options") || name.equals("usermeta"));
+                        if (!expectedToChange && !java.util.Objects.equals(a, b))
+                            differences.add(name + " row " + r + " col " + c + ": " + a + " -> " + b);
                     }
                 }
             }
@@ -210,21 +233,24 @@ class StagingCloneTest {
                 echo 'broken: ', implode(',', $broken), "\\n";
                 """);
         String stagingHost = staging.substring("http://".length());
-        assertThat(out.lines().toList()).containsExactly(
-                staging + "/wp-content/uploads/ünïcødé-logo.png",
-                staging + "/a",
-                staging + "/b",
-                live + "0/not-this-site",
-                "scalars kept",
-                staging + "/shop",
-                "<!-- wp:image {\"url\":\"" + staging + "/img.png\"} --><figure><img src=\"" + staging + "/img.png\"/></figure><!-- /wp:image -->"
-                        + "<p><a href=\"//" + stagingHost + "/x\">x</a></p>",
-                staging + "/shop Grüße",
-                "next=" + URLEncoder.encode(staging + "/cart", StandardCharsets.UTF_8),
-                live + "/blocks/",
-                "broken: ");
-        try (Connection s = site.staging().database().open(); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT return_url FROM stg_shop_orders")) {
+        assertThat(out.lines().toList())
+                .containsExactly(
+                        staging + "/wp-content/uploads/ünïcødé-logo.png",
+                        staging + "/a",
+                        staging + "/b",
+                        live + "0/not-this-site",
+                        "scalars kept",
+                        staging + "/shop",
+                        "<!-- wp:image {\"url\":\"" + staging + "/img.png\"} --><figure><img src=\"" + staging
+                                + "/img.png\"/></figure><!-- /wp:image -->" + "<p><a href=\"//" + stagingHost
+                                + "/x\">x</a></p>",
+                        staging + "/shop Grüße",
+                        "next=" + URLEncoder.encode(staging + "/cart", StandardCharsets.UTF_8),
+                        live + "/blocks/",
+                        "broken: ");
+        try (Connection s = site.staging().database().open();
+                Statement st = s.createStatement();
+                ResultSet rs = st.executeQuery("SELECT return_url FROM stg_shop_orders")) {
             rs.next();
             assertThat(rs.getString(1)).as("plugin tables are rewritten too").isEqualTo(staging + "/thanks");
         }
@@ -233,26 +259,46 @@ class StagingCloneTest {
     @Test
     @Order(3)
     void personalDataIsReplacedButLoginsStayIntact() throws Exception {
-        try (Connection s = site.staging().database().open(); Statement st = s.createStatement()) {
-            List<String> users = column(st, "SELECT CONCAT(ID, ' ', user_login, ' ', user_email, ' ', display_name) FROM stg_users ORDER BY ID");
-            assertThat(users).containsExactly("1 admin user-1@example.invalid User 1", "2 jane user-2@example.invalid User 2");
-            assertThat(column(st, "SELECT meta_value FROM stg_usermeta WHERE user_id = 2 AND meta_key IN ('first_name', 'last_name')")).containsOnly("");
-            assertThat(column(st, "SELECT CONCAT(comment_author_email, ' ', comment_author_IP) FROM stg_comments WHERE comment_author = 'Visitor'"))
+        try (Connection s = site.staging().database().open();
+                Statement st = s.createStatement()) {
+            List<String> users = column(
+                    st,
+                    "SELECT CONCAT(ID, ' ', user_login, ' ', user_email, ' ', display_name) FROM stg_users ORDER BY ID");
+            assertThat(users)
+                    .containsExactly("1 admin user-1@example.invalid User 1", "2 jane user-2@example.invalid User 2");
+            assertThat(
+                            column(
+                                    st,
+                                    "SELECT meta_value FROM stg_usermeta WHERE user_id = 2 AND meta_key IN ('first_name', 'last_name')"))
+                    .containsOnly("");
+            assertThat(
+                            column(
+                                    st,
+                                    "SELECT CONCAT(comment_author_email, ' ', comment_author_IP) FROM stg_comments WHERE comment_author = 'Visitor'"))
                     .containsExactly("commenter-2@example.invalid 0.0.0.0");
-            assertThat(column(st, "SELECT customer_email FROM stg_shop_orders")).containsExactly("customer-1@example.invalid");
-            assertThat(column(st, "SELECT option_value FROM stg_options WHERE option_name IN ('admin_email', 'blog_public') ORDER BY option_name"))
+            assertThat(column(st, "SELECT customer_email FROM stg_shop_orders"))
+                    .containsExactly("customer-1@example.invalid");
+            assertThat(
+                            column(
+                                    st,
+                                    "SELECT option_value FROM stg_options WHERE option_name IN ('admin_email', 'blog_public') ORDER BY option_name"))
                     .containsExactly("admin@example.invalid", "0");
         }
-        assertThat(mariaDb.sql("SELECT COUNT(*) FROM shop_staging.stg_users s JOIN shop_live.wp_users l ON l.ID = s.ID AND l.user_login = s.user_login AND l.user_pass = s.user_pass").trim())
+        assertThat(mariaDb.sql(
+                                "SELECT COUNT(*) FROM shop_staging.stg_users s JOIN shop_live.wp_users l ON l.ID = s.ID AND l.user_login = s.user_login AND l.user_pass = s.user_pass")
+                        .trim())
                 .isEqualTo("2");
-        assertThat(databaseReport.sanitized()).containsEntry("users.user_email", 2L).containsEntry("shop_orders.customer_email", 1L);
+        assertThat(databaseReport.sanitized())
+                .containsEntry("users.user_email", 2L)
+                .containsEntry("shop_orders.customer_email", 1L);
     }
 
     @Test
     @Order(3)
     void aSiteDatabaseReadThatNeverAnswersEndsInsteadOfHoldingTheStepForEver() throws Exception {
         try (Connection s = site.staging().database().open()) {
-            assertThat(s.getNetworkTimeout()).isEqualTo((int) io.stageguard.site.DatabaseConnection.READ_TIMEOUT.toMillis());
+            assertThat(s.getNetworkTimeout())
+                    .isEqualTo((int) io.stageguard.site.DatabaseConnection.READ_TIMEOUT.toMillis());
         }
     }
 
@@ -260,16 +306,25 @@ class StagingCloneTest {
     @Order(4)
     void filesAreCopiedWithPermissionsAndSymlinksButWithoutCachesAndWithStagingsOwnConfig() throws Exception {
         Path root = site.staging().documentRoot();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("wp-content/uploads/2024/a.txt")))).isEqualTo("rw-r-----");
-        assertThat(Files.isSymbolicLink(root.resolve("wp-content/uploads/latest.txt"))).isTrue();
-        assertThat(Files.readSymbolicLink(root.resolve("wp-content/uploads/latest.txt"))).isEqualTo(Path.of("2024/a.txt"));
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(root.resolve("wp-content/uploads/2024/a.txt"))))
+                .isEqualTo("rw-r-----");
+        assertThat(Files.isSymbolicLink(root.resolve("wp-content/uploads/latest.txt")))
+                .isTrue();
+        assertThat(Files.readSymbolicLink(root.resolve("wp-content/uploads/latest.txt")))
+                .isEqualTo(Path.of("2024/a.txt"));
         assertThat(root.resolve("wp-content/cache")).doesNotExist();
         assertThat(root.resolve(".git")).doesNotExist();
         String config = Files.readString(root.resolve("wp-config.php"));
         String liveConfig = Files.readString(site.live().documentRoot().resolve("wp-config.php"));
-        assertThat(config).contains("define( 'DB_NAME', 'shop_staging' );", "define( 'WP_ENVIRONMENT_TYPE', 'staging' );",
-                "define( 'DISABLE_WP_CRON', true );", "define( 'WP_HTTP_BLOCK_EXTERNAL', true );", "$table_prefix = 'stg_';",
-                "define( 'STAGEGUARD_ACCESS_SHA256', '" + Sha256.of(TOKEN) + "' );");
+        assertThat(config)
+                .contains(
+                        "define( 'DB_NAME', 'shop_staging' );",
+                        "define( 'WP_ENVIRONMENT_TYPE', 'staging' );",
+                        "define( 'DISABLE_WP_CRON', true );",
+                        "define( 'WP_HTTP_BLOCK_EXTERNAL', true );",
+                        "$table_prefix = 'stg_';",
+                        "define( 'STAGEGUARD_ACCESS_SHA256', '" + Sha256.of(TOKEN) + "' );");
         String liveAuthKey = liveConfig.replaceAll("(?s).*define\\( 'AUTH_KEY', '([^']+)'.*", "$1");
         assertThat(config).doesNotContain(liveAuthKey).doesNotContain("live-pw-1");
         assertThat(root.resolve(StagingCloner.GUARD)).isRegularFile();
@@ -281,44 +336,69 @@ class StagingCloneTest {
     @Order(5)
     void strangersAndSearchEnginesAreKeptOutWhileStageguardGetsIn() throws Exception {
         StagingVerifier verifier = new StagingVerifier(new SiteHealthCheck(fetcher), fetcher);
-        assertThat(verifier.verify(site, List.of("/", "/blocks/"), Map.of(StagingAccess.HEADER, TOKEN))).isEmpty();
+        assertThat(verifier.verify(site, List.of("/", "/blocks/"), Map.of(StagingAccess.HEADER, TOKEN)))
+                .isEmpty();
 
         PageFetcher.Page anonymous = fetcher.get(staging + "/blocks/");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.body()).doesNotContain("Blocks");
         assertThat(fetcher.get(staging + "/wp-login.php").status()).isEqualTo(401);
-        assertThat(fetcher.get(staging + "/", Map.of(StagingAccess.HEADER, "wrong")).status()).isEqualTo(401);
+        assertThat(fetcher.get(staging + "/", Map.of(StagingAccess.HEADER, "wrong"))
+                        .status())
+                .isEqualTo(401);
         PageFetcher.Page admitted = fetcher.get(staging + "/blocks/", Map.of(StagingAccess.HEADER, TOKEN));
         assertThat(admitted.status()).isEqualTo(200);
         assertThat(admitted.header("X-Robots-Tag")).isEqualTo("noindex, nofollow");
         assertThat(fetcher.get(staging + "/robots.txt").body()).isEqualTo("User-agent: *\nDisallow: /\n");
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("anyone:" + TOKEN).getBytes(StandardCharsets.UTF_8));
-        assertThat(fetcher.get(staging + "/", Map.of("Authorization", basic)).status()).as("people use basic auth").isEqualTo(200);
+        String basic = "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("anyone:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(fetcher.get(staging + "/", Map.of("Authorization", basic)).status())
+                .as("people use basic auth")
+                .isEqualTo(200);
     }
 
     @Test
     @Order(6)
     void anAdminLogsIntoStagingWithTheRenamedPrefixAndMailIsCapturedNotSent() throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         browser.send(request("/wp-login.php").GET().build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> login = browser.send(request("/wp-login.php")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("log=admin&pwd=" + ADMIN_PASSWORD + "&testcookie=1&redirect_to=" + URLEncoder.encode(staging + "/wp-admin/", StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> login = browser.send(
+                request("/wp-login.php")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "log=admin&pwd=" + ADMIN_PASSWORD + "&testcookie=1&redirect_to="
+                                        + URLEncoder.encode(staging + "/wp-admin/", StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-        HttpResponse<String> dashboard = browser.send(request("/wp-admin/").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> dashboard =
+                browser.send(request("/wp-admin/").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(dashboard.statusCode()).isEqualTo(200);
         // the Settings and Plugins menus show only to a user whose administrator role was found under the new prefix
-        assertThat(dashboard.body()).contains("<title>Dashboard").contains("id=\"menu-settings\"", "id=\"menu-plugins\"");
+        assertThat(dashboard.body())
+                .contains("<title>Dashboard")
+                .contains("id=\"menu-settings\"", "id=\"menu-plugins\"");
 
-        HttpResponse<String> reset = browser.send(request("/wp-login.php?action=lostpassword")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("user_login=jane")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(reset.statusCode()).as("WordPress believes the mail went out").isEqualTo(302);
+        HttpResponse<String> reset = browser.send(
+                request("/wp-login.php?action=lostpassword")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("user_login=jane"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(reset.statusCode())
+                .as("WordPress believes the mail went out")
+                .isEqualTo(302);
         assertThat(reset.headers().firstValue("Location").orElse("")).contains("checkemail=confirm");
-        try (Connection s = site.staging().database().open(); Statement st = s.createStatement()) {
+        try (Connection s = site.staging().database().open();
+                Statement st = s.createStatement()) {
             assertThat(column(st, "SELECT CONCAT(recipients, ' | ', subject) FROM stg_stageguard_mail"))
-                    .singleElement().asString().startsWith("user-2@example.invalid | ").contains("Password Reset");
+                    .singleElement()
+                    .asString()
+                    .startsWith("user-2@example.invalid | ")
+                    .contains("Password Reset");
         }
     }
 
@@ -329,31 +409,60 @@ class StagingCloneTest {
         Path php = work.resolve("php-small-memory");
         Files.writeString(php, "#!/bin/sh\nexec php -d memory_limit=77M \"$@\"\n");
         Files.setPosixFilePermissions(php, PosixFilePermissions.fromString("rwxr-xr-x"));
-        SiteInventoryReader reader = new SiteInventoryReader(fetcher,
-                new WordPressPhp(new PhpProperties(Map.of("small-memory", php.toString()), null)));
+        SiteInventoryReader reader = new SiteInventoryReader(
+                fetcher, new WordPressPhp(new PhpProperties(Map.of("small-memory", php.toString()), null)));
         Map<String, String> access = Map.of(StagingAccess.HEADER, TOKEN);
         ParityReport same = new ParityCheck(reader, new ParityProperties(null), List.of()).check(site, access);
-        assertThat(same.items()).extracting(ParityReport.Item::item).contains("wordpress.version", "php.version", "php.minorVersion",
-                "php.extensions", "php.ini.memory_limit", "php.ini.max_execution_time", "php.ini.upload_max_filesize", "php.ini.post_max_size",
-                "database.server", "database.charset", "database.collation", "plugins.active", "theme.active", "wordpress.dropIns", "webServer");
-        assertThat(same.items()).filteredOn(i -> i.item().equals("wordpress.version")).singleElement()
-                .extracting(ParityReport.Item::live).isEqualTo("6.1.9");
-        assertThat(same.items()).filteredOn(i -> i.item().equals("database.charset")).singleElement()
-                .extracting(ParityReport.Item::staging).isEqualTo("utf8mb4");
+        assertThat(same.items())
+                .extracting(ParityReport.Item::item)
+                .contains(
+                        "wordpress.version",
+                        "php.version",
+                        "php.minorVersion",
+                        "php.extensions",
+                        "php.ini.memory_limit",
+                        "php.ini.max_execution_time",
+                        "php.ini.upload_max_filesize",
+                        "php.ini.post_max_size",
+                        "database.server",
+                        "database.charset",
+                        "database.collation",
+                        "plugins.active",
+                        "theme.active",
+                        "wordpress.dropIns",
+                        "webServer");
+        assertThat(same.items())
+                .filteredOn(i -> i.item().equals("wordpress.version"))
+                .singleElement()
+                .extracting(ParityReport.Item::live)
+                .isEqualTo("6.1.9");
+        assertThat(same.items())
+                .filteredOn(i -> i.item().equals("database.charset"))
+                .singleElement()
+                .extracting(ParityReport.Item::staging)
+                .isEqualTo("utf8mb4");
         assertThat(same.parityIndex()).as(same.summary()).isEqualTo(1.0);
         assertThat(same.blocked()).isFalse();
 
         SiteEnvironment s = site.staging();
-        Site different = new Site(site.id(), site.live(), new SiteEnvironment(s.baseUrl(), s.documentRoot(), s.database(), "small-memory"));
+        Site different = new Site(
+                site.id(),
+                site.live(),
+                new SiteEnvironment(s.baseUrl(), s.documentRoot(), s.database(), "small-memory"));
         ParityReport warned = new ParityCheck(reader, new ParityProperties(null), List.of()).check(different, access);
-        assertThat(warned.items()).filteredOn(i -> !i.matches()).singleElement()
+        assertThat(warned.items())
+                .filteredOn(i -> !i.matches())
+                .singleElement()
                 .satisfies(i -> assertThat(i.item()).isEqualTo("php.ini.memory_limit"))
                 .satisfies(i -> assertThat(i.staging()).isEqualTo("77M"));
         assertThat(warned.parityIndex()).isLessThan(1.0).isGreaterThan(0.9);
         assertThat(warned.blocked()).isFalse();
-        ParityReport blocked = new ParityCheck(reader, new ParityProperties(List.of("php.ini.memory_limit")), List.of()).check(different, access);
+        ParityReport blocked = new ParityCheck(reader, new ParityProperties(List.of("php.ini.memory_limit")), List.of())
+                .check(different, access);
         assertThat(blocked.blocked()).isTrue();
-        assertThat(blocked.summary()).contains("blocks the release: php.ini.memory_limit: live ").contains("staging 77M");
+        assertThat(blocked.summary())
+                .contains("blocks the release: php.ini.memory_limit: live ")
+                .contains("staging 77M");
     }
 
     /**
@@ -375,13 +484,16 @@ class StagingCloneTest {
             optionsBefore = rows(s, "stg_options");
             tablesBefore = WordPressTables.list(s, "stg_");
         }
-        assertThat(tablesBefore).as("staging carries its mark, which no snapshot copies").contains("stg_" + StagingDatabaseMark.TABLE);
+        assertThat(tablesBefore)
+                .as("staging carries its mark, which no snapshot copies")
+                .contains("stg_" + StagingDatabaseMark.TABLE);
         StagingSnapshot.Report taken = snapshots.take(site, "rel-snapshot", 2);
         assertThat(taken.tables()).isEqualTo(tablesBefore.size() - 1);
 
         // a trial: a plugin added, a core file changed, a file removed, rows written and a table created
         Files.createDirectories(root.resolve("wp-content/plugins/trial-added"));
-        Files.writeString(root.resolve("wp-content/plugins/trial-added/trial-added.php"), "<?php // added by a trial\n");
+        Files.writeString(
+                root.resolve("wp-content/plugins/trial-added/trial-added.php"), "<?php // added by a trial\n");
         Files.writeString(root.resolve("index.php"), "<?php // changed by a trial\n");
         Files.delete(root.resolve("robots.txt"));
         stagingPhp("""
@@ -401,10 +513,13 @@ class StagingCloneTest {
             assertThat(rows(s, "stg_posts")).isEqualTo(postsBefore);
             assertThat(WordPressTables.list(s, "stg_")).containsExactlyInAnyOrderElementsOf(tablesBefore);
         }
-        assertThat(fetcher.get(staging + "/", Map.of(StagingAccess.HEADER, TOKEN)).body()).doesNotContain("Changed in a trial");
+        assertThat(fetcher.get(staging + "/", Map.of(StagingAccess.HEADER, TOKEN))
+                        .body())
+                .doesNotContain("Changed in a trial");
 
         assertThatThrownBy(() -> snapshots.restore(site, "rel-snapshot", 3))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("No snapshot of staging was taken for round 3 of release rel-snapshot");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No snapshot of staging was taken for round 3 of release rel-snapshot");
 
         // when a release ends its snapshot goes; another release's is left alone
         Path folder = root.resolveSibling("." + root.getFileName() + ".stageguard-snapshot");
@@ -429,12 +544,16 @@ class StagingCloneTest {
     }
 
     private static String stagingPhp(String code) throws IOException {
-        return LocalWordPress.php(site.staging().documentRoot(), staging, "require ABSPATH_DIR . '/wp-load.php';\nglobal $wpdb;\n" + code);
+        return LocalWordPress.php(
+                site.staging().documentRoot(),
+                staging,
+                "require ABSPATH_DIR . '/wp-load.php';\nglobal $wpdb;\n" + code);
     }
 
     private static List<List<String>> rows(Connection c, String table) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + WordPressTables.quote(table) + " ORDER BY 1")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + WordPressTables.quote(table) + " ORDER BY 1")) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -447,8 +566,10 @@ class StagingCloneTest {
 
     private static List<String> columnNames(Connection c, String table) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + WordPressTables.quote(table) + " LIMIT 0")) {
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) names.add(rs.getMetaData().getColumnName(i));
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + WordPressTables.quote(table) + " LIMIT 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++)
+                names.add(rs.getMetaData().getColumnName(i));
         }
         return names;
     }

@@ -20,29 +20,43 @@ class UrlRewriterTest {
 
     @Test
     void nestedSerializedValuesKeepValidByteLengths() throws IOException {
-        String live = php("echo serialize(['home' => 'https://shop.example/', 'ünïcødé' => ['logo' => 'https://shop.example/wp-content/uploads/é.png',"
-                + " 'inner' => serialize(['u' => 'http://shop.example/x'])], 'n' => 42, 'f' => 1.5, 'b' => true, 'nil' => null]);");
+        String live = php(
+                "echo serialize(['home' => 'https://shop.example/', 'ünïcødé' => ['logo' => 'https://shop.example/wp-content/uploads/é.png',"
+                        + " 'inner' => serialize(['u' => 'http://shop.example/x'])], 'n' => 42, 'f' => 1.5, 'b' => true, 'nil' => null]);");
         String staged = rewriter.rewrite(live);
         assertThat(staged).doesNotContain("shop.example");
-        String decoded = php("$v = unserialize(file_get_contents('php://stdin')); if ($v === false) { exit(3); }"
-                + " echo $v['home'], '|', $v['ünïcødé']['logo'], '|', unserialize($v['ünïcødé']['inner'])['u'], '|', $v['n'], '|', $v['f'], '|', var_export($v['b'], true), '|', var_export($v['nil'], true);", staged);
-        assertThat(decoded).isEqualTo("http://127.0.0.1:8089/|http://127.0.0.1:8089/wp-content/uploads/é.png|http://127.0.0.1:8089/x|42|1.5|true|NULL");
+        String decoded = php(
+                "$v = unserialize(file_get_contents('php://stdin')); if ($v === false) { exit(3); }"
+                        + " echo $v['home'], '|', $v['ünïcødé']['logo'], '|', unserialize($v['ünïcødé']['inner'])['u'], '|', $v['n'], '|', $v['f'], '|', var_export($v['b'], true), '|', var_export($v['nil'], true);",
+                staged);
+        assertThat(decoded)
+                .isEqualTo(
+                        "http://127.0.0.1:8089/|http://127.0.0.1:8089/wp-content/uploads/é.png|http://127.0.0.1:8089/x|42|1.5|true|NULL");
     }
 
     @Test
     void objectsOfClassesThatAreNotLoadedSurvive() throws IOException {
         String live = "O:7:\"WidgetX\":2:{s:3:\"url\";s:25:\"https://shop.example/shop\";s:5:\"title\";s:4:\"Shop\";}";
         String staged = rewriter.rewrite(live);
-        assertThat(staged).isEqualTo("O:7:\"WidgetX\":2:{s:3:\"url\";s:26:\"http://127.0.0.1:8089/shop\";s:5:\"title\";s:4:\"Shop\";}");
-        assertThat(php("$v = unserialize(file_get_contents('php://stdin')); echo $v === false ? 'broken' : 'ok';", staged)).isEqualTo("ok");
+        assertThat(staged)
+                .isEqualTo(
+                        "O:7:\"WidgetX\":2:{s:3:\"url\";s:26:\"http://127.0.0.1:8089/shop\";s:5:\"title\";s:4:\"Shop\";}");
+        assertThat(php(
+                        "$v = unserialize(file_get_contents('php://stdin')); echo $v === false ? 'broken' : 'ok';",
+                        staged))
+                .isEqualTo("ok");
     }
 
     @Test
     void jsonEscapedUrlEncodedAndProtocolRelativeFormsAreRewritten() {
-        assertThat(rewriter.rewrite("{\"link\":\"https:\\/\\/shop.example\\/cart\"}")).isEqualTo("{\"link\":\"http:\\/\\/127.0.0.1:8089\\/cart\"}");
-        assertThat(rewriter.rewrite("next=https%3A%2F%2Fshop.example%2Fcart")).isEqualTo("next=http%3A%2F%2F127.0.0.1%3A8089%2Fcart");
-        assertThat(rewriter.rewrite("<img src=\"//shop.example/a.png\">")).isEqualTo("<img src=\"//127.0.0.1:8089/a.png\">");
-        assertThat(rewriter.rewrite("<a href=\"http://shop.example/\">")).isEqualTo("<a href=\"http://127.0.0.1:8089/\">");
+        assertThat(rewriter.rewrite("{\"link\":\"https:\\/\\/shop.example\\/cart\"}"))
+                .isEqualTo("{\"link\":\"http:\\/\\/127.0.0.1:8089\\/cart\"}");
+        assertThat(rewriter.rewrite("next=https%3A%2F%2Fshop.example%2Fcart"))
+                .isEqualTo("next=http%3A%2F%2F127.0.0.1%3A8089%2Fcart");
+        assertThat(rewriter.rewrite("<img src=\"//shop.example/a.png\">"))
+                .isEqualTo("<img src=\"//127.0.0.1:8089/a.png\">");
+        assertThat(rewriter.rewrite("<a href=\"http://shop.example/\">"))
+                .isEqualTo("<a href=\"http://127.0.0.1:8089/\">");
     }
 
     @Test
@@ -70,7 +84,9 @@ class UrlRewriterTest {
     private String php(String code, String stdin) throws IOException {
         Path script = tmp.resolve("t.php");
         Files.writeString(script, "<?php " + code, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder("php", script.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("php", script.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -38,10 +38,19 @@ class DemoRelease {
     void start() throws IOException {
         demo = DemoSite.create(app.dataDir().resolve("demo-site"), "acme");
         sites.save(demo.site());
-        ReleaseService.StartedRelease started = releases.start(new ReleaseService.ReleaseRequest("acme",
-                List.of(new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.1.0", demo.fixturePackage("1.1.0").toString())),
-                List.of("/", "/sample-page/"), null), "demo");
-        log.info("""
+        ReleaseService.StartedRelease started = releases.start(
+                new ReleaseService.ReleaseRequest(
+                        "acme",
+                        List.of(new Change(
+                                ChangeType.PLUGIN,
+                                FixturePlugin.SLUG,
+                                "1.1.0",
+                                demo.fixturePackage("1.1.0").toString())),
+                        List.of("/", "/sample-page/"),
+                        null),
+                "demo");
+        log.info(
+                """
 
                 ==== Stageguard demo is running ====
                 Live WordPress:    {}
@@ -51,8 +60,14 @@ class DemoRelease {
                 Cockpit:  {}/camunda/app/cockpit/    (operator: operator / operator)
                 Status:   curl -u operator:operator {}/api/releases/{}
                 Stop with Ctrl-C.
-                """, demo.site().live().baseUrl(), demo.site().staging().baseUrl(), started.releaseId(),
-                app.publicUrl(), app.publicUrl(), app.publicUrl(), started.releaseId());
+                """,
+                demo.site().live().baseUrl(),
+                demo.site().staging().baseUrl(),
+                started.releaseId(),
+                app.publicUrl(),
+                app.publicUrl(),
+                app.publicUrl(),
+                started.releaseId());
     }
 
     @jakarta.annotation.PreDestroy

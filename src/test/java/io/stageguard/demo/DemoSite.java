@@ -4,14 +4,14 @@ import io.stageguard.qa.PageDiscovery;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.WordPressPhp;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
-import io.stageguard.site.SiteQa;
 import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
+import io.stageguard.site.WordPressPhp;
 import io.stageguard.update.Change;
-import io.stageguard.update.ChangeType;
 import io.stageguard.update.ChangeInstaller;
+import io.stageguard.update.ChangeType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +28,8 @@ public final class DemoSite implements AutoCloseable {
     private final Site site;
     private final Path packages;
 
-    private DemoSite(LocalMariaDb mariaDb, AutoCloseable liveServer, AutoCloseable stagingServer, Site site, Path packages) {
+    private DemoSite(
+            LocalMariaDb mariaDb, AutoCloseable liveServer, AutoCloseable stagingServer, Site site, Path packages) {
         this.mariaDb = mariaDb;
         this.liveServer = liveServer;
         this.stagingServer = stagingServer;
@@ -46,7 +47,8 @@ public final class DemoSite implements AutoCloseable {
         return create(dir, siteId, LocalWordPress::serve, LocalWordPress::serve);
     }
 
-    public static DemoSite create(Path dir, String siteId, WebServer liveServer, WebServer stagingServer) throws IOException {
+    public static DemoSite create(Path dir, String siteId, WebServer liveServer, WebServer stagingServer)
+            throws IOException {
         LocalMariaDb mariaDb = LocalMariaDb.start(dir.resolve("mariadb"));
         DatabaseConnection liveDb = mariaDb.createDatabase("live_wp", "live_user", secret(), "wp_");
         DatabaseConnection stagingDb = mariaDb.createDatabase("staging_wp", "staging_user", secret(), "wp_");
@@ -62,14 +64,26 @@ public final class DemoSite implements AutoCloseable {
         }
         LocalWordPress.install(liveRoot, liveUrl, liveDb, "Acme Demo Shop", secret());
         SiteEnvironment liveSite = new SiteEnvironment(liveUrl, liveRoot, liveDb);
-        ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults())).install(liveSite, new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.0.0",
-                packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip").toString()), true);
+        ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults()))
+                .install(
+                        liveSite,
+                        new Change(
+                                ChangeType.PLUGIN,
+                                FixturePlugin.SLUG,
+                                "1.0.0",
+                                packages.resolve(FixturePlugin.SLUG + "-1.0.0.zip")
+                                        .toString()),
+                        true);
         AutoCloseable live = liveServer.start(liveRoot, livePort);
         AutoCloseable staging = stagingServer.start(stagingRoot, stagingPort);
         warmUp(liveUrl);
         // the demo logins: dev is the site's developer, client its client (no one else's)
-        SiteAccess access = new SiteAccess(new SiteAccess.Approvers(List.of("dev"), null), new SiteAccess.Approvers(List.of("client"), null), null);
-        Site site = new Site(siteId, liveSite, new SiteEnvironment(stagingUrl, stagingRoot, stagingDb), SiteQa.NONE, access);
+        SiteAccess access = new SiteAccess(
+                new SiteAccess.Approvers(List.of("dev"), null),
+                new SiteAccess.Approvers(List.of("client"), null),
+                null);
+        Site site = new Site(
+                siteId, liveSite, new SiteEnvironment(stagingUrl, stagingRoot, stagingDb), SiteQa.NONE, access);
         return new DemoSite(mariaDb, live, staging, site, packages);
     }
 
@@ -92,7 +106,8 @@ public final class DemoSite implements AutoCloseable {
      */
     private static void warmUp(String liveUrl) throws IOException {
         try (PageFetcher fetcher = new PageFetcher()) {
-            for (String path : new PageDiscovery(fetcher).pages(liveUrl, List.of("/"), 100)) fetcher.get(liveUrl + path);
+            for (String path : new PageDiscovery(fetcher).pages(liveUrl, List.of("/"), 100))
+                fetcher.get(liveUrl + path);
         }
     }
 

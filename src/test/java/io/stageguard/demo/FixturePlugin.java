@@ -18,15 +18,14 @@ public final class FixturePlugin {
     public static final String SLUG = "hello-stageguard";
     public static final String MAIN_FILE = SLUG + "/" + SLUG + ".php";
 
-    private FixturePlugin() {
-    }
+    private FixturePlugin() {}
 
     public static Path zip(String version, Path folder) throws IOException {
         Files.createDirectories(folder);
         Path zip = folder.resolve(SLUG + "-" + version + ".zip");
         try (InputStream source = FixturePlugin.class.getResourceAsStream("/demo/" + SLUG + "/" + version + ".php");
-             OutputStream file = Files.newOutputStream(zip);
-             ZipOutputStream out = new ZipOutputStream(file)) {
+                OutputStream file = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             if (source == null) throw new IOException("no fixture version " + version);
             out.putNextEntry(new ZipEntry(SLUG + "/"));
             out.closeEntry();

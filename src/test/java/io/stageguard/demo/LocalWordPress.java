@@ -18,8 +18,7 @@ import java.util.List;
 public final class LocalWordPress {
     private static final Path DEBIAN_WORDPRESS = Path.of("/usr/share/wordpress");
 
-    private LocalWordPress() {
-    }
+    private LocalWordPress() {}
 
     /** A PHP built-in web server serving one document root. */
     public static final class PhpServer implements AutoCloseable {
@@ -46,9 +45,12 @@ public final class LocalWordPress {
     }
 
     /** Copies WordPress into {@code documentRoot}, configures it for {@code db} and {@code baseUrl}, and installs it. */
-    public static void install(Path documentRoot, String baseUrl, DatabaseConnection db, String title, String adminPassword) throws IOException {
+    public static void install(
+            Path documentRoot, String baseUrl, DatabaseConnection db, String title, String adminPassword)
+            throws IOException {
         if (!Files.isRegularFile(DEBIAN_WORDPRESS.resolve("wp-load.php"))) {
-            throw new IOException("Debian's wordpress package is not installed (no " + DEBIAN_WORDPRESS + "/wp-load.php)");
+            throw new IOException(
+                    "Debian's wordpress package is not installed (no " + DEBIAN_WORDPRESS + "/wp-load.php)");
         }
         Files.createDirectories(documentRoot.getParent());
         Processes.run(List.of("cp", "-rL", DEBIAN_WORDPRESS.toString(), documentRoot.toString()), null);
@@ -67,7 +69,8 @@ public final class LocalWordPress {
 
     /** Runs PHP with WordPress's document root and host set up the way a web request would have them. */
     public static String php(Path documentRoot, String baseUrl, String code, String... args) throws IOException {
-        return new WordPressPhp(PhpProperties.defaults()).run(documentRoot, baseUrl, PhpProperties.DEFAULT_RUNTIME, code, args);
+        return new WordPressPhp(PhpProperties.defaults())
+                .run(documentRoot, baseUrl, PhpProperties.DEFAULT_RUNTIME, code, args);
     }
 
     public static PhpServer serve(Path documentRoot, int port) throws IOException {
@@ -88,10 +91,19 @@ public final class LocalWordPress {
                 chdir( $_SERVER['DOCUMENT_ROOT'] );
                 require $_SERVER['DOCUMENT_ROOT'] . '/index.php';
                 """, StandardCharsets.UTF_8);
-        ProcessBuilder pb = new ProcessBuilder("php", "-d", "opcache.revalidate_freq=0", "-S", "127.0.0.1:" + port,
-                "-t", documentRoot.toString(), router.toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "php",
+                        "-d",
+                        "opcache.revalidate_freq=0",
+                        "-S",
+                        "127.0.0.1:" + port,
+                        "-t",
+                        documentRoot.toString(),
+                        router.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(documentRoot.resolveSibling(documentRoot.getFileName() + "-php-server.log").toFile());
+                .redirectOutput(documentRoot
+                        .resolveSibling(documentRoot.getFileName() + "-php-server.log")
+                        .toFile());
         // several workers: a browser loads a page and its assets at once
         pb.environment().put("PHP_CLI_SERVER_WORKERS", "4");
         Process process = pb.start();
@@ -107,9 +119,21 @@ public final class LocalWordPress {
 
     private static String config(String baseUrl, DatabaseConnection db) {
         StringBuilder salts = new StringBuilder();
-        for (String key : new String[] {"AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
-                "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"}) {
-            salts.append("define( '").append(key).append("', '").append(java.util.UUID.randomUUID()).append("' );\n");
+        for (String key : new String[] {
+            "AUTH_KEY",
+            "SECURE_AUTH_KEY",
+            "LOGGED_IN_KEY",
+            "NONCE_KEY",
+            "AUTH_SALT",
+            "SECURE_AUTH_SALT",
+            "LOGGED_IN_SALT",
+            "NONCE_SALT"
+        }) {
+            salts.append("define( '")
+                    .append(key)
+                    .append("', '")
+                    .append(java.util.UUID.randomUUID())
+                    .append("' );\n");
         }
         return "<?php\n"
                 + "define( 'DB_NAME', " + quote(db.name()) + " );\n"

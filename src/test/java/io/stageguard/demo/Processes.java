@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Running the local programs the demo and the tests need (mariadbd, php) and waiting for them. */
 public final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Runs a command to its end; its output is returned, and a non-zero exit is an error that shows it. */
     public static String run(List<String> command, Path workDir) throws IOException {
@@ -47,7 +46,8 @@ public final class Processes {
     public static void awaitPort(Process process, int port, Duration timeout, String what) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) throw new IOException(what + " exited with " + process.exitValue() + " before listening on " + port);
+            if (!process.isAlive())
+                throw new IOException(what + " exited with " + process.exitValue() + " before listening on " + port);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
@@ -69,7 +69,8 @@ public final class Processes {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(20, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();

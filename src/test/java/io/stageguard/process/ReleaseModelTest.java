@@ -37,7 +37,9 @@ class ReleaseModelTest {
     private static List<BpmnModelInstance> models() throws IOException {
         List<BpmnModelInstance> models = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("bpmn"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".bpmn")).sorted().toList()) models.add(Bpmn.readModelFromFile(file.toFile()));
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".bpmn")).sorted().toList())
+                models.add(Bpmn.readModelFromFile(file.toFile()));
         }
         return models;
     }
@@ -50,10 +52,20 @@ class ReleaseModelTest {
     void everyElementIdTheCodeUsesIsInItsModel() throws IOException {
         Map<String, BpmnModelInstance> byKey = new java.util.HashMap<>();
         for (BpmnModelInstance model : models()) byKey.put(key(model), model);
-        assertThat(byKey).containsKeys(ReleaseModel.STAGING_RELEASE, ReleaseModel.CREATE_STAGING_CLONE, ReleaseModel.TEST_UPDATES,
-                ReleaseModel.QA_AND_DEBUGGING, ReleaseModel.APPROVAL_AND_SIGNOFF, ReleaseModel.PUSH_TO_LIVE, ReleaseModel.ROLLBACK);
+        assertThat(byKey)
+                .containsKeys(
+                        ReleaseModel.STAGING_RELEASE,
+                        ReleaseModel.CREATE_STAGING_CLONE,
+                        ReleaseModel.TEST_UPDATES,
+                        ReleaseModel.QA_AND_DEBUGGING,
+                        ReleaseModel.APPROVAL_AND_SIGNOFF,
+                        ReleaseModel.PUSH_TO_LIVE,
+                        ReleaseModel.ROLLBACK);
         ReleaseModel.ELEMENTS.forEach((model, ids) -> {
-            for (String id : ids) assertThat((Object) byKey.get(model).getModelElementById(id)).as(model + " holds " + id).isNotNull();
+            for (String id : ids)
+                assertThat((Object) byKey.get(model).getModelElementById(id))
+                        .as(model + " holds " + id)
+                        .isNotNull();
         });
     }
 
@@ -61,32 +73,51 @@ class ReleaseModelTest {
     void callActivitiesPassOnlyDeclaredVariablesAndNameThemEach() throws IOException {
         for (BpmnModelInstance model : models()) {
             for (CallActivity call : model.getModelElementsByType(CallActivity.class)) {
-                for (CamundaIn in : call.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list()) {
-                    assertThat(in.getCamundaVariables()).as(call.getId() + " passes variables one by one").isNull();
-                    if (in.getCamundaBusinessKey() == null) assertThat(ReleaseVariables.isDeclared(in.getCamundaSource())).as(in.getCamundaSource()).isTrue();
+                for (CamundaIn in : call.getExtensionElements()
+                        .getElementsQuery()
+                        .filterByType(CamundaIn.class)
+                        .list()) {
+                    assertThat(in.getCamundaVariables())
+                            .as(call.getId() + " passes variables one by one")
+                            .isNull();
+                    if (in.getCamundaBusinessKey() == null)
+                        assertThat(ReleaseVariables.isDeclared(in.getCamundaSource()))
+                                .as(in.getCamundaSource())
+                                .isTrue();
                 }
-                List<CamundaOut> outs = call.getExtensionElements().getElementsQuery().filterByType(CamundaOut.class).list();
+                List<CamundaOut> outs = call.getExtensionElements()
+                        .getElementsQuery()
+                        .filterByType(CamundaOut.class)
+                        .list();
                 assertThat(outs).as(call.getId() + " returns its results").isNotEmpty();
                 for (CamundaOut out : outs) {
-                    assertThat(out.getCamundaVariables()).as(call.getId() + " returns variables one by one").isNull();
-                    assertThat(ReleaseVariables.isDeclared(out.getCamundaSource())).as(out.getCamundaSource()).isTrue();
+                    assertThat(out.getCamundaVariables())
+                            .as(call.getId() + " returns variables one by one")
+                            .isNull();
+                    assertThat(ReleaseVariables.isDeclared(out.getCamundaSource()))
+                            .as(out.getCamundaSource())
+                            .isTrue();
                 }
             }
         }
     }
 
-    private static final Set<String> EL_WORDS = Set.of("true", "false", "null", "empty", "not", "and", "or", "eq", "ne", "lt", "gt", "le", "ge");
+    private static final Set<String> EL_WORDS =
+            Set.of("true", "false", "null", "empty", "not", "and", "or", "eq", "ne", "lt", "gt", "le", "ge");
 
     @Test
     void gatewaysReadOnlyDeclaredVariables() throws IOException {
         // the expression language's own words are no variables
         for (BpmnModelInstance model : models()) {
             for (ConditionExpression condition : model.getModelElementsByType(ConditionExpression.class)) {
-                String expression = condition.getTextContent().replaceAll("'[^']*'", "").replaceAll("^\\$\\{|}$", "");
+                String expression =
+                        condition.getTextContent().replaceAll("'[^']*'", "").replaceAll("^\\$\\{|}$", "");
                 Matcher names = IDENTIFIER.matcher(expression);
                 while (names.find()) {
                     if (EL_WORDS.contains(names.group())) continue;
-                    assertThat(ReleaseVariables.isDeclared(names.group())).as(key(model) + ": " + condition.getTextContent()).isTrue();
+                    assertThat(ReleaseVariables.isDeclared(names.group()))
+                            .as(key(model) + ": " + condition.getTextContent())
+                            .isTrue();
                 }
             }
         }
@@ -96,30 +127,40 @@ class ReleaseModelTest {
     void everyServiceTaskIsAsynchronousWithADelegateBean() throws IOException {
         for (BpmnModelInstance model : models()) {
             for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
-                assertThat(task.isCamundaAsyncBefore()).as(task.getId() + " is asyncBefore").isTrue();
+                assertThat(task.isCamundaAsyncBefore())
+                        .as(task.getId() + " is asyncBefore")
+                        .isTrue();
                 assertThat(task.getCamundaDelegateExpression()).as(task.getId()).matches("\\$\\{[a-zA-Z]+Delegate}");
             }
             for (UserTask task : model.getModelElementsByType(UserTask.class)) {
-                assertThat(task.getCamundaFormRef()).as(task.getId() + " has a Camunda Form").isNotBlank();
+                assertThat(task.getCamundaFormRef())
+                        .as(task.getId() + " has a Camunda Form")
+                        .isNotBlank();
             }
         }
     }
 
     /** Variables a form reads ({{name}} in text, =name as a table's data, a list looped over) or writes (a field's key). */
     private static java.util.Set<String> formVariables(Path form) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode components = new com.fasterxml.jackson.databind.ObjectMapper().readTree(form.toFile()).path("components");
+        com.fasterxml.jackson.databind.JsonNode components = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(form.toFile())
+                .path("components");
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (com.fasterxml.jackson.databind.JsonNode c : components) {
             if (c.has("key")) names.add(c.get("key").asText());
-            // a table's data or a template may reach into a JSON variable (=deploymentPlan.steps): its root is what must be declared
-            if (c.has("dataSource")) names.add(c.get("dataSource").asText().replaceFirst("^=", "").replaceFirst("\\..*", ""));
+            // a table's data or a template may reach into a JSON variable (=deploymentPlan.steps): its root is what
+            // must be declared
+            if (c.has("dataSource"))
+                names.add(c.get("dataSource").asText().replaceFirst("^=", "").replaceFirst("\\..*", ""));
             // a checklist's choices come from a variable too
             if (c.has("valuesKey")) names.add(c.get("valuesKey").asText());
-            // a loop reads its list; inside it, names are the items' fields ({{#loop qaThumbnails}} ... {{page}} ... {{/loop}})
+            // a loop reads its list; inside it, names are the items' fields ({{#loop qaThumbnails}} ... {{page}} ...
+            // {{/loop}})
             String text = c.path("text").asText();
             Matcher loops = Pattern.compile("\\{\\{#loop ([A-Za-z]+)}}").matcher(text);
             while (loops.find()) names.add(loops.group(1));
-            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)(?:\\.[A-Za-z.]+)?}}").matcher(text.replaceAll("(?s)\\{\\{#loop.*?\\{\\{/loop}}", ""));
+            Matcher templates = Pattern.compile("\\{\\{([A-Za-z]+)(?:\\.[A-Za-z.]+)?}}")
+                    .matcher(text.replaceAll("(?s)\\{\\{#loop.*?\\{\\{/loop}}", ""));
             while (templates.find()) names.add(templates.group(1));
         }
         return names;
@@ -127,21 +168,36 @@ class ReleaseModelTest {
 
     @Test
     void formsReadAndWriteOnlyDeclaredVariablesAndTheSignoffFormsGetWhatTheyShow() throws IOException {
-        BpmnModelInstance release = models().stream().filter(m -> key(m).equals(ReleaseModel.STAGING_RELEASE)).findFirst().orElseThrow();
+        BpmnModelInstance release = models().stream()
+                .filter(m -> key(m).equals(ReleaseModel.STAGING_RELEASE))
+                .findFirst()
+                .orElseThrow();
         CallActivity signoff = release.getModelElementById(ReleaseModel.CALL_APPROVAL_AND_SIGNOFF);
         java.util.Set<String> passedIn = new java.util.HashSet<>();
         signoff.getExtensionElements().getElementsQuery().filterByType(CamundaIn.class).list().stream()
-                .filter(in -> in.getCamundaSource() != null).forEach(in -> passedIn.add(in.getCamundaTarget()));
-        passedIn.addAll(List.of(ReleaseVariables.DEVELOPER_DECISION.name(), ReleaseVariables.DEVELOPER_COMMENT.name(),
-                ReleaseVariables.CLIENT_DECISION.name(), ReleaseVariables.CLIENT_COMMENT.name(),
+                .filter(in -> in.getCamundaSource() != null)
+                .forEach(in -> passedIn.add(in.getCamundaTarget()));
+        passedIn.addAll(List.of(
+                ReleaseVariables.DEVELOPER_DECISION.name(),
+                ReleaseVariables.DEVELOPER_COMMENT.name(),
+                ReleaseVariables.CLIENT_DECISION.name(),
+                ReleaseVariables.CLIENT_COMMENT.name(),
                 // decided inside the phase, by Task_DecideApprovals, before the first form opens
-                ReleaseVariables.APPROVAL_ROUTE.name(), ReleaseVariables.CHANGE_NOTES.name(), ReleaseVariables.EXPERIMENT_CHOICES.name(), ReleaseVariables.DROPPED_EXPERIMENTS.name()));
+                ReleaseVariables.APPROVAL_ROUTE.name(),
+                ReleaseVariables.CHANGE_NOTES.name(),
+                ReleaseVariables.EXPERIMENT_CHOICES.name(),
+                ReleaseVariables.DROPPED_EXPERIMENTS.name()));
         try (Stream<Path> files = Files.list(Path.of("forms"))) {
             for (Path form : files.filter(f -> f.toString().endsWith(".form")).toList()) {
                 java.util.Set<String> names = formVariables(form);
-                assertThat(names).as(form + " names only declared variables").isNotEmpty().allMatch(ReleaseVariables::isDeclared);
+                assertThat(names)
+                        .as(form + " names only declared variables")
+                        .isNotEmpty()
+                        .allMatch(ReleaseVariables::isDeclared);
                 if (form.getFileName().toString().endsWith("-signoff.form")) {
-                    assertThat(passedIn).as(form + ": what it shows is passed into the sign-off phase").containsAll(names);
+                    assertThat(passedIn)
+                            .as(form + ": what it shows is passed into the sign-off phase")
+                            .containsAll(names);
                 }
             }
         }

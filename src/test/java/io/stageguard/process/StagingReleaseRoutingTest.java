@@ -37,33 +37,52 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Walks every path of the staging-release model and its six phase models with the delegates
  * mocked: the mocks only set the variables the real delegates promise to set.
  */
-@Deployment(resources = {"bpmn/staging-release.bpmn", "bpmn/create-staging-clone.bpmn", "bpmn/test-updates.bpmn",
-        "bpmn/qa-and-debugging.bpmn", "bpmn/approval-and-signoff.bpmn", "bpmn/push-to-live.bpmn", "bpmn/rollback.bpmn",
-        "dmn/quality-gate.dmn", "dmn/deployment-confirmation.dmn", "dmn/release-risk.dmn", "forms/developer-signoff.form", "forms/client-signoff.form",
-        "forms/revise-change-set.form", "forms/confirm-deployment-plan.form"})
+@Deployment(
+        resources = {
+            "bpmn/staging-release.bpmn",
+            "bpmn/create-staging-clone.bpmn",
+            "bpmn/test-updates.bpmn",
+            "bpmn/qa-and-debugging.bpmn",
+            "bpmn/approval-and-signoff.bpmn",
+            "bpmn/push-to-live.bpmn",
+            "bpmn/rollback.bpmn",
+            "dmn/quality-gate.dmn",
+            "dmn/deployment-confirmation.dmn",
+            "dmn/release-risk.dmn",
+            "forms/developer-signoff.form",
+            "forms/client-signoff.form",
+            "forms/revise-change-set.form",
+            "forms/confirm-deployment-plan.form"
+        })
 class StagingReleaseRoutingTest {
     /**
      * Its own engine configuration, not camunda.cfg.xml: a file by that name on the class path is
      * built as a second "default" engine by Camunda's lookup, which the REST API would then use.
      */
     @RegisterExtension
-    static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("routing-engine.cfg.xml").build();
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder()
+            .configurationResource("routing-engine.cfg.xml")
+            .build();
     /** Which delegates ran, in order. */
     private final List<String> calls = new ArrayList<>();
     /** Answers the mocked QA and live verification give, one per call. */
     private final List<Boolean> qaVerdicts = new ArrayList<>();
+
     private final List<Boolean> liveVerdicts = new ArrayList<>();
     /** Whether live changed since it was tested, one per push; none left means it did not. */
     private final List<Boolean> liveDrifts = new ArrayList<>();
+
     private boolean deployFails;
     private boolean revisionInvalid;
     private boolean parityBlocked;
     private boolean culpritUnknown;
     /** The deployment plan's risk as the planner would judge it; low pushes without a confirmation. */
     private String planRisk = "low";
+
     private boolean watchLive;
     /** What the release-risk table decides: whether the client signs off after the developer. */
     private boolean clientSignoffNeeded = true;
+
     private int releasesEnded;
     private int reviseFormsPrepared;
     /** Health probes in the watch window, one per probe; none left means healthy. */
@@ -71,16 +90,27 @@ class StagingReleaseRoutingTest {
 
     @BeforeEach
     void mockDelegates() {
-        for (String name : List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "captureStagingBeforeDelegate",
-                "applyChangeSetDelegate", "captureLiveBaselineDelegate", "backupLiveDelegate", "verifyBackupDelegate", "rehearseRollbackDelegate", "purgeCachesDelegate", "restoreBackupDelegate", "verifyRestoredLiveDelegate")) {
-            register(name, e -> { });
+        for (String name : List.of(
+                "cloneFilesDelegate",
+                "cloneDatabaseDelegate",
+                "verifyStagingDelegate",
+                "captureStagingBeforeDelegate",
+                "applyChangeSetDelegate",
+                "captureLiveBaselineDelegate",
+                "backupLiveDelegate",
+                "verifyBackupDelegate",
+                "rehearseRollbackDelegate",
+                "purgeCachesDelegate",
+                "restoreBackupDelegate",
+                "verifyRestoredLiveDelegate")) {
+            register(name, e -> {});
         }
         register("checkParityDelegate", e -> e.setVariable("parityBlocked", parityBlocked));
         register("browserQaDelegate", e -> {
             e.setVariable("qaPassed", qaVerdicts.remove(0));
             e.setVariable("qaNeedsCulpritSearch", culpritUnknown);
         });
-        register("findCulpritsDelegate", e -> { });
+        register("findCulpritsDelegate", e -> {});
         Mocks.register("decideApprovalsDelegate", (JavaDelegate) e -> {
             e.setVariable("clientSignoffNeeded", clientSignoffNeeded);
             e.setVariable("experimentsDropped", false);
@@ -94,8 +124,8 @@ class StagingReleaseRoutingTest {
         });
         Mocks.register("releaseEndedListener", (ExecutionListener) e -> releasesEnded++);
         Mocks.register("revisionFieldsListener", (TaskListener) t -> reviseFormsPrepared++);
-        register("remindApproversDelegate", e -> { });
-        register("escalateSignoffDelegate", e -> { });
+        register("remindApproversDelegate", e -> {});
+        register("escalateSignoffDelegate", e -> {});
         register("recordExpiryDelegate", e -> {
             e.setVariable("approvalExpired", true);
             e.setVariable("changeSetFrozen", false);
@@ -150,12 +180,14 @@ class StagingReleaseRoutingTest {
 
     /** Moves the engine's clock, so that timers fall due without waiting for them. */
     private static void advanceClock(Duration by) {
-        ClockUtil.setCurrentTime(Date.from(ClockUtil.getCurrentTime().toInstant().plus(by)));
+        ClockUtil.setCurrentTime(
+                Date.from(ClockUtil.getCurrentTime().toInstant().plus(by)));
     }
 
     private ProcessInstance start() {
-        return runtimeService().startProcessInstanceByKey("staging-release", "rel-test",
-                withVariables("siteId", "acme", "qaRound", 1, "maxQaRounds", 3));
+        return runtimeService()
+                .startProcessInstanceByKey(
+                        "staging-release", "rel-test", withVariables("siteId", "acme", "qaRound", 1, "maxQaRounds", 3));
     }
 
     /** Executes jobs until the release waits for a person or ends. */
@@ -176,9 +208,13 @@ class StagingReleaseRoutingTest {
     }
 
     private void signOff(String developer, String client) {
-        complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", developer, "developerComment", "dev says"));
+        complete(
+                waitingTask("Task_DeveloperSignoff"),
+                withVariables("developerDecision", developer, "developerComment", "dev says"));
         if (client != null) {
-            complete(waitingTask("Task_ClientSignoff"), withVariables("clientDecision", client, "clientComment", "client says"));
+            complete(
+                    waitingTask("Task_ClientSignoff"),
+                    withVariables("clientDecision", client, "clientComment", "client says"));
         }
     }
 
@@ -192,15 +228,20 @@ class StagingReleaseRoutingTest {
         parityBlocked = true;
         ProcessInstance release = start();
         assertEndedAt(release, "EndEvent_ParityBlocked");
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"), calls);
+        assertEquals(
+                List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"),
+                calls);
     }
 
     @Test
     void stagingCanBeRefreshedFromLiveOnItsOwn() {
-        ProcessInstance refresh = runtimeService().startProcessInstanceByKey("create-staging-clone", "refresh-test", withVariables("siteId", "acme"));
+        ProcessInstance refresh = runtimeService()
+                .startProcessInstanceByKey("create-staging-clone", "refresh-test", withVariables("siteId", "acme"));
         runJobs();
         assertThat(refresh).isEnded().hasPassed("Task_CheckParity", "EndEvent_StagingReady");
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"), calls);
+        assertEquals(
+                List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate"),
+                calls);
     }
 
     @Test
@@ -210,11 +251,34 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "captureStagingBeforeDelegate",
-                "applyChangeSetDelegate", "browserQaDelegate", "freezeChangeSetDelegate", "prepareDeploymentPlanDelegate", "checkLiveDriftDelegate", "backupLiveDelegate", "verifyBackupDelegate",
-                "rehearseRollbackDelegate", "captureLiveBaselineDelegate", "deployFrozenChangesDelegate", "purgeCachesDelegate", "verifyLiveDelegate"), calls);
-        assertThat(release).hasPassed("CallActivity_CreateStagingClone", "CallActivity_TestUpdates", "CallActivity_QaAndDebugging",
-                "CallActivity_ApprovalAndSignoff", "CallActivity_PushToLive").hasNotPassed("CallActivity_Rollback");
+        assertEquals(
+                List.of(
+                        "cloneFilesDelegate",
+                        "cloneDatabaseDelegate",
+                        "verifyStagingDelegate",
+                        "checkParityDelegate",
+                        "captureStagingBeforeDelegate",
+                        "applyChangeSetDelegate",
+                        "browserQaDelegate",
+                        "freezeChangeSetDelegate",
+                        "prepareDeploymentPlanDelegate",
+                        "checkLiveDriftDelegate",
+                        "backupLiveDelegate",
+                        "verifyBackupDelegate",
+                        "rehearseRollbackDelegate",
+                        "captureLiveBaselineDelegate",
+                        "deployFrozenChangesDelegate",
+                        "purgeCachesDelegate",
+                        "verifyLiveDelegate"),
+                calls);
+        assertThat(release)
+                .hasPassed(
+                        "CallActivity_CreateStagingClone",
+                        "CallActivity_TestUpdates",
+                        "CallActivity_QaAndDebugging",
+                        "CallActivity_ApprovalAndSignoff",
+                        "CallActivity_PushToLive")
+                .hasNotPassed("CallActivity_Rollback");
     }
 
     @Test
@@ -225,10 +289,21 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", null);
         assertEndedAt(release, "EndEvent_Released");
-        String approval = historyService().createHistoricProcessInstanceQuery().processDefinitionKey("approval-and-signoff").singleResult().getId();
-        List<String> passed = historyService().createHistoricActivityInstanceQuery().processInstanceId(approval).list().stream()
-                .map(org.camunda.bpm.engine.history.HistoricActivityInstance::getActivityId).toList();
-        org.assertj.core.api.Assertions.assertThat(passed).contains("Task_DecideApprovals", "Task_DeveloperSignoff", "Gateway_ClientSignoffNeeded", "Task_FreezeChangeSet")
+        String approval = historyService()
+                .createHistoricProcessInstanceQuery()
+                .processDefinitionKey("approval-and-signoff")
+                .singleResult()
+                .getId();
+        List<String> passed =
+                historyService().createHistoricActivityInstanceQuery().processInstanceId(approval).list().stream()
+                        .map(org.camunda.bpm.engine.history.HistoricActivityInstance::getActivityId)
+                        .toList();
+        org.assertj.core.api.Assertions.assertThat(passed)
+                .contains(
+                        "Task_DecideApprovals",
+                        "Task_DeveloperSignoff",
+                        "Gateway_ClientSignoffNeeded",
+                        "Task_FreezeChangeSet")
                 .doesNotContain("Task_ClientSignoff");
     }
 
@@ -238,14 +313,29 @@ class StagingReleaseRoutingTest {
         liveVerdicts.add(true);
         ProcessInstance release = start();
         // what TaskCompletionGuard sets when the developer approves with experiments ticked to drop
-        complete(waitingTask("Task_DeveloperSignoff"), withVariables("developerDecision", "approve", "experimentsDropped", true));
+        complete(
+                waitingTask("Task_DeveloperSignoff"),
+                withVariables("developerDecision", "approve", "experimentsDropped", true));
         runJobs();
-        assertEquals(List.of("cloneFilesDelegate", "cloneDatabaseDelegate", "verifyStagingDelegate", "checkParityDelegate", "captureStagingBeforeDelegate",
-                "applyChangeSetDelegate", "browserQaDelegate", "recordDroppedExperimentsDelegate", "dropExperimentsDelegate", "cloneFilesDelegate"),
+        assertEquals(
+                List.of(
+                        "cloneFilesDelegate",
+                        "cloneDatabaseDelegate",
+                        "verifyStagingDelegate",
+                        "checkParityDelegate",
+                        "captureStagingBeforeDelegate",
+                        "applyChangeSetDelegate",
+                        "browserQaDelegate",
+                        "recordDroppedExperimentsDelegate",
+                        "dropExperimentsDelegate",
+                        "cloneFilesDelegate"),
                 calls.subList(0, 10));
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(1, calls.stream().filter("freezeChangeSetDelegate"::equals).count(), "frozen once, in the round without the experiments");
+        assertEquals(
+                1,
+                calls.stream().filter("freezeChangeSetDelegate"::equals).count(),
+                "frozen once, in the round without the experiments");
     }
 
     @Test
@@ -259,9 +349,16 @@ class StagingReleaseRoutingTest {
         complete(revise, withVariables("revisionDecision", "revise"));
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "staging is reset by a fresh clone");
-        assertEquals(2, historyService().createHistoricVariableInstanceQuery()
-                .processInstanceId(release.getId()).variableName("qaRound").singleResult().getValue());
+        assertEquals(
+                2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "staging is reset by a fresh clone");
+        assertEquals(
+                2,
+                historyService()
+                        .createHistoricVariableInstanceQuery()
+                        .processInstanceId(release.getId())
+                        .variableName("qaRound")
+                        .singleResult()
+                        .getValue());
         assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count());
     }
 
@@ -275,9 +372,13 @@ class StagingReleaseRoutingTest {
         // tested again from the clone on, and signed off again, before the push may write
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "a fresh clone of the changed live");
+        assertEquals(
+                2, calls.stream().filter("cloneFilesDelegate"::equals).count(), "a fresh clone of the changed live");
         assertEquals(2, calls.stream().filter("checkLiveDriftDelegate"::equals).count());
-        assertEquals(1, calls.stream().filter("backupLiveDelegate"::equals).count(), "nothing was backed up or written while live had drifted");
+        assertEquals(
+                1,
+                calls.stream().filter("backupLiveDelegate"::equals).count(),
+                "nothing was backed up or written while live had drifted");
         assertThat(release).hasPassed(ReleaseModel.GATEWAY_LIVE_AS_TESTED);
         // the first push says why it stopped (the second one, with live unchanged, has nothing to say)
         assertTrue(historyService().createHistoricVariableInstanceQuery().variableName("liveDrift").list().stream()
@@ -291,8 +392,20 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         waitingTask("Task_ReviseChangeSet");
         assertThat(release).isWaitingAt("Task_ReviseChangeSet");
-        assertEquals(List.of("captureStagingBeforeDelegate", "applyChangeSetDelegate", "browserQaDelegate", "findCulpritsDelegate"), calls.subList(4, 8));
-        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("Task_FindCulprits").finished().count());
+        assertEquals(
+                List.of(
+                        "captureStagingBeforeDelegate",
+                        "applyChangeSetDelegate",
+                        "browserQaDelegate",
+                        "findCulpritsDelegate"),
+                calls.subList(4, 8));
+        assertEquals(
+                1,
+                historyService()
+                        .createHistoricActivityInstanceQuery()
+                        .activityId("Task_FindCulprits")
+                        .finished()
+                        .count());
     }
 
     @Test
@@ -300,8 +413,19 @@ class StagingReleaseRoutingTest {
         qaVerdicts.add(false);
         ProcessInstance release = start();
         waitingTask("Task_ReviseChangeSet");
-        assertEquals(0, historyService().createHistoricActivityInstanceQuery().activityId("Task_FindCulprits").count());
-        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("EndEvent_QaDone").finished().count());
+        assertEquals(
+                0,
+                historyService()
+                        .createHistoricActivityInstanceQuery()
+                        .activityId("Task_FindCulprits")
+                        .count());
+        assertEquals(
+                1,
+                historyService()
+                        .createHistoricActivityInstanceQuery()
+                        .activityId("EndEvent_QaDone")
+                        .finished()
+                        .count());
         assertThat(release).isWaitingAt("Task_ReviseChangeSet");
     }
 
@@ -333,7 +457,11 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "reject");
         Task revise = waitingTask("Task_ReviseChangeSet");
-        assertEquals(List.of(), calls.stream().filter(c -> c.equals("freezeChangeSetDelegate") || c.contains("Live")).toList());
+        assertEquals(
+                List.of(),
+                calls.stream()
+                        .filter(c -> c.equals("freezeChangeSetDelegate") || c.contains("Live"))
+                        .toList());
         complete(revise, withVariables("revisionDecision", "abandon"));
         assertEndedAt(release, "EndEvent_Abandoned");
     }
@@ -345,7 +473,9 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_RolledBack");
-        assertEquals(List.of("restoreBackupDelegate", "purgeCachesDelegate", "verifyRestoredLiveDelegate"), calls.subList(calls.size() - 3, calls.size()));
+        assertEquals(
+                List.of("restoreBackupDelegate", "purgeCachesDelegate", "verifyRestoredLiveDelegate"),
+                calls.subList(calls.size() - 3, calls.size()));
     }
 
     @Test
@@ -354,15 +484,36 @@ class StagingReleaseRoutingTest {
         liveVerdicts.add(false);
         start();
         signOff("approve", "approve");
-        for (int i = 0; i < 100 && managementService().createJobQuery().processDefinitionKey("rollback").count() == 0; i++) {
+        for (int i = 0;
+                i < 100
+                        && managementService()
+                                        .createJobQuery()
+                                        .processDefinitionKey("rollback")
+                                        .count()
+                                == 0;
+                i++) {
             Job next = managementService().createJobQuery().executable().list().get(0);
             assertEquals(0, next.getPriority(), "an ordinary step");
             execute(next);
-            if (managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).count() > 0) break;
+            if (managementService()
+                            .createJobQuery()
+                            .activityId(ReleaseModel.CALL_ROLLBACK)
+                            .count()
+                    > 0) break;
         }
-        assertEquals(100, managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).singleResult().getPriority());
-        execute(managementService().createJobQuery().activityId(ReleaseModel.CALL_ROLLBACK).singleResult());
-        assertTrue(managementService().createJobQuery().processDefinitionKey("rollback").list().stream().allMatch(j -> j.getPriority() == 100));
+        assertEquals(
+                100,
+                managementService()
+                        .createJobQuery()
+                        .activityId(ReleaseModel.CALL_ROLLBACK)
+                        .singleResult()
+                        .getPriority());
+        execute(managementService()
+                .createJobQuery()
+                .activityId(ReleaseModel.CALL_ROLLBACK)
+                .singleResult());
+        assertTrue(managementService().createJobQuery().processDefinitionKey("rollback").list().stream()
+                .allMatch(j -> j.getPriority() == 100));
     }
 
     @Test
@@ -372,10 +523,22 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_RolledBack");
-        assertEquals(List.of("deployFrozenChangesDelegate", "restoreBackupDelegate", "purgeCachesDelegate", "verifyRestoredLiveDelegate"),
-                calls.subList(calls.size() - 4, calls.size()), "no purge or verification of a refused deploy: straight to the restore");
-        assertEquals("package changed after sign-off", historyService().createHistoricVariableInstanceQuery()
-                .processInstanceId(release.getId()).variableName("deployError").singleResult().getValue());
+        assertEquals(
+                List.of(
+                        "deployFrozenChangesDelegate",
+                        "restoreBackupDelegate",
+                        "purgeCachesDelegate",
+                        "verifyRestoredLiveDelegate"),
+                calls.subList(calls.size() - 4, calls.size()),
+                "no purge or verification of a refused deploy: straight to the restore");
+        assertEquals(
+                "package changed after sign-off",
+                historyService()
+                        .createHistoricVariableInstanceQuery()
+                        .processInstanceId(release.getId())
+                        .variableName("deployError")
+                        .singleResult()
+                        .getValue());
     }
 
     @Test
@@ -386,7 +549,8 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         complete(waitingTask("Task_ReviseChangeSet"), withVariables("revisionDecision", "revise"));
         Task again = waitingTask("Task_ReviseChangeSet");
-        assertEquals("changes[0].package: no such file", runtimeService().getVariable(release.getId(), "revisionError"));
+        assertEquals(
+                "changes[0].package: no such file", runtimeService().getVariable(release.getId(), "revisionError"));
         complete(again, withVariables("revisionDecision", "revise"));
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
@@ -408,7 +572,12 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         assertThat(release).isWaitingAt("CallActivity_CreateStagingClone");
         assertEquals(List.of(), calls);
-        assertEquals(1, managementService().createJobQuery().processInstanceId(release.getId()).count());
+        assertEquals(
+                1,
+                managementService()
+                        .createJobQuery()
+                        .processInstanceId(release.getId())
+                        .count());
     }
 
     @Test
@@ -419,7 +588,13 @@ class StagingReleaseRoutingTest {
         signOff("approve", "approve");
         complete(waitingTask("Task_ConfirmDeploymentPlan"), withVariables("planDecision", "cancel"));
         assertEndedAt(release, "EndEvent_PushCancelled");
-        assertEquals(List.of(), calls.stream().filter(c -> c.contains("Live") || c.contains("Backup") || c.contains("Deploy") && !c.contains("Plan")).toList());
+        assertEquals(
+                List.of(),
+                calls.stream()
+                        .filter(c -> c.contains("Live")
+                                || c.contains("Backup")
+                                || c.contains("Deploy") && !c.contains("Plan"))
+                        .toList());
     }
 
     @Test
@@ -429,8 +604,19 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(0, historyService().createHistoricActivityInstanceQuery().activityId("Task_ConfirmDeploymentPlan").count());
-        assertEquals(false, historyService().createHistoricVariableInstanceQuery().variableName("confirmPlan").singleResult().getValue(),
+        assertEquals(
+                0,
+                historyService()
+                        .createHistoricActivityInstanceQuery()
+                        .activityId("Task_ConfirmDeploymentPlan")
+                        .count());
+        assertEquals(
+                false,
+                historyService()
+                        .createHistoricVariableInstanceQuery()
+                        .variableName("confirmPlan")
+                        .singleResult()
+                        .getValue(),
                 "decided by the deployment-confirmation table");
     }
 
@@ -442,14 +628,23 @@ class StagingReleaseRoutingTest {
         ProcessInstance release = start();
         signOff("approve", "approve");
         Instant window = ClockUtil.getCurrentTime().toInstant().plus(Duration.ofHours(6));
-        complete(waitingTask("Task_ConfirmDeploymentPlan"), withVariables("planDecision", "confirm", "deploymentWindow", window.toString()));
+        complete(
+                waitingTask("Task_ConfirmDeploymentPlan"),
+                withVariables("planDecision", "confirm", "deploymentWindow", window.toString()));
         runJobs();
-        ProcessInstance push = runtimeService().createProcessInstanceQuery().processDefinitionKey("push-to-live").singleResult();
+        ProcessInstance push = runtimeService()
+                .createProcessInstanceQuery()
+                .processDefinitionKey("push-to-live")
+                .singleResult();
         assertThat(push).isWaitingAt(ReleaseModel.TIMER_DEPLOYMENT_WINDOW);
-        assertEquals(0, calls.stream().filter("checkLiveDriftDelegate"::equals).count(), "nothing happens before the window");
+        assertEquals(
+                0,
+                calls.stream().filter("checkLiveDriftDelegate"::equals).count(),
+                "nothing happens before the window");
         advanceClock(Duration.ofHours(6).plusMinutes(1));
         assertEndedAt(release, "EndEvent_Released");
-        assertEquals(1, calls.stream().filter("deployFrozenChangesDelegate"::equals).count());
+        assertEquals(
+                1, calls.stream().filter("deployFrozenChangesDelegate"::equals).count());
     }
 
     @Test
@@ -459,7 +654,11 @@ class StagingReleaseRoutingTest {
         waitingTask("Task_DeveloperSignoff");
         advanceClock(Duration.ofHours(4).plusMinutes(1));
         runJobs();
-        assertEquals(List.of("remindApproversDelegate"), calls.stream().filter(c -> c.contains("Approvers") || c.contains("Signoff")).toList());
+        assertEquals(
+                List.of("remindApproversDelegate"),
+                calls.stream()
+                        .filter(c -> c.contains("Approvers") || c.contains("Signoff"))
+                        .toList());
         waitingTask("Task_DeveloperSignoff");
         advanceClock(Duration.ofHours(20));
         runJobs();
@@ -501,24 +700,44 @@ class StagingReleaseRoutingTest {
     void aProbeThatFailsInTheWatchWindowRollsLiveBack() {
         probes.addAll(List.of(true, false));
         ProcessInstance release = pushedAndWatched();
-        assertThat(runtimeService().createProcessInstanceQuery().processDefinitionKey("push-to-live").singleResult()).isWaitingAt("Timer_NextProbe");
+        assertThat(runtimeService()
+                        .createProcessInstanceQuery()
+                        .processDefinitionKey("push-to-live")
+                        .singleResult())
+                .isWaitingAt("Timer_NextProbe");
         advanceClock(Duration.ofMinutes(2));
         runJobs();
         advanceClock(Duration.ofMinutes(2));
         assertEndedAt(release, "EndEvent_RolledBack");
         assertEquals(2, calls.stream().filter("probeLiveDelegate"::equals).count());
-        assertEquals("/: HTTP 500", historyService().createHistoricVariableInstanceQuery().processInstanceId(release.getId())
-                .variableName("watchReport").singleResult().getValue());
+        assertEquals(
+                "/: HTTP 500",
+                historyService()
+                        .createHistoricVariableInstanceQuery()
+                        .processInstanceId(release.getId())
+                        .variableName("watchReport")
+                        .singleResult()
+                        .getValue());
     }
 
     @Test
     void aRollbackRequestedDuringTheWatchRollsLiveBack() {
         ProcessInstance release = pushedAndWatched();
-        runtimeService().createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED).processInstanceBusinessKey("rel-test")
-                .setVariable("liveVerified", false).setVariable("rollbackRequest", "requested by operator").correlateWithResult();
+        runtimeService()
+                .createMessageCorrelation(ReleaseModel.MESSAGE_ROLLBACK_REQUESTED)
+                .processInstanceBusinessKey("rel-test")
+                .setVariable("liveVerified", false)
+                .setVariable("rollbackRequest", "requested by operator")
+                .correlateWithResult();
         assertEndedAt(release, "EndEvent_RolledBack");
-        assertEquals("requested by operator", historyService().createHistoricVariableInstanceQuery().processInstanceId(release.getId())
-                .variableName("rollbackRequest").singleResult().getValue());
+        assertEquals(
+                "requested by operator",
+                historyService()
+                        .createHistoricVariableInstanceQuery()
+                        .processInstanceId(release.getId())
+                        .variableName("rollbackRequest")
+                        .singleResult()
+                        .getValue());
     }
 
     @Test
@@ -529,7 +748,14 @@ class StagingReleaseRoutingTest {
             runJobs();
         }
         assertEndedAt(release, "EndEvent_Released");
-        assertTrue(calls.stream().filter("probeLiveDelegate"::equals).count() >= 10, "probed about once a minute: " + calls);
-        assertEquals(1, historyService().createHistoricActivityInstanceQuery().activityId("BoundaryEvent_WatchWindowOver").count());
+        assertTrue(
+                calls.stream().filter("probeLiveDelegate"::equals).count() >= 10,
+                "probed about once a minute: " + calls);
+        assertEquals(
+                1,
+                historyService()
+                        .createHistoricActivityInstanceQuery()
+                        .activityId("BoundaryEvent_WatchWindowOver")
+                        .count());
     }
 }

@@ -59,15 +59,15 @@ class DeployBenchmark {
     static Path work;
 
     /** One visitor request. */
-    private record Visit(long sentNanos, long millis, boolean failed) {
-    }
+    private record Visit(long sentNanos, long millis, boolean failed) {}
 
     @Test
     void aPushUnderLoadAgainstWordPressMaintenanceModeUpdate() throws Exception {
         List<Path> packages = new ArrayList<>();
         for (int v = 0; v <= 2 * ROUNDS; v++) packages.add(bigPlugin("1." + v + ".0"));
-        try (DemoSite demo = DemoSite.create(work.resolve("site"), "bench", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
-             PageFetcher fetcher = new PageFetcher()) {
+        try (DemoSite demo = DemoSite.create(
+                        work.resolve("site"), "bench", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
+                PageFetcher fetcher = new PageFetcher()) {
             SiteEnvironment live = demo.site().live();
             ChangeInstaller installer = ChangeInstaller.with(new WordPressPhp(PhpProperties.defaults()));
             installer.install(live, change(0, packages), true);
@@ -92,7 +92,8 @@ class DeployBenchmark {
                     Path target = live.wpContent().resolve("plugins/" + SLUG);
                     Path maintenance = live.documentRoot().resolve(".maintenance");
                     long started = System.nanoTime();
-                    Files.writeString(maintenance, "<?php $upgrading = " + (System.currentTimeMillis() / 1000) + "; ?>");
+                    Files.writeString(
+                            maintenance, "<?php $upgrading = " + (System.currentTimeMillis() / 1000) + "; ?>");
                     FileTreeCopier.deleteTree(target);
                     FileTreeCopier.copy(unpacked, target, Set.of());
                     Files.delete(maintenance);
@@ -109,18 +110,30 @@ class DeployBenchmark {
                     return started;
                 });
             }
-            String report = String.format(Locale.ROOT, "Deploy benchmark: an update of a %d MB plugin (%s) on nginx + PHP-FPM with OPcache "
-                            + "(validate_timestamps=0), %d visitors requesting the front page without pause, %d updates per side%n%n",
-                    MEGABYTES, SLUG, VISITORS, ROUNDS)
+            String report = String.format(
+                            Locale.ROOT,
+                            "Deploy benchmark: an update of a %d MB plugin (%s) on nginx + PHP-FPM with OPcache "
+                                    + "(validate_timestamps=0), %d visitors requesting the front page without pause, %d updates per side%n%n",
+                            MEGABYTES,
+                            SLUG,
+                            VISITORS,
+                            ROUNDS)
                     + stageguard.lines() + "\n" + wordpress.lines() + "\n"
-                    + String.format(Locale.ROOT, "switch time ratio (Stageguard / WordPress): %.2fx%n", stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis))
+                    + String.format(
+                            Locale.ROOT,
+                            "switch time ratio (Stageguard / WordPress): %.2fx%n",
+                            stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis))
                     + "core update: see target/benchmark/deploy-core.txt (aCoreUpdateUnderLoadAgainstWordPresssUpdateCore)\n";
             Path out = Path.of("target/benchmark/deploy.txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report, StandardCharsets.UTF_8);
             System.out.println(report);
-            assertThat(stageguard.visits).as("the probe ran while Stageguard switched").isNotEmpty();
-            assertThat(wordpress.visits).as("the probe ran while WordPress switched").isNotEmpty();
+            assertThat(stageguard.visits)
+                    .as("the probe ran while Stageguard switched")
+                    .isNotEmpty();
+            assertThat(wordpress.visits)
+                    .as("the probe ran while WordPress switched")
+                    .isNotEmpty();
         }
     }
 
@@ -151,20 +164,32 @@ class DeployBenchmark {
         Path zip = io.stageguard.testsupport.WordPressReleases.zip("6.5", work.resolve("core"));
         Change core = new Change(ChangeType.CORE, null, "6.5.5", zip.toString());
         WordPressPhp php = new WordPressPhp(PhpProperties.defaults());
-        java.util.function.Predicate<String> serves = body -> body.contains("<meta name=\"generator\" content=\"WordPress ");
+        java.util.function.Predicate<String> serves =
+                body -> body.contains("<meta name=\"generator\" content=\"WordPress ");
         java.util.function.Predicate<String> updated = body -> body.contains("content=\"WordPress 6.5.5\"");
-        Result wordpress = new Result("WordPress's own update_core() (maintenance mode while the files are copied over the site)", 1);
-        Result stageguard = new Result("Stageguard's CoreUpdater (unpacked beside, swapped in, wp_upgrade(), serving PHP refreshed)", 1);
-        try (DemoSite wp = DemoSite.create(work.resolve("core-wp"), "corewp", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
-             DemoSite sg = DemoSite.create(work.resolve("core-sg"), "coresg", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
-             PageFetcher fetcher = new PageFetcher()) {
+        Result wordpress = new Result(
+                "WordPress's own update_core() (maintenance mode while the files are copied over the site)", 1);
+        Result stageguard = new Result(
+                "Stageguard's CoreUpdater (unpacked beside, swapped in, wp_upgrade(), serving PHP refreshed)", 1);
+        try (DemoSite wp = DemoSite.create(
+                        work.resolve("core-wp"), "corewp", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
+                DemoSite sg = DemoSite.create(
+                        work.resolve("core-sg"), "coresg", ServingStack::nginxPhpFpm, ServingStack::nginxPhpFpm);
+                PageFetcher fetcher = new PageFetcher()) {
             ServedCodeRefresher served = new ServedCodeRefresher(new ServingPhp(fetcher));
             SiteEnvironment wpLive = wp.site().live();
             // unpacked first, with the site up, as WordPress's upgrader does into wp-content/upgrade
             Path working = wpLive.wpContent().resolve("upgrade/wordpress-6.5.5");
             unzip(zip, working);
-            // update_core() writes the site's files from PHP: it runs as the site's user (ADR 11), who owns them, as on a real host
-            io.stageguard.demo.Processes.run(List.of("chown", "-R", "www-data:www-data", wpLive.documentRoot().toString()), null);
+            // update_core() writes the site's files from PHP: it runs as the site's user (ADR 11), who owns them, as on
+            // a real host
+            io.stageguard.demo.Processes.run(
+                    List.of(
+                            "chown",
+                            "-R",
+                            "www-data:www-data",
+                            wpLive.documentRoot().toString()),
+                    null);
             measure(wordpress, wpLive, serves, updated, () -> {
                 long started = System.nanoTime();
                 php.run(wpLive.documentRoot(), wpLive.baseUrl(), null, UPDATE_CORE, working.toString());
@@ -175,20 +200,30 @@ class DeployBenchmark {
             measure(stageguard, sgLive, serves, updated, () -> {
                 long started = System.nanoTime();
                 // as LiveDeployer does: the serving PHP refreshed right after the swaps, and again at the end
-                new io.stageguard.update.CoreUpdater(php).update(sgLive, core, () -> served.refresh(sgLive, List.of(core)));
+                new io.stageguard.update.CoreUpdater(php)
+                        .update(sgLive, core, () -> served.refresh(sgLive, List.of(core)));
                 served.refresh(sgLive, List.of(core));
                 return started;
             });
-            String report = String.format(Locale.ROOT, "Core update under load: WordPress 6.1.9 to 6.5.5 on nginx + PHP-FPM with OPcache "
-                    + "(validate_timestamps=0), %d visitors requesting the front page without pause, once per side%n%n", VISITORS)
+            String report = String.format(
+                            Locale.ROOT,
+                            "Core update under load: WordPress 6.1.9 to 6.5.5 on nginx + PHP-FPM with OPcache "
+                                    + "(validate_timestamps=0), %d visitors requesting the front page without pause, once per side%n%n",
+                            VISITORS)
                     + stageguard.lines() + "\n" + wordpress.lines() + "\n"
-                    + String.format(Locale.ROOT, "switch time ratio (Stageguard / WordPress): %.2fx%n", stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis));
+                    + String.format(
+                            Locale.ROOT,
+                            "switch time ratio (Stageguard / WordPress): %.2fx%n",
+                            stageguard.switchMillis / Math.max(1.0, wordpress.switchMillis));
             Path out = Path.of("target/benchmark/deploy-core.txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report, StandardCharsets.UTF_8);
             System.out.println(report);
-            assertThat(stageguard.visits).as("the probe ran while Stageguard updated core").isNotEmpty();
-            assertThat(io.stageguard.site.SiteInventoryReader.wordpressVersion(wpLive.documentRoot())).isEqualTo("6.5.5");
+            assertThat(stageguard.visits)
+                    .as("the probe ran while Stageguard updated core")
+                    .isNotEmpty();
+            assertThat(io.stageguard.site.SiteInventoryReader.wordpressVersion(wpLive.documentRoot()))
+                    .isEqualTo("6.5.5");
         }
     }
 
@@ -236,21 +271,36 @@ class DeployBenchmark {
             return name + "\n"
                     + "failed requests: " + failed + "\n"
                     + "max latency ms: " + max + "\n"
-                    + "requests during the switches: " + visits.size() + " (" + requestsPerSecond + " per second overall)\n"
-                    + String.format(Locale.ROOT, "switch ms (site-visible part, mean of %d): %.0f%n", rounds, switchMillis / rounds);
+                    + "requests during the switches: " + visits.size() + " (" + requestsPerSecond
+                    + " per second overall)\n"
+                    + String.format(
+                            Locale.ROOT,
+                            "switch ms (site-visible part, mean of %d): %.0f%n",
+                            rounds,
+                            switchMillis / rounds);
         }
     }
 
     private static void measure(Result result, SiteEnvironment live, Change to, Switch update) throws Exception {
-        measure(result, live, body -> body.contains("<!-- " + SLUG + " "), body -> body.contains("<!-- " + SLUG + " " + to.version() + " -->"), update);
+        measure(
+                result,
+                live,
+                body -> body.contains("<!-- " + SLUG + " "),
+                body -> body.contains("<!-- " + SLUG + " " + to.version() + " -->"),
+                update);
     }
 
     /**
      * @param serves  what every answer must show (the plugin's output)
      * @param updated what every answer after the switch must show (the new version)
      */
-    private static void measure(Result result, SiteEnvironment live, java.util.function.Predicate<String> serves,
-                                java.util.function.Predicate<String> updated, Switch update) throws Exception {
+    private static void measure(
+            Result result,
+            SiteEnvironment live,
+            java.util.function.Predicate<String> serves,
+            java.util.function.Predicate<String> updated,
+            Switch update)
+            throws Exception {
         List<Visit> visits = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
         long[] switchDone = {Long.MAX_VALUE};
@@ -266,7 +316,12 @@ class DeployBenchmark {
         long started = update.run();
         switchDone[0] = System.nanoTime();
         result.switchMillis += (switchDone[0] - started) / 1e6;
-        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> visits.stream().filter(v -> v.sentNanos() > switchDone[0]).count() >= AROUND_THE_SWITCH);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> visits.stream()
+                                .filter(v -> v.sentNanos() > switchDone[0])
+                                .count()
+                        >= AROUND_THE_SWITCH);
         running.set(false);
         for (Thread t : threads) t.join();
         long end = System.nanoTime();
@@ -274,18 +329,27 @@ class DeployBenchmark {
         visits.stream().filter(v -> v.sentNanos() >= started - 200_000_000L).forEach(result.visits::add);
     }
 
-    private static void visit(SiteEnvironment live, java.util.function.Predicate<String> serves, java.util.function.Predicate<String> updated,
-                              AtomicBoolean running, List<Visit> visits, long[] switchDone) {
+    private static void visit(
+            SiteEnvironment live,
+            java.util.function.Predicate<String> serves,
+            java.util.function.Predicate<String> updated,
+            AtomicBoolean running,
+            List<Visit> visits,
+            long[] switchDone) {
         try (PageFetcher fetcher = new PageFetcher()) {
             for (int i = 0; running.get(); i++) {
                 long sent = System.nanoTime();
                 boolean failed;
                 try {
-                    PageFetcher.Page page = fetcher.get(live.url("/?visit=" + Thread.currentThread().getName() + "-" + i));
+                    PageFetcher.Page page = fetcher.get(
+                            live.url("/?visit=" + Thread.currentThread().getName() + "-" + i));
                     String body = page.body();
                     boolean afterSwitch = sent > switchDone[0];
-                    failed = page.status() != 200 || SiteHealthCheck.showsPhpFatal(body) || body.contains("Briefly unavailable for scheduled maintenance")
-                            || !serves.test(body) || afterSwitch && !updated.test(body);
+                    failed = page.status() != 200
+                            || SiteHealthCheck.showsPhpFatal(body)
+                            || body.contains("Briefly unavailable for scheduled maintenance")
+                            || !serves.test(body)
+                            || afterSwitch && !updated.test(body);
                 } catch (IOException e) {
                     failed = true;
                 }
@@ -297,7 +361,11 @@ class DeployBenchmark {
     }
 
     private static Change change(int index, List<Path> packages) {
-        return new Change(ChangeType.PLUGIN, SLUG, "1." + index + ".0", packages.get(index).toString());
+        return new Change(
+                ChangeType.PLUGIN,
+                SLUG,
+                "1." + index + ".0",
+                packages.get(index).toString());
     }
 
     /** A plugin of MEGABYTES of incompressible files that prints its version in the footer. */
@@ -306,14 +374,17 @@ class DeployBenchmark {
         Files.createDirectories(zip.getParent());
         Random random = new Random(version.hashCode());
         byte[] chunk = new byte[100 * 1024];
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             out.putNextEntry(new ZipEntry(SLUG + "/" + SLUG + ".php"));
             out.write(("<?php\n/**\n * Plugin Name: SG big\n * Version: " + version + "\n */\n"
-                    + "require __DIR__ . '/includes/functions.php';\n"
-                    + "add_action( 'wp_footer', 'sg_big_footer' );\n").getBytes(StandardCharsets.UTF_8));
+                            + "require __DIR__ . '/includes/functions.php';\n"
+                            + "add_action( 'wp_footer', 'sg_big_footer' );\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
             out.putNextEntry(new ZipEntry(SLUG + "/includes/functions.php"));
-            out.write(("<?php\nfunction sg_big_footer() { echo \"<!-- " + SLUG + " " + version + " -->\\n\"; }\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("<?php\nfunction sg_big_footer() { echo \"<!-- " + SLUG + " " + version + " -->\\n\"; }\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
             for (int i = 0; i < MEGABYTES * 10; i++) {
                 out.putNextEntry(new ZipEntry(SLUG + "/assets/blob-" + i + ".bin"));

@@ -19,8 +19,11 @@ class DeploymentWindowTest {
 
     @Test
     void aWindowInThePastTooFarAheadOrUnreadableIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> DeploymentWindow.normalize("2026-11-26T19:00Z", NOW)).hasMessageContaining("has passed");
-        assertThatThrownBy(() -> DeploymentWindow.normalize("2027-02-01T00:00Z", NOW)).hasMessageContaining("more than 30 days away");
-        assertThatThrownBy(() -> DeploymentWindow.normalize("tomorrow night", NOW)).hasMessageContaining("is not a date and time");
+        assertThatThrownBy(() -> DeploymentWindow.normalize("2026-11-26T19:00Z", NOW))
+                .hasMessageContaining("has passed");
+        assertThatThrownBy(() -> DeploymentWindow.normalize("2027-02-01T00:00Z", NOW))
+                .hasMessageContaining("more than 30 days away");
+        assertThatThrownBy(() -> DeploymentWindow.normalize("tomorrow night", NOW))
+                .hasMessageContaining("is not a date and time");
     }
 }

@@ -65,8 +65,10 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
     }
 
     private void registerSite(String fastlyKey) {
-        registerAcme(new SiteCaches(new SiteCaches.ReverseProxy(liveStack.baseUrl(), SiteCaches.PurgeMethod.BAN),
-                new SiteCaches.Cloudflare("0a1b2c3d4e", CLOUDFLARE_TOKEN, null), new SiteCaches.Fastly("SU1Z0isxPaozGVKXdv0eY", fastlyKey, null)));
+        registerAcme(new SiteCaches(
+                new SiteCaches.ReverseProxy(liveStack.baseUrl(), SiteCaches.PurgeMethod.BAN),
+                new SiteCaches.Cloudflare("0a1b2c3d4e", CLOUDFLARE_TOKEN, null),
+                new SiteCaches.Fastly("SU1Z0isxPaozGVKXdv0eY", fastlyKey, null)));
         cloudflare.clear();
         fastly.clear();
     }
@@ -78,12 +80,25 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
         try (PageFetcher fetcher = new PageFetcher()) {
             fetcher.get(liveStack.baseUrl() + "/");
             PageFetcher.Page cached = fetcher.get(liveStack.baseUrl() + "/");
-            assertThat(cached.header("x-cache")).as("Varnish caches live's front page").isEqualTo("HIT");
+            assertThat(cached.header("x-cache"))
+                    .as("Varnish caches live's front page")
+                    .isEqualTo("HIT");
             assertThat(version(cached.body())).isEqualTo("1.0.0");
         }
         // with a page-cache plugin, which the purge reaches through its own function
-        String release = driver().startRelease(QA_PATHS, "1.1.0", Map.of("type", "plugin", "slug", "sg-page-cache", "version", "1.0.0",
-                "package", QaFixtures.zip("sg-page-cache", "1.0.0", work.resolve("packages")).toString()));
+        String release = driver().startRelease(
+                        QA_PATHS,
+                        "1.1.0",
+                        Map.of(
+                                "type",
+                                "plugin",
+                                "slug",
+                                "sg-page-cache",
+                                "version",
+                                "1.0.0",
+                                "package",
+                                QaFixtures.zip("sg-page-cache", "1.0.0", work.resolve("packages"))
+                                        .toString()));
         driver().awaitTask(release, "Task_DeveloperSignoff");
 
         List<Probe> probes;
@@ -95,42 +110,83 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
         }
         HistoricActivityInstance deploy = activity(release, "Task_DeployFrozenChanges");
         HistoricActivityInstance purge = activity(release, "Task_PurgeCaches");
-        Instant pushStarted = activity(release, "Task_CheckLiveDrift").getStartTime().toInstant();
-        assertThat(probes).as("visitors' requests while the release was pushed")
-                .filteredOn(p -> p.sent().isAfter(pushStarted) && !p.sentAfter(purge.getEndTime())).hasSizeGreaterThan(5);
-        assertThat(probes).as("failed requests (non-2xx or a PHP fatal)").filteredOn(Probe::failed).isEmpty();
-        assertThat(probes).as("nginx served the old code after the swap (stale OPcache)")
-                .filteredOn(p -> !p.throughVarnish() && p.sentAfter(deploy.getEndTime())).isNotEmpty()
+        Instant pushStarted =
+                activity(release, "Task_CheckLiveDrift").getStartTime().toInstant();
+        assertThat(probes)
+                .as("visitors' requests while the release was pushed")
+                .filteredOn(p -> p.sent().isAfter(pushStarted) && !p.sentAfter(purge.getEndTime()))
+                .hasSizeGreaterThan(5);
+        assertThat(probes)
+                .as("failed requests (non-2xx or a PHP fatal)")
+                .filteredOn(Probe::failed)
+                .isEmpty();
+        assertThat(probes)
+                .as("nginx served the old code after the swap (stale OPcache)")
+                .filteredOn(p -> !p.throughVarnish() && p.sentAfter(deploy.getEndTime()))
+                .isNotEmpty()
                 .allSatisfy(p -> assertThat(p.version()).isEqualTo("1.1.0"));
-        assertThat(probes).as("Varnish served the old page after the purge")
-                .filteredOn(p -> p.throughVarnish() && p.sentAfter(purge.getEndTime())).isNotEmpty()
+        assertThat(probes)
+                .as("Varnish served the old page after the purge")
+                .filteredOn(p -> p.throughVarnish() && p.sentAfter(purge.getEndTime()))
+                .isNotEmpty()
                 .allSatisfy(p -> assertThat(p.version()).isEqualTo("1.1.0"));
 
-        assertThat(cloudflare.calls()).containsExactly(new CdnApiStandIn.Call("POST", "/client/v4/zones/0a1b2c3d4e/purge_cache",
-                "Bearer " + CLOUDFLARE_TOKEN, "{\"purge_everything\":true}"));
-        assertThat(fastly.calls()).containsExactly(new CdnApiStandIn.Call("POST", "/service/SU1Z0isxPaozGVKXdv0eY/purge_all", FASTLY_KEY, ""));
+        assertThat(cloudflare.calls())
+                .containsExactly(new CdnApiStandIn.Call(
+                        "POST",
+                        "/client/v4/zones/0a1b2c3d4e/purge_cache",
+                        "Bearer " + CLOUDFLARE_TOKEN,
+                        "{\"purge_everything\":true}"));
+        assertThat(fastly.calls())
+                .containsExactly(
+                        new CdnApiStandIn.Call("POST", "/service/SU1Z0isxPaozGVKXdv0eY/purge_all", FASTLY_KEY, ""));
         Map<String, Object> results = ReleaseDriver.variables(driver().status(release));
-        assertThat(results.get("qaVerdict")).as("QA on staging (PHP-FPM, OPcache not revalidating) judged 1.1.0's bolder footer, not the 1.0.0 "
-                + "still compiled from the clone's check").isEqualTo("warn");
-        assertThat((String) results.get("servedCode")).contains("fpm-fcgi: OPcache on").contains("cached scripts of the swapped folders invalidated")
+        assertThat(results.get("qaVerdict"))
+                .as("QA on staging (PHP-FPM, OPcache not revalidating) judged 1.1.0's bolder footer, not the 1.0.0 "
+                        + "still compiled from the clone's check")
+                .isEqualTo("warn");
+        assertThat((String) results.get("servedCode"))
+                .contains("fpm-fcgi: OPcache on")
+                .contains("cached scripts of the swapped folders invalidated")
                 .contains("plugin hello-stageguard=1.1.0");
-        assertThat((String) results.get("cachePurge")).contains("page-cache plugins: WP Super Cache purged").contains("BAN of every page").contains("Cloudflare zone 0a1b2c3d4e").contains("Fastly service")
+        assertThat((String) results.get("cachePurge"))
+                .contains("page-cache plugins: WP Super Cache purged")
+                .contains("BAN of every page")
+                .contains("Cloudflare zone 0a1b2c3d4e")
+                .contains("Fastly service")
                 .contains("none served from before it");
         assertThat(recordedValues()).noneMatch(v -> v.contains(CLOUDFLARE_TOKEN) || v.contains(FASTLY_KEY));
         Map<String, Object> plan = (Map<String, Object>) results.get("deploymentPlan");
-        assertThat(demo.mariaDb().sql("SELECT COUNT(*) FROM live_wp.wp_options WHERE option_name = 'sg_page_cache_cleared'")).isEqualTo("1\n");
+        assertThat(demo.mariaDb()
+                        .sql("SELECT COUNT(*) FROM live_wp.wp_options WHERE option_name = 'sg_page_cache_cleared'"))
+                .isEqualTo("1\n");
         assertThat(plan).containsEntry("risk", "high");
         assertThat(plan.get("riskReasons").toString()).contains("plugin sg-page-cache: new step");
-        assertThat(plan.get("steps").toString()).contains("plugin hello-stageguard: 1.0.0 → 1.1.0 (minor)")
+        assertThat(plan.get("steps").toString())
+                .contains("plugin hello-stageguard: 1.0.0 → 1.1.0 (minor)")
                 .contains("plugin sg-page-cache: added, 1.0.0 (activated)")
-                .contains("the reverse proxy at " + liveStack.baseUrl() + " (BAN)").contains("Cloudflare zone 0a1b2c3d4e");
-        assertThat(plan.get("rollbackSteps").toString()).contains("Put back wp-content/plugins/hello-stageguard 1.0.0 from the backup")
+                .contains("the reverse proxy at " + liveStack.baseUrl() + " (BAN)")
+                .contains("Cloudflare zone 0a1b2c3d4e");
+        assertThat(plan.get("rollbackSteps").toString())
+                .contains("Put back wp-content/plugins/hello-stageguard 1.0.0 from the backup")
                 .contains("keeping the rows live's visitors wrote since the backup");
-        assertThat(plan).as("the plan shows the rollback time the rehearsal measured").containsEntry("rollbackRehearsed", true);
+        assertThat(plan)
+                .as("the plan shows the rollback time the rehearsal measured")
+                .containsEntry("rollbackRehearsed", true);
         assertThat(((Number) plan.get("rollbackSeconds")).doubleValue()).isPositive();
-        String liveReport = driver().asOperator().getForObject(java.net.URI.create((String) results.get("liveReportUrl")).getPath(), String.class);
-        assertThat(liveReport).contains("Live after the push").contains("Passed").contains("page-1-after-desktop.png");
-        assertThat(demo.site().live().documentRoot()).as("the one-shot files are gone")
+        String liveReport = driver().asOperator()
+                .getForObject(
+                        java.net
+                                .URI
+                                .create((String) results.get("liveReportUrl"))
+                                .getPath(),
+                        String.class);
+        assertThat(liveReport)
+                .contains("Live after the push")
+                .contains("Passed")
+                .contains("page-1-after-desktop.png");
+        assertThat(demo.site().live().documentRoot())
+                .as("the one-shot files are gone")
                 .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("stageguard-oneshot-"));
     }
 
@@ -143,42 +199,71 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
         driver().confirmPlan(release);
         Map<String, Object> status = driver().awaitEnd(release);
         assertThat(status.get("outcome")).isEqualTo("Rolled back");
-        assertThat((String) ReleaseDriver.variables(status).get("liveVerification")).contains("/ 500");
+        assertThat((String) ReleaseDriver.variables(status).get("liveVerification"))
+                .contains("/ 500");
         try (PageFetcher fetcher = new PageFetcher()) {
             for (String base : List.of(liveStack.baseUrl(), liveStack.backendUrl())) {
                 PageFetcher.Page page = fetcher.get(base + "/", Map.of("Host", liveHost()));
                 assertThat(page.status()).as(base).isEqualTo(200);
-                assertThat(version(page.body())).as("%s serves the restored plugin, not a cached 1.3.0", base).isEqualTo("1.1.0");
+                assertThat(version(page.body()))
+                        .as("%s serves the restored plugin, not a cached 1.3.0", base)
+                        .isEqualTo("1.1.0");
             }
         }
-        assertThat((String) ReleaseDriver.variables(status).get("liveVerification")).contains("failed the plain check right after the swap");
-        assertThat(cloudflare.calls()).as("the break was caught before the push's purge; purged once, after the restore").hasSize(1);
+        assertThat((String) ReleaseDriver.variables(status).get("liveVerification"))
+                .contains("failed the plain check right after the swap");
+        assertThat(cloudflare.calls())
+                .as("the break was caught before the push's purge; purged once, after the restore")
+                .hasSize(1);
     }
 
     @Test
     @Order(3)
     void aCdnThatRefusesThePurgeIsAnIncidentThatSaysSoWithoutTheKey() throws Exception {
         registerSite("a-key-fastly-no-longer-accepts");
-        String release = driver().startRelease(QA_PATHS, "1.1.0", Map.of("type", "plugin", "slug", "sg-harmless", "version", "1.0.0",
-                "package", QaFixtures.zip("sg-harmless", "1.0.0", work.resolve("packages")).toString()));
+        String release = driver().startRelease(
+                        QA_PATHS,
+                        "1.1.0",
+                        Map.of(
+                                "type",
+                                "plugin",
+                                "slug",
+                                "sg-harmless",
+                                "version",
+                                "1.0.0",
+                                "package",
+                                QaFixtures.zip("sg-harmless", "1.0.0", work.resolve("packages"))
+                                        .toString()));
         driver().signOff(release);
         driver().confirmPlan(release);
         Incident incident = driver().awaitIncident(release);
         assertThat(incident.getActivityId()).isEqualTo("Task_PurgeCaches");
-        assertThat(incident.getIncidentMessage()).contains("the Fastly API refused to purge service SU1Z0isxPaozGVKXdv0eY (HTTP 401)")
-                .contains("Provided credentials are missing or invalid").doesNotContain("a-key-fastly-no-longer-accepts");
-        assertThat(fastly.calls()).as("tried, then retried, never passed silently").hasSizeGreaterThan(1);
+        assertThat(incident.getIncidentMessage())
+                .contains("the Fastly API refused to purge service SU1Z0isxPaozGVKXdv0eY (HTTP 401)")
+                .contains("Provided credentials are missing or invalid")
+                .doesNotContain("a-key-fastly-no-longer-accepts");
+        assertThat(fastly.calls())
+                .as("tried, then retried, never passed silently")
+                .hasSizeGreaterThan(1);
     }
 
     private HistoricActivityInstance activity(String release, String activityId) {
         return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list().stream()
-                .flatMap(p -> history.createHistoricActivityInstanceQuery().processInstanceId(p.getId()).activityId(activityId).finished().list().stream())
-                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(activityId + " never ran in " + release));
+                .flatMap(p -> history
+                        .createHistoricActivityInstanceQuery()
+                        .processInstanceId(p.getId())
+                        .activityId(activityId)
+                        .finished()
+                        .list()
+                        .stream())
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(activityId + " never ran in " + release));
     }
 
     private List<String> recordedValues() {
         return history.createHistoricDetailQuery().variableUpdates().list().stream()
-                .map(d -> String.valueOf(((HistoricVariableUpdate) d).getValue())).toList();
+                .map(d -> String.valueOf(((HistoricVariableUpdate) d).getValue()))
+                .toList();
     }
 
     /** Live's host name as visitors send it (nginx is asked with it, as Varnish does). */
@@ -228,7 +313,12 @@ class ZeroDowntimePushTest extends ReleasingApplicationTest {
                     Instant sent = Instant.now();
                     try {
                         PageFetcher.Page page = fetcher.get(url, Map.of("Host", liveHost()));
-                        probes.add(new Probe(sent, varnish, page.status(), SiteHealthCheck.showsPhpFatal(page.body()), version(page.body())));
+                        probes.add(new Probe(
+                                sent,
+                                varnish,
+                                page.status(),
+                                SiteHealthCheck.showsPhpFatal(page.body()),
+                                version(page.body())));
                     } catch (IOException e) {
                         probes.add(new Probe(sent, varnish, 0, false, "none"));
                     }

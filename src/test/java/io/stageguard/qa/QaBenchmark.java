@@ -50,12 +50,16 @@ class QaBenchmark {
 
     @Autowired
     BrowserQa qa;
+
     @Autowired
     StagingReference reference;
+
     @Autowired
     StagingCloner cloner;
+
     @Autowired
     StagingAccess access;
+
     @Autowired
     QaProperties properties;
 
@@ -73,7 +77,8 @@ class QaBenchmark {
     void qaOfATwentyPageSiteAndOneLargeComparison() throws Exception {
         try (LocalMariaDb mariaDb = LocalMariaDb.start(work.resolve("mariadb"))) {
             DatabaseConnection liveDb = mariaDb.createDatabase("bench_live", "bench_live", "live-pw", "wp_");
-            DatabaseConnection stagingDb = mariaDb.createDatabase("bench_staging", "bench_staging", "staging-pw", "wp_");
+            DatabaseConnection stagingDb =
+                    mariaDb.createDatabase("bench_staging", "bench_staging", "staging-pw", "wp_");
             int livePort = LocalWordPress.freePort();
             int stagingPort = LocalWordPress.freePort();
             String live = "http://127.0.0.1:" + livePort;
@@ -91,17 +96,20 @@ class QaBenchmark {
                             'post_status' => 'publish', 'post_content' => $body));
                     }
                     """, String.valueOf(PAGES - 2));
-            Site site = new Site("bench", new SiteEnvironment(live, liveRoot, liveDb),
+            Site site = new Site(
+                    "bench",
+                    new SiteEnvironment(live, liveRoot, liveDb),
                     new SiteEnvironment("http://127.0.0.1:" + stagingPort, work.resolve("staging"), stagingDb));
             List<String> paths = new ArrayList<>(List.of("/", "/sample-page/"));
             for (int i = 1; i <= PAGES - 2; i++) paths.add("/bench-page-" + i + "/");
 
             try (LocalWordPress.PhpServer liveServer = LocalWordPress.serve(liveRoot, livePort);
-                 PageFetcher fetcher = new PageFetcher()) {
+                    PageFetcher fetcher = new PageFetcher()) {
                 for (String path : paths) fetcher.get(live + path); // first visits write WordPress's own caches
                 cloner.cloneFiles(site, access.tokenSha256(site.id()));
                 cloner.cloneDatabase(site);
-                try (LocalWordPress.PhpServer stagingServer = LocalWordPress.serve(site.staging().documentRoot(), stagingPort)) {
+                try (LocalWordPress.PhpServer stagingServer =
+                        LocalWordPress.serve(site.staging().documentRoot(), stagingPort)) {
                     double bothSides = plainScreenshots(site, paths, true);
                     double stagingOnly = plainScreenshots(site, paths, false);
                     long start = System.nanoTime();
@@ -128,7 +136,9 @@ class QaBenchmark {
             for (QaProperties.Viewport viewport : properties.viewports()) {
                 driver.manage().window().setSize(new Dimension(viewport.width(), 900));
                 for (String path : paths) {
-                    for (String url : withLive ? List.of(site.live().url(path), site.staging().url(path)) : List.of(site.staging().url(path))) {
+                    for (String url : withLive
+                            ? List.of(site.live().url(path), site.staging().url(path))
+                            : List.of(site.staging().url(path))) {
                         driver.get(url);
                         ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
                     }
@@ -166,7 +176,9 @@ class QaBenchmark {
         double withPictureMs = (System.nanoTime() - drawStart) / 1e6 / rounds;
         double exactMs = exactNanos / 1e6 / rounds;
         int viewports = properties.viewports().size();
-        String text = String.format(Locale.ROOT, """
+        String text = String.format(
+                Locale.ROOT,
+                """
                 QA benchmark: %d pages x %d viewports (%s), %d browser sessions
                 Before the changes (phase 2): live and staging looked at, the clone check
                   baseline   load + one screenshot per page, side and viewport   %7.1f s   %6.1f pages/min
@@ -181,10 +193,30 @@ class QaBenchmark {
                   Stageguard perceptual (YIQ + anti-aliasing)                      %7.1f ms (%.2f%% differ)
                   time ratio  perceptual / exact                                  %7.2f x
                   (with the difference picture drawn, as a report needs it          %7.1f ms)
-                """, PAGES, viewports, properties.viewports().stream().map(v -> v.name() + " " + v.width()).toList(), properties.sessions(),
-                bothSides, PAGES * 60 / bothSides, before, PAGES * 60 / before, before / bothSides,
-                stagingOnly, PAGES * 60 / stagingOnly, round, PAGES * 60 / round, round / stagingOnly,
-                rounds, exactMs, exact, perceptualMs, share * 100, perceptualMs / exactMs, withPictureMs);
+                """,
+                PAGES,
+                viewports,
+                properties.viewports().stream()
+                        .map(v -> v.name() + " " + v.width())
+                        .toList(),
+                properties.sessions(),
+                bothSides,
+                PAGES * 60 / bothSides,
+                before,
+                PAGES * 60 / before,
+                before / bothSides,
+                stagingOnly,
+                PAGES * 60 / stagingOnly,
+                round,
+                PAGES * 60 / round,
+                round / stagingOnly,
+                rounds,
+                exactMs,
+                exact,
+                perceptualMs,
+                share * 100,
+                perceptualMs / exactMs,
+                withPictureMs);
         System.out.println(text);
         Path out = Path.of("target", "benchmark", "qa.txt");
         Files.createDirectories(out.getParent());
@@ -208,7 +240,10 @@ class QaBenchmark {
                 y += 120;
             } else {
                 g.setColor(Color.DARK_GRAY);
-                g.drawString("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor " + y, 100, drawY);
+                g.drawString(
+                        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor " + y,
+                        100,
+                        drawY);
             }
         }
         g.dispose();

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The forms' thumbnails: the most changed shots only, each cut where its change begins. */
 class QaThumbnailsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theMostChangedShotsAreCutWhereTheirChangeBeginsAndScaledToTheFormsWidth() throws Exception {
@@ -27,22 +28,39 @@ class QaThumbnailsTest {
         ImageIO.write(cmp.diffImage(), "png", dir.resolve("p-desktop-diff.png").toFile());
         assertThat(QaThumbnails.firstChangedRow(cmp.diffImage())).isEqualTo(3000);
 
-        QaReport.Shot changed = new QaReport.Shot("desktop", cmp.differingShare(), "p-desktop-live.png", "p-desktop-staging.png", "p-desktop-diff.png");
+        QaReport.Shot changed = new QaReport.Shot(
+                "desktop", cmp.differingShare(), "p-desktop-live.png", "p-desktop-staging.png", "p-desktop-diff.png");
         QaReport.Shot same = new QaReport.Shot("phone", 0, "q-live.png", "q-staging.png", "q-diff.png");
-        QaReport report = new QaReport("rel-1", 1, QaVerdict.WARN, List.of(), List.of(), List.of(),
-                List.of(new QaReport.PageResult("/shop/", 200, 200, false, List.of(changed, same), List.of(), List.of(), List.of(), null)),
-                List.of(), List.of(), List.of(), null, "/reports/rel-1/round-1/index.html", null, List.of());
+        QaReport report = new QaReport(
+                "rel-1",
+                1,
+                QaVerdict.WARN,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(new QaReport.PageResult(
+                        "/shop/", 200, 200, false, List.of(changed, same), List.of(), List.of(), List.of(), null)),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                "/reports/rel-1/round-1/index.html",
+                null,
+                List.of());
 
         List<QaThumbnails.Thumbnail> thumbnails = QaThumbnails.write(report, dir, "/reports/rel-1/round-1/");
         assertThat(thumbnails).as("an unchanged shot gets none").hasSize(1);
         QaThumbnails.Thumbnail t = thumbnails.get(0);
         assertThat(t.page()).isEqualTo("/shop/");
-        assertThat(t.difference()).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", cmp.differingShare() * 100));
+        assertThat(t.difference())
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", cmp.differingShare() * 100));
         assertThat(t.after()).isEqualTo("/reports/rel-1/round-1/p-desktop-staging-thumb.png");
-        BufferedImage small = ImageIO.read(dir.resolve("p-desktop-staging-thumb.png").toFile());
+        BufferedImage small =
+                ImageIO.read(dir.resolve("p-desktop-staging-thumb.png").toFile());
         assertThat(small.getWidth()).isEqualTo(QaThumbnails.WIDTH);
         // the cut starts a little above the change: the red band shows in the thumbnail, not the white page above it
-        assertThat(new Color(small.getRGB(QaThumbnails.WIDTH / 2, small.getHeight() / 2))).isEqualTo(Color.RED);
+        assertThat(new Color(small.getRGB(QaThumbnails.WIDTH / 2, small.getHeight() / 2)))
+                .isEqualTo(Color.RED);
         assertThat(Files.exists(dir.resolve("p-desktop-diff-thumb.png"))).isTrue();
     }
 

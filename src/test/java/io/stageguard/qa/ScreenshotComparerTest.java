@@ -72,16 +72,26 @@ class ScreenshotComparerTest {
         BufferedImage before = page(40, false, 400);
         BufferedImage after = page(40.25, true, 420);
         ScreenshotComparer.Comparison ints = ScreenshotComparer.compare(before, after);
-        int[] layouts = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR};
+        int[] layouts = {
+            BufferedImage.TYPE_3BYTE_BGR,
+            BufferedImage.TYPE_4BYTE_ABGR,
+            BufferedImage.TYPE_INT_ARGB,
+            BufferedImage.TYPE_INT_BGR
+        };
         for (int layout : layouts) {
             ScreenshotComparer.Comparison same = ScreenshotComparer.compare(as(before, layout), as(after, layout));
             assertThat(same.differingPixels()).as("layout %d", layout).isEqualTo(ints.differingPixels());
             ScreenshotComparer.Comparison mixed = ScreenshotComparer.compare(before, as(after, layout));
-            assertThat(mixed.differingPixels()).as("ints against layout %d", layout).isEqualTo(ints.differingPixels());
-            assertThat(mixed.diffImage().getRGB(0, 0, 600, 420, null, 0, 600)).isEqualTo(ints.diffImage().getRGB(0, 0, 600, 420, null, 0, 600));
+            assertThat(mixed.differingPixels())
+                    .as("ints against layout %d", layout)
+                    .isEqualTo(ints.differingPixels());
+            assertThat(mixed.diffImage().getRGB(0, 0, 600, 420, null, 0, 600))
+                    .isEqualTo(ints.diffImage().getRGB(0, 0, 600, 420, null, 0, 600));
         }
         BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png(before)));
-        assertThat(decoded.getType()).as("a PNG without alpha decodes into BGR bytes").isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
+        assertThat(decoded.getType())
+                .as("a PNG without alpha decodes into BGR bytes")
+                .isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
         assertThat(ScreenshotComparer.compare(before, decoded)).isEqualTo(ScreenshotComparer.Comparison.IDENTICAL);
     }
 

@@ -24,7 +24,9 @@ class DatabaseRollbackTest {
     /** The head of the names under which a rollback keeps the tables it replaced. */
     private static final String COPY = "sgpre_test_";
 
-    @TempDir static Path work;
+    @TempDir
+    static Path work;
+
     static LocalMariaDb mariaDb;
     static DatabaseConnection live;
 
@@ -65,12 +67,15 @@ class DatabaseRollbackTest {
         Map<String, DatabaseDump.DumpedTable> backedUp = backup(dump);
         assertThat(backedUp.get("options").keyColumn()).isEqualTo("option_id");
         assertThat(backedUp.get("options").maxKey()).isEqualTo("3");
-        assertThat(backedUp.get("term_relationships").keyColumn()).as("a composite key is no integer key").isNull();
+        assertThat(backedUp.get("term_relationships").keyColumn())
+                .as("a composite key is no integer key")
+                .isNull();
 
         // visitors before the deploy: a comment
         mariaDb.sql("INSERT INTO live.wp_comments (comment_content) VALUES ('before the deploy')");
         Deploy deploy = Deploy.begin(backedUp);
-        // the deploy: the greeting plugin's upgrade routine migrates its table, bumps its option and adds one, creates a table
+        // the deploy: the greeting plugin's upgrade routine migrates its table, bumps its option and adds one, creates
+        // a table
         mariaDb.sql("""
                 USE live;
                 ALTER TABLE wp_greetings ADD COLUMN mood varchar(20) NOT NULL DEFAULT 'happy', MODIFY message varchar(200) NOT NULL;
@@ -81,9 +86,12 @@ class DatabaseRollbackTest {
                 CREATE TABLE wp_greeting_cache (id int NOT NULL AUTO_INCREMENT, line text, PRIMARY KEY (id));
                 """);
         Map<String, DatabaseRollback.DeployMark> marks = deploy.end();
-        assertThat(marks.get("comments").rows()).as("the deploy wrote no comment").isEqualTo(DatabaseRollback.DeployedRows.UNTOUCHED);
+        assertThat(marks.get("comments").rows())
+                .as("the deploy wrote no comment")
+                .isEqualTo(DatabaseRollback.DeployedRows.UNTOUCHED);
         assertThat(marks.get("options").rows().kind()).isEqualTo(DatabaseRollback.DeployedRows.Kind.RECORDED);
-        // visitors after the deploy: comments, a greeting that fits the old table and one that does not, a transient, a tag on a post
+        // visitors after the deploy: comments, a greeting that fits the old table and one that does not, a transient, a
+        // tag on a post
         mariaDb.sql("""
                 USE live;
                 INSERT INTO wp_comments (comment_content) VALUES ('after the push'), ('and another');
@@ -98,7 +106,8 @@ class DatabaseRollbackTest {
 
         DatabaseRollback.Report report = rollback(dump, backedUp, marks);
 
-        assertThat(report.restored()).containsOnlyKeys("wp_greetings", "wp_options", "wp_term_relationships")
+        assertThat(report.restored())
+                .containsOnlyKeys("wp_greetings", "wp_options", "wp_term_relationships")
                 .containsEntry("wp_greetings", "its schema was changed by the release")
                 .containsEntry("wp_options", "rows it held at the backup were changed");
         assertThat(report.untouched()).containsExactlyInAnyOrder("wp_comments", "wp_links");
@@ -108,25 +117,51 @@ class DatabaseRollbackTest {
                 .as("the option the release bumped is back, the one it added is gone, the visitor's transient stays")
                 .as("and an option deleted and added again since keeps its newer version")
                 .isEqualTo("siteurl\thttp://live\ngreeting_db\t1\n_transient_visitor\tx\ncron\ta:1:{}\n");
-        assertThat(report.removed()).contains("1 row(s) the deploy wrote in wp_options (option_id [4])", "table wp_greeting_cache (created since the backup, empty)");
-        assertThat(mariaDb.sql("SHOW CREATE TABLE live.wp_greetings")).doesNotContain("mood").contains("varchar(20)");
-        assertThat(mariaDb.sql("SELECT id, message FROM live.wp_greetings ORDER BY id")).isEqualTo("1\thello\n2\thi\n3\twelcome back\n");
-        assertThat(report.notKept()).singleElement().satisfies(line -> assertThat(line).startsWith("row id=4 of wp_greetings: ").contains("message"));
-        assertThat(report.preRollback()).as("every replaced table is kept as it was before the rollback").containsOnly(
-                Map.entry("wp_greetings", COPY + "wp_greetings"), Map.entry("wp_options", COPY + "wp_options"),
-                Map.entry("wp_term_relationships", COPY + "wp_term_relationships"));
-        assertThat(mariaDb.sql("SELECT message FROM live." + COPY + "wp_greetings WHERE id = 4")).as("the row that did not fit is not lost")
+        assertThat(report.removed())
+                .contains(
+                        "1 row(s) the deploy wrote in wp_options (option_id [4])",
+                        "table wp_greeting_cache (created since the backup, empty)");
+        assertThat(mariaDb.sql("SHOW CREATE TABLE live.wp_greetings"))
+                .doesNotContain("mood")
+                .contains("varchar(20)");
+        assertThat(mariaDb.sql("SELECT id, message FROM live.wp_greetings ORDER BY id"))
+                .isEqualTo("1\thello\n2\thi\n3\twelcome back\n");
+        assertThat(report.notKept())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .startsWith("row id=4 of wp_greetings: ")
+                        .contains("message"));
+        assertThat(report.preRollback())
+                .as("every replaced table is kept as it was before the rollback")
+                .containsOnly(
+                        Map.entry("wp_greetings", COPY + "wp_greetings"),
+                        Map.entry("wp_options", COPY + "wp_options"),
+                        Map.entry("wp_term_relationships", COPY + "wp_term_relationships"));
+        assertThat(mariaDb.sql("SELECT message FROM live." + COPY + "wp_greetings WHERE id = 4"))
+                .as("the row that did not fit is not lost")
                 .contains("far longer");
-        assertThat(report.putBack()).containsExactly("2 row(s) of wp_greetings the deploy changed (it migrated the table), as the backup holds them",
-                "the row the deploy changed in wp_options option_id=2 (column(s) option_value)");
-        assertThat(report.keptEdits()).as("the visitor's deletion of the cron option (added again since)")
+        assertThat(report.putBack())
+                .containsExactly(
+                        "2 row(s) of wp_greetings the deploy changed (it migrated the table), as the backup holds them",
+                        "the row the deploy changed in wp_options option_id=2 (column(s) option_value)");
+        assertThat(report.keptEdits())
+                .as("the visitor's deletion of the cron option (added again since)")
                 .containsExactly("deletion of wp_options option_id=3 (the deploy had not touched it)");
-        assertThat(mariaDb.sql("SELECT object_id FROM live.wp_term_relationships ORDER BY object_id")).isEqualTo("1\n2\n3\n");
-        assertThat(mariaDb.sql("SELECT line FROM live.wp_greeting_log")).as("a new table holding visitors' rows stays").isEqualTo("logged by a visitor\n");
-        assertThat(report.kept()).containsEntry("wp_comments", 3L).containsEntry("wp_greetings", 1L).containsEntry("wp_options", 2L)
-                .containsEntry("wp_term_relationships", 1L).containsEntry("wp_greeting_log", 1L);
-        assertThat(String.join("\n", report.lines())).contains("restored table wp_greetings (its schema was changed by the release)")
-                .contains("kept 3 row(s) written on live since the backup in wp_comments").contains("could NOT keep row id=4 of wp_greetings");
+        assertThat(mariaDb.sql("SELECT object_id FROM live.wp_term_relationships ORDER BY object_id"))
+                .isEqualTo("1\n2\n3\n");
+        assertThat(mariaDb.sql("SELECT line FROM live.wp_greeting_log"))
+                .as("a new table holding visitors' rows stays")
+                .isEqualTo("logged by a visitor\n");
+        assertThat(report.kept())
+                .containsEntry("wp_comments", 3L)
+                .containsEntry("wp_greetings", 1L)
+                .containsEntry("wp_options", 2L)
+                .containsEntry("wp_term_relationships", 1L)
+                .containsEntry("wp_greeting_log", 1L);
+        assertThat(String.join("\n", report.lines()))
+                .contains("restored table wp_greetings (its schema was changed by the release)")
+                .contains("kept 3 row(s) written on live since the backup in wp_comments")
+                .contains("could NOT keep row id=4 of wp_greetings");
     }
 
     /**
@@ -190,38 +225,62 @@ class DatabaseRollbackTest {
 
         DatabaseRollback.Report report = rollback(dump, backedUp, marks);
 
-        assertThat(mariaDb.sql("SELECT ID, post_status FROM live.wp_posts ORDER BY ID")).as("the order's new status and the new order stay")
+        assertThat(mariaDb.sql("SELECT ID, post_status FROM live.wp_posts ORDER BY ID"))
+                .as("the order's new status and the new order stay")
                 .isEqualTo("1\tpublish\n2\twc-processing\n3\tpublish\n4\twc-processing\n");
-        assertThat(mariaDb.sql("SELECT id, status FROM live.wp_wc_orders ORDER BY id")).isEqualTo("2\twc-processing\n4\twc-processing\n");
-        assertThat(mariaDb.sql("SELECT meta_value FROM live.wp_postmeta WHERE post_id = 1 AND meta_key = '_stock'")).as("stock").isEqualTo("9\n");
-        assertThat(mariaDb.sql("SELECT stock_quantity FROM live.wp_wc_product_meta_lookup")).isEqualTo("9\n");
-        assertThat(mariaDb.sql("SELECT comment_approved FROM live.wp_comments")).as("the approved review").isEqualTo("1\n");
-        assertThat(mariaDb.sql("SELECT option_name, option_value FROM live.wp_options ORDER BY option_id")).as("the tagline stays edited, the "
-                + "transient deleted; the release's versions and its permalinks go back, its new option goes").isEqualTo("""
+        assertThat(mariaDb.sql("SELECT id, status FROM live.wp_wc_orders ORDER BY id"))
+                .isEqualTo("2\twc-processing\n4\twc-processing\n");
+        assertThat(mariaDb.sql("SELECT meta_value FROM live.wp_postmeta WHERE post_id = 1 AND meta_key = '_stock'"))
+                .as("stock")
+                .isEqualTo("9\n");
+        assertThat(mariaDb.sql("SELECT stock_quantity FROM live.wp_wc_product_meta_lookup"))
+                .isEqualTo("9\n");
+        assertThat(mariaDb.sql("SELECT comment_approved FROM live.wp_comments"))
+                .as("the approved review")
+                .isEqualTo("1\n");
+        assertThat(mariaDb.sql("SELECT option_name, option_value FROM live.wp_options ORDER BY option_id"))
+                .as("the tagline stays edited, the "
+                        + "transient deleted; the release's versions and its permalinks go back, its new option goes")
+                .isEqualTo("""
                 blogdescription\tFresh coffee, roasted daily
                 woocommerce_version\t8.0.0
                 woocommerce_db_version\t8.0.0
                 woocommerce_permalinks\ta:1:{s:12:"product_base";s:7:"product";}
                 """);
-        assertThat(report.keptEdits()).containsExactlyInAnyOrder(
-                "edit of wp_options option_id=1 (column(s) option_value; the deploy had not touched it)",
-                "deletion of wp_options option_id=5 (the deploy had not touched it)",
-                "edit of wp_posts ID=2 (column(s) post_status; the deploy had not touched it)",
-                "edit of wp_wc_orders id=2 (column(s) status; the deploy had not touched it)",
-                "edit of wp_postmeta meta_id=1 (column(s) meta_value; the deploy had not touched it)",
-                "edit of wp_wc_product_meta_lookup product_id=1 (column(s) stock_quantity; the deploy had not touched it)",
-                "edit of wp_comments comment_ID=1 (column(s) comment_approved; the deploy had not touched it)");
-        assertThat(report.putBack()).containsExactly("the row the deploy changed in wp_options option_id=2 (column(s) option_value)",
-                "the row the deploy changed in wp_options option_id=3 (column(s) option_value)");
-        assertThat(report.notKept()).singleElement().isEqualTo("live's edit of wp_options option_id=4 (column(s) option_value): the deploy changed "
-                + "it too; the row is back as backed up, live's version is in " + COPY + "wp_options");
-        assertThat(mariaDb.sql("SELECT option_value FROM live." + COPY + "wp_options WHERE option_id = 4")).as("the manager's permalinks are kept aside")
+        assertThat(report.keptEdits())
+                .containsExactlyInAnyOrder(
+                        "edit of wp_options option_id=1 (column(s) option_value; the deploy had not touched it)",
+                        "deletion of wp_options option_id=5 (the deploy had not touched it)",
+                        "edit of wp_posts ID=2 (column(s) post_status; the deploy had not touched it)",
+                        "edit of wp_wc_orders id=2 (column(s) status; the deploy had not touched it)",
+                        "edit of wp_postmeta meta_id=1 (column(s) meta_value; the deploy had not touched it)",
+                        "edit of wp_wc_product_meta_lookup product_id=1 (column(s) stock_quantity; the deploy had not touched it)",
+                        "edit of wp_comments comment_ID=1 (column(s) comment_approved; the deploy had not touched it)");
+        assertThat(report.putBack())
+                .containsExactly(
+                        "the row the deploy changed in wp_options option_id=2 (column(s) option_value)",
+                        "the row the deploy changed in wp_options option_id=3 (column(s) option_value)");
+        assertThat(report.notKept())
+                .singleElement()
+                .isEqualTo("live's edit of wp_options option_id=4 (column(s) option_value): the deploy changed "
+                        + "it too; the row is back as backed up, live's version is in " + COPY + "wp_options");
+        assertThat(mariaDb.sql("SELECT option_value FROM live." + COPY + "wp_options WHERE option_id = 4"))
+                .as("the manager's permalinks are kept aside")
                 .isEqualTo("a:1:{s:12:\"product_base\";s:6:\"/beans\";}\n");
         assertThat(report.removed()).containsExactly("1 row(s) the deploy wrote in wp_options (option_id [6])");
-        assertThat(report.preRollback()).containsOnlyKeys("wp_comments", "wp_options", "wp_posts", "wp_postmeta", "wp_wc_orders", "wp_wc_product_meta_lookup");
-        assertThat(String.join("\n", report.lines())).contains("kept live's edit of wp_posts ID=2 (column(s) post_status")
+        assertThat(report.preRollback())
+                .containsOnlyKeys(
+                        "wp_comments",
+                        "wp_options",
+                        "wp_posts",
+                        "wp_postmeta",
+                        "wp_wc_orders",
+                        "wp_wc_product_meta_lookup");
+        assertThat(String.join("\n", report.lines()))
+                .contains("kept live's edit of wp_posts ID=2 (column(s) post_status")
                 .contains("could NOT keep live's edit of wp_options option_id=4")
-                .contains("wp_options as it was before the rollback is kept as " + COPY + "wp_options until the backup's retention ends");
+                .contains("wp_options as it was before the rollback is kept as " + COPY
+                        + "wp_options until the backup's retention ends");
     }
 
     @Test
@@ -229,16 +288,20 @@ class DatabaseRollbackTest {
         Path dump = work.resolve("database-2.sql");
         Map<String, DatabaseDump.DumpedTable> backedUp = backup(dump);
         mariaDb.sql("DROP TABLE live.wp_links");
-        String optionsBefore = mariaDb.sql("SELECT UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'live' AND TABLE_NAME = 'wp_options'");
+        String optionsBefore = mariaDb.sql(
+                "SELECT UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'live' AND TABLE_NAME = 'wp_options'");
 
-        DatabaseRollback.Report report = rollback(dump, backedUp, Deploy.begin(backedUp).end());
+        DatabaseRollback.Report report =
+                rollback(dump, backedUp, Deploy.begin(backedUp).end());
 
         assertThat(report.restored()).containsOnly(Map.entry("wp_links", "gone from live since the backup"));
         assertThat(mariaDb.sql("SELECT link_url FROM live.wp_links")).isEqualTo("http://example.org\n");
         assertThat(report.untouched()).hasSize(4);
         assertThat(report.removed()).isEmpty();
         assertThat(report.notKept()).isEmpty();
-        assertThat(mariaDb.sql("SELECT UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'live' AND TABLE_NAME = 'wp_options'"))
+        assertThat(
+                        mariaDb.sql(
+                                "SELECT UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'live' AND TABLE_NAME = 'wp_options'"))
                 .isEqualTo(optionsBefore);
     }
 
@@ -248,15 +311,19 @@ class DatabaseRollbackTest {
         }
     }
 
-    private static DatabaseRollback.Report rollback(Path dump, Map<String, DatabaseDump.DumpedTable> backedUp,
-                                                    Map<String, DatabaseRollback.DeployMark> marks) throws Exception {
+    private static DatabaseRollback.Report rollback(
+            Path dump, Map<String, DatabaseDump.DumpedTable> backedUp, Map<String, DatabaseRollback.DeployMark> marks)
+            throws Exception {
         try (Connection c = live.open()) {
             return DatabaseRollback.rollback(c, dump, PREFIX, backedUp, WordPressTables.list(c, PREFIX), marks, COPY);
         }
     }
 
     /** The marks {@link DeployMarks} takes around a deploy, taken the same way on the test's live. */
-    private record Deploy(Map<String, DatabaseDump.DumpedTable> backedUp, Map<String, String> keysBefore, Map<String, String> checksumsBefore) {
+    private record Deploy(
+            Map<String, DatabaseDump.DumpedTable> backedUp,
+            Map<String, String> keysBefore,
+            Map<String, String> checksumsBefore) {
         static Deploy begin(Map<String, DatabaseDump.DumpedTable> backedUp) throws Exception {
             Map<String, String> keys = new java.util.HashMap<>();
             Map<String, String> checksums = new java.util.HashMap<>();
@@ -273,8 +340,16 @@ class DatabaseRollbackTest {
             Map<String, DatabaseRollback.DeployMark> marks = new java.util.TreeMap<>();
             try (Connection c = live.open()) {
                 for (var table : backedUp.entrySet()) {
-                    marks.put(table.getKey(), new DatabaseRollback.DeployMark(keysBefore.get(table.getKey()), highestKey(c, table.getKey(), table.getValue()),
-                            DatabaseRollback.DeployedRows.observe(c, PREFIX + table.getKey(), checksumsBefore.get(table.getKey()), table.getValue())));
+                    marks.put(
+                            table.getKey(),
+                            new DatabaseRollback.DeployMark(
+                                    keysBefore.get(table.getKey()),
+                                    highestKey(c, table.getKey(), table.getValue()),
+                                    DatabaseRollback.DeployedRows.observe(
+                                            c,
+                                            PREFIX + table.getKey(),
+                                            checksumsBefore.get(table.getKey()),
+                                            table.getValue())));
                 }
             }
             return marks;
@@ -282,7 +357,8 @@ class DatabaseRollbackTest {
 
         private static String highestKey(Connection c, String table, DatabaseDump.DumpedTable then) throws Exception {
             if (then.keyColumn() == null || !WordPressTables.exists(c, PREFIX + table)) return null;
-            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT MAX(" + then.keyColumn() + ") FROM " + PREFIX + table)) {
+            try (var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT MAX(" + then.keyColumn() + ") FROM " + PREFIX + table)) {
                 rs.next();
                 return rs.getString(1);
             }

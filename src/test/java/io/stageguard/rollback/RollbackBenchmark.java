@@ -38,8 +38,7 @@ class RollbackBenchmark {
     @TempDir
     static Path work;
 
-    private record Undone(String deploy, long filesMillis, long databaseMillis, DatabaseRollback.Report report) {
-    }
+    private record Undone(String deploy, long filesMillis, long databaseMillis, DatabaseRollback.Report report) {}
 
     @Test
     void restoreAgainstCopyAndPlainImport() throws Exception {
@@ -68,35 +67,71 @@ class RollbackBenchmark {
                 tables = DatabaseDump.write(c, "wp_", WordPressTables.list(c, "wp_"), backup.resolve("database.sql"));
             }
 
-            long copyMillis = millis(() -> Processes.run(List.of("cp", "-a", plugin.toString(), work.resolve("cp-copy").toString()), work));
+            long copyMillis = millis(() -> Processes.run(
+                    List.of(
+                            "cp",
+                            "-a",
+                            plugin.toString(),
+                            work.resolve("cp-copy").toString()),
+                    work));
             mariaDb.createDatabase("plain", "plain", "plain", "wp_");
             long importMillis = millis(() -> plainImport(mariaDb.port(), backup.resolve("database.sql")));
 
-            Undone usual = undo(mariaDb, live, root, backup, tables, "the plugin, one option and a small table's schema", 
+            Undone usual = undo(
+                    mariaDb,
+                    live,
+                    root,
+                    backup,
+                    tables,
+                    "the plugin, one option and a small table's schema",
                     "UPDATE wp_options SET option_value = '2' WHERE option_name = 'option_1';"
                             + "ALTER TABLE wp_sg_big_log ADD COLUMN level varchar(10) NOT NULL DEFAULT 'info';");
             assertThat(Sha256.ofTree(plugin)).isEqualTo(pluginBefore);
             assertThat(usual.report().restored()).containsOnlyKeys("wp_options", "wp_sg_big_log");
             assertThat(usual.report().kept()).containsEntry("wp_postmeta", 1000L);
 
-            Undone migration = undo(mariaDb, live, root, backup, tables, "the plugin and the " + ROWS + "-row table's schema",
+            Undone migration = undo(
+                    mariaDb,
+                    live,
+                    root,
+                    backup,
+                    tables,
+                    "the plugin and the " + ROWS + "-row table's schema",
                     "ALTER TABLE wp_postmeta ADD COLUMN sg_flag tinyint NOT NULL DEFAULT 0;");
             assertThat(Sha256.ofTree(plugin)).isEqualTo(pluginBefore);
             assertThat(migration.report().restored()).containsOnlyKeys("wp_postmeta");
             assertThat(migration.report().kept()).containsEntry("wp_postmeta", 2000L);
             assertThat(migration.report().notKept()).isEmpty();
-            assertThat(mariaDb.sql("SELECT COUNT(*) FROM live.wp_postmeta").trim()).isEqualTo(String.valueOf(ROWS + 2000));
+            assertThat(mariaDb.sql("SELECT COUNT(*) FROM live.wp_postmeta").trim())
+                    .isEqualTo(String.valueOf(ROWS + 2000));
 
             StringBuilder report = new StringBuilder();
-            report.append(String.format(Locale.ROOT, "Rollback benchmark: a plugin of %d MB and a database with a %d-row table, one run%n%n", MEGABYTES, ROWS));
-            report.append(String.format(Locale.ROOT, "baseline  cp -a of the plugin folder            %7d ms%n", copyMillis));
-            report.append(String.format(Locale.ROOT, "baseline  mariadb < dump (the whole database)   %7d ms%n%n", importMillis));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "Rollback benchmark: a plugin of %d MB and a database with a %d-row table, one run%n%n",
+                    MEGABYTES,
+                    ROWS));
+            report.append(
+                    String.format(Locale.ROOT, "baseline  cp -a of the plugin folder            %7d ms%n", copyMillis));
+            report.append(String.format(
+                    Locale.ROOT, "baseline  mariadb < dump (the whole database)   %7d ms%n%n", importMillis));
             for (Undone undone : List.of(usual, migration)) {
-                report.append("deploy changed ").append(undone.deploy()).append("; visitors wrote 1000 rows after it\n");
-                report.append(String.format(Locale.ROOT, "  files back (swapped in)     %7d ms   %.2fx cp -a%n", undone.filesMillis(), ratio(undone.filesMillis(), copyMillis)));
-                report.append(String.format(Locale.ROOT, "  database part               %7d ms   %.2fx the plain import%n", undone.databaseMillis(),
+                report.append("deploy changed ")
+                        .append(undone.deploy())
+                        .append("; visitors wrote 1000 rows after it\n");
+                report.append(String.format(
+                        Locale.ROOT,
+                        "  files back (swapped in)     %7d ms   %.2fx cp -a%n",
+                        undone.filesMillis(),
+                        ratio(undone.filesMillis(), copyMillis)));
+                report.append(String.format(
+                        Locale.ROOT,
+                        "  database part               %7d ms   %.2fx the plain import%n",
+                        undone.databaseMillis(),
                         ratio(undone.databaseMillis(), importMillis)));
-                undone.report().lines().forEach(line -> report.append("    ").append(line).append('\n'));
+                undone.report()
+                        .lines()
+                        .forEach(line -> report.append("    ").append(line).append('\n'));
                 report.append('\n');
             }
             Path out = Path.of("target/benchmark/rollback.txt");
@@ -107,27 +142,46 @@ class RollbackBenchmark {
     }
 
     /** A deploy (new plugin files, then {@code migration} on the database), visitors' rows after it, and Stageguard's restore, timed. */
-    private static Undone undo(LocalMariaDb mariaDb, DatabaseConnection live, Path root, Path backup, Map<String, DatabaseDump.DumpedTable> tables,
-                               String deploy, String migration) throws Exception {
+    private static Undone undo(
+            LocalMariaDb mariaDb,
+            DatabaseConnection live,
+            Path root,
+            Path backup,
+            Map<String, DatabaseDump.DumpedTable> tables,
+            String deploy,
+            String migration)
+            throws Exception {
         Path plugin = root.resolve(PLUGIN);
         Files.writeString(plugin.resolve("sg-big.php"), "<?php\n/**\n * Plugin Name: SG Big\n * Version: 2.0.0\n */\n");
         Files.writeString(plugin.resolve("includes/new-in-2.php"), "<?php // added by 2.0.0\n");
         mariaDb.sql("USE live;" + migration);
-        mariaDb.sql("USE live; INSERT INTO wp_postmeta (post_id, meta_key, meta_value) SELECT 1, 'visitor', seq FROM seq_1_to_1000");
+        mariaDb.sql(
+                "USE live; INSERT INTO wp_postmeta (post_id, meta_key, meta_value) SELECT 1, 'visitor', seq FROM seq_1_to_1000");
         long t0 = System.nanoTime();
         LiveBackup.restoreFiles(backup, root);
         long files = (System.nanoTime() - t0) / 1_000_000;
         DatabaseRollback.Report report;
         long t1 = System.nanoTime();
         try (Connection c = live.open()) {
-            report = DatabaseRollback.rollback(c, backup.resolve("database.sql"), "wp_", tables, WordPressTables.list(c, "wp_"), Map.of(), "sgpre_bench_");
+            report = DatabaseRollback.rollback(
+                    c,
+                    backup.resolve("database.sql"),
+                    "wp_",
+                    tables,
+                    WordPressTables.list(c, "wp_"),
+                    Map.of(),
+                    "sgpre_bench_");
         }
         return new Undone(deploy, files, (System.nanoTime() - t1) / 1_000_000, report);
     }
 
     private static void plainImport(int port, Path dump) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mariadb", "--no-defaults", "-h127.0.0.1", "-P" + port, "-uplain", "-pplain", "plain")
-                .redirectInput(dump.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "mariadb", "--no-defaults", "-h127.0.0.1", "-P" + port, "-uplain", "-pplain", "plain")
+                .redirectInput(dump.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (p.waitFor() != 0) throw new IOException("mariadb < dump failed");
     }
 
@@ -137,7 +191,9 @@ class RollbackBenchmark {
         Files.createDirectories(plugin.resolve("assets"));
         Files.writeString(plugin.resolve("sg-big.php"), "<?php\n/**\n * Plugin Name: SG Big\n * Version: 1.0.0\n */\n");
         for (int i = 0; i < 400; i++) {
-            Files.writeString(plugin.resolve("includes/part-" + i + ".php"), "<?php\n// part " + i + "\n" + ("$x = " + random.nextLong() + ";\n").repeat(200));
+            Files.writeString(
+                    plugin.resolve("includes/part-" + i + ".php"),
+                    "<?php\n// part " + i + "\n" + ("$x = " + random.nextLong() + ";\n").repeat(200));
         }
         byte[] asset = new byte[256 * 1024];
         for (int i = 0; i < MEGABYTES * 4; i++) {

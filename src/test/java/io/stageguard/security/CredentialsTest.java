@@ -9,8 +9,8 @@ import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.authorization.Groups;
-import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,8 @@ class CredentialsTest {
     private static IdentitySetup setup(String address, AccessProperties.UserDefinition... users) {
         List<AccessProperties.UserDefinition> all = new java.util.ArrayList<>(List.of(OPERATOR));
         all.addAll(List.of(users));
-        return new IdentitySetup(engine.getIdentityService(), engine.getAuthorizationService(), new AccessProperties(all), address);
+        return new IdentitySetup(
+                engine.getIdentityService(), engine.getAuthorizationService(), new AccessProperties(all), address);
     }
 
     private static final AccessProperties.UserDefinition OPERATOR = new AccessProperties.UserDefinition(
@@ -60,8 +61,11 @@ class CredentialsTest {
     void demoPasswordsAreRefusedWhenStageguardAnswersBeyondLoopback() {
         setup("127.0.0.1", user("dana", "dana")).setUp();
         setup("::1", user("dana", "dana")).setUp();
-        assertThatThrownBy(() -> setup("0.0.0.0", user("dana", "dana")).setUp()).hasMessageContaining("[dana]").hasMessageContaining("0.0.0.0");
-        assertThatThrownBy(() -> setup("", user("dana", "dana")).setUp()).hasMessageContaining("every network interface");
+        assertThatThrownBy(() -> setup("0.0.0.0", user("dana", "dana")).setUp())
+                .hasMessageContaining("[dana]")
+                .hasMessageContaining("0.0.0.0");
+        assertThatThrownBy(() -> setup("", user("dana", "dana")).setUp())
+                .hasMessageContaining("every network interface");
 
         IdentityService identity = engine.getIdentityService();
         User dana = identity.createUserQuery().userId("dana").singleResult();
@@ -74,8 +78,12 @@ class CredentialsTest {
     @Test
     void aShortConfiguredPasswordIsRefusedBeyondLoopback() {
         setup("127.0.0.1", user("wes", "short-pw")).setUp();
-        assertThat(engine.getIdentityService().checkPassword("wes", "short-pw")).as("wes logs in with it").isTrue();
-        assertThatThrownBy(() -> setup("0.0.0.0", user("wes", "short-pw")).setUp()).hasMessageContaining("[wes]").hasMessageContaining("shorter than 12");
+        assertThat(engine.getIdentityService().checkPassword("wes", "short-pw"))
+                .as("wes logs in with it")
+                .isTrue();
+        assertThatThrownBy(() -> setup("0.0.0.0", user("wes", "short-pw")).setUp())
+                .hasMessageContaining("[wes]")
+                .hasMessageContaining("shorter than 12");
         setup("127.0.0.1").setUp();
     }
 
@@ -86,7 +94,12 @@ class CredentialsTest {
      */
     @Test
     void whatTheConfigurationNoLongerListsIsTakenAway() {
-        AccessProperties.UserDefinition carlInBoth = new AccessProperties.UserDefinition("carl", "carl's long passphrase", null, null, null,
+        AccessProperties.UserDefinition carlInBoth = new AccessProperties.UserDefinition(
+                "carl",
+                "carl's long passphrase",
+                null,
+                null,
+                null,
                 List.of(IdentitySetup.DEVELOPERS, IdentitySetup.CLIENTS));
         setup("127.0.0.1", carlInBoth).setUp();
         IdentityService identity = engine.getIdentityService();
@@ -96,12 +109,17 @@ class CredentialsTest {
         identity.saveUser(adam);
 
         setup("127.0.0.1", user("carl", "carl's long passphrase")).setUp();
-        assertThat(identity.createGroupQuery().groupMember("carl").list()).extracting(g -> g.getId())
+        assertThat(identity.createGroupQuery().groupMember("carl").list())
+                .extracting(g -> g.getId())
                 .containsExactlyInAnyOrder(IdentitySetup.DEVELOPERS, IdentitySetup.INTEGRATIONS);
 
         setup("127.0.0.1").setUp();
-        assertThat(identity.createUserQuery().userId("carl").count()).as("carl left the configuration").isZero();
-        assertThat(identity.createUserQuery().userId("adam").count()).as("adam is the operator's").isOne();
+        assertThat(identity.createUserQuery().userId("carl").count())
+                .as("carl left the configuration")
+                .isZero();
+        assertThat(identity.createUserQuery().userId("adam").count())
+                .as("adam is the operator's")
+                .isOne();
         assertThat(identity.createUserQuery().userId("oscar").count()).isOne();
     }
 
@@ -110,10 +128,20 @@ class CredentialsTest {
     void noStartWithoutAnOperator() {
         ProcessEngine bare = engine("no-operator");
         try {
-            IdentitySetup withoutOperator = new IdentitySetup(bare.getIdentityService(), bare.getAuthorizationService(),
-                    new AccessProperties(List.of(user("dana", "a passphrase of her own"))), "127.0.0.1");
-            assertThatThrownBy(withoutOperator::setUp).hasMessageContaining("there is no operator").hasMessageContaining("camunda.bpm.admin-user");
-            assertThat(bare.getIdentityService().createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).count()).as("nothing made one").isZero();
+            IdentitySetup withoutOperator = new IdentitySetup(
+                    bare.getIdentityService(),
+                    bare.getAuthorizationService(),
+                    new AccessProperties(List.of(user("dana", "a passphrase of her own"))),
+                    "127.0.0.1");
+            assertThatThrownBy(withoutOperator::setUp)
+                    .hasMessageContaining("there is no operator")
+                    .hasMessageContaining("camunda.bpm.admin-user");
+            assertThat(bare.getIdentityService()
+                            .createUserQuery()
+                            .memberOfGroup(Groups.CAMUNDA_ADMIN)
+                            .count())
+                    .as("nothing made one")
+                    .isZero();
         } finally {
             bare.close();
         }

@@ -29,8 +29,8 @@ class OneShotRequestTest {
         // the server's router and log go beside the document root: inside the temporary folder
         Path root = Files.createDirectories(work.resolve("site"));
         int port = LocalWordPress.freePort();
-        SiteEnvironment site = new SiteEnvironment("http://127.0.0.1:" + port, root,
-                new DatabaseConnection("127.0.0.1", 1, "none", "none", "", "wp_"));
+        SiteEnvironment site = new SiteEnvironment(
+                "http://127.0.0.1:" + port, root, new DatabaseConnection("127.0.0.1", 1, "none", "none", "", "wp_"));
         Files.writeString(root.resolve("index.php"), "<?php echo 'site';");
         String replay = """
                 $again = @file_get_contents( 'http://127.0.0.1:' . $_SERVER['SERVER_PORT'] . '/' . basename( __FILE__ ), false,
@@ -39,16 +39,23 @@ class OneShotRequestTest {
                         'content' => '{"constants":["DB_PASSWORD"]}' ) ) ) );
                 echo json_encode( array( 'args' => $stageguard_args, 'replay' => (string) $again ) );
                 """;
-        try (LocalWordPress.PhpServer server = LocalWordPress.serve(root, port); PageFetcher fetcher = new PageFetcher()) {
+        try (LocalWordPress.PhpServer server = LocalWordPress.serve(root, port);
+                PageFetcher fetcher = new PageFetcher()) {
             JsonNode answer = new ServingPhp(fetcher).run(site, replay, Map.of("plugins", java.util.List.of("hello")));
 
-            // gone: the request falls through to the site's own index.php, as any unknown path does here (nginx would answer 404)
-            assertThat(answer.get("replay").asText()).as("the same token a second time finds no one-shot file").isEqualTo("site");
-            assertThat(answer.get("args").toString()).as("the arguments written into the file, not the request's")
+            // gone: the request falls through to the site's own index.php, as any unknown path does here (nginx would
+            // answer 404)
+            assertThat(answer.get("replay").asText())
+                    .as("the same token a second time finds no one-shot file")
+                    .isEqualTo("site");
+            assertThat(answer.get("args").toString())
+                    .as("the arguments written into the file, not the request's")
                     .isEqualTo("{\"plugins\":[\"hello\"]}");
         }
         try (var files = Files.list(root)) {
-            assertThat(files.map(f -> f.getFileName().toString())).as("nothing of the one-shot request stays").containsExactly("index.php");
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("nothing of the one-shot request stays")
+                    .containsExactly("index.php");
         }
     }
 }

@@ -42,6 +42,7 @@ class SiteCodeSandboxTest {
 
     @TempDir
     Path work;
+
     Path data;
     Path live;
     Path staging;
@@ -63,20 +64,39 @@ class SiteCodeSandboxTest {
     void stagingCodeReachesNothingOfStageguardsNorLive() throws Exception {
         JsonNode seen = runIn(staging);
 
-        assertThat(seen.get("uid").asInt()).as("the sandbox's user, not root").isEqualTo(SiteCodeSandbox.sandboxUser().uid()).isNotZero();
-        assertThat(seen.get("environment")).extracting(JsonNode::asText).as("nothing of Stageguard's environment")
-                .containsExactlyInAnyOrder("PATH", "LANG", "HOME", "TMPDIR", "PWD", "STAGEGUARD_ABSPATH_DIR", "STAGEGUARD_HTTP_HOST");
+        assertThat(seen.get("uid").asInt())
+                .as("the sandbox's user, not root")
+                .isEqualTo(SiteCodeSandbox.sandboxUser().uid())
+                .isNotZero();
+        assertThat(seen.get("environment"))
+                .extracting(JsonNode::asText)
+                .as("nothing of Stageguard's environment")
+                .containsExactlyInAnyOrder(
+                        "PATH", "LANG", "HOME", "TMPDIR", "PWD", "STAGEGUARD_ABSPATH_DIR", "STAGEGUARD_HTTP_HOST");
         assertThat(seen.get("secretKey").asBoolean()).as("the secret key").isFalse();
         assertThat(seen.get("database").asBoolean()).as("the H2 file").isFalse();
-        assertThat(seen.get("dataFolder").asBoolean()).as("the data folder's listing").isFalse();
-        assertThat(seen.get("liveConfig").asBoolean()).as("live's wp-config.php").isFalse();
-        assertThat(seen.get("liveWrite").asBoolean()).as("a file in live's root").isFalse();
+        assertThat(seen.get("dataFolder").asBoolean())
+                .as("the data folder's listing")
+                .isFalse();
+        assertThat(seen.get("liveConfig").asBoolean())
+                .as("live's wp-config.php")
+                .isFalse();
+        assertThat(seen.get("liveWrite").asBoolean())
+                .as("a file in live's root")
+                .isFalse();
         assertThat(live.resolve("owned.php")).doesNotExist();
-        assertThat(seen.get("parent").asBoolean()).as("no parent process in sight, so no command line naming the data folder").isFalse();
-        assertThat(seen.get("processes").asInt()).as("only the sandbox's own processes").isLessThanOrEqualTo(2);
-        assertThat(seen.get("stagingWrite").asInt()).as("staging's own folder is its to write").isEqualTo(2);
+        assertThat(seen.get("parent").asBoolean())
+                .as("no parent process in sight, so no command line naming the data folder")
+                .isFalse();
+        assertThat(seen.get("processes").asInt())
+                .as("only the sandbox's own processes")
+                .isLessThanOrEqualTo(2);
+        assertThat(seen.get("stagingWrite").asInt())
+                .as("staging's own folder is its to write")
+                .isEqualTo(2);
         Path written = staging.resolve("wp-content/cache-of-the-plugin.txt");
-        assertThat(Files.getAttribute(written, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(SiteCodeSandbox.sandboxUser().uid());
+        assertThat(Files.getAttribute(written, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(SiteCodeSandbox.sandboxUser().uid());
     }
 
     @Test
@@ -88,15 +108,26 @@ class SiteCodeSandboxTest {
 
         JsonNode seen = runIn(site.getParent());
 
-        assertThat(seen.get("uid").asInt()).as("the site's own user, as its web server would run it").isEqualTo(nobody);
+        assertThat(seen.get("uid").asInt())
+                .as("the site's own user, as its web server would run it")
+                .isEqualTo(nobody);
         assertThat(seen.get("secretKey").asBoolean()).isFalse();
         assertThat(seen.get("stagingWrite").asInt()).as("its own root").isEqualTo(2);
     }
 
     private JsonNode runIn(Path root) throws Exception {
-        String targets = new ObjectMapper().writeValueAsString(java.util.Map.of("secretKey", data.getParent().resolve("secret.key").toString(),
-                "database", data.resolve("stageguard.mv.db").toString(), "dataFolder", data.getParent().toString(), "liveRoot", live.toString()));
-        String out = new WordPressPhp(PhpProperties.defaults()).run(root, "http://127.0.0.1:8080", PhpProperties.DEFAULT_RUNTIME, NOSY, targets);
+        String targets = new ObjectMapper()
+                .writeValueAsString(java.util.Map.of(
+                        "secretKey",
+                        data.getParent().resolve("secret.key").toString(),
+                        "database",
+                        data.resolve("stageguard.mv.db").toString(),
+                        "dataFolder",
+                        data.getParent().toString(),
+                        "liveRoot",
+                        live.toString()));
+        String out = new WordPressPhp(PhpProperties.defaults())
+                .run(root, "http://127.0.0.1:8080", PhpProperties.DEFAULT_RUNTIME, NOSY, targets);
         return new ObjectMapper().readTree(out);
     }
 }

@@ -31,6 +31,7 @@ import org.springframework.beans.factory.annotation.Value;
 class UntestedPluginCodeTest extends ReleasingApplicationTest {
     @Value("${stageguard.data-dir}")
     Path dataDir;
+
     @Autowired
     ObjectMapper json;
 
@@ -62,32 +63,49 @@ class UntestedPluginCodeTest extends ReleasingApplicationTest {
         Path database = Files.createDirectories(dataDir.resolve("db")).resolve("stageguard.mv.db");
         Files.writeString(database, "every site's passwords");
         Path live = demo.site().live().documentRoot();
-        Path zip = nosyPlugin(Map.of("secretKey", dataDir.resolve("secret.key").toString(), "database", database.toString(),
-                "liveRoot", live.toString()));
+        Path zip = nosyPlugin(Map.of(
+                "secretKey",
+                dataDir.resolve("secret.key").toString(),
+                "database",
+                database.toString(),
+                "liveRoot",
+                live.toString()));
         assertThat(dataDir.resolve("secret.key")).as("Stageguard made its key").exists();
 
-        String release = driver().startRelease(List.of("/"), "1.1.0", Map.of("type", "plugin", "slug", "sg-nosy", "version", "1.0.0",
-                "package", zip.toString()));
+        String release = driver().startRelease(
+                        List.of("/"),
+                        "1.1.0",
+                        Map.of("type", "plugin", "slug", "sg-nosy", "version", "1.0.0", "package", zip.toString()));
         Incident incident = driver().awaitIncident(release);
 
         assertThat(incident.getActivityId()).isEqualTo("Task_ApplyChangeSet");
-        assertThat(incident.getIncidentMessage()).as("the plugin's failure, readable in Cockpit")
+        assertThat(incident.getIncidentMessage())
+                .as("the plugin's failure, readable in Cockpit")
                 .contains("activating the new plugin plugin sg-nosy 1.0.0 failed")
                 .contains("sg-nosy needs Stageguard's secret key and could not read it");
-        JsonNode seen = json.readTree(demo.site().staging().wpContent().resolve("sg-nosy-seen.json").toFile());
+        JsonNode seen = json.readTree(
+                demo.site().staging().wpContent().resolve("sg-nosy-seen.json").toFile());
         assertThat(seen.get("secretKey").asBoolean()).as("the secret key").isFalse();
         assertThat(seen.get("database").asBoolean()).as("the H2 file").isFalse();
-        assertThat(seen.get("liveWrite").asBoolean()).as("a file in live's root").isFalse();
+        assertThat(seen.get("liveWrite").asBoolean())
+                .as("a file in live's root")
+                .isFalse();
         assertThat(live.resolve("sg-nosy-was-here.php")).doesNotExist();
-        assertThat(seen.get("environment").toString()).as("nothing of Stageguard's environment").doesNotContain("STAGEGUARD_OWNER")
-                .doesNotContain("JAVA").doesNotContain(dataDir.toString());
-        assertThat(live.resolve("wp-content/plugins/sg-nosy")).as("live never saw the plugin").doesNotExist();
+        assertThat(seen.get("environment").toString())
+                .as("nothing of Stageguard's environment")
+                .doesNotContain("STAGEGUARD_OWNER")
+                .doesNotContain("JAVA")
+                .doesNotContain(dataDir.toString());
+        assertThat(live.resolve("wp-content/plugins/sg-nosy"))
+                .as("live never saw the plugin")
+                .doesNotExist();
     }
 
     private Path nosyPlugin(Map<String, String> targets) throws Exception {
         Path zip = work.resolve("packages/sg-nosy-1.0.0.zip");
         Files.createDirectories(zip.getParent());
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             out.putNextEntry(new ZipEntry("sg-nosy/sg-nosy.php"));
             out.write(PLUGIN.getBytes(StandardCharsets.UTF_8));
             out.closeEntry();

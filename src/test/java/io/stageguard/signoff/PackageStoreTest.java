@@ -22,9 +22,13 @@ class PackageStoreTest {
         String sha = Sha256.of(source);
 
         Path kept = store.keep(source, sha);
-        assertThat(kept).isEqualTo(work.resolve("data/packages/" + sha + ".zip")).hasContent("the tested package");
+        assertThat(kept)
+                .isEqualTo(work.resolve("data/packages/" + sha + ".zip"))
+                .hasContent("the tested package");
         Files.delete(source);
-        assertThat(store.keep(source, sha)).as("the CI workspace was cleaned; the copy is still there").isEqualTo(kept);
+        assertThat(store.keep(source, sha))
+                .as("the CI workspace was cleaned; the copy is still there")
+                .isEqualTo(kept);
     }
 
     @Test
@@ -37,6 +41,7 @@ class PackageStoreTest {
         assertThatThrownBy(() -> store.keep(source, sha)).hasMessageContaining("changed since it was tested");
         assertThat(work.resolve("data/packages")).isEmptyDirectory();
         Files.delete(source);
-        assertThatThrownBy(() -> store.keep(source, sha)).hasMessageContaining("is gone since it was tested, and Stageguard holds no copy of it");
+        assertThatThrownBy(() -> store.keep(source, sha))
+                .hasMessageContaining("is gone since it was tested, and Stageguard holds no copy of it");
     }
 }

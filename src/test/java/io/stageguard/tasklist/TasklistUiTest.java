@@ -38,8 +38,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class TasklistUiTest extends ReleasingApplicationTest {
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-    @LocalServerPort int port;
-    @Autowired QaProperties qa;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    QaProperties qa;
 
     @Test
     void aDeveloperAndTheClientSignOffInTheRealTasklist() throws Exception {
@@ -54,15 +57,23 @@ class TasklistUiTest extends ReleasingApplicationTest {
             logIn(web, "otherclient");
             open(web, developerTask);
             // what is absent can only be seen over time: the task list stays without the task while Tasklist loads it
-            org.awaitility.Awaitility.await("a client of another site sees no task").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                    .until(() -> !web.findElement(By.cssSelector("body")).getText().contains("Developer sign-off"));
+            org.awaitility.Awaitility.await("a client of another site sees no task")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            !web.findElement(By.cssSelector("body")).getText().contains("Developer sign-off"));
 
             logIn(web, "dev2");
             open(web, developerTask);
             wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "QA verdict"));
-            assertThat(web.findElement(By.cssSelector("body")).getText()).contains("All tasks 1").contains("Release " + release)
-                    .contains("Parity 100%").contains("Due in a day")
-                    .as("the change set from the version live runs to the new one").contains("Live runs now").containsPattern("hello-stageguard\\s+1\\.0\\.0\\s+1\\.1\\.0");
+            assertThat(web.findElement(By.cssSelector("body")).getText())
+                    .contains("All tasks 1")
+                    .contains("Release " + release)
+                    .contains("Parity 100%")
+                    .contains("Due in a day")
+                    .as("the change set from the version live runs to the new one")
+                    .contains("Live runs now")
+                    .containsPattern("hello-stageguard\\s+1\\.0\\.0\\s+1\\.1\\.0");
             shoot(web, "developer-signoff.png");
             assertThumbnailsShown(web);
             shoot(web, "developer-signoff-thumbnails.png");
@@ -72,8 +83,12 @@ class TasklistUiTest extends ReleasingApplicationTest {
             Task clientTask = driver().awaitTask(release, "Task_ClientSignoff");
             logIn(web, "client");
             open(web, clientTask);
-            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "What this release changes"));
-            assertThat(web.findElement(By.cssSelector("body")).getText()).as("the client's form speaks plainly").doesNotContain("SHA-256");
+            wait(web)
+                    .until(ExpectedConditions.textToBePresentInElementLocated(
+                            By.cssSelector("body"), "What this release changes"));
+            assertThat(web.findElement(By.cssSelector("body")).getText())
+                    .as("the client's form speaks plainly")
+                    .doesNotContain("SHA-256");
             shoot(web, "client-signoff.png");
             approve(web);
             assertThat(decidedBy(clientTask)).isEqualTo("client");
@@ -81,8 +96,13 @@ class TasklistUiTest extends ReleasingApplicationTest {
             driver().awaitTask(release, "Task_ConfirmDeploymentPlan");
             web.manage().deleteAllCookies();
             web.get("http://client:client@127.0.0.1:" + port + "/releases/" + release);
-            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("h1"), "Release " + release));
-            assertThat(web.findElement(By.cssSelector("body")).getText()).contains("dev2").contains("client").contains("Running");
+            wait(web)
+                    .until(ExpectedConditions.textToBePresentInElementLocated(
+                            By.cssSelector("h1"), "Release " + release));
+            assertThat(web.findElement(By.cssSelector("body")).getText())
+                    .contains("dev2")
+                    .contains("client")
+                    .contains("Running");
             shoot(web, "release-page.png");
         }
     }
@@ -94,9 +114,20 @@ class TasklistUiTest extends ReleasingApplicationTest {
     @Test
     void aDeveloperRevisesTheChangeSetByTickingAChangeToDrop() throws Exception {
         registerAcme(SiteCaches.NONE);
-        java.nio.file.Path helper = io.stageguard.testsupport.QaFixtures.zip("sg-new-helper", "1.0.0", Files.createTempDirectory("packages"));
-        String release = driver().startRelease(List.of("/"), "1.1.0",
-                java.util.Map.of("type", "plugin", "slug", "sg-new-helper", "version", "1.0.0", "package", helper.toString()));
+        java.nio.file.Path helper = io.stageguard.testsupport.QaFixtures.zip(
+                "sg-new-helper", "1.0.0", Files.createTempDirectory("packages"));
+        String release = driver().startRelease(
+                        List.of("/"),
+                        "1.1.0",
+                        java.util.Map.of(
+                                "type",
+                                "plugin",
+                                "slug",
+                                "sg-new-helper",
+                                "version",
+                                "1.0.0",
+                                "package",
+                                helper.toString()));
         Task developerTask = driver().awaitTask(release, "Task_DeveloperSignoff");
         Files.createDirectories(SCREENSHOTS);
         try (Browser browser = new Browser(qa)) {
@@ -106,16 +137,21 @@ class TasklistUiTest extends ReleasingApplicationTest {
             open(web, developerTask);
             click(web, By.cssSelector("button.claim"));
             click(web, By.xpath("//label[contains(., 'Reject')]"));
-            WebElement comment = wait(web).until(ExpectedConditions.elementToBeClickable(By.cssSelector("textarea[id*='developerComment'], .fjs-form-field-textarea textarea")));
+            WebElement comment = wait(web)
+                    .until(ExpectedConditions.elementToBeClickable(
+                            By.cssSelector("textarea[id*='developerComment'], .fjs-form-field-textarea textarea")));
             comment.sendKeys("sg-new-helper is not wanted on this site yet");
             complete(web);
 
             Task revise = driver().awaitTask(release, "Task_ReviseChangeSet");
             open(web, revise);
-            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "sg-new-helper is not wanted"));
+            wait(web)
+                    .until(ExpectedConditions.textToBePresentInElementLocated(
+                            By.cssSelector("body"), "sg-new-helper is not wanted"));
             click(web, By.cssSelector("button.claim"));
             click(web, By.xpath("//label[contains(., 'Revise and test again')]"));
-            // a version that is no version is shown on its field; a half-filled change is refused with the fields named, nothing saved
+            // a version that is no version is shown on its field; a half-filled change is refused with the fields
+            // named, nothing saved
             WebElement slug = web.findElement(By.cssSelector("input[id*='revise_change_set_added_slug']"));
             WebElement version = web.findElement(By.cssSelector("input[id*='revise_change_set_added_version']"));
             slug.sendKeys("sg-extra");
@@ -124,8 +160,11 @@ class TasklistUiTest extends ReleasingApplicationTest {
             wait(web).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".fjs-form-field-error")));
             retype(version, "1.0.0");
             click(web, By.xpath("//button[normalize-space(.)='Complete']"));
-            wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "addedPackage: is required"));
-            assertThat(web.findElement(By.cssSelector("body")).getText()).contains("addedType: must be plugin, theme or core");
+            wait(web)
+                    .until(ExpectedConditions.textToBePresentInElementLocated(
+                            By.cssSelector("body"), "addedPackage: is required"));
+            assertThat(web.findElement(By.cssSelector("body")).getText())
+                    .contains("addedType: must be plugin, theme or core");
             retype(slug, "");
             retype(version, "");
             click(web, By.xpath("//label[contains(., 'plugin sg-new-helper 1.0.0')]"));
@@ -133,33 +172,49 @@ class TasklistUiTest extends ReleasingApplicationTest {
             complete(web);
 
             driver().awaitTask(release, "Task_DeveloperSignoff");
-            java.util.Map<String, Object> variables = io.stageguard.testsupport.ReleaseDriver.variables(driver().status(release));
-            assertThat(String.valueOf(variables.get("changes"))).contains("hello-stageguard").doesNotContain("sg-new-helper");
+            java.util.Map<String, Object> variables =
+                    io.stageguard.testsupport.ReleaseDriver.variables(driver().status(release));
+            assertThat(String.valueOf(variables.get("changes")))
+                    .contains("hello-stageguard")
+                    .doesNotContain("sg-new-helper");
             assertThat(variables.get("qaRound")).isEqualTo(2);
         }
     }
 
     /** The form shows the most changed pages as live / staging / difference thumbnails, loaded with the Tasklist session. */
     private static void assertThumbnailsShown(WebDriver web) {
-        WebElement heading = wait(web).until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//h3[normalize-space(.)='Pages that changed most']")));
+        WebElement heading = wait(web)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.xpath("//h3[normalize-space(.)='Pages that changed most']")));
         ((JavascriptExecutor) web).executeScript("arguments[0].scrollIntoView({block: 'start'});", heading);
-        List<WebElement> thumbnails = web.findElements(By.cssSelector("img[alt^='before '], img[alt^='after '], img[alt^='difference ']"));
+        List<WebElement> thumbnails =
+                web.findElements(By.cssSelector("img[alt^='before '], img[alt^='after '], img[alt^='difference ']"));
         assertThat(thumbnails).hasSizeGreaterThanOrEqualTo(3);
-        org.awaitility.Awaitility.await("the thumbnails load").atMost(Duration.ofSeconds(30)).until(() -> thumbnails.stream()
-                .allMatch(img -> ((Number) ((JavascriptExecutor) web).executeScript("return arguments[0].complete ? arguments[0].naturalWidth : 0;", img)).intValue()
-                        == io.stageguard.qa.QaThumbnails.WIDTH));
+        org.awaitility.Awaitility.await("the thumbnails load")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> thumbnails.stream()
+                        .allMatch(img -> ((Number) ((JavascriptExecutor) web)
+                                                .executeScript(
+                                                        "return arguments[0].complete ? arguments[0].naturalWidth : 0;",
+                                                        img))
+                                        .intValue()
+                                == io.stageguard.qa.QaThumbnails.WIDTH));
     }
 
     /** Replaces a form-js field's text as typing would (form-js reads input events, which clear() does not send). */
     private static void retype(WebElement field, String text) {
-        field.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.BACK_SPACE);
+        field.sendKeys(
+                org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"),
+                org.openqa.selenium.Keys.BACK_SPACE);
         if (!text.isEmpty()) field.sendKeys(text);
     }
 
     private void logIn(WebDriver web, String user) {
         web.manage().deleteAllCookies();
         web.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
-        wait(web).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[ng-model=username]"))).sendKeys(user);
+        wait(web)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[ng-model=username]")))
+                .sendKeys(user);
         web.findElement(By.cssSelector("input[ng-model=password]")).sendKeys(user);
         web.findElement(By.cssSelector("button[type=submit]")).click();
         wait(web).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
@@ -175,7 +230,8 @@ class TasklistUiTest extends ReleasingApplicationTest {
         for (int attempt = 1; ; attempt++) {
             web.navigate().refresh();
             try {
-                new WebDriverWait(web, Duration.ofSeconds(45)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
+                new WebDriverWait(web, Duration.ofSeconds(45))
+                        .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("body"), "All tasks"));
                 return;
             } catch (org.openqa.selenium.TimeoutException stillLoading) {
                 if (attempt == 3) throw stillLoading;
@@ -192,7 +248,9 @@ class TasklistUiTest extends ReleasingApplicationTest {
 
     private static void complete(WebDriver web) {
         click(web, By.xpath("//button[normalize-space(.)='Complete']"));
-        wait(web).until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//button[normalize-space(.)='Complete']")));
+        wait(web)
+                .until(ExpectedConditions.invisibilityOfElementLocated(
+                        By.xpath("//button[normalize-space(.)='Complete']")));
     }
 
     /** Scrolled to the middle first: Tasklist's fixed footer covers the bottom of a long form. */
@@ -202,16 +260,24 @@ class TasklistUiTest extends ReleasingApplicationTest {
         try {
             wait(web).until(ExpectedConditions.elementToBeClickable(element)).click();
         } catch (ElementClickInterceptedException coveredStill) {
-            // a form scrolled inside Tasklist's own pane can stay under its footer: the click the browser would route there
+            // a form scrolled inside Tasklist's own pane can stay under its footer: the click the browser would route
+            // there
             ((JavascriptExecutor) web).executeScript("arguments[0].click();", element);
         }
     }
 
     private String decidedBy(Task task) {
-        return org.awaitility.Awaitility.await("the task completed").atMost(Duration.ofSeconds(30)).until(() -> {
-            HistoricTaskInstance done = history.createHistoricTaskInstanceQuery().taskId(task.getId()).finished().singleResult();
-            return done == null ? null : done.getAssignee();
-        }, who -> who != null);
+        return org.awaitility.Awaitility.await("the task completed")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            HistoricTaskInstance done = history.createHistoricTaskInstanceQuery()
+                                    .taskId(task.getId())
+                                    .finished()
+                                    .singleResult();
+                            return done == null ? null : done.getAssignee();
+                        },
+                        who -> who != null);
     }
 
     private static WebDriverWait wait(WebDriver web) {

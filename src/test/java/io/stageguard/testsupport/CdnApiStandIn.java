@@ -16,8 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class CdnApiStandIn implements AutoCloseable {
     /** One call as received: method, path, the credential header, the body. */
-    public record Call(String method, String path, String credential, String body) {
-    }
+    public record Call(String method, String path, String credential, String body) {}
 
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -36,12 +35,24 @@ public final class CdnApiStandIn implements AutoCloseable {
             api.record(exchange, credential);
             String[] parts = exchange.getRequestURI().getPath().split("/");
             if (!api.validCredential.equals(credential)) {
-                api.answer(exchange, 403, "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}],\"messages\":[],\"result\":null}");
-            } else if (parts.length != 6 || !parts[5].equals("purge_cache") || !exchange.getRequestMethod().equals("POST")) {
-                api.answer(exchange, 404, "{\"success\":false,\"errors\":[{\"code\":7003,\"message\":\"Could not route to " + exchange.getRequestURI().getPath()
-                        + ", perhaps your object identifier is invalid?\"}],\"messages\":[],\"result\":null}");
+                api.answer(
+                        exchange,
+                        403,
+                        "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}],\"messages\":[],\"result\":null}");
+            } else if (parts.length != 6
+                    || !parts[5].equals("purge_cache")
+                    || !exchange.getRequestMethod().equals("POST")) {
+                api.answer(
+                        exchange,
+                        404,
+                        "{\"success\":false,\"errors\":[{\"code\":7003,\"message\":\"Could not route to "
+                                + exchange.getRequestURI().getPath()
+                                + ", perhaps your object identifier is invalid?\"}],\"messages\":[],\"result\":null}");
             } else {
-                api.answer(exchange, 200, "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"id\":\"" + parts[4] + "\"}}");
+                api.answer(
+                        exchange,
+                        200,
+                        "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"id\":\"" + parts[4] + "\"}}");
             }
         });
         api.server.start();
@@ -56,7 +67,8 @@ public final class CdnApiStandIn implements AutoCloseable {
             api.record(exchange, credential);
             if (!api.validCredential.equals(credential)) {
                 api.answer(exchange, 401, "{\"msg\":\"Provided credentials are missing or invalid\"}");
-            } else if (!exchange.getRequestURI().getPath().endsWith("/purge_all") || !exchange.getRequestMethod().equals("POST")) {
+            } else if (!exchange.getRequestURI().getPath().endsWith("/purge_all")
+                    || !exchange.getRequestMethod().equals("POST")) {
                 api.answer(exchange, 404, "{\"msg\":\"Record not found\",\"detail\":\"Cannot find service\"}");
             } else {
                 api.answer(exchange, 200, "{\"status\":\"ok\"}");

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +30,7 @@ public abstract class DemoSiteApplicationTest {
 
     @TempDir
     protected static Path work;
+
     protected static DemoSite demo;
     /** Live's nginx + PHP-FPM + Varnish when the test class is {@link LiveBehindVarnish} (staging then on nginx + PHP-FPM too); null when php -S serves them. */
     protected static ServingStack liveStack;
@@ -37,7 +38,10 @@ public abstract class DemoSiteApplicationTest {
     @BeforeAll
     static void startSite(TestInfo test) throws Exception {
         if (test.getTestClass().orElseThrow().isAnnotationPresent(LiveBehindVarnish.class)) {
-            demo = DemoSite.create(work.resolve("site"), "acme", (root, port) -> liveStack = ServingStack.behindVarnish(root, port),
+            demo = DemoSite.create(
+                    work.resolve("site"),
+                    "acme",
+                    (root, port) -> liveStack = ServingStack.behindVarnish(root, port),
                     ServingStack::nginxPhpFpm);
         } else {
             demo = DemoSite.create(work.resolve("site"), "acme");

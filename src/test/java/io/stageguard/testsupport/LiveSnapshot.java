@@ -25,7 +25,8 @@ public record LiveSnapshot(Map<String, String> files, Map<String, List<String>> 
     public static LiveSnapshot of(SiteEnvironment env) throws IOException, SQLException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(env.documentRoot())) {
-            for (Path p : paths.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            for (Path p : paths.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
                 files.put(env.documentRoot().relativize(p).toString(), Sha256.of(p));
             }
         }
@@ -34,10 +35,11 @@ public record LiveSnapshot(Map<String, String> files, Map<String, List<String>> 
             for (String table : WordPressTables.list(c, env.database().tablePrefix())) {
                 List<String> rows = new ArrayList<>();
                 boolean options = table.equals(env.database().tablePrefix() + "options");
-                WordPressTables.stream(c, table, columns -> { }, row -> {
+                WordPressTables.stream(c, table, columns -> {}, row -> {
                     if (options && isHousekeeping((String) row[1])) return;
                     StringBuilder line = new StringBuilder();
-                    for (Object v : row) line.append(v instanceof byte[] b ? new String(b) : v).append('\u241F');
+                    for (Object v : row)
+                        line.append(v instanceof byte[] b ? new String(b) : v).append('\u241F');
                     rows.add(line.toString());
                 });
                 rows.sort(null);
@@ -60,8 +62,12 @@ public record LiveSnapshot(Map<String, String> files, Map<String, List<String>> 
         for (String t : names) {
             List<String> now = tables.getOrDefault(t, List.of());
             List<String> then = earlier.tables.getOrDefault(t, List.of());
-            now.stream().filter(r -> !then.contains(r)).forEach(r -> out.add("row added in " + t + ": " + abbreviate(r)));
-            then.stream().filter(r -> !now.contains(r)).forEach(r -> out.add("row gone from " + t + ": " + abbreviate(r)));
+            now.stream()
+                    .filter(r -> !then.contains(r))
+                    .forEach(r -> out.add("row added in " + t + ": " + abbreviate(r)));
+            then.stream()
+                    .filter(r -> !now.contains(r))
+                    .forEach(r -> out.add("row gone from " + t + ": " + abbreviate(r)));
         }
         return out;
     }
@@ -71,6 +77,8 @@ public record LiveSnapshot(Map<String, String> files, Map<String, List<String>> 
     }
 
     private static boolean isHousekeeping(String optionName) {
-        return optionName.startsWith("_transient_") || optionName.startsWith("_site_transient_") || optionName.equals("cron");
+        return optionName.startsWith("_transient_")
+                || optionName.startsWith("_site_transient_")
+                || optionName.equals("cron");
     }
 }

@@ -18,9 +18,10 @@ import org.springframework.test.context.TestPropertySource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
-@TestPropertySource(properties = {
-        "stageguard.qa.discover-pages=false",
-        "stageguard.qa.viewports[0].name=desktop",
-        "stageguard.qa.viewports[0].width=1366"})
-public @interface OwnPagesQa {
-}
+@TestPropertySource(
+        properties = {
+            "stageguard.qa.discover-pages=false",
+            "stageguard.qa.viewports[0].name=desktop",
+            "stageguard.qa.viewports[0].width=1366"
+        })
+public @interface OwnPagesQa {}

@@ -24,10 +24,22 @@ public final class PluginRepository implements AutoCloseable {
 
     /** An empty bare repository at {@code origin} with a checkout beside it, on branch main. */
     public static PluginRepository create(Path origin) throws Exception {
-        Git.init().setBare(true).setDirectory(origin.toFile()).setInitialBranch("main").call().close();
+        Git.init()
+                .setBare(true)
+                .setDirectory(origin.toFile())
+                .setInitialBranch("main")
+                .call()
+                .close();
         Path checkout = origin.resolveSibling(origin.getFileName() + "-checkout");
-        Git developer = Git.init().setDirectory(checkout.toFile()).setInitialBranch("main").call();
-        developer.remoteAdd().setName("origin").setUri(new URIish(origin.toUri().toString())).call();
+        Git developer = Git.init()
+                .setDirectory(checkout.toFile())
+                .setInitialBranch("main")
+                .call();
+        developer
+                .remoteAdd()
+                .setName("origin")
+                .setUri(new URIish(origin.toUri().toString()))
+                .call();
         return new PluginRepository(origin, checkout, developer);
     }
 
@@ -39,12 +51,19 @@ public final class PluginRepository implements AutoCloseable {
     public RevCommit push(String slug, String version, String tag) throws Exception {
         Path plugin = checkout.resolve("plugins").resolve(slug);
         Files.createDirectories(plugin.resolve("assets"));
-        Files.writeString(plugin.resolve(slug + ".php"), "<?php\n/*\n * Plugin Name: " + slug + "\n * Version: " + version + "\n */\n"
-                + "add_action( 'wp_footer', function () { echo '<!-- " + slug + " " + version + " -->'; } );\n");
+        Files.writeString(
+                plugin.resolve(slug + ".php"),
+                "<?php\n/*\n * Plugin Name: " + slug + "\n * Version: " + version + "\n */\n"
+                        + "add_action( 'wp_footer', function () { echo '<!-- " + slug + " " + version
+                        + " -->'; } );\n");
         Files.writeString(plugin.resolve("assets/custom.css"), "body { --" + slug + ": '" + version + "'; }\n");
         Files.writeString(checkout.resolve("README.md"), "Custom code, " + slug + " " + version + "\n");
         developer.add().addFilepattern(".").call();
-        RevCommit commit = developer.commit().setMessage(slug + " " + version).setAuthor("Dana", "dana@acme.example").call();
+        RevCommit commit = developer
+                .commit()
+                .setMessage(slug + " " + version)
+                .setAuthor("Dana", "dana@acme.example")
+                .call();
         if (tag != null) developer.tag().setName(tag).call();
         developer.push().setRemote("origin").setPushAll().setPushTags().call();
         return commit;

@@ -37,7 +37,13 @@ public final class ReleaseDriver {
     private final IdentityService identity;
     private final DemoSite demo;
 
-    public ReleaseDriver(TestRestTemplate rest, TaskService tasks, RuntimeService runtime, HistoryService history, IdentityService identity, DemoSite demo) {
+    public ReleaseDriver(
+            TestRestTemplate rest,
+            TaskService tasks,
+            RuntimeService runtime,
+            HistoryService history,
+            IdentityService identity,
+            DemoSite demo) {
         this.rest = rest;
         this.tasks = tasks;
         this.runtime = runtime;
@@ -54,11 +60,22 @@ public final class ReleaseDriver {
     @SafeVarargs
     public final String startRelease(List<String> qaPaths, String version, Map<String, Object>... more) {
         List<Map<String, Object>> changes = new ArrayList<>(List.of(Map.of(
-                "type", "plugin", "slug", FixturePlugin.SLUG, "version", version, "package", demo.fixturePackage(version).toString())));
+                "type",
+                "plugin",
+                "slug",
+                FixturePlugin.SLUG,
+                "version",
+                version,
+                "package",
+                demo.fixturePackage(version).toString())));
         changes.addAll(List.of(more));
         Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", qaPaths, "changes", changes);
-        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST,
-                new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+        ResponseEntity<Map<String, Object>> answer = rest.withBasicAuth("ci", "ci")
+                .exchange(
+                        "/api/releases",
+                        HttpMethod.POST,
+                        new HttpEntity<>(body),
+                        new ParameterizedTypeReference<>() {});
         assertThat(answer.getStatusCode()).as("start: %s", answer.getBody()).isEqualTo(HttpStatus.CREATED);
         return (String) answer.getBody().get("releaseId");
     }
@@ -67,31 +84,49 @@ public final class ReleaseDriver {
     public ResponseEntity<Map<String, Object>> putLiveBack(String user, String release, String action, String reason) {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
-        return rest.withBasicAuth(user, user).exchange("/api/releases/" + release + "/" + action, HttpMethod.POST,
-                new HttpEntity<>(Map.of("reason", reason), headers), new ParameterizedTypeReference<>() { });
+        return rest.withBasicAuth(user, user)
+                .exchange(
+                        "/api/releases/" + release + "/" + action,
+                        HttpMethod.POST,
+                        new HttpEntity<>(Map.of("reason", reason), headers),
+                        new ParameterizedTypeReference<>() {});
     }
 
     public Task awaitTask(String release, String taskKey) {
-        return await(taskKey).failFast("release left the expected path", () -> {
-            Map<String, Object> now = status(release);
-            if ("ended".equals(now.get("state"))) {
-                throw new AssertionError("release ended as " + now.get("outcome") + " instead of reaching " + taskKey + "; " + variables(now));
-            }
-            Task waiting = tasks.createTaskQuery().processInstanceBusinessKey(release).singleResult();
-            if (waiting != null && !waiting.getTaskDefinitionKey().equals(taskKey)) {
-                throw new AssertionError("release waits at " + waiting.getName() + " instead of " + taskKey + "; " + variables(now));
-            }
-        }).until(() -> {
-            failOnIncident(release);
-            return tasks.createTaskQuery().processInstanceBusinessKey(release).taskDefinitionKey(taskKey).singleResult();
-        }, t -> t != null);
+        return await(taskKey)
+                .failFast("release left the expected path", () -> {
+                    Map<String, Object> now = status(release);
+                    if ("ended".equals(now.get("state"))) {
+                        throw new AssertionError("release ended as " + now.get("outcome") + " instead of reaching "
+                                + taskKey + "; " + variables(now));
+                    }
+                    Task waiting = tasks.createTaskQuery()
+                            .processInstanceBusinessKey(release)
+                            .singleResult();
+                    if (waiting != null && !waiting.getTaskDefinitionKey().equals(taskKey)) {
+                        throw new AssertionError("release waits at " + waiting.getName() + " instead of " + taskKey
+                                + "; " + variables(now));
+                    }
+                })
+                .until(
+                        () -> {
+                            failOnIncident(release);
+                            return tasks.createTaskQuery()
+                                    .processInstanceBusinessKey(release)
+                                    .taskDefinitionKey(taskKey)
+                                    .singleResult();
+                        },
+                        t -> t != null);
     }
 
     public Map<String, Object> awaitEnd(String release) {
-        Map<String, Object> ended = await("end of " + release).until(() -> {
-            failOnIncident(release);
-            return status(release);
-        }, s -> "ended".equals(s.get("state")));
+        Map<String, Object> ended = await("end of " + release)
+                .until(
+                        () -> {
+                            failOnIncident(release);
+                            return status(release);
+                        },
+                        s -> "ended".equals(s.get("state")));
         printStepTimes(release);
         return ended;
     }
@@ -99,25 +134,59 @@ public final class ReleaseDriver {
     /** Where a release's time went, step by step (the test's output file), for whoever makes the suite faster. */
     private void printStepTimes(String release) {
         String root = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list().stream()
-                .filter(p -> p.getSuperProcessInstanceId() == null).map(p -> p.getId()).findFirst().orElse(null);
+                .filter(p -> p.getSuperProcessInstanceId() == null)
+                .map(p -> p.getId())
+                .findFirst()
+                .orElse(null);
         if (root == null) return;
         StringBuilder out = new StringBuilder("Steps of " + release + " (ms):");
-        history.createHistoricProcessInstanceQuery().rootProcessInstanceId(root).list().forEach(instance ->
-                history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).orderByHistoricActivityInstanceStartTime().asc().list()
-                        .stream().filter(a -> a.getDurationInMillis() != null && a.getDurationInMillis() >= 500 && !"callActivity".equals(a.getActivityType()))
-                        .forEach(a -> out.append("\n  ").append(instance.getProcessDefinitionKey()).append(" ").append(a.getActivityId()).append(" ")
+        history.createHistoricProcessInstanceQuery()
+                .rootProcessInstanceId(root)
+                .list()
+                .forEach(instance -> history
+                        .createHistoricActivityInstanceQuery()
+                        .processInstanceId(instance.getId())
+                        .orderByHistoricActivityInstanceStartTime()
+                        .asc()
+                        .list()
+                        .stream()
+                        .filter(a -> a.getDurationInMillis() != null
+                                && a.getDurationInMillis() >= 500
+                                && !"callActivity".equals(a.getActivityType()))
+                        .forEach(a -> out.append("\n  ")
+                                .append(instance.getProcessDefinitionKey())
+                                .append(" ")
+                                .append(a.getActivityId())
+                                .append(" ")
                                 .append(a.getDurationInMillis())));
         System.out.println(out);
     }
 
     /** Waits until a job of the release has spent its retries and returns the incident where it failed (not the ones its callers show). */
     public Incident awaitIncident(String release) {
-        return await("an incident in " + release).failFast("release ended without an incident", () -> {
-            Map<String, Object> now = status(release);
-            if ("ended".equals(now.get("state"))) throw new AssertionError("release ended as " + now.get("outcome") + "; " + variables(now));
-        }).until(() -> history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()
-                .stream().flatMap(p -> runtime.createIncidentQuery().processInstanceId(p.getId()).list().stream())
-                .filter(i -> i.getId().equals(i.getRootCauseIncidentId())).findFirst().orElse(null), i -> i != null);
+        return await("an incident in " + release)
+                .failFast("release ended without an incident", () -> {
+                    Map<String, Object> now = status(release);
+                    if ("ended".equals(now.get("state")))
+                        throw new AssertionError("release ended as " + now.get("outcome") + "; " + variables(now));
+                })
+                .until(
+                        () ->
+                                history
+                                        .createHistoricProcessInstanceQuery()
+                                        .processInstanceBusinessKey(release)
+                                        .list()
+                                        .stream()
+                                        .flatMap(p ->
+                                                runtime
+                                                        .createIncidentQuery()
+                                                        .processInstanceId(p.getId())
+                                                        .list()
+                                                        .stream())
+                                        .filter(i -> i.getId().equals(i.getRootCauseIncidentId()))
+                                        .findFirst()
+                                        .orElse(null),
+                        i -> i != null);
     }
 
     private org.awaitility.core.ConditionFactory await(String what) {
@@ -125,20 +194,38 @@ public final class ReleaseDriver {
     }
 
     private void failOnIncident(String release) {
-        for (var instance : history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
-            Incident incident = runtime.createIncidentQuery().processInstanceId(instance.getId()).singleResult();
-            if (incident != null) throw new AssertionError("incident at " + incident.getActivityId() + ": " + incident.getIncidentMessage());
+        for (var instance : history.createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(release)
+                .list()) {
+            Incident incident = runtime.createIncidentQuery()
+                    .processInstanceId(instance.getId())
+                    .singleResult();
+            if (incident != null)
+                throw new AssertionError(
+                        "incident at " + incident.getActivityId() + ": " + incident.getIncidentMessage());
         }
         // a failing job shows before it becomes an incident: report its exception at once rather than after the retries
-        for (var instance : runtime.createProcessInstanceQuery().processInstanceBusinessKey(release).list()) {
-            var failed = history.createHistoricJobLogQuery().processInstanceId(instance.getId()).failureLog().list();
-            if (!failed.isEmpty()) throw new AssertionError("job failed at " + failed.get(0).getActivityId() + ": " + failed.get(0).getJobExceptionMessage());
+        for (var instance : runtime.createProcessInstanceQuery()
+                .processInstanceBusinessKey(release)
+                .list()) {
+            var failed = history.createHistoricJobLogQuery()
+                    .processInstanceId(instance.getId())
+                    .failureLog()
+                    .list();
+            if (!failed.isEmpty())
+                throw new AssertionError("job failed at " + failed.get(0).getActivityId() + ": "
+                        + failed.get(0).getJobExceptionMessage());
         }
     }
 
     public Map<String, Object> status(String release) {
-        return asOperator().exchange("/api/releases/" + release, HttpMethod.GET, null,
-                new ParameterizedTypeReference<Map<String, Object>>() { }).getBody();
+        return asOperator()
+                .exchange(
+                        "/api/releases/" + release,
+                        HttpMethod.GET,
+                        null,
+                        new ParameterizedTypeReference<Map<String, Object>>() {})
+                .getBody();
     }
 
     /** The results a release reports: its declared variables. */
@@ -168,12 +255,20 @@ public final class ReleaseDriver {
 
     /** A developer confirms the deployment plan: push at once. */
     public void confirmPlan(String release) {
-        complete("dev", "developers", awaitTask(release, "Task_ConfirmDeploymentPlan"), Map.of("planDecision", "confirm"));
+        complete(
+                "dev",
+                "developers",
+                awaitTask(release, "Task_ConfirmDeploymentPlan"),
+                Map.of("planDecision", "confirm"));
     }
 
     /** Developer dev2 and client approve the release (four eyes: the CI user started it). */
     public void signOff(String release) {
-        complete("dev2", "developers", awaitTask(release, "Task_DeveloperSignoff"), Map.of("developerDecision", "approve"));
+        complete(
+                "dev2",
+                "developers",
+                awaitTask(release, "Task_DeveloperSignoff"),
+                Map.of("developerDecision", "approve"));
         complete("client", "clients", awaitTask(release, "Task_ClientSignoff"), Map.of("clientDecision", "approve"));
     }
 }

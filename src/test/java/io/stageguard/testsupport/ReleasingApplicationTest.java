@@ -19,16 +19,29 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
  * test (one release per site: a test that failed half-way must not block the next).
  */
 public abstract class ReleasingApplicationTest extends DemoSiteApplicationTest {
-    @Autowired protected TestRestTemplate rest;
-    @Autowired protected SiteRegistry sites;
-    @Autowired protected TaskService tasks;
-    @Autowired protected RuntimeService runtime;
-    @Autowired protected HistoryService history;
-    @Autowired protected IdentityService identity;
+    @Autowired
+    protected TestRestTemplate rest;
+
+    @Autowired
+    protected SiteRegistry sites;
+
+    @Autowired
+    protected TaskService tasks;
+
+    @Autowired
+    protected RuntimeService runtime;
+
+    @Autowired
+    protected HistoryService history;
+
+    @Autowired
+    protected IdentityService identity;
 
     @AfterEach
     void cancelUnfinishedReleases() {
-        runtime.createProcessInstanceQuery().processDefinitionKey("staging-release").list()
+        runtime.createProcessInstanceQuery()
+                .processDefinitionKey("staging-release")
+                .list()
                 .forEach(p -> runtime.deleteProcessInstance(p.getId(), "test cleanup"));
     }
 
@@ -44,7 +57,17 @@ public abstract class ReleasingApplicationTest extends DemoSiteApplicationTest {
     /** As {@link #registerAcme(SiteCaches)}, telling {@code webhook} of its releases. */
     protected void registerAcme(SiteCaches caches, io.stageguard.site.SiteWebhook webhook) {
         Site s = demo.site();
-        sites.save(new Site(s.id(), s.live(), s.staging(), s.qa(), new SiteAccess(new SiteAccess.Approvers(List.of("dev", "dev2"), null),
-                new SiteAccess.Approvers(List.of("client"), null), true), caches, List.of(), webhook));
+        sites.save(new Site(
+                s.id(),
+                s.live(),
+                s.staging(),
+                s.qa(),
+                new SiteAccess(
+                        new SiteAccess.Approvers(List.of("dev", "dev2"), null),
+                        new SiteAccess.Approvers(List.of("client"), null),
+                        true),
+                caches,
+                List.of(),
+                webhook));
     }
 }

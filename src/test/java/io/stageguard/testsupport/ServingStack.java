@@ -60,7 +60,9 @@ public final class ServingStack implements AutoCloseable {
         Path run = runDir(documentRoot);
         boolean root = "root".equals(System.getProperty("user.name"));
         Path socket = run.resolve("php-fpm.sock");
-        Files.writeString(run.resolve("php-fpm.conf"), """
+        Files.writeString(
+                run.resolve("php-fpm.conf"),
+                """
                 [global]
                 error_log = %1$s/php-fpm.log
                 daemonize = no
@@ -72,13 +74,25 @@ public final class ServingStack implements AutoCloseable {
                 catch_workers_output = yes
                 php_admin_value[error_log] = %1$s/php-errors.log
                 php_admin_flag[log_errors] = on
-                """.formatted(run, root ? "user = root\ngroup = root" : "", socket), StandardCharsets.UTF_8);
-        List<String> fpm = new ArrayList<>(List.of("/usr/sbin/php-fpm8.2", "--nodaemonize", "--fpm-config", run.resolve("php-fpm.conf").toString(),
-                "-d", "opcache.enable=1", "-d", "opcache.validate_timestamps=0", "-d", "opcache.file_update_protection=0"));
+                """.formatted(run, root ? "user = root\ngroup = root" : "", socket),
+                StandardCharsets.UTF_8);
+        List<String> fpm = new ArrayList<>(List.of(
+                "/usr/sbin/php-fpm8.2",
+                "--nodaemonize",
+                "--fpm-config",
+                run.resolve("php-fpm.conf").toString(),
+                "-d",
+                "opcache.enable=1",
+                "-d",
+                "opcache.validate_timestamps=0",
+                "-d",
+                "opcache.file_update_protection=0"));
         if (root) fpm.add("--allow-to-run-as-root");
         start(fpm, run.resolve("php-fpm.out"));
         awaitSocket(socket);
-        Files.writeString(run.resolve("nginx.conf"), """
+        Files.writeString(
+                run.resolve("nginx.conf"),
+                """
                 daemon off;
                 %1$s
                 worker_processes 2;
@@ -108,8 +122,11 @@ public final class ServingStack implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(root ? "user root;" : "", run, nginxPort, documentRoot, socket), StandardCharsets.UTF_8);
-        Process nginx = start(List.of("/usr/sbin/nginx", "-c", run.resolve("nginx.conf").toString(), "-p", run.toString()), run.resolve("nginx.out"));
+                """.formatted(root ? "user root;" : "", run, nginxPort, documentRoot, socket),
+                StandardCharsets.UTF_8);
+        Process nginx = start(
+                List.of("/usr/sbin/nginx", "-c", run.resolve("nginx.conf").toString(), "-p", run.toString()),
+                run.resolve("nginx.out"));
         Processes.awaitPort(nginx, nginxPort, Duration.ofSeconds(20), "nginx");
     }
 
@@ -138,20 +155,41 @@ public final class ServingStack implements AutoCloseable {
                   if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; }
                 }
                 """.formatted(backend), StandardCharsets.UTF_8);
-        Process varnish = start(List.of("/usr/sbin/varnishd", "-F", "-j", "none", "-a", "127.0.0.1:" + varnishPort, "-T", "none",
-                "-f", run.resolve("default.vcl").toString(), "-n", run.resolve("varnish").toString(), "-s", "malloc,64m"), run.resolve("varnish.out"));
+        Process varnish = start(
+                List.of(
+                        "/usr/sbin/varnishd",
+                        "-F",
+                        "-j",
+                        "none",
+                        "-a",
+                        "127.0.0.1:" + varnishPort,
+                        "-T",
+                        "none",
+                        "-f",
+                        run.resolve("default.vcl").toString(),
+                        "-n",
+                        run.resolve("varnish").toString(),
+                        "-s",
+                        "malloc,64m"),
+                run.resolve("varnish.out"));
         Processes.awaitPort(varnish, varnishPort, Duration.ofSeconds(30), "varnishd");
     }
 
     private Process start(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         processes.add(p);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.stop(p)));
         return p;
     }
 
     private static void awaitSocket(Path socket) {
-        Awaitility.await("php-fpm creates " + socket).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(socket));
+        Awaitility.await("php-fpm creates " + socket)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(socket));
     }
 
     @Override

@@ -20,8 +20,10 @@ import org.springframework.stereotype.Component;
 @Component
 @Profile("crash-test")
 class StopAtWritePoint {
-    StopAtWritePoint(@Value("${stageguard.test.stop-at:}") String stopAt, @Value("${stageguard.test.stop-in:/}") Path stopIn,
-                     StageguardProperties app) {
+    StopAtWritePoint(
+            @Value("${stageguard.test.stop-at:}") String stopAt,
+            @Value("${stageguard.test.stop-in:/}") Path stopIn,
+            StageguardProperties app) {
         WritePoints.listen((point, where) -> {
             if (!point.equals(stopAt) || !where.toAbsolutePath().startsWith(stopIn.toAbsolutePath())) return;
             try {

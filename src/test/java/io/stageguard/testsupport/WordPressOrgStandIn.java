@@ -97,9 +97,14 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         try (var files = Files.walk(tree)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String relative = tree.relativize(f).toString();
-                if (relative.startsWith("wp-content/") || relative.equals("wp-config.php") || relative.startsWith(".")) continue;
+                if (relative.startsWith("wp-content/") || relative.equals("wp-config.php") || relative.startsWith("."))
+                    continue;
                 try {
-                    md5.put(relative, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(f))));
+                    md5.put(
+                            relative,
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("MD5")
+                                            .digest(Files.readAllBytes(f))));
                 } catch (java.security.NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }
@@ -139,10 +144,28 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         }
         Map<String, String> md5 = digests(zip, slug + "/", "MD5");
         Map<String, Object> files = new java.util.TreeMap<>();
-        digests(zip, slug + "/", "SHA-256").forEach((path, sha) -> files.put(path, Map.of("md5", md5.get(path),
-                "sha256", publishedOverrides.getOrDefault(slug + " " + version + " " + path, sha))));
-        answer(exchange, 200, Map.of("plugin", slug, "version", version, "source", "https://plugins.svn.wordpress.org/" + slug + "/tags/" + version + "/",
-                "zip", downloadsUrl() + "/plugin/" + slug + "." + version + ".zip", "files", files));
+        digests(zip, slug + "/", "SHA-256")
+                .forEach((path, sha) -> files.put(
+                        path,
+                        Map.of(
+                                "md5",
+                                md5.get(path),
+                                "sha256",
+                                publishedOverrides.getOrDefault(slug + " " + version + " " + path, sha))));
+        answer(
+                exchange,
+                200,
+                Map.of(
+                        "plugin",
+                        slug,
+                        "version",
+                        version,
+                        "source",
+                        "https://plugins.svn.wordpress.org/" + slug + "/tags/" + version + "/",
+                        "zip",
+                        downloadsUrl() + "/plugin/" + slug + "." + version + ".zip",
+                        "files",
+                        files));
     }
 
     private static Map<String, String> digests(Path zip, String top, String algorithm) throws IOException {
@@ -153,7 +176,9 @@ public final class WordPressOrgStandIn implements AutoCloseable {
                 try (java.io.InputStream in = file.getInputStream(entry)) {
                     java.security.MessageDigest digest = java.security.MessageDigest.getInstance(algorithm);
                     digest.update(in.readAllBytes());
-                    digests.put(entry.getName().substring(top.length()), java.util.HexFormat.of().formatHex(digest.digest()));
+                    digests.put(
+                            entry.getName().substring(top.length()),
+                            java.util.HexFormat.of().formatHex(digest.digest()));
                 } catch (java.security.NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }
@@ -165,14 +190,27 @@ public final class WordPressOrgStandIn implements AutoCloseable {
     private void versionCheck(HttpExchange exchange) throws IOException {
         record(exchange);
         List<Map<String, Object>> offers = new ArrayList<>();
-        for (String version : coreReleases.keySet().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (String version : coreReleases.keySet().stream()
+                .sorted(java.util.Comparator.reverseOrder())
+                .toList()) {
             String zip = downloadsUrl() + "/release/wordpress-" + version + ".zip";
             Map<String, Object> offer = new LinkedHashMap<>();
             offer.put("response", offers.isEmpty() ? "upgrade" : "autoupdate");
             offer.put("download", zip);
             offer.put("locale", "en_US");
-            offer.put("packages", Map.of("full", zip, "no_content", zip.replace(".zip", "-no-content.zip"),
-                    "new_bundled", zip.replace(".zip", "-new-bundled.zip"), "partial", false, "rollback", false));
+            offer.put(
+                    "packages",
+                    Map.of(
+                            "full",
+                            zip,
+                            "no_content",
+                            zip.replace(".zip", "-no-content.zip"),
+                            "new_bundled",
+                            zip.replace(".zip", "-new-bundled.zip"),
+                            "partial",
+                            false,
+                            "rollback",
+                            false));
             offer.put("current", version);
             offer.put("version", version);
             offer.put("php_version", "7.0.0");
@@ -190,29 +228,38 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         Map<String, String> form = new LinkedHashMap<>();
         for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0) form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq > 0)
+                form.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         Map<String, Object> updates = new LinkedHashMap<>();
         Map<String, Object> current = new LinkedHashMap<>();
-        JSON.readTree(form.getOrDefault("plugins", "{}")).path("plugins").fields().forEachRemaining(p -> {
-            String slug = p.getKey().contains("/") ? p.getKey().substring(0, p.getKey().indexOf('/')) : p.getKey().replaceFirst("\\.php$", "");
-            Map<String, Path> versions = plugins.get(slug);
-            if (versions == null) return;
-            String latest = versions.keySet().stream().reduce((a, b) -> b).orElseThrow();
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("id", "w.org/plugins/" + slug);
-            item.put("slug", slug);
-            item.put("plugin", p.getKey());
-            item.put("new_version", latest);
-            item.put("url", "https://wordpress.org/plugins/" + slug + "/");
-            item.put("package", downloadsUrl() + "/plugin/" + slug + "." + latest + ".zip");
-            item.put("requires", "6.0");
-            item.put("tested", "6.5.5");
-            item.put("requires_php", "7.4");
-            item.put("requires_plugins", List.of());
-            boolean newer = !latest.equals(p.getValue().path("Version").asText());
-            (newer ? updates : current).put(p.getKey(), item);
-        });
+        JSON.readTree(form.getOrDefault("plugins", "{}"))
+                .path("plugins")
+                .fields()
+                .forEachRemaining(p -> {
+                    String slug = p.getKey().contains("/")
+                            ? p.getKey().substring(0, p.getKey().indexOf('/'))
+                            : p.getKey().replaceFirst("\\.php$", "");
+                    Map<String, Path> versions = plugins.get(slug);
+                    if (versions == null) return;
+                    String latest =
+                            versions.keySet().stream().reduce((a, b) -> b).orElseThrow();
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("id", "w.org/plugins/" + slug);
+                    item.put("slug", slug);
+                    item.put("plugin", p.getKey());
+                    item.put("new_version", latest);
+                    item.put("url", "https://wordpress.org/plugins/" + slug + "/");
+                    item.put("package", downloadsUrl() + "/plugin/" + slug + "." + latest + ".zip");
+                    item.put("requires", "6.0");
+                    item.put("tested", "6.5.5");
+                    item.put("requires_php", "7.4");
+                    item.put("requires_plugins", List.of());
+                    boolean newer = !latest.equals(p.getValue().path("Version").asText());
+                    (newer ? updates : current).put(p.getKey(), item);
+                });
         answer(exchange, 200, Map.of("plugins", updates, "translations", List.of(), "no_update", current));
     }
 
@@ -267,7 +314,10 @@ public final class WordPressOrgStandIn implements AutoCloseable {
         if (raw == null) return query;
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0) query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq > 0)
+                query.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return query;
     }

@@ -35,13 +35,13 @@ public final class WordPressReleases {
     private static final String URL = "https://registry.npmjs.org/@wp-playground/wordpress-builds/-/" + PACKAGE;
     private static final String SHA1 = "806b280d2d501431c0aacc5b95f423e32f20c63b";
     /** The release each tree of the package carries. */
-    public static final Map<String, String> RELEASES = Map.of("6.2", "6.2.6", "6.3", "6.3.5", "6.4", "6.4.5", "6.5", "6.5.5");
+    public static final Map<String, String> RELEASES =
+            Map.of("6.2", "6.2.6", "6.3", "6.3.5", "6.4", "6.4.5", "6.5", "6.5.5");
     /** What the playground adds to a release that wordpress.org's zip does not have. */
-    private static final java.util.List<String> PLAYGROUND_ONLY = java.util.List.of("wp-config.php", ".default_theme",
-            "wordpress-remote-asset-paths", "wp-content/database/");
+    private static final java.util.List<String> PLAYGROUND_ONLY = java.util.List.of(
+            "wp-config.php", ".default_theme", "wordpress-remote-asset-paths", "wp-content/database/");
 
-    private WordPressReleases() {
-    }
+    private WordPressReleases() {}
 
     /** wordpress-{version}.zip for the tree {@code branch} ("6.5"), built into {@code folder}. */
     public static Path zip(String branch, Path folder) throws IOException {
@@ -52,19 +52,24 @@ public final class WordPressReleases {
      * As {@link #zip(String, Path)}, with {@code wp-includes/version.php} passed through
      * {@code versionPhp} (a release that requires more than the machine has).
      */
-    public static Path zip(String branch, Path folder, String nameSuffix, UnaryOperator<String> versionPhp) throws IOException {
+    public static Path zip(String branch, Path folder, String nameSuffix, UnaryOperator<String> versionPhp)
+            throws IOException {
         Path tree = unpacked(branch);
         Path zip = folder.resolve("wordpress-" + RELEASES.get(branch) + nameSuffix + ".zip");
         Files.createDirectories(folder);
         TreeMap<String, Path> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(tree)) {
-            walk.filter(Files::isRegularFile).forEach(p -> files.put(tree.relativize(p).toString(), p));
+            walk.filter(Files::isRegularFile)
+                    .forEach(p -> files.put(tree.relativize(p).toString(), p));
         }
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             for (var entry : files.entrySet()) {
                 out.putNextEntry(new ZipEntry("wordpress/" + entry.getKey()));
                 if (entry.getKey().equals("wp-includes/version.php")) {
-                    out.write(versionPhp.apply(Files.readString(entry.getValue(), StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(versionPhp
+                            .apply(Files.readString(entry.getValue(), StandardCharsets.ISO_8859_1))
+                            .getBytes(StandardCharsets.ISO_8859_1));
                 } else {
                     Files.copy(entry.getValue(), out);
                 }
@@ -81,9 +86,16 @@ public final class WordPressReleases {
         if (Files.isRegularFile(tree.resolve("wp-includes/version.php"))) return tree;
         Path tgz = downloaded(cache);
         Path work = Files.createTempDirectory(cache, "unpack-");
-        run(work, "tar", "xzf", tgz.toString(), "package/src/wordpress/wp-" + branch + ".zip", "package/public/wp-" + branch);
+        run(
+                work,
+                "tar",
+                "xzf",
+                tgz.toString(),
+                "package/src/wordpress/wp-" + branch + ".zip",
+                "package/public/wp-" + branch);
         Path build = work.resolve("tree");
-        try (ZipFile php = new ZipFile(work.resolve("package/src/wordpress/wp-" + branch + ".zip").toFile())) {
+        try (ZipFile php = new ZipFile(
+                work.resolve("package/src/wordpress/wp-" + branch + ".zip").toFile())) {
             for (ZipEntry entry : php.stream().toList()) {
                 if (entry.isDirectory() || PLAYGROUND_ONLY.stream().anyMatch(entry.getName()::startsWith)) continue;
                 Path out = build.resolve(entry.getName()).normalize();
@@ -115,7 +127,9 @@ public final class WordPressReleases {
         Files.createDirectories(cache);
         Path partial = cache.resolve(PACKAGE + ".partial");
         try {
-            HttpResponse<Path> answer = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+            HttpResponse<Path> answer = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build()
                     .send(HttpRequest.newBuilder(URI.create(URL)).build(), HttpResponse.BodyHandlers.ofFile(partial));
             if (answer.statusCode() != 200) throw new IOException(URL + " answered " + answer.statusCode());
         } catch (InterruptedException e) {
@@ -140,7 +154,10 @@ public final class WordPressReleases {
 
     private static void run(Path dir, String... command) throws IOException {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .inheritIO()
+                    .start();
             if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " exited " + p.exitValue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

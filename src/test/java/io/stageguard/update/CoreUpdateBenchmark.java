@@ -50,7 +50,8 @@ class CoreUpdateBenchmark {
         try (LocalMariaDb mariaDb = LocalMariaDb.start(work.resolve("mariadb"))) {
             SiteEnvironment updated = site(mariaDb, "updated");
             long t0 = System.nanoTime();
-            CoreUpdater.CoreUpdate update = new CoreUpdater(php).update(updated, new Change(ChangeType.CORE, null, "6.5.5", zip.toString()));
+            CoreUpdater.CoreUpdate update =
+                    new CoreUpdater(php).update(updated, new Change(ChangeType.CORE, null, "6.5.5", zip.toString()));
             long updateMillis = (System.nanoTime() - t0) / 1_000_000;
             assertThat(update.dbVersionAfter()).isEqualTo("57155");
 
@@ -62,17 +63,27 @@ class CoreUpdateBenchmark {
             String dbVersion = php.run(copied, UPGRADE).strip();
             long upgradeMillis = (System.nanoTime() - t2) / 1_000_000;
             assertThat(dbVersion).isEqualTo("57155");
-            assertThat(SiteInventoryReader.wordpressVersion(copied.documentRoot())).isEqualTo("6.5.5");
+            assertThat(SiteInventoryReader.wordpressVersion(copied.documentRoot()))
+                    .isEqualTo("6.5.5");
 
             long baseline = copyMillis + upgradeMillis;
             StringBuilder report = new StringBuilder();
             report.append("Core update benchmark: WordPress 6.1.9 (Debian) to 6.5.5, one run\n\n");
-            report.append(String.format(Locale.ROOT, "baseline  cp -a of the 6.5.5 tree over the site   %6d ms%n", copyMillis));
-            report.append(String.format(Locale.ROOT, "baseline  wp_upgrade() alone                     %6d ms%n", upgradeMillis));
-            report.append(String.format(Locale.ROOT, "baseline  together                               %6d ms%n%n", baseline));
-            report.append(String.format(Locale.ROOT, "CoreUpdater.update (checks, unpack beside, swaps, %d old files removed, wp_upgrade())  %6d ms   %.2fx the baseline%n",
-                    update.removed().size(), updateMillis, (double) updateMillis / baseline));
-            report.append(String.format(Locale.ROOT, "for reference: unpacking the release zip alone, as CoreUpdater does first            %6d ms%n",
+            report.append(String.format(
+                    Locale.ROOT, "baseline  cp -a of the 6.5.5 tree over the site   %6d ms%n", copyMillis));
+            report.append(String.format(
+                    Locale.ROOT, "baseline  wp_upgrade() alone                     %6d ms%n", upgradeMillis));
+            report.append(String.format(
+                    Locale.ROOT, "baseline  together                               %6d ms%n%n", baseline));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "CoreUpdater.update (checks, unpack beside, swaps, %d old files removed, wp_upgrade())  %6d ms   %.2fx the baseline%n",
+                    update.removed().size(),
+                    updateMillis,
+                    (double) updateMillis / baseline));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "for reference: unpacking the release zip alone, as CoreUpdater does first            %6d ms%n",
                     unpackMillis));
             Path out = Path.of("target/benchmark/core-update.txt");
             Files.createDirectories(out.getParent());

@@ -41,8 +41,11 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
     private static LiveSnapshot beforeRelease;
     private static String release;
 
-    @Autowired PageFetcher fetcher;
-    @Autowired JdbcTemplate jdbc;
+    @Autowired
+    PageFetcher fetcher;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @BeforeAll
     static void buildReleaseZip() throws Exception {
@@ -61,13 +64,20 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
     @Test
     @Order(1)
     void aCorePackageThatIsNotWhatItSaysOrNeedsMoreThanTheSiteHasIsRefusedBeforeAnythingIsApplied() throws Exception {
-        assertThat(errors(start(core("6.4.5", wordpress655)))).containsEntry("changes[0].package", "is WordPress 6.5.5, not 6.4.5");
+        assertThat(errors(start(core("6.4.5", wordpress655))))
+                .containsEntry("changes[0].package", "is WordPress 6.5.5, not 6.4.5");
         Path plugin = QaFixtures.zip("sg-new-helper", "1.0.0", work.resolve("packages"));
-        assertThat(errors(start(core("6.5.5", plugin))).get("changes[0].package")).startsWith("is not a wordpress.org release: entry sg-new-helper/");
-        Path tooNew = WordPressReleases.zip("6.5", work.resolve("core"), "-needs-php-99",
+        assertThat(errors(start(core("6.5.5", plugin))).get("changes[0].package"))
+                .startsWith("is not a wordpress.org release: entry sg-new-helper/");
+        Path tooNew = WordPressReleases.zip(
+                "6.5",
+                work.resolve("core"),
+                "-needs-php-99",
                 php -> php.replace("$required_php_version = '7.0.0'", "$required_php_version = '99.0.0'"));
-        assertThat(errors(start(core("6.5.5", tooNew))).get("changes[0]")).startsWith("WordPress 6.5.5 requires PHP 99.0.0; the site runs 8.");
-        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot())).isEqualTo("6.1.9");
+        assertThat(errors(start(core("6.5.5", tooNew))).get("changes[0]"))
+                .startsWith("WordPress 6.5.5 requires PHP 99.0.0; the site runs 8.");
+        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot()))
+                .isEqualTo("6.1.9");
     }
 
     @Test
@@ -77,7 +87,8 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
         long posts = count(content);
         // files of the site's own named like core's, and one core file WordPress dropped long ago (in its $_old_files)
         Path liveRoot = site().live().documentRoot();
-        Files.writeString(liveRoot.resolve("wp-config-local.php"), "<?php define( 'WP_ENVIRONMENT_TYPE', 'production' );");
+        Files.writeString(
+                liveRoot.resolve("wp-config-local.php"), "<?php define( 'WP_ENVIRONMENT_TYPE', 'production' );");
         Files.writeString(liveRoot.resolve("wp-salt.php"), "<?php // the site's own salts");
         Files.writeString(liveRoot.resolve("wp-app.php"), "<?php // AtomPub, removed from WordPress in 3.5");
         beforeRelease = LiveSnapshot.of(site().live());
@@ -87,30 +98,51 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
         ReleaseDriver driver = driver();
 
         driver.awaitTask(release, "Task_DeveloperSignoff");
-        assertThat(SiteInventoryReader.wordpressVersion(site().staging().documentRoot())).isEqualTo("6.5.5");
-        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot())).as("live before sign-off").isEqualTo("6.1.9");
-        assertThat(jdbc.queryForObject("select outcome from sg_applied_change where release_id = ?", String.class, release))
-                .startsWith("WordPress 6.1.9 → 6.5.5, db_version 53496 → 57155, added wp-content/themes/twentytwentyfour, removed ")
+        assertThat(SiteInventoryReader.wordpressVersion(site().staging().documentRoot()))
+                .isEqualTo("6.5.5");
+        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot()))
+                .as("live before sign-off")
+                .isEqualTo("6.1.9");
+        assertThat(jdbc.queryForObject(
+                        "select outcome from sg_applied_change where release_id = ?", String.class, release))
+                .startsWith(
+                        "WordPress 6.1.9 → 6.5.5, db_version 53496 → 57155, added wp-content/themes/twentytwentyfour, removed ")
                 .endsWith(" file(s) the new version no longer has");
-        assertThat(jdbc.queryForObject("select integrity from sg_applied_change where release_id = ?", String.class, release))
-                .as("every core file on staging is the package's").matches("\\d+ file\\(s\\) match the package");
+        assertThat(jdbc.queryForObject(
+                        "select integrity from sg_applied_change where release_id = ?", String.class, release))
+                .as("every core file on staging is the package's")
+                .matches("\\d+ file\\(s\\) match the package");
         driver.signOff(release);
         driver.confirmPlan(release);
 
         Map<String, Object> status = driver.awaitEnd(release);
-        assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Released");
+        assertThat(status.get("outcome"))
+                .as("%s", ReleaseDriver.variables(status))
+                .isEqualTo("Released");
         Path live = site().live().documentRoot();
         assertThat(SiteInventoryReader.wordpressVersion(live)).isEqualTo("6.5.5");
         assertThat(option("db_version")).isEqualTo("57155");
         assertThat(live.resolve(".maintenance")).doesNotExist();
         assertThat(live.resolve(".stageguard-next-core")).doesNotExist();
-        assertThat(live.resolve("wp-content/themes/twentytwentyfour/style.css")).as("a bundled theme newer than 6.1.9").exists();
-        assertThat(live.resolve("wp-includes/wlwmanifest.xml")).as("dropped in 6.3, one of $_old_files").doesNotExist();
-        assertThat(live.resolve("wp-includes/Requests/Auth.php")).as("Requests 1 went in 6.2").doesNotExist();
-        assertThat(live.resolve("wp-config.php")).as("the site's configuration is its own").exists();
-        assertThat(live.resolve("wp-config-local.php")).as("the site's own, though named like core (review 954a1fc, M8)").exists();
+        assertThat(live.resolve("wp-content/themes/twentytwentyfour/style.css"))
+                .as("a bundled theme newer than 6.1.9")
+                .exists();
+        assertThat(live.resolve("wp-includes/wlwmanifest.xml"))
+                .as("dropped in 6.3, one of $_old_files")
+                .doesNotExist();
+        assertThat(live.resolve("wp-includes/Requests/Auth.php"))
+                .as("Requests 1 went in 6.2")
+                .doesNotExist();
+        assertThat(live.resolve("wp-config.php"))
+                .as("the site's configuration is its own")
+                .exists();
+        assertThat(live.resolve("wp-config-local.php"))
+                .as("the site's own, though named like core (review 954a1fc, M8)")
+                .exists();
         assertThat(live.resolve("wp-salt.php")).exists();
-        assertThat(live.resolve("wp-app.php")).as("WordPress's own old file, in its $_old_files").doesNotExist();
+        assertThat(live.resolve("wp-app.php"))
+                .as("WordPress's own old file, in its $_old_files")
+                .doesNotExist();
         assertThat(count(content)).as("content intact").isEqualTo(posts);
         PageFetcher.Page front = fetcher.get(site().live().url("/"));
         assertThat(front.status()).isEqualTo(200);
@@ -120,7 +152,10 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
         assertThat(login.body()).contains("id=\"user_login\"");
         @SuppressWarnings("unchecked")
         List<String> deployed = (List<String>) ReleaseDriver.variables(status).get("deployedChanges");
-        assertThat(deployed).singleElement().asString().startsWith("WordPress core 6.5.5 (WordPress 6.1.9 → 6.5.5, db_version 53496 → 57155");
+        assertThat(deployed)
+                .singleElement()
+                .asString()
+                .startsWith("WordPress core 6.5.5 (WordPress 6.1.9 → 6.5.5, db_version 53496 → 57155");
         assertThat((String) ReleaseDriver.variables(status).get("servedCode")).contains("core wordpress=6.5.5");
     }
 
@@ -129,23 +164,35 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
     void anOlderCorePackageIsADowngradeAndRefusedUnlessAskedFor() throws Exception {
         Path wordpress645 = WordPressReleases.zip("6.4", work.resolve("core"));
         assertThat(errors(start(core("6.4.5", wordpress645))).get("changes[0]"))
-                .isEqualTo("WordPress 6.4.5 is older than the installed 6.5.5; a downgrade needs \"allowDowngrade\": true");
+                .isEqualTo(
+                        "WordPress 6.4.5 is older than the installed 6.5.5; a downgrade needs \"allowDowngrade\": true");
     }
 
     @Test
     @Order(4)
     void restoringTheReleasePutsWordPress619BackWithItsDatabase() throws Exception {
-        ResponseEntity<Map<String, Object>> accepted = driver().putLiveBack("ci", release, "restore", "the editor confuses our authors");
+        ResponseEntity<Map<String, Object>> accepted =
+                driver().putLiveBack("ci", release, "restore", "the editor confuses our authors");
         assertThat(accepted.getStatusCode()).as("%s", accepted.getBody()).isEqualTo(HttpStatus.ACCEPTED);
-        Map<String, Object> status = driver().awaitEnd((String) accepted.getBody().get("restoreId"));
-        assertThat(status.get("outcome")).as("%s", ReleaseDriver.variables(status)).isEqualTo("Live restored");
-        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot())).isEqualTo("6.1.9");
+        Map<String, Object> status =
+                driver().awaitEnd((String) accepted.getBody().get("restoreId"));
+        assertThat(status.get("outcome"))
+                .as("%s", ReleaseDriver.variables(status))
+                .isEqualTo("Live restored");
+        assertThat(SiteInventoryReader.wordpressVersion(site().live().documentRoot()))
+                .isEqualTo("6.1.9");
         assertThat(option("db_version")).isEqualTo("53496");
-        assertThat(site().live().documentRoot().resolve("wp-content/themes/twentytwentyfour")).as("added by the update").doesNotExist();
-        // the one row left is the fallback navigation menu 6.5's navigation block wrote on its first render after the push (the
-        // verification's): written after the deploy, it is kept like a visitor's row, and 6.1.9 knows wp_navigation posts too
-        assertThat(LiveSnapshot.of(site().live()).differencesFrom(beforeRelease)).as("live after the restore")
-                .allMatch(d -> d.startsWith("row added in wp_posts: ") && d.contains("<!-- wp:page-list /-->␟Navigation␟"));
+        assertThat(site().live().documentRoot().resolve("wp-content/themes/twentytwentyfour"))
+                .as("added by the update")
+                .doesNotExist();
+        // the one row left is the fallback navigation menu 6.5's navigation block wrote on its first render after the
+        // push (the
+        // verification's): written after the deploy, it is kept like a visitor's row, and 6.1.9 knows wp_navigation
+        // posts too
+        assertThat(LiveSnapshot.of(site().live()).differencesFrom(beforeRelease))
+                .as("live after the restore")
+                .allMatch(d ->
+                        d.startsWith("row added in wp_posts: ") && d.contains("<!-- wp:page-list /-->␟Navigation␟"));
         assertThat(fetcher.get(site().live().url("/wp-login.php")).status()).isEqualTo(200);
     }
 
@@ -155,7 +202,12 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
 
     private ResponseEntity<Map<String, Object>> start(Map<String, Object> change) {
         Map<String, Object> body = Map.of("siteId", "acme", "qaPaths", QA_PATHS, "changes", List.of(change));
-        return rest.withBasicAuth("ci", "ci").exchange("/api/releases", HttpMethod.POST, new HttpEntity<>(body), new ParameterizedTypeReference<>() { });
+        return rest.withBasicAuth("ci", "ci")
+                .exchange(
+                        "/api/releases",
+                        HttpMethod.POST,
+                        new HttpEntity<>(body),
+                        new ParameterizedTypeReference<>() {});
     }
 
     @SuppressWarnings("unchecked")
@@ -165,10 +217,13 @@ class CoreUpdateReleaseTest extends ReleasingApplicationTest {
     }
 
     private String option(String name) throws Exception {
-        return demo.mariaDb().sql("SELECT option_value FROM live_wp.wp_options WHERE option_name = '" + name + "'").strip();
+        return demo.mariaDb()
+                .sql("SELECT option_value FROM live_wp.wp_options WHERE option_name = '" + name + "'")
+                .strip();
     }
 
     private long count(String where) throws Exception {
-        return Long.parseLong(demo.mariaDb().sql("SELECT COUNT(*) FROM live_wp.wp_" + where).strip());
+        return Long.parseLong(
+                demo.mariaDb().sql("SELECT COUNT(*) FROM live_wp.wp_" + where).strip());
     }
 }

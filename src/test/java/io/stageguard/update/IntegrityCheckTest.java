@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IntegrityCheckTest {
     @TempDir
     static Path work;
+
     static WordPressOrgStandIn wordpressOrg;
     static WordPressOrgSource source;
     static IntegrityCheck check;
@@ -31,13 +32,17 @@ class IntegrityCheckTest {
     @BeforeAll
     static void start() throws Exception {
         wordpressOrg = WordPressOrgStandIn.start();
-        wordpressOrg.plugin(FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", work.resolve("org")))
+        wordpressOrg
+                .plugin(FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", work.resolve("org")))
                 .plugin(FixturePlugin.SLUG, "1.2.0", FixturePlugin.zip("1.2.0", work.resolve("org")))
                 .publishChecksum(FixturePlugin.SLUG, "1.2.0", "hello-stageguard.php", "0".repeat(64));
-        source = new WordPressOrgSource(new UpdateProperties(wordpressOrg.url(), wordpressOrg.downloadsUrl(), null, null, null, null),
+        source = new WordPressOrgSource(
+                new UpdateProperties(wordpressOrg.url(), wordpressOrg.downloadsUrl(), null, null, null, null),
                 new StageguardProperties(work.resolve("stageguard"), "http://localhost"));
         check = new IntegrityCheck(source);
-        staging = new SiteEnvironment("http://127.0.0.1:9", Files.createDirectories(work.resolve("staging")),
+        staging = new SiteEnvironment(
+                "http://127.0.0.1:9",
+                Files.createDirectories(work.resolve("staging")),
                 new DatabaseConnection("127.0.0.1", 9, "unused", "unused", "unused", "wp_"));
     }
 
@@ -47,7 +52,11 @@ class IntegrityCheckTest {
     }
 
     private static Change installed(String version) throws Exception {
-        Path zip = source.download(new UpdateSource.Offer(ChangeType.PLUGIN, FixturePlugin.SLUG, version, WordPressOrgSource.NAME,
+        Path zip = source.download(new UpdateSource.Offer(
+                ChangeType.PLUGIN,
+                FixturePlugin.SLUG,
+                version,
+                WordPressOrgSource.NAME,
                 wordpressOrg.downloadsUrl() + "/plugin/" + FixturePlugin.SLUG + "." + version + ".zip"));
         Change change = new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, version, zip.toString());
         PackageInstaller.install(staging.documentRoot(), change);
@@ -59,23 +68,34 @@ class IntegrityCheckTest {
         Change change = installed("1.1.0");
         IntegrityCheck.Result clean = check.verify(staging, change);
         assertThat(clean.problems()).isEmpty();
-        assertThat(clean.summary()).isEqualTo("1 file(s) match the package; 1 match wordpress.org's published checksums");
+        assertThat(clean.summary())
+                .isEqualTo("1 file(s) match the package; 1 match wordpress.org's published checksums");
 
-        Files.writeString(staging.documentRoot().resolve(change.targetFolder()).resolve("hello-stageguard.php"), "<?php // edited on staging\n");
+        Files.writeString(
+                staging.documentRoot().resolve(change.targetFolder()).resolve("hello-stageguard.php"),
+                "<?php // edited on staging\n");
         assertThat(check.verify(staging, change).problems())
-                .containsExactly("hello-stageguard.php differs from the package", "hello-stageguard.php differs from wordpress.org's checksum");
+                .containsExactly(
+                        "hello-stageguard.php differs from the package",
+                        "hello-stageguard.php differs from wordpress.org's checksum");
     }
 
     @Test
     void aBuildThatIsNotTheOneWordPressOrgPublishedIsNamed() throws Exception {
         Change change = installed("1.2.0");
-        assertThat(check.verify(staging, change).problems()).containsExactly("hello-stageguard.php differs from wordpress.org's checksum");
+        assertThat(check.verify(staging, change).problems())
+                .containsExactly("hello-stageguard.php differs from wordpress.org's checksum");
     }
 
     @Test
     void aPackageFromElsewhereIsComparedWithItselfOnly() throws Exception {
-        Change change = new Change(ChangeType.PLUGIN, FixturePlugin.SLUG, "1.1.0", FixturePlugin.zip("1.1.0", work.resolve("elsewhere")).toString());
+        Change change = new Change(
+                ChangeType.PLUGIN,
+                FixturePlugin.SLUG,
+                "1.1.0",
+                FixturePlugin.zip("1.1.0", work.resolve("elsewhere")).toString());
         PackageInstaller.install(staging.documentRoot(), change);
-        assertThat(check.verify(staging, change)).isEqualTo(new IntegrityCheck.Result("1 file(s) match the package", List.of()));
+        assertThat(check.verify(staging, change))
+                .isEqualTo(new IntegrityCheck.Result("1 file(s) match the package", List.of()));
     }
 }

@@ -38,8 +38,11 @@ class PackageInstallerTest {
     void aZipBombIsRefusedWhenTheChangeSetIsCheckedAndWhenItIsUnpacked() throws IOException {
         Path bomb = zip("bomb.zip", "bomb/zeros.txt", new byte[64 * 1024 * 1024]);
         Change change = new Change(ChangeType.PLUGIN, "bomb", "1.0.0", bomb.toString());
-        assertThat(ChangeSetValidator.problems(List.of(change), new PackageFolders(List.of(work), List::of, new PackageUploads(work.resolve("uploads"))))).hasEntrySatisfying("changes[0].package",
-                problem -> assertThat(problem).contains("a zip bomb"));
+        assertThat(ChangeSetValidator.problems(
+                        List.of(change),
+                        new PackageFolders(List.of(work), List::of, new PackageUploads(work.resolve("uploads")))))
+                .hasEntrySatisfying(
+                        "changes[0].package", problem -> assertThat(problem).contains("a zip bomb"));
         Path root = site();
         assertThatThrownBy(() -> PackageInstaller.install(root, change)).hasMessageContaining("a zip bomb");
         assertThat(root.resolve("wp-content/plugins/bomb")).doesNotExist();
@@ -49,7 +52,8 @@ class PackageInstallerTest {
     void anEntryThatEscapesItsFolderIsRefused() throws IOException {
         Path slip = zip("slip.zip", "../../wp-config.php", "<?php // mine now".getBytes(StandardCharsets.UTF_8));
         Path root = site();
-        assertThatThrownBy(() -> PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "slip", "1.0.0", slip.toString())))
+        assertThatThrownBy(() ->
+                        PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "slip", "1.0.0", slip.toString())))
                 .hasMessageContaining("escapes its folder");
         assertThat(root.resolve("wp-config.php")).doesNotExist();
     }
@@ -61,7 +65,8 @@ class PackageInstallerTest {
         Files.createDirectories(root.resolve("wp-content"));
         Files.createSymbolicLink(root.resolve("wp-content/plugins"), elsewhere);
         Path plugin = zip("ok.zip", "ok/ok.php", "<?php /* Plugin Name: ok */".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "ok", "1.0.0", plugin.toString())))
+        assertThatThrownBy(() ->
+                        PackageInstaller.install(root, new Change(ChangeType.PLUGIN, "ok", "1.0.0", plugin.toString())))
                 .hasMessageContaining("through a symbolic link");
         try (var files = Files.list(elsewhere)) {
             assertThat(files).isEmpty();

@@ -35,27 +35,33 @@ class CreateStagingCloneDelegates {
 
     /** An unusable or public staging site is an environment problem for an operator: it becomes an incident after the retries. */
     @Bean
-    JavaDelegate verifyStagingDelegate(ReleaseVariables vars, StagingVerifier verifier, StagingAccess access, StagingState state) {
+    JavaDelegate verifyStagingDelegate(
+            ReleaseVariables vars, StagingVerifier verifier, StagingAccess access, StagingState state) {
         return execution -> {
             Site site = vars.site(execution);
             List<String> problems = verifier.verify(site, QA_PATHS.from(execution), access.headers(site.id()));
             if (!problems.isEmpty()) {
-                throw new IllegalStateException("Staging is not a working, private copy of live: " + String.join("; ", problems));
+                throw new IllegalStateException(
+                        "Staging is not a working, private copy of live: " + String.join("; ", problems));
             }
             // a clone on its own (a staging refresh) has no release under test
-            if (execution.getProcessInstance().getSuperExecution() == null) state.fresh(site, vars.releaseId(execution));
+            if (execution.getProcessInstance().getSuperExecution() == null)
+                state.fresh(site, vars.releaseId(execution));
             else state.underTest(site, vars.releaseId(execution));
         };
     }
 
     /** A blocking mismatch is a business outcome (the release cannot be tested meaningfully), routed by a gateway. */
     @Bean
-    JavaDelegate checkParityDelegate(ReleaseVariables vars, ParityCheck parity, StagingAccess access, ReleaseMetrics metrics) {
+    JavaDelegate checkParityDelegate(
+            ReleaseVariables vars, ParityCheck parity, StagingAccess access, ReleaseMetrics metrics) {
         return execution -> {
             Site site = vars.site(execution);
             ParityReport report = parity.check(site, access.headers(site.id()));
             PARITY_REPORT.set(execution, report.items());
-            PARITY_DIFFERENCES.set(execution, report.items().stream().filter(ParityReport.Item::differs).toList());
+            PARITY_DIFFERENCES.set(
+                    execution,
+                    report.items().stream().filter(ParityReport.Item::differs).toList());
             PARITY_INDEX.set(execution, report.parityIndex());
             PARITY_SUMMARY.set(execution, report.summary());
             PARITY_BLOCKED.set(execution, report.blocked());

@@ -15,6 +15,10 @@ class EngineRunningReleases implements RunningReleases {
 
     @Override
     public boolean isRunning(String releaseId) {
-        return runtime.createProcessInstanceQuery().processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.STAGING_RELEASE).count() > 0;
+        return runtime.createProcessInstanceQuery()
+                        .processInstanceBusinessKey(releaseId)
+                        .processDefinitionKey(ReleaseModel.STAGING_RELEASE)
+                        .count()
+                > 0;
     }
 }

@@ -54,15 +54,21 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private static final Logger log = LoggerFactory.getLogger(JobLockKeeper.class);
 
     /** @param step whether the job runs a step (a service task) rather than only starts a phase (a call activity) */
-    private record Held(String jobId, String lockOwner, String activityId, String activityName, boolean step, String processInstanceId,
-                        Instant since) {
-    }
+    private record Held(
+            String jobId,
+            String lockOwner,
+            String activityId,
+            String activityName,
+            boolean step,
+            String processInstanceId,
+            Instant since) {}
 
     private final JdbcTemplate jdbc;
     private final JobProperties properties;
     private final Map<Thread, Held> held = new ConcurrentHashMap<>();
     /** Jobs already reported as long-running, so the log says it once per job. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stageguard-job-lock-keeper");
         t.setDaemon(true);
@@ -71,10 +77,11 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private long lockMillis;
 
     public JobLockKeeper(DataSourceProperties dataSource, JobProperties properties) {
-        // a connection of its own for each push: job threads hold the pool's connections for their whole step, and a pool
+        // a connection of its own for each push: job threads hold the pool's connections for their whole step, and a
+        // pool
         // they fill must not keep the one update that keeps their locks alive waiting (review 954a1fc, M4)
-        this.jdbc = new JdbcTemplate(new DriverManagerDataSource(dataSource.determineUrl(), dataSource.determineUsername(),
-                dataSource.determinePassword()));
+        this.jdbc = new JdbcTemplate(new DriverManagerDataSource(
+                dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword()));
         this.properties = properties;
     }
 
@@ -108,9 +115,14 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
 
     @Override
     public void postProcessEngineBuild(ProcessEngine engine) {
-        lockMillis = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getJobExecutor().getLockTimeInMillis();
+        lockMillis = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
+                .getJobExecutor()
+                .getLockTimeInMillis();
         long every = Math.max(1000, lockMillis / 4);
-        log.info("Job locks last {} s; a job still working extends its lock every {} s", lockMillis / 1000, every / 1000);
+        log.info(
+                "Job locks last {} s; a job still working extends its lock every {} s",
+                lockMillis / 1000,
+                every / 1000);
         heartbeat.scheduleWithFixedDelay(this::extend, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -121,10 +133,17 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
         StepProgress.clear(Thread.currentThread());
         if (job != null && job.getLockOwner() != null) {
             Thread thread = Thread.currentThread();
-            Held holding = new Held(job.getId(), job.getLockOwner(), job.getActivityId(), activityName, step, job.getProcessInstanceId(),
+            Held holding = new Held(
+                    job.getId(),
+                    job.getLockOwner(),
+                    job.getActivityId(),
+                    activityName,
+                    step,
+                    job.getProcessInstanceId(),
                     Instant.now());
             held.put(thread, holding);
-            // a phase's job ends when its sub-process reaches its first wait, with no end event of the call activity: let go when the
+            // a phase's job ends when its sub-process reaches its first wait, with no end event of the call activity:
+            // let go when the
             // job's transaction ends, or the phase would look long-running beside the step that now works
             TransactionListener done = ended -> {
                 if (held.remove(thread, holding)) letGo(holding);
@@ -142,23 +161,39 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     private void extend() {
         held.forEach((thread, job) -> {
             try {
-                int extended = !thread.isAlive() ? 0 : jdbc.update("update ACT_RU_JOB set LOCK_EXP_TIME_ = ? where ID_ = ? and LOCK_OWNER_ = ?",
-                        Timestamp.from(Instant.now().plusMillis(lockMillis)), job.jobId(), job.lockOwner());
+                int extended = !thread.isAlive()
+                        ? 0
+                        : jdbc.update(
+                                "update ACT_RU_JOB set LOCK_EXP_TIME_ = ? where ID_ = ? and LOCK_OWNER_ = ?",
+                                Timestamp.from(Instant.now().plusMillis(lockMillis)),
+                                job.jobId(),
+                                job.lockOwner());
                 // 0: the job is done, failed and unlocked, or its thread is gone
                 if (extended == 0) {
                     if (held.remove(thread, job)) {
                         StepProgress.clear(thread);
                         letGo(job);
                     }
-                } else if (job.since().plus(properties.longRunningAfter()).isBefore(Instant.now()) && reported.add(job.jobId())) {
-                    log.warn("Step {} of process instance {} has been working for {} minutes (job {}); if it hangs, its lock is kept "
-                            + "alive: see the thread {} and, if needed, restart Stageguard", job.activityId(), job.processInstanceId(),
-                            Duration.between(job.since(), Instant.now()).toMinutes(), job.jobId(), thread.getName());
+                } else if (job.since().plus(properties.longRunningAfter()).isBefore(Instant.now())
+                        && reported.add(job.jobId())) {
+                    log.warn(
+                            "Step {} of process instance {} has been working for {} minutes (job {}); if it hangs, its lock is kept "
+                                    + "alive: see the thread {} and, if needed, restart Stageguard",
+                            job.activityId(),
+                            job.processInstanceId(),
+                            Duration.between(job.since(), Instant.now()).toMinutes(),
+                            job.jobId(),
+                            thread.getName());
                 }
             } catch (RuntimeException e) {
                 // the lock lapses if this goes on, and another executor may start the same job beside this one
-                log.warn("Could not extend the lock of job {} (step {} of process instance {}); it lapses {} s after the last extension: {}",
-                        job.jobId(), job.activityId(), job.processInstanceId(), lockMillis / 1000, e.getMessage());
+                log.warn(
+                        "Could not extend the lock of job {} (step {} of process instance {}); it lapses {} s after the last extension: {}",
+                        job.jobId(),
+                        job.activityId(),
+                        job.processInstanceId(),
+                        lockMillis / 1000,
+                        e.getMessage());
             }
         });
     }
@@ -167,15 +202,21 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
      * A step this Stageguard works on right now, which the history shows only once its job
      * commits: how long it has worked and how far it says it has come.
      */
-    public record Working(String step, String processInstanceId, Instant since, long minutes, String progress) {
-    }
+    public record Working(String step, String processInstanceId, Instant since, long minutes, String progress) {}
 
     /** The steps of the given process instances that this Stageguard works on now. */
     public List<Working> working(Collection<String> processInstanceIds) {
         Instant now = Instant.now();
-        return held.entrySet().stream().filter(e -> e.getValue().step() && processInstanceIds.contains(e.getValue().processInstanceId()))
-                .map(e -> new Working(e.getValue().activityName() == null ? e.getValue().activityId() : e.getValue().activityName(),
-                        e.getValue().processInstanceId(), e.getValue().since(), Duration.between(e.getValue().since(), now).toMinutes(),
+        return held.entrySet().stream()
+                .filter(e -> e.getValue().step()
+                        && processInstanceIds.contains(e.getValue().processInstanceId()))
+                .map(e -> new Working(
+                        e.getValue().activityName() == null
+                                ? e.getValue().activityId()
+                                : e.getValue().activityName(),
+                        e.getValue().processInstanceId(),
+                        e.getValue().since(),
+                        Duration.between(e.getValue().since(), now).toMinutes(),
                         StepProgress.of(e.getKey())))
                 .toList();
     }
@@ -184,8 +225,14 @@ public class JobLockKeeper extends AbstractProcessEnginePlugin {
     public List<Working> longRunning(Collection<String> processInstanceIds) {
         Instant now = Instant.now();
         return held.values().stream()
-                .filter(job -> processInstanceIds.contains(job.processInstanceId()) && job.since().plus(properties.longRunningAfter()).isBefore(now))
-                .map(job -> new Working(job.activityId(), job.processInstanceId(), job.since(), Duration.between(job.since(), now).toMinutes(), null))
+                .filter(job -> processInstanceIds.contains(job.processInstanceId())
+                        && job.since().plus(properties.longRunningAfter()).isBefore(now))
+                .map(job -> new Working(
+                        job.activityId(),
+                        job.processInstanceId(),
+                        job.since(),
+                        Duration.between(job.since(), now).toMinutes(),
+                        null))
                 .toList();
     }
 

@@ -18,6 +18,7 @@ public final class ProcessVariable<T> {
     private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     /** The longest string the engine's history stores (its TEXT_ column). */
     static final int MAX_TEXT = 4000;
+
     private static final String CUT = " … (cut here; the reports have all of it)";
     private final String name;
     private final Class<T> primitive;
@@ -49,14 +50,16 @@ public final class ProcessVariable<T> {
         if (value == null) return null;
         if (primitive != null) {
             if (!primitive.isInstance(value)) {
-                throw new IllegalArgumentException("variable " + name + " holds a " + value.getClass().getSimpleName() + ", not a " + primitive.getSimpleName());
+                throw new IllegalArgumentException("variable " + name + " holds a "
+                        + value.getClass().getSimpleName() + ", not a " + primitive.getSimpleName());
             }
             return primitive.cast(value);
         }
         try {
             return JSON.readValue(value.toString(), json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("variable " + name + " is not the JSON expected: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "variable " + name + " is not the JSON expected: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -92,7 +95,8 @@ public final class ProcessVariable<T> {
 
     private Object storedValue(T value) {
         if (value instanceof String text && text.length() > MAX_TEXT) {
-            // the engine keeps a string in a 4000-character column: a long text (many findings) is cut, and says where the rest is
+            // the engine keeps a string in a 4000-character column: a long text (many findings) is cut, and says where
+            // the rest is
             return text.substring(0, MAX_TEXT - CUT.length()) + CUT;
         }
         if (primitive != null) return value;

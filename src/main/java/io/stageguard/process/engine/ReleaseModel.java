@@ -56,15 +56,39 @@ public final class ReleaseModel {
 
     /** Model key to the element ids above that it must hold. */
     public static final Map<String, List<String>> ELEMENTS = Map.of(
-            STAGING_RELEASE, List.of(CALL_CREATE_STAGING_CLONE, CALL_TEST_UPDATES, CALL_QA_AND_DEBUGGING, CALL_APPROVAL_AND_SIGNOFF,
-                    CALL_PUSH_TO_LIVE, CALL_ROLLBACK, TASK_REVISE_CHANGE_SET, GATEWAY_LIVE_AS_TESTED, END_RELEASED, END_ROLLED_BACK, END_ABANDONED,
-                    END_ROUNDS_EXHAUSTED, END_PARITY_BLOCKED, END_APPROVAL_EXPIRED),
+            STAGING_RELEASE,
+                    List.of(
+                            CALL_CREATE_STAGING_CLONE,
+                            CALL_TEST_UPDATES,
+                            CALL_QA_AND_DEBUGGING,
+                            CALL_APPROVAL_AND_SIGNOFF,
+                            CALL_PUSH_TO_LIVE,
+                            CALL_ROLLBACK,
+                            TASK_REVISE_CHANGE_SET,
+                            GATEWAY_LIVE_AS_TESTED,
+                            END_RELEASED,
+                            END_ROLLED_BACK,
+                            END_ABANDONED,
+                            END_ROUNDS_EXHAUSTED,
+                            END_PARITY_BLOCKED,
+                            END_APPROVAL_EXPIRED),
             CREATE_STAGING_CLONE, List.of(TASK_CHECK_PARITY, END_STAGING_READY),
             TEST_UPDATES, List.of(TASK_CAPTURE_STAGING_BEFORE, TASK_APPLY_CHANGE_SET),
             QA_AND_DEBUGGING, List.of(TASK_FIND_CULPRITS, END_QA_DONE),
-            APPROVAL_AND_SIGNOFF, List.of(TASK_DEVELOPER_SIGNOFF, TASK_CLIENT_SIGNOFF, TASK_REMIND_APPROVERS, TASK_ESCALATE_SIGNOFF, END_APPROVAL_EXPIRED),
-            PUSH_TO_LIVE, List.of(TASK_CONFIRM_DEPLOYMENT_PLAN, TIMER_DEPLOYMENT_WINDOW, SUBPROCESS_WATCH_LIVE, END_PUSHED, END_PUSH_CANCELLED));
+            APPROVAL_AND_SIGNOFF,
+                    List.of(
+                            TASK_DEVELOPER_SIGNOFF,
+                            TASK_CLIENT_SIGNOFF,
+                            TASK_REMIND_APPROVERS,
+                            TASK_ESCALATE_SIGNOFF,
+                            END_APPROVAL_EXPIRED),
+            PUSH_TO_LIVE,
+                    List.of(
+                            TASK_CONFIRM_DEPLOYMENT_PLAN,
+                            TIMER_DEPLOYMENT_WINDOW,
+                            SUBPROCESS_WATCH_LIVE,
+                            END_PUSHED,
+                            END_PUSH_CANCELLED));
 
-    private ReleaseModel() {
-    }
+    private ReleaseModel() {}
 }

@@ -44,16 +44,23 @@ class PushToLiveDelegates {
      * and the watch read.
      */
     @Bean
-    JavaDelegate prepareDeploymentPlanDelegate(ReleaseVariables vars, LiveDeployer deployer, DeploymentPlanner planner, HistoryService history,
-                                               DeployProperties deploy) {
+    JavaDelegate prepareDeploymentPlanDelegate(
+            ReleaseVariables vars,
+            LiveDeployer deployer,
+            DeploymentPlanner planner,
+            HistoryService history,
+            DeployProperties deploy) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             Site site = vars.site(execution);
             FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, site);
             StagingCloner.FileReport files = CLONE_FILES_REPORT.from(execution);
             StagingCloner.DatabaseReport database = CLONE_DATABASE_REPORT.from(execution);
-            DeploymentPlanner.StagingTimings timings = new DeploymentPlanner.StagingTimings(files == null ? 0 : files.millis(),
-                    files == null ? 0 : files.bytes(), database == null ? 0 : database.millis(), lastApplyMillis(history, releaseId));
+            DeploymentPlanner.StagingTimings timings = new DeploymentPlanner.StagingTimings(
+                    files == null ? 0 : files.millis(),
+                    files == null ? 0 : files.bytes(),
+                    database == null ? 0 : database.millis(),
+                    lastApplyMillis(history, releaseId));
             DeploymentPlan plan = planner.plan(releaseId, site, manifest, QA_PATHS.from(execution), timings);
             planner.record(plan);
             DEPLOYMENT_PLAN.set(execution, plan);
@@ -67,7 +74,8 @@ class PushToLiveDelegates {
     }
 
     /** The manifest with every package present and unaltered; otherwise an incident that says nothing was written. */
-    private static FrozenManifest checkedBeforeAnyWrite(LiveDeployer deployer, String releaseId, Site site) throws IOException {
+    private static FrozenManifest checkedBeforeAnyWrite(LiveDeployer deployer, String releaseId, Site site)
+            throws IOException {
         try {
             return deployer.checkedManifest(releaseId, site);
         } catch (ManifestMismatchException e) {
@@ -77,22 +85,39 @@ class PushToLiveDelegates {
 
     /** How long staging took to receive this release's changes the last time (its newest QA round). */
     private static long lastApplyMillis(HistoryService history, String releaseId) {
-        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(releaseId).processDefinitionKey(ReleaseModel.TEST_UPDATES)
-                .finished().orderByProcessInstanceEndTime().desc().listPage(0, 1).stream()
-                .flatMap(p -> history.createHistoricActivityInstanceQuery().processInstanceId(p.getId()).activityId(ReleaseModel.TASK_APPLY_CHANGE_SET)
-                        .finished().list().stream())
-                .mapToLong(a -> a.getDurationInMillis() == null ? 0 : a.getDurationInMillis()).max().orElse(0);
+        return history
+                .createHistoricProcessInstanceQuery()
+                .processInstanceBusinessKey(releaseId)
+                .processDefinitionKey(ReleaseModel.TEST_UPDATES)
+                .finished()
+                .orderByProcessInstanceEndTime()
+                .desc()
+                .listPage(0, 1)
+                .stream()
+                .flatMap(p -> history
+                        .createHistoricActivityInstanceQuery()
+                        .processInstanceId(p.getId())
+                        .activityId(ReleaseModel.TASK_APPLY_CHANGE_SET)
+                        .finished()
+                        .list()
+                        .stream())
+                .mapToLong(a -> a.getDurationInMillis() == null ? 0 : a.getDurationInMillis())
+                .max()
+                .orElse(0);
     }
 
     /** One health probe in the watch window: a failure ends the watch and the release rolls back. */
     @Bean
     JavaDelegate probeLiveDelegate(ReleaseVariables vars, LiveWatch watch) {
         return execution -> {
-            LiveWatch.Probe probe = watch.probe(vars.site(execution).live(), QA_PATHS.from(execution), LIVE_BASELINE.from(execution));
+            LiveWatch.Probe probe =
+                    watch.probe(vars.site(execution).live(), QA_PATHS.from(execution), LIVE_BASELINE.from(execution));
             WATCH_REPORT.set(execution, probe.summary());
             if (!probe.healthy()) {
                 LIVE_VERIFIED.set(execution, false);
-                throw new BpmnError("LIVE_UNHEALTHY", "Live failed a probe while watched, so it is rolled back: " + probe.summary());
+                throw new BpmnError(
+                        "LIVE_UNHEALTHY",
+                        "Live failed a probe while watched, so it is rolled back: " + probe.summary());
             }
         };
     }
@@ -103,16 +128,22 @@ class PushToLiveDelegates {
      * live has been written.
      */
     @Bean
-    JavaDelegate checkLiveDriftDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
+    JavaDelegate checkLiveDriftDelegate(
+            ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             List<Change> changes = freezer.load(releaseId).changes();
-            List<String> changed = drift.since(releaseId, vars.site(execution).live(), ChangeFootprint.paths(vars.site(execution).live().documentRoot(), changes));
+            List<String> changed = drift.since(
+                    releaseId,
+                    vars.site(execution).live(),
+                    ChangeFootprint.paths(vars.site(execution).live().documentRoot(), changes));
             LIVE_DRIFTED.set(execution, !changed.isEmpty());
             if (!changed.isEmpty()) {
                 state.stale(vars.site(execution), releaseId);
-                throw new BpmnError("LIVE_DRIFTED", "Live changed since the release was tested, so it is tested again on a fresh clone: "
-                        + String.join("; ", changed));
+                throw new BpmnError(
+                        "LIVE_DRIFTED",
+                        "Live changed since the release was tested, so it is tested again on a fresh clone: "
+                                + String.join("; ", changed));
             }
         };
     }
@@ -123,11 +154,12 @@ class PushToLiveDelegates {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, vars.site(execution));
-            List<String> touched = ChangeFootprint.paths(vars.site(execution).live().documentRoot(),
-                    manifest.changes());
+            List<String> touched =
+                    ChangeFootprint.paths(vars.site(execution).live().documentRoot(), manifest.changes());
             LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
-            BACKUP_SUMMARY.set(execution, summary.folders() + " folder(s) and " + summary.tables()
-                    + " table(s) in " + summary.directory());
+            BACKUP_SUMMARY.set(
+                    execution,
+                    summary.folders() + " folder(s) and " + summary.tables() + " table(s) in " + summary.directory());
         };
     }
 
@@ -137,19 +169,22 @@ class PushToLiveDelegates {
         return execution -> {
             List<String> problems = backup.verify(vars.releaseId(execution));
             if (!problems.isEmpty()) {
-                throw new IllegalStateException("The pre-deploy backup failed verification: " + String.join("; ", problems));
+                throw new IllegalStateException(
+                        "The pre-deploy backup failed verification: " + String.join("; ", problems));
             }
         };
     }
 
     /** A backup that would not restore identically stops the push before the first write: an incident that says what differs. */
     @Bean
-    JavaDelegate rehearseRollbackDelegate(ReleaseVariables vars, RollbackRehearsal rehearsal, DeploymentPlanner planner) {
+    JavaDelegate rehearseRollbackDelegate(
+            ReleaseVariables vars, RollbackRehearsal rehearsal, DeploymentPlanner planner) {
         return execution -> {
             RollbackRehearsal.Result result = rehearsal.rehearse(vars.releaseId(execution), vars.site(execution));
             ROLLBACK_REHEARSAL.set(execution, result.summary());
             if (!result.problems().isEmpty()) {
-                throw new IllegalStateException("Nothing was written to live: the rollback rehearsal found that " + result.summary());
+                throw new IllegalStateException(
+                        "Nothing was written to live: the rollback rehearsal found that " + result.summary());
             }
             // the plan shows the rollback time measured now rather than the estimate it was confirmed with
             DeploymentPlan plan = DEPLOYMENT_PLAN.from(execution).withRehearsedRollback(result.restoreMillis());
@@ -163,12 +198,16 @@ class PushToLiveDelegates {
         return execution -> {
             LIVE_VERIFIED.set(execution, false);
             try {
-                LiveDeployer.Deployment deployment = deployer.deploy(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
+                LiveDeployer.Deployment deployment =
+                        deployer.deploy(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
                 DEPLOYED_CHANGES.set(execution, deployment.installed());
                 SERVED_CODE.set(execution, deployment.servedCode());
             } catch (LiveBrokeException e) {
                 // visitors see the break now: the rollback starts before the caches are purged or a browser looks
-                LIVE_VERIFICATION.set(execution, e.health().summary() + "\nLive failed the plain check right after the swap; rolled back at once");
+                LIVE_VERIFICATION.set(
+                        execution,
+                        e.health().summary()
+                                + "\nLive failed the plain check right after the swap; rolled back at once");
                 throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
             } catch (ManifestMismatchException | IOException e) {
                 throw new BpmnError("DEPLOY_FAILED", "Deploy to live failed: " + e.getMessage());
@@ -178,13 +217,15 @@ class PushToLiveDelegates {
 
     @Bean
     JavaDelegate purgeCachesDelegate(ReleaseVariables vars, CachePurger purger) {
-        return execution -> CACHE_PURGE.set(execution, String.join("; ", purger.purge(vars.site(execution), QA_PATHS.from(execution))));
+        return execution -> CACHE_PURGE.set(
+                execution, String.join("; ", purger.purge(vars.site(execution), QA_PATHS.from(execution))));
     }
 
     /** Live right before the first write, as the verification after the push will compare it. Reads live only. */
     @Bean
     JavaDelegate captureLiveBaselineDelegate(ReleaseVariables vars, LiveVerification verification) {
-        return execution -> verification.baseline(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
+        return execution ->
+                verification.baseline(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
     }
 
     /**
@@ -192,19 +233,28 @@ class PushToLiveDelegates {
      * the look before the push; a passing live also gives the watch its baseline.
      */
     @Bean
-    JavaDelegate verifyLiveDelegate(ReleaseVariables vars, SiteHealthCheck health, LiveVerification verification, LiveWatch watch,
-                                    ChangeSetFreezer freezer, StagingState state) {
+    JavaDelegate verifyLiveDelegate(
+            ReleaseVariables vars,
+            SiteHealthCheck health,
+            LiveVerification verification,
+            LiveWatch watch,
+            ChangeSetFreezer freezer,
+            StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             Site site = vars.site(execution);
             List<String> pages = QA_PATHS.from(execution);
             SiteHealthCheck.Health result = health.check(site.live(), pages);
             FrozenManifest manifest = freezer.load(releaseId);
-            QaReport report = verification.verify(releaseId, site, pages, manifest.changes(),
-                    manifest.qaRound());
+            QaReport report = verification.verify(releaseId, site, pages, manifest.changes(), manifest.qaRound());
             boolean verified = result.healthy() && report.verdict() != QaVerdict.FAIL;
-            LIVE_VERIFICATION.set(execution, result.summary() + "\n" + report.verdict().label() + (report.reasons().isEmpty() ? ""
-                    : ": " + String.join("; ", report.reasons())) + "\n" + report.findings().stream().map(f -> f.where() + ": " + f.message()).toList());
+            LIVE_VERIFICATION.set(
+                    execution,
+                    result.summary() + "\n" + report.verdict().label()
+                            + (report.reasons().isEmpty() ? "" : ": " + String.join("; ", report.reasons())) + "\n"
+                            + report.findings().stream()
+                                    .map(f -> f.where() + ": " + f.message())
+                                    .toList());
             LIVE_REPORT_URL.set(execution, report.htmlUrl());
             LIVE_VERIFIED.set(execution, verified);
             if (verified) {
@@ -213,5 +263,4 @@ class PushToLiveDelegates {
             }
         };
     }
-
 }

@@ -19,11 +19,11 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class QaAndDebuggingDelegates {
 
-
     @Bean
     JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa, ReleaseMetrics metrics) {
         return execution -> {
-            QaReport report = qa.run(vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution));
+            QaReport report = qa.run(
+                    vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution));
             metrics.pagesChecked(vars.site(execution).id(), report.pages().size());
             QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
             publish(execution, vars, report, qa);
@@ -42,16 +42,25 @@ class QaAndDebuggingDelegates {
         };
     }
 
-    private static void publish(DelegateExecution execution, ReleaseVariables vars, QaReport report, BrowserQa qa) throws java.io.IOException {
+    private static void publish(DelegateExecution execution, ReleaseVariables vars, QaReport report, BrowserQa qa)
+            throws java.io.IOException {
         QA_PASSED.set(execution, report.passed());
         // what the round before found and this one does not: shown to the approvers as resolved
-        QA_RESOLVED.set(execution, report.round() > 1 && qa.hasRound(report.releaseId(), report.round() - 1)
-                ? report.resolvedSince(qa.read(report.releaseId(), report.round() - 1)) : List.of());
+        QA_RESOLVED.set(
+                execution,
+                report.round() > 1 && qa.hasRound(report.releaseId(), report.round() - 1)
+                        ? report.resolvedSince(qa.read(report.releaseId(), report.round() - 1))
+                        : List.of());
         QA_VERDICT.set(execution, report.verdict().label());
         QA_SUMMARY.set(execution, report.summary());
         List<String> findings = report.findings().stream()
-                .map(f -> f.where() + ": " + f.message() + (f.culprit() != null ? " (caused by " + f.culprit() + ")"
-                        : Attribution.PRESENT_BEFORE.equals(f.attributedBy()) ? " (" + Attribution.PRESENT_BEFORE + ": not counted)" : "")).toList();
+                .map(f -> f.where() + ": " + f.message()
+                        + (f.culprit() != null
+                                ? " (caused by " + f.culprit() + ")"
+                                : Attribution.PRESENT_BEFORE.equals(f.attributedBy())
+                                        ? " (" + Attribution.PRESENT_BEFORE + ": not counted)"
+                                        : ""))
+                .toList();
         QA_FINDINGS.set(execution, findings);
         QA_THUMBNAILS.set(execution, qa.thumbnails(report));
         QA_REPORT_URL.set(execution, report.htmlUrl());

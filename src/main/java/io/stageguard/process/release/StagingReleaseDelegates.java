@@ -40,8 +40,12 @@ class StagingReleaseDelegates {
 
     /** The release's starter is told how it ended (released, rolled back, abandoned, expired, ...), with the reports. */
     @Bean
-    ExecutionListener releaseEndedListener(ReleaseRecords releases, ReleaseNotifier mail, ReleaseMetrics metrics, ReleaseVariables vars,
-                                           StagingSnapshot snapshots) {
+    ExecutionListener releaseEndedListener(
+            ReleaseRecords releases,
+            ReleaseNotifier mail,
+            ReleaseMetrics metrics,
+            ReleaseVariables vars,
+            StagingSnapshot snapshots) {
         return execution -> {
             String releaseId = execution.getProcessBusinessKey();
             ReleaseRecords.Release release = releases.get(releaseId);
@@ -60,7 +64,8 @@ class StagingReleaseDelegates {
     }
 
     /** The snapshot of staging the culprit search used takes as much room as staging; tidying it up never fails a release. */
-    private static void discardSnapshot(StagingSnapshot snapshots, ReleaseVariables vars, DelegateExecution execution, String releaseId) {
+    private static void discardSnapshot(
+            StagingSnapshot snapshots, ReleaseVariables vars, DelegateExecution execution, String releaseId) {
         try {
             snapshots.discard(vars.site(execution), releaseId);
         } catch (IOException | RuntimeException e) {
@@ -71,15 +76,19 @@ class StagingReleaseDelegates {
     /** A release cancelled after a crash mid-install leaves the old package beside its folder on live, reachable over the web. */
     private static void removeLiveLeftovers(ReleaseVariables vars, DelegateExecution execution, String releaseId) {
         try {
-            List<java.nio.file.Path> removed = io.stageguard.update.LiveLeftovers.remove(vars.site(execution).live());
-            if (!removed.isEmpty()) LOG.warn("Release {} ended with an install or restore unfinished on live; removed {}", releaseId, removed);
+            List<java.nio.file.Path> removed = io.stageguard.update.LiveLeftovers.remove(
+                    vars.site(execution).live());
+            if (!removed.isEmpty())
+                LOG.warn(
+                        "Release {} ended with an install or restore unfinished on live; removed {}",
+                        releaseId,
+                        removed);
         } catch (IOException | RuntimeException e) {
             LOG.warn("What release {} left beside live's folders was not removed: {}", releaseId, e.getMessage());
         }
     }
 
-    private record Phase(String name, Duration took) {
-    }
+    private record Phase(String name, Duration took) {}
 
     /**
      * How long each phase (call activity) of the release took; a phase whose end the history does
@@ -87,10 +96,19 @@ class StagingReleaseDelegates {
      */
     private static List<Phase> phaseDurations(DelegateExecution execution) {
         Instant now = ClockUtil.getCurrentTime().toInstant();
-        return execution.getProcessEngineServices().getHistoryService().createHistoricActivityInstanceQuery()
-                .processInstanceId(execution.getProcessInstanceId()).activityType("callActivity").list().stream()
-                .map(a -> new Phase(a.getActivityName(), Duration.between(a.getStartTime().toInstant(),
-                        a.getEndTime() == null ? now : a.getEndTime().toInstant())))
+        return execution
+                .getProcessEngineServices()
+                .getHistoryService()
+                .createHistoricActivityInstanceQuery()
+                .processInstanceId(execution.getProcessInstanceId())
+                .activityType("callActivity")
+                .list()
+                .stream()
+                .map(a -> new Phase(
+                        a.getActivityName(),
+                        Duration.between(
+                                a.getStartTime().toInstant(),
+                                a.getEndTime() == null ? now : a.getEndTime().toInstant())))
                 .toList();
     }
 
@@ -106,7 +124,6 @@ class StagingReleaseDelegates {
         if (value != null && !value.isBlank()) details.add(label + value);
     }
 
-
     /**
      * The experiments the developer dropped at sign-off leave the set, which then opens the next QA
      * round on a fresh clone: what is frozen later was tested without them.
@@ -115,9 +132,12 @@ class StagingReleaseDelegates {
     JavaDelegate dropExperimentsDelegate(ReleaseVariables vars, ReleaseRecords releases) {
         return execution -> {
             List<String> dropped = DROPPED_EXPERIMENTS.from(execution);
-            List<Change> kept = CHANGES.from(execution).stream().filter(c -> !(c.experiment() && dropped.contains(c.key()))).toList();
+            List<Change> kept = CHANGES.from(execution).stream()
+                    .filter(c -> !(c.experiment() && dropped.contains(c.key())))
+                    .toList();
             // TaskCompletionGuard refuses a sign-off that drops every change
-            if (kept.isEmpty()) throw new IllegalStateException("Every change was a dropped experiment: nothing is left to release");
+            if (kept.isEmpty())
+                throw new IllegalStateException("Every change was a dropped experiment: nothing is left to release");
             CHANGES.set(execution, kept);
             QA_ROUND.set(execution, releases.nextRound(vars.releaseId(execution)));
             EXPERIMENTS_DROPPED.set(execution, false);
@@ -136,22 +156,26 @@ class StagingReleaseDelegates {
      * or replacing its slug's). Untouched fields retest the current set, for a package rebuilt in place.
      */
     @Bean
-    JavaDelegate acceptRevisedChangeSetDelegate(ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git, PackageFolders folders) {
+    JavaDelegate acceptRevisedChangeSetDelegate(
+            ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git, PackageFolders folders) {
         return execution -> {
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
             try {
-                changes = revised != null && !revised.isBlank() ? CHANGES.parse(revised)
+                changes = revised != null && !revised.isBlank()
+                        ? CHANGES.parse(revised)
                         : ReleaseVariables.revision(execution).revise(CHANGES.from(execution));
             } catch (IllegalArgumentException e) {
-                throw new BpmnError("INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
+                throw new BpmnError(
+                        "INVALID_CHANGE_SET", "The revised change set is not valid JSON: " + e.getMessage());
             }
             List<Change> pinned = new java.util.ArrayList<>(changes);
             Map<String, String> problems = new java.util.LinkedHashMap<>(git.pinAll(pinned, pinned::set));
             changes = pinned;
             problems.putAll(ChangeSetValidator.problems(changes, folders));
             changes = folders.resolved(changes);
-            if (problems.isEmpty()) problems = fit.problemsOn(vars.site(execution).live(), changes);
+            if (problems.isEmpty())
+                problems = fit.problemsOn(vars.site(execution).live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }

@@ -21,11 +21,14 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RollbackDelegates {
 
-
     /** The restored files are only back once the serving PHP has dropped what it compiled from the released ones. */
     @Bean
-    JavaDelegate restoreBackupDelegate(ReleaseVariables vars, LiveBackup backup, ChangeSetFreezer freezer, ServedCodeRefresher served,
-                                       ReleaseMetrics metrics) {
+    JavaDelegate restoreBackupDelegate(
+            ReleaseVariables vars,
+            LiveBackup backup,
+            ChangeSetFreezer freezer,
+            ServedCodeRefresher served,
+            ReleaseMetrics metrics) {
         return execution -> {
             String releaseId = vars.backupOf(execution);
             Site site = vars.site(execution);
@@ -34,7 +37,8 @@ class RollbackDelegates {
             List<Change> released = freezer.load(releaseId).changes();
             ServedCodeRefresher.Refresh refresh = served.refresh(site.live(), released);
             List<String> stale = refresh.stale();
-            if (!stale.isEmpty()) throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);
+            if (!stale.isEmpty())
+                throw new IllegalStateException("The restored files are not what live serves: still cached " + stale);
             report.add(refresh.summary());
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             report.add(String.format(java.util.Locale.ROOT, "restored in %.1f s", took.toMillis() / 1000.0));
@@ -50,7 +54,8 @@ class RollbackDelegates {
             SiteHealthCheck.Health result = health.check(vars.site(execution).live(), QA_PATHS.from(execution));
             RESTORED_LIVE_VERIFICATION.set(execution, result.summary());
             if (!result.healthy()) {
-                throw new IllegalStateException("Live still fails after restoring the pre-deploy backup: " + result.summary());
+                throw new IllegalStateException(
+                        "Live still fails after restoring the pre-deploy backup: " + result.summary());
             }
         };
     }

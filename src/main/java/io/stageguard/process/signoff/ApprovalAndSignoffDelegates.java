@@ -31,20 +31,27 @@ import org.springframework.context.annotation.Configuration;
 class ApprovalAndSignoffDelegates {
 
     @Bean
-    JavaDelegate freezeChangeSetDelegate(ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa, StagingState state) {
+    JavaDelegate freezeChangeSetDelegate(
+            ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa, StagingState state) {
         return execution -> {
             String releaseId = vars.releaseId(execution);
             int round = vars.round(execution);
             // sign-off approves what QA passed; a round QA stopped is never frozen, whatever the variables say
             if (!qa.read(releaseId, round).passed()) {
-                throw new IllegalStateException("QA round " + round + " of release " + releaseId + " did not pass; refusing to freeze it");
+                throw new IllegalStateException(
+                        "QA round " + round + " of release " + releaseId + " did not pass; refusing to freeze it");
             }
-            ChangeSetFreezer.Frozen frozen = freezer.freeze(releaseId, vars.site(execution).id(), round);
+            ChangeSetFreezer.Frozen frozen =
+                    freezer.freeze(releaseId, vars.site(execution).id(), round);
             FROZEN_MANIFEST.set(execution, frozen.manifest());
             execution.setVariable("manifestSha256", frozen.sha256());
             CHANGE_SET_FROZEN.set(execution, true);
-            List<String> approvers = SignoffHistory.approvers(execution.getProcessEngineServices().getHistoryService(), execution.getProcessInstanceId());
-            state.approved(vars.site(execution), releaseId, approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
+            List<String> approvers = SignoffHistory.approvers(
+                    execution.getProcessEngineServices().getHistoryService(), execution.getProcessInstanceId());
+            state.approved(
+                    vars.site(execution),
+                    releaseId,
+                    approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
         };
     }
 
@@ -52,18 +59,39 @@ class ApprovalAndSignoffDelegates {
     @Bean
     JavaDelegate decideApprovalsDelegate(ReleaseVariables vars, ReleaseRisk risk, WordPressOrgSource wordpressOrg) {
         return execution -> {
-            List<Change> experiments = CHANGES.from(execution).stream().filter(Change::experiment).toList();
-            ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(APPLIED_CHANGES.from(execution), wordpressOrg::fetched, experiments.size(),
+            List<Change> experiments =
+                    CHANGES.from(execution).stream().filter(Change::experiment).toList();
+            ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(
+                    APPLIED_CHANGES.from(execution),
+                    wordpressOrg::fetched,
+                    experiments.size(),
                     vars.site(execution).tags()));
             CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
             APPROVAL_ROUTE.set(execution, route.summary());
-            CHANGE_NOTES.set(execution, APPLIED_CHANGES.from(execution).stream().map(a -> ordered(
-                    "change", a.type() + " " + a.slug(),
-                    "steps", a.replaces() + " → " + a.version() + " (" + VersionStep.between(a.replaces(), a.version()).label() + ")",
-                    "readAt", wordpressOrg.fetched(a.packagePath()) ? WordPressOrgSource.changelogUrl(a.type(), a.slug(), a.version())
-                            : a.gitSource() != null ? "git: " + a.gitSource() : "the vendor's or developer's notes (not from wordpress.org)")).toList());
+            CHANGE_NOTES.set(
+                    execution,
+                    APPLIED_CHANGES.from(execution).stream()
+                            .map(
+                                    a -> ordered(
+                                            "change", a.type() + " " + a.slug(),
+                                            "steps",
+                                                    a.replaces() + " → " + a.version() + " ("
+                                                            + VersionStep.between(a.replaces(), a.version())
+                                                                    .label() + ")",
+                                            "readAt",
+                                                    wordpressOrg.fetched(a.packagePath())
+                                                            ? WordPressOrgSource.changelogUrl(
+                                                                    a.type(), a.slug(), a.version())
+                                                            : a.gitSource() != null
+                                                                    ? "git: " + a.gitSource()
+                                                                    : "the vendor's or developer's notes (not from wordpress.org)"))
+                            .toList());
             // the developer's form lists the experiments apart, each to keep or drop
-            EXPERIMENT_CHOICES.set(execution, experiments.stream().map(c -> ordered("label", c.label(), "value", c.key())).toList());
+            EXPERIMENT_CHOICES.set(
+                    execution,
+                    experiments.stream()
+                            .map(c -> ordered("label", c.label(), "value", c.key()))
+                            .toList());
             DROPPED_EXPERIMENTS.set(execution, List.of());
             EXPERIMENTS_DROPPED.set(execution, false);
         };
@@ -81,8 +109,10 @@ class ApprovalAndSignoffDelegates {
     JavaDelegate recordDroppedExperimentsDelegate() {
         return execution -> {
             CHANGE_SET_FROZEN.set(execution, false);
-            REVISE_REASON.set(execution, "The developer dropped the experiment(s) " + String.join(", ", DROPPED_EXPERIMENTS.from(execution))
-                    + "; the set is tested again without them");
+            REVISE_REASON.set(
+                    execution,
+                    "The developer dropped the experiment(s) " + String.join(", ", DROPPED_EXPERIMENTS.from(execution))
+                            + "; the set is tested again without them");
         };
     }
 
@@ -93,7 +123,8 @@ class ApprovalAndSignoffDelegates {
             String who = byDeveloper ? "developer" : "client";
             String comment = (byDeveloper ? DEVELOPER_COMMENT : CLIENT_COMMENT).from(execution);
             CHANGE_SET_FROZEN.set(execution, false);
-            REVISE_REASON.set(execution, "Rejected by the " + who + (comment == null || comment.isBlank() ? "" : ": " + comment));
+            REVISE_REASON.set(
+                    execution, "Rejected by the " + who + (comment == null || comment.isBlank() ? "" : ": " + comment));
         };
     }
 
@@ -131,30 +162,52 @@ class ApprovalAndSignoffDelegates {
         return execution -> {
             APPROVAL_EXPIRED.set(execution, true);
             CHANGE_SET_FROZEN.set(execution, false);
-            appendToClock(execution, "no sign-off within " + vars.site(execution).access().signoff().expiry()
-                    + ": the release expired at " + ClockUtil.getCurrentTime().toInstant() + "; nothing was pushed, a new release starts from a fresh clone");
+            appendToClock(
+                    execution,
+                    "no sign-off within "
+                            + vars.site(execution).access().signoff().expiry() + ": the release expired at "
+                            + ClockUtil.getCurrentTime().toInstant()
+                            + "; nothing was pushed, a new release starts from a fresh clone");
         };
     }
 
-    private static void clockTicked(DelegateExecution execution, ReleaseVariables vars, ReleaseNotifier mail, ReleaseNotifier.About about, String what) {
+    private static void clockTicked(
+            DelegateExecution execution,
+            ReleaseVariables vars,
+            ReleaseNotifier mail,
+            ReleaseNotifier.About about,
+            String what) {
         TaskService tasks = execution.getProcessEngineServices().getTaskService();
         List<String> told = new ArrayList<>();
         for (Task task : openSignoffs(execution)) {
-            told.addAll(mail.aboutTask(ReleaseNotifier.WaitingTask.of(task, tasks), vars.releaseId(execution), vars.site(execution).id(), about,
+            told.addAll(mail.aboutTask(
+                    ReleaseNotifier.WaitingTask.of(task, tasks),
+                    vars.releaseId(execution),
+                    vars.site(execution).id(),
+                    about,
                     QA_REPORT_URL.from(execution)));
-            appendToClock(execution, task.getName() + " " + what + " at " + ClockUtil.getCurrentTime().toInstant() + (told.isEmpty() ? ""
-                    : " (mail to " + String.join(", ", told) + ")"));
+            appendToClock(
+                    execution,
+                    task.getName() + " " + what + " at "
+                            + ClockUtil.getCurrentTime().toInstant()
+                            + (told.isEmpty() ? "" : " (mail to " + String.join(", ", told) + ")"));
         }
     }
 
     private static List<Task> openSignoffs(DelegateExecution execution) {
-        return execution.getProcessEngineServices().getTaskService().createTaskQuery().processInstanceId(execution.getProcessInstanceId()).list();
+        return execution
+                .getProcessEngineServices()
+                .getTaskService()
+                .createTaskQuery()
+                .processInstanceId(execution.getProcessInstanceId())
+                .list();
     }
 
     private static void appendToClock(DelegateExecution execution, String line) {
         String before = SIGNOFF_CLOCK.from(execution);
         SIGNOFF_CLOCK.set(execution, before == null ? line : before + "\n" + line);
-        // the open sign-off saw the clock when it was created; Stageguard's own line must not make its completion look like tampering
+        // the open sign-off saw the clock when it was created; Stageguard's own line must not make its completion look
+        // like tampering
         TaskCompletionGuard.acceptStageguardWrites(execution, SIGNOFF_CLOCK.name());
     }
 }

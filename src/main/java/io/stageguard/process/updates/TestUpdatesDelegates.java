@@ -26,7 +26,8 @@ class TestUpdatesDelegates {
             List<Change> changes = CHANGES.from(execution);
             // staging was just cloned from live: what live is now is what this release is tested against
             drift.recordBaseline(vars.releaseId(execution), site.live(), changes);
-            APPLIED_CHANGES.set(execution, applier.apply(vars.releaseId(execution), vars.round(execution), site, changes));
+            APPLIED_CHANGES.set(
+                    execution, applier.apply(vars.releaseId(execution), vars.round(execution), site, changes));
         };
     }
 
@@ -35,14 +36,15 @@ class TestUpdatesDelegates {
      * how staging shows them (what the round is judged against), and the clone check against live.
      */
     @Bean
-    JavaDelegate captureStagingBeforeDelegate(ReleaseVariables vars, StagingReference references, StagingSnapshot snapshots) {
+    JavaDelegate captureStagingBeforeDelegate(
+            ReleaseVariables vars, StagingReference references, StagingSnapshot snapshots) {
         return execution -> {
             // the state the reference shows, which the culprit search puts staging back to between its trials
             snapshots.take(vars.site(execution), vars.releaseId(execution), vars.round(execution));
-            QaReport check = references.capture(vars.releaseId(execution), vars.round(execution), vars.site(execution), QA_PATHS.from(execution));
+            QaReport check = references.capture(
+                    vars.releaseId(execution), vars.round(execution), vars.site(execution), QA_PATHS.from(execution));
             CLONE_CHECK.set(execution, check.reasons().get(0));
             CLONE_CHECK_URL.set(execution, check.htmlUrl());
         };
     }
-
 }

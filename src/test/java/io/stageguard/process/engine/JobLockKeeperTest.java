@@ -35,8 +35,11 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @OwnPagesQa
 class JobLockKeeperTest extends ReleasingApplicationTest {
-    @Autowired DataSource dataSource;
-    @Autowired DataSourceProperties dataSourceProperties;
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    DataSourceProperties dataSourceProperties;
 
     @DynamicPropertySource
     static void shortLocks(DynamicPropertyRegistry registry) {
@@ -60,37 +63,54 @@ class JobLockKeeperTest extends ReleasingApplicationTest {
             }
         });
         try {
-            assertThat(rest.withBasicAuth("ci", "ci").exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, JSON_NO_BODY, String.class)
-                    .getStatusCode().value()).isEqualTo(201);
-            assertThat(atPoint.await(2, TimeUnit.MINUTES)).as("the clone reached the middle of the database copy").isTrue();
+            assertThat(rest.withBasicAuth("ci", "ci")
+                            .exchange("/api/sites/acme/staging-refresh", HttpMethod.POST, JSON_NO_BODY, String.class)
+                            .getStatusCode()
+                            .value())
+                    .isEqualTo(201);
+            assertThat(atPoint.await(2, TimeUnit.MINUTES))
+                    .as("the clone reached the middle of the database copy")
+                    .isTrue();
 
             // every connection of the pool taken, as busy job threads would take them
             HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
             try {
-                while (pool.getHikariPoolMXBean().getActiveConnections() < pool.getMaximumPoolSize()) held.add(pool.getConnection());
+                while (pool.getHikariPoolMXBean().getActiveConnections() < pool.getMaximumPoolSize())
+                    held.add(pool.getConnection());
             } catch (SQLException poolEmptiedMeanwhile) {
                 // another thread took the last one: full all the same
             }
             assertThat(pool.getHikariPoolMXBean().getIdleConnections()).isZero();
 
             Instant first = lockExpiry();
-            Awaitility.await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(8))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> lockExpiry().isAfter(first.plusSeconds(2)));
         } finally {
             for (Connection c : held) c.close();
             goOn.countDown();
-            WritePoints.listen((point, where) -> { });
+            WritePoints.listen((point, where) -> {});
         }
-        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> runtime.createProcessInstanceQuery().count() == 0);
-        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("create-staging-clone").completed().count())
-                .as("the refresh ran once, to its end").isOne();
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> runtime.createProcessInstanceQuery().count() == 0);
+        assertThat(history.createHistoricProcessInstanceQuery()
+                        .processDefinitionKey("create-staging-clone")
+                        .completed()
+                        .count())
+                .as("the refresh ran once, to its end")
+                .isOne();
     }
 
     /** The working job's lock expiry, read past the pool. */
     private Instant lockExpiry() throws SQLException {
-        try (Connection c = DriverManager.getConnection(dataSourceProperties.determineUrl(), dataSourceProperties.determineUsername(),
-                dataSourceProperties.determinePassword());
-             ResultSet rs = c.createStatement().executeQuery("select max(LOCK_EXP_TIME_) from ACT_RU_JOB where LOCK_OWNER_ is not null")) {
+        try (Connection c = DriverManager.getConnection(
+                        dataSourceProperties.determineUrl(),
+                        dataSourceProperties.determineUsername(),
+                        dataSourceProperties.determinePassword());
+                ResultSet rs = c.createStatement()
+                        .executeQuery("select max(LOCK_EXP_TIME_) from ACT_RU_JOB where LOCK_OWNER_ is not null")) {
             rs.next();
             Timestamp expiry = rs.getTimestamp(1);
             return expiry == null ? Instant.EPOCH : expiry.toInstant();

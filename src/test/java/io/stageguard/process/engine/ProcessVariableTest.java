@@ -15,7 +15,10 @@ class ProcessVariableTest {
         // a failed round with many findings: their list became longer than 4000 characters
         ReleaseVariables.REVISE_REASON.putInto(variables, "finding; ".repeat(700));
         String stored = (String) variables.get("reviseReason");
-        assertThat(stored).hasSize(ProcessVariable.MAX_TEXT).startsWith("finding; finding;").endsWith("the reports have all of it)");
+        assertThat(stored)
+                .hasSize(ProcessVariable.MAX_TEXT)
+                .startsWith("finding; finding;")
+                .endsWith("the reports have all of it)");
 
         ReleaseVariables.REVISE_REASON.putInto(variables, "short");
         assertThat(variables.get("reviseReason")).isEqualTo("short");
