@@ -327,15 +327,35 @@ public final class Browser implements AutoCloseable {
         return o instanceof Number n ? n.longValue() : 0;
     }
 
+    /**
+     * Ends the session in the background: Chromium's orderly exit and chromedriver's take seconds on
+     * a busy machine, and nothing the caller does next waits on them. The session's place among the
+     * machine's browsers is given back only once both are gone, so the cap still counts them; if
+     * Stageguard dies first, they die with it and the next start removes the profile.
+     */
     @Override
-    public void close() throws IOException {
-        try {
-            driver.quit();
-        } finally {
-            running.release();
-            try (var files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    public void close() {
+        CLOSING.execute(() -> {
+            try {
+                driver.quit();
+            } catch (RuntimeException e) {
+                LOG.warn("A browser session did not end cleanly: {}", e.getMessage());
+            } finally {
+                running.release();
+                try (var files = Files.walk(profile)) {
+                    files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    LOG.warn("Could not remove the browser profile {}: {}", profile, e.getMessage());
+                }
             }
-        }
+        });
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Browser.class);
+    private static final java.util.concurrent.Executor CLOSING =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "stageguard-browser-close");
+                t.setDaemon(true);
+                return t;
+            });
 }
