@@ -64,6 +64,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void supportNeedsNothingElseOfStageguard() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.stageguard.support..")
+                .should()
+                .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "other Stageguard classes",
+                        c -> c.getPackageName().startsWith("io.stageguard")
+                                && !c.getPackageName().startsWith("io.stageguard.support")))
+                .because("support is the floor everything else stands on")
+                .check(main);
+    }
+
+    @Test
     void capabilitiesKnowNeitherTheProcessNorTheApi() {
         noClasses()
                 .that()

@@ -1,6 +1,6 @@
 package io.stageguard.clone;
 
-import io.stageguard.site.StepProgress;
+import io.stageguard.support.StepProgress;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitOption;

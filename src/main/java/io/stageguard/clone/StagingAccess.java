@@ -1,6 +1,6 @@
 package io.stageguard.clone;
 
-import io.stageguard.site.Sha256;
+import io.stageguard.support.Sha256;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;

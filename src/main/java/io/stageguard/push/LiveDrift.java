@@ -2,10 +2,10 @@ package io.stageguard.push;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteInventoryReader;
 import io.stageguard.site.WordPressTables;
+import io.stageguard.support.Sha256;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeFootprint;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.stageguard.qa;
 
-import io.stageguard.site.StepProgress;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.StepProgress;
+import io.stageguard.support.WritePoints;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package io.stageguard.signoff;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stageguard.site.Sha256;
+import io.stageguard.support.Sha256;
 import io.stageguard.update.ChangeSetApplier;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.stageguard.signoff;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.site.Sha256;
+import io.stageguard.support.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

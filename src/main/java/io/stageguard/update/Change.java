@@ -102,8 +102,8 @@ public record Change(
     @JsonIgnore
     public String digest() throws java.io.IOException {
         return type.isSetting()
-                ? io.stageguard.site.Sha256.of(key() + "=" + version)
-                : io.stageguard.site.Sha256.of(packageFile());
+                ? io.stageguard.support.Sha256.of(key() + "=" + version)
+                : io.stageguard.support.Sha256.of(packageFile());
     }
 
     /**

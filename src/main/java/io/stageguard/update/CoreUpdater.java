@@ -6,7 +6,7 @@ import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteInventoryReader;
 import io.stageguard.site.WordPressPhp;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.WritePoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

@@ -1,7 +1,7 @@
 package io.stageguard.update;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.site.Sha256;
+import io.stageguard.support.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

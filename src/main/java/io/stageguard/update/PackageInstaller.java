@@ -1,7 +1,7 @@
 package io.stageguard.update;
 
 import io.stageguard.clone.FileTreeCopier;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.WritePoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,11 +2,11 @@ package io.stageguard.clone;
 
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.StagingProof;
 import io.stageguard.site.WordPressPhp;
+import io.stageguard.support.Sha256;
 import java.nio.file.Path;
 import java.util.List;
 

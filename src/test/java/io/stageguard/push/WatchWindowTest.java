@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
-import io.stageguard.site.Sha256;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.support.Sha256;
 import io.stageguard.testsupport.LiveVisitors;
 import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleaseDriver;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.demo.FixturePlugin;
 import io.stageguard.site.PageFetcher;
-import io.stageguard.site.Sha256;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
+import io.stageguard.support.Sha256;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;

@@ -9,7 +9,7 @@ import io.stageguard.demo.FixturePlugin;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.PageFetcher;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.WritePoints;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.StageguardProcess;
 import java.io.IOException;

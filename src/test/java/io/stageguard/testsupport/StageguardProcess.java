@@ -41,7 +41,7 @@ public final class StageguardProcess implements AutoCloseable {
     }
 
     /**
-     * @param stopAt   a {@link io.stageguard.site.WritePoints} name to hold still at, or null
+     * @param stopAt   a {@link io.stageguard.support.WritePoints} name to hold still at, or null
      * @param stopIn   only when writing under this folder
      * @param lockTime the job lock, short so a test does not wait long for a dead process's lock to run out
      */

@@ -1,7 +1,7 @@
 package io.stageguard.testsupport;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.WritePoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.stageguard.process.engine;
 
-import io.stageguard.site.StepProgress;
+import io.stageguard.support.StepProgress;
 import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.WritePoints;
+import io.stageguard.support.WritePoints;
 import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.support;
 
 import java.nio.file.Path;
 import java.util.function.BiConsumer;

@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.support;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
