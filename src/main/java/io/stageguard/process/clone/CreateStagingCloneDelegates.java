@@ -10,6 +10,7 @@ import io.stageguard.clone.StagingState;
 import io.stageguard.clone.StagingVerifier;
 import io.stageguard.metrics.ReleaseMetrics;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.site.Site;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -23,7 +24,8 @@ class CreateStagingCloneDelegates {
     @Bean
     JavaDelegate cloneFilesDelegate(ReleaseVariables vars, StagingCloner cloner, StagingAccess access) {
         return execution -> {
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            Site site = release.site();
             CLONE_FILES_REPORT.set(execution, cloner.cloneFiles(site, access.tokenSha256(site.id())));
         };
     }
@@ -38,16 +40,16 @@ class CreateStagingCloneDelegates {
     JavaDelegate verifyStagingDelegate(
             ReleaseVariables vars, StagingVerifier verifier, StagingAccess access, StagingState state) {
         return execution -> {
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            Site site = release.site();
             List<String> problems = verifier.verify(site, QA_PATHS.from(execution), access.headers(site.id()));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(
                         "Staging is not a working, private copy of live: " + String.join("; ", problems));
             }
             // a clone on its own (a staging refresh) has no release under test
-            if (execution.getProcessInstance().getSuperExecution() == null)
-                state.fresh(site, vars.releaseId(execution));
-            else state.underTest(site, vars.releaseId(execution));
+            if (execution.getProcessInstance().getSuperExecution() == null) state.fresh(site, release.id());
+            else state.underTest(site, release.id());
         };
     }
 
@@ -56,7 +58,8 @@ class CreateStagingCloneDelegates {
     JavaDelegate checkParityDelegate(
             ReleaseVariables vars, ParityCheck parity, StagingAccess access, ReleaseMetrics metrics) {
         return execution -> {
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            Site site = release.site();
             ParityReport report = parity.check(site, access.headers(site.id()));
             PARITY_REPORT.set(execution, report.items());
             PARITY_DIFFERENCES.set(

@@ -328,4 +328,17 @@ public class ReleaseVariables {
     public int round(DelegateExecution execution) {
         return releases.get(releaseId(execution)).qaRound();
     }
+
+    /**
+     * The release a step works for, read once: its id (the business key), its site and its QA round
+     * as Stageguard recorded them, never as a variable a task could have written.
+     */
+    public record ReleaseContext(String id, Site site, int round) {}
+
+    /** The step's release, its site and round resolved once (a delegate asks at its start, not per value). */
+    public ReleaseContext context(DelegateExecution execution) {
+        String id = releaseId(execution);
+        ReleaseRecords.Release release = releases.get(id);
+        return new ReleaseContext(id, sites.get(release.siteId()), release.qaRound());
+    }
 }

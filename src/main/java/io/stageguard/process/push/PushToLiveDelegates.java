@@ -6,6 +6,7 @@ import io.stageguard.clone.StagingCloner;
 import io.stageguard.clone.StagingState;
 import io.stageguard.process.engine.ReleaseModel;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.push.CachePurger;
 import io.stageguard.push.DeployProperties;
 import io.stageguard.push.DeploymentPlan;
@@ -51,8 +52,9 @@ class PushToLiveDelegates {
             HistoryService history,
             DeployProperties deploy) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            String releaseId = release.id();
+            Site site = release.site();
             FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, site);
             StagingCloner.FileReport files = CLONE_FILES_REPORT.from(execution);
             StagingCloner.DatabaseReport database = CLONE_DATABASE_REPORT.from(execution);
@@ -110,8 +112,9 @@ class PushToLiveDelegates {
     @Bean
     JavaDelegate probeLiveDelegate(ReleaseVariables vars, LiveWatch watch) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             LiveWatch.Probe probe =
-                    watch.probe(vars.site(execution).live(), QA_PATHS.from(execution), LIVE_BASELINE.from(execution));
+                    watch.probe(release.site().live(), QA_PATHS.from(execution), LIVE_BASELINE.from(execution));
             WATCH_REPORT.set(execution, probe.summary());
             if (!probe.healthy()) {
                 LIVE_VERIFIED.set(execution, false);
@@ -131,15 +134,16 @@ class PushToLiveDelegates {
     JavaDelegate checkLiveDriftDelegate(
             ReleaseVariables vars, ChangeSetFreezer freezer, LiveDrift drift, StagingState state) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
+            ReleaseContext release = vars.context(execution);
+            String releaseId = release.id();
             List<Change> changes = freezer.load(releaseId).changes();
             List<String> changed = drift.since(
                     releaseId,
-                    vars.site(execution).live(),
-                    ChangeFootprint.paths(vars.site(execution).live().documentRoot(), changes));
+                    release.site().live(),
+                    ChangeFootprint.paths(release.site().live().documentRoot(), changes));
             LIVE_DRIFTED.set(execution, !changed.isEmpty());
             if (!changed.isEmpty()) {
-                state.stale(vars.site(execution), releaseId);
+                state.stale(release.site(), releaseId);
                 throw new BpmnError(
                         "LIVE_DRIFTED",
                         "Live changed since the release was tested, so it is tested again on a fresh clone: "
@@ -152,11 +156,11 @@ class PushToLiveDelegates {
     @Bean
     JavaDelegate backupLiveDelegate(ReleaseVariables vars, LiveDeployer deployer, LiveBackup backup) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
-            FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, vars.site(execution));
-            List<String> touched =
-                    ChangeFootprint.paths(vars.site(execution).live().documentRoot(), manifest.changes());
-            LiveBackup.Summary summary = backup.create(releaseId, vars.site(execution), touched);
+            ReleaseContext release = vars.context(execution);
+            String releaseId = release.id();
+            FrozenManifest manifest = checkedBeforeAnyWrite(deployer, releaseId, release.site());
+            List<String> touched = ChangeFootprint.paths(release.site().live().documentRoot(), manifest.changes());
+            LiveBackup.Summary summary = backup.create(releaseId, release.site(), touched);
             BACKUP_SUMMARY.set(
                     execution,
                     summary.folders() + " folder(s) and " + summary.tables() + " table(s) in " + summary.directory());
@@ -180,7 +184,8 @@ class PushToLiveDelegates {
     JavaDelegate rehearseRollbackDelegate(
             ReleaseVariables vars, RollbackRehearsal rehearsal, DeploymentPlanner planner) {
         return execution -> {
-            RollbackRehearsal.Result result = rehearsal.rehearse(vars.releaseId(execution), vars.site(execution));
+            ReleaseContext release = vars.context(execution);
+            RollbackRehearsal.Result result = rehearsal.rehearse(release.id(), release.site());
             ROLLBACK_REHEARSAL.set(execution, result.summary());
             if (!result.problems().isEmpty()) {
                 throw new IllegalStateException(
@@ -196,10 +201,11 @@ class PushToLiveDelegates {
     @Bean
     JavaDelegate deployFrozenChangesDelegate(ReleaseVariables vars, LiveDeployer deployer) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             LIVE_VERIFIED.set(execution, false);
             try {
                 LiveDeployer.Deployment deployment =
-                        deployer.deploy(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
+                        deployer.deploy(release.id(), release.site(), QA_PATHS.from(execution));
                 DEPLOYED_CHANGES.set(execution, deployment.installed());
                 SERVED_CODE.set(execution, deployment.servedCode());
             } catch (LiveBrokeException e) {
@@ -224,8 +230,10 @@ class PushToLiveDelegates {
     /** Live right before the first write, as the verification after the push will compare it. Reads live only. */
     @Bean
     JavaDelegate captureLiveBaselineDelegate(ReleaseVariables vars, LiveVerification verification) {
-        return execution ->
-                verification.baseline(vars.releaseId(execution), vars.site(execution), QA_PATHS.from(execution));
+        return execution -> {
+            ReleaseContext release = vars.context(execution);
+            verification.baseline(release.id(), release.site(), QA_PATHS.from(execution));
+        };
     }
 
     /**
@@ -241,8 +249,9 @@ class PushToLiveDelegates {
             ChangeSetFreezer freezer,
             StagingState state) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            String releaseId = release.id();
+            Site site = release.site();
             List<String> pages = QA_PATHS.from(execution);
             SiteHealthCheck.Health result = health.check(site.live(), pages);
             FrozenManifest manifest = freezer.load(releaseId);

@@ -4,6 +4,7 @@ import static io.stageguard.process.engine.ReleaseVariables.*;
 
 import io.stageguard.metrics.ReleaseMetrics;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.qa.Attribution;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.qa.CulpritFinder;
@@ -22,9 +23,9 @@ class QaAndDebuggingDelegates {
     @Bean
     JavaDelegate browserQaDelegate(ReleaseVariables vars, BrowserQa qa, ReleaseMetrics metrics) {
         return execution -> {
-            QaReport report = qa.run(
-                    vars.releaseId(execution), vars.round(execution), vars.site(execution), CHANGES.from(execution));
-            metrics.pagesChecked(vars.site(execution).id(), report.pages().size());
+            ReleaseContext release = vars.context(execution);
+            QaReport report = qa.run(release.id(), release.round(), release.site(), CHANGES.from(execution));
+            metrics.pagesChecked(release.site().id(), report.pages().size());
             QA_NEEDS_CULPRIT_SEARCH.set(execution, BrowserQa.needsBisection(report));
             publish(execution, vars, report, qa);
         };
@@ -34,8 +35,9 @@ class QaAndDebuggingDelegates {
     @Bean
     JavaDelegate findCulpritsDelegate(ReleaseVariables vars, BrowserQa qa, CulpritFinder finder) {
         return execution -> {
-            Site site = vars.site(execution);
-            QaReport report = qa.read(vars.releaseId(execution), vars.round(execution));
+            ReleaseContext release = vars.context(execution);
+            Site site = release.site();
+            QaReport report = qa.read(release.id(), release.round());
             QaReport searched = finder.find(report, site, CHANGES.from(execution));
             qa.write(searched, site);
             publish(execution, vars, searched, qa);

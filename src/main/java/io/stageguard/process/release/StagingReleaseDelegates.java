@@ -6,6 +6,7 @@ import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.metrics.ReleaseMetrics;
 import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetValidator;
@@ -159,6 +160,7 @@ class StagingReleaseDelegates {
     JavaDelegate acceptRevisedChangeSetDelegate(
             ReleaseVariables vars, ReleaseRecords releases, SiteFit fit, GitPackager git, PackageFolders folders) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             String revised = REVISED_CHANGES.from(execution);
             List<Change> changes;
             try {
@@ -174,13 +176,12 @@ class StagingReleaseDelegates {
             changes = pinned;
             problems.putAll(ChangeSetValidator.problems(changes, folders));
             changes = folders.resolved(changes);
-            if (problems.isEmpty())
-                problems = fit.problemsOn(vars.site(execution).live(), changes);
+            if (problems.isEmpty()) problems = fit.problemsOn(release.site().live(), changes);
             if (!problems.isEmpty()) {
                 throw new BpmnError("INVALID_CHANGE_SET", "The revised change set has problems: " + problems);
             }
             CHANGES.set(execution, changes);
-            QA_ROUND.set(execution, releases.nextRound(vars.releaseId(execution)));
+            QA_ROUND.set(execution, releases.nextRound(release.id()));
             REVISED_CHANGES.set(execution, null);
             REVISION_ERROR.set(execution, null);
         };

@@ -4,6 +4,7 @@ import static io.stageguard.process.engine.ReleaseVariables.*;
 
 import io.stageguard.metrics.ReleaseMetrics;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.rollback.LiveBackup;
 import io.stageguard.signoff.ChangeSetFreezer;
 import io.stageguard.site.Site;
@@ -30,8 +31,9 @@ class RollbackDelegates {
             ServedCodeRefresher served,
             ReleaseMetrics metrics) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             String releaseId = vars.backupOf(execution);
-            Site site = vars.site(execution);
+            Site site = release.site();
             long started = System.nanoTime();
             List<String> report = new ArrayList<>(backup.restore(releaseId, site));
             List<Change> released = freezer.load(releaseId).changes();
@@ -51,7 +53,8 @@ class RollbackDelegates {
     @Bean
     JavaDelegate verifyRestoredLiveDelegate(ReleaseVariables vars, SiteHealthCheck health) {
         return execution -> {
-            SiteHealthCheck.Health result = health.check(vars.site(execution).live(), QA_PATHS.from(execution));
+            ReleaseContext release = vars.context(execution);
+            SiteHealthCheck.Health result = health.check(release.site().live(), QA_PATHS.from(execution));
             RESTORED_LIVE_VERIFICATION.set(execution, result.summary());
             if (!result.healthy()) {
                 throw new IllegalStateException(

@@ -5,6 +5,7 @@ import static io.stageguard.process.engine.ReleaseVariables.*;
 import io.stageguard.clone.StagingState;
 import io.stageguard.notify.ReleaseNotifier;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.process.engine.TaskCompletionGuard;
 import io.stageguard.qa.BrowserQa;
 import io.stageguard.signoff.ChangeSetFreezer;
@@ -34,24 +35,23 @@ class ApprovalAndSignoffDelegates {
     JavaDelegate freezeChangeSetDelegate(
             ReleaseVariables vars, ChangeSetFreezer freezer, BrowserQa qa, StagingState state) {
         return execution -> {
-            String releaseId = vars.releaseId(execution);
-            int round = vars.round(execution);
+            ReleaseContext release = vars.context(execution);
+            String releaseId = release.id();
+            int round = release.round();
             // sign-off approves what QA passed; a round QA stopped is never frozen, whatever the variables say
             if (!qa.read(releaseId, round).passed()) {
                 throw new IllegalStateException(
                         "QA round " + round + " of release " + releaseId + " did not pass; refusing to freeze it");
             }
             ChangeSetFreezer.Frozen frozen =
-                    freezer.freeze(releaseId, vars.site(execution).id(), round);
+                    freezer.freeze(releaseId, release.site().id(), round);
             FROZEN_MANIFEST.set(execution, frozen.manifest());
             execution.setVariable("manifestSha256", frozen.sha256());
             CHANGE_SET_FROZEN.set(execution, true);
             List<String> approvers = SignoffHistory.approvers(
                     execution.getProcessEngineServices().getHistoryService(), execution.getProcessInstanceId());
             state.approved(
-                    vars.site(execution),
-                    releaseId,
-                    approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
+                    release.site(), releaseId, approvers.isEmpty() ? "its approvers" : String.join(" and ", approvers));
         };
     }
 
@@ -59,13 +59,14 @@ class ApprovalAndSignoffDelegates {
     @Bean
     JavaDelegate decideApprovalsDelegate(ReleaseVariables vars, ReleaseRisk risk, WordPressOrgSource wordpressOrg) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             List<Change> experiments =
                     CHANGES.from(execution).stream().filter(Change::experiment).toList();
             ReleaseRisk.Route route = risk.decide(ReleaseRisk.inputs(
                     APPLIED_CHANGES.from(execution),
                     wordpressOrg::fetched,
                     experiments.size(),
-                    vars.site(execution).tags()));
+                    release.site().tags()));
             CLIENT_SIGNOFF_NEEDED.set(execution, route.clientSignoffNeeded());
             APPROVAL_ROUTE.set(execution, route.summary());
             CHANGE_NOTES.set(
@@ -132,7 +133,8 @@ class ApprovalAndSignoffDelegates {
     @Bean
     ExecutionListener signoffTimesListener(ReleaseVariables vars) {
         return execution -> {
-            SiteAccess.SignoffTimes times = vars.site(execution).access().signoff();
+            ReleaseContext release = vars.context(execution);
+            SiteAccess.SignoffTimes times = release.site().access().signoff();
             SIGNOFF_REMINDER.set(execution, times.reminder().toString());
             SIGNOFF_ESCALATION.set(execution, times.escalation().toString());
             SIGNOFF_EXPIRY.set(execution, times.expiry().toString());
@@ -160,12 +162,13 @@ class ApprovalAndSignoffDelegates {
     @Bean
     JavaDelegate recordExpiryDelegate(ReleaseVariables vars) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             APPROVAL_EXPIRED.set(execution, true);
             CHANGE_SET_FROZEN.set(execution, false);
             appendToClock(
                     execution,
                     "no sign-off within "
-                            + vars.site(execution).access().signoff().expiry() + ": the release expired at "
+                            + release.site().access().signoff().expiry() + ": the release expired at "
                             + ClockUtil.getCurrentTime().toInstant()
                             + "; nothing was pushed, a new release starts from a fresh clone");
         };
@@ -179,11 +182,12 @@ class ApprovalAndSignoffDelegates {
             String what) {
         TaskService tasks = execution.getProcessEngineServices().getTaskService();
         List<String> told = new ArrayList<>();
+        ReleaseContext release = vars.context(execution);
         for (Task task : openSignoffs(execution)) {
             told.addAll(mail.aboutTask(
                     ReleaseNotifier.WaitingTask.of(task, tasks),
-                    vars.releaseId(execution),
-                    vars.site(execution).id(),
+                    release.id(),
+                    release.site().id(),
                     about,
                     QA_REPORT_URL.from(execution)));
             appendToClock(

@@ -4,6 +4,7 @@ import static io.stageguard.process.engine.ReleaseVariables.*;
 
 import io.stageguard.clone.StagingSnapshot;
 import io.stageguard.process.engine.ReleaseVariables;
+import io.stageguard.process.engine.ReleaseVariables.ReleaseContext;
 import io.stageguard.push.LiveDrift;
 import io.stageguard.qa.QaReport;
 import io.stageguard.qa.StagingReference;
@@ -22,12 +23,12 @@ class TestUpdatesDelegates {
     @Bean
     JavaDelegate applyChangeSetDelegate(ReleaseVariables vars, ChangeSetApplier applier, LiveDrift drift) {
         return execution -> {
-            Site site = vars.site(execution);
+            ReleaseContext release = vars.context(execution);
+            Site site = release.site();
             List<Change> changes = CHANGES.from(execution);
             // staging was just cloned from live: what live is now is what this release is tested against
-            drift.recordBaseline(vars.releaseId(execution), site.live(), changes);
-            APPLIED_CHANGES.set(
-                    execution, applier.apply(vars.releaseId(execution), vars.round(execution), site, changes));
+            drift.recordBaseline(release.id(), site.live(), changes);
+            APPLIED_CHANGES.set(execution, applier.apply(release.id(), release.round(), site, changes));
         };
     }
 
@@ -39,10 +40,11 @@ class TestUpdatesDelegates {
     JavaDelegate captureStagingBeforeDelegate(
             ReleaseVariables vars, StagingReference references, StagingSnapshot snapshots) {
         return execution -> {
+            ReleaseContext release = vars.context(execution);
             // the state the reference shows, which the culprit search puts staging back to between its trials
-            snapshots.take(vars.site(execution), vars.releaseId(execution), vars.round(execution));
-            QaReport check = references.capture(
-                    vars.releaseId(execution), vars.round(execution), vars.site(execution), QA_PATHS.from(execution));
+            snapshots.take(release.site(), release.id(), release.round());
+            QaReport check =
+                    references.capture(release.id(), release.round(), release.site(), QA_PATHS.from(execution));
             CLONE_CHECK.set(execution, check.reasons().get(0));
             CLONE_CHECK_URL.set(execution, check.htmlUrl());
         };
