@@ -1,8 +1,8 @@
 package io.stageguard;
 
 import io.stageguard.clone.FileTreeCopier;
-import io.stageguard.site.KnownSites;
 import io.stageguard.site.Site;
+import io.stageguard.site.registry.KnownSites;
 import io.stageguard.update.LiveLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;

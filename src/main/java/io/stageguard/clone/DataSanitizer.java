@@ -1,6 +1,6 @@
 package io.stageguard.clone;
 
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

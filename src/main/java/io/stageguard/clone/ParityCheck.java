@@ -1,7 +1,7 @@
 package io.stageguard.clone;
 
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteInventoryReader;
+import io.stageguard.wordpress.SiteInventoryReader;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

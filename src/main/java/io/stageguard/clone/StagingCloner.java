@@ -1,15 +1,15 @@
 package io.stageguard.clone;
 
 import io.stageguard.site.DatabaseConnection;
-import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteCodeSandbox;
-import io.stageguard.site.StagingDatabaseMark;
-import io.stageguard.site.StagingProof;
-import io.stageguard.site.WordPressPhp;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.site.registry.NotStagingException;
+import io.stageguard.site.registry.StagingDatabaseMark;
+import io.stageguard.site.registry.StagingProof;
 import io.stageguard.support.StepProgress;
 import io.stageguard.support.WritePoints;
+import io.stageguard.wordpress.SiteCodeSandbox;
+import io.stageguard.wordpress.WordPressPhp;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.stageguard.clone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.stageguard.clone;
 
-import io.stageguard.site.NotStagingException;
 import io.stageguard.site.Site;
-import io.stageguard.site.StagingDatabaseMark;
-import io.stageguard.site.StagingProof;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.site.registry.NotStagingException;
+import io.stageguard.site.registry.StagingDatabaseMark;
+import io.stageguard.site.registry.StagingProof;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.stageguard.clone;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.site.Site;
-import io.stageguard.site.StagingProof;
+import io.stageguard.site.registry.StagingProof;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.stageguard.clone;
 
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.stageguard.notify;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;

@@ -2,11 +2,11 @@ package io.stageguard.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stageguard.site.PageFetcher;
-import io.stageguard.site.ServingPhp;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.ServingPhp;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

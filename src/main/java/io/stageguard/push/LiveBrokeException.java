@@ -1,6 +1,6 @@
 package io.stageguard.push;
 
-import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.wordpress.SiteHealthCheck;
 
 /**
  * Live answered an error or a PHP fatal on a QA path right after the swap: the release is rolled

@@ -1,9 +1,9 @@
 package io.stageguard.push;
 
 import io.stageguard.qa.PhpErrorLog;
-import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.wordpress.ServingPhp;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

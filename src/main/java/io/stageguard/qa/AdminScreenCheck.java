@@ -1,8 +1,8 @@
 package io.stageguard.qa;
 
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.site.SiteQa;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

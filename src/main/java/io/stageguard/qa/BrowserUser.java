@@ -1,7 +1,7 @@
 package io.stageguard.qa;
 
 import io.stageguard.ChildProcesses;
-import io.stageguard.site.SiteCodeSandbox;
+import io.stageguard.wordpress.SiteCodeSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

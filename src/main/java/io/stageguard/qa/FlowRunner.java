@@ -2,7 +2,7 @@ package io.stageguard.qa;
 
 import io.stageguard.site.Site;
 import io.stageguard.site.UserFlow;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

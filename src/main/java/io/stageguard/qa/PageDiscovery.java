@@ -1,6 +1,6 @@
 package io.stageguard.qa;
 
-import io.stageguard.site.PageFetcher;
+import io.stageguard.wordpress.PageFetcher;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;

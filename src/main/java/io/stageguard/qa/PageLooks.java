@@ -1,7 +1,7 @@
 package io.stageguard.qa;
 
-import io.stageguard.site.PageFetcher;
-import io.stageguard.site.SiteHealthCheck;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

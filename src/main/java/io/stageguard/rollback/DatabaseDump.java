@@ -1,7 +1,7 @@
 package io.stageguard.rollback;
 
-import io.stageguard.site.WordPressTables;
 import io.stageguard.support.Sha256;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.stageguard.rollback;
 
 import io.stageguard.site.Site;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressTables;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

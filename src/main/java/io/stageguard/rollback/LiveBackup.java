@@ -2,9 +2,9 @@ package io.stageguard.rollback;
 
 import io.stageguard.StageguardProperties;
 import io.stageguard.clone.FileTreeCopier;
-import io.stageguard.site.KnownSites;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteTables;
+import io.stageguard.site.registry.KnownSites;
+import io.stageguard.site.registry.SiteTables;
 import io.stageguard.support.Sha256;
 import io.stageguard.support.WritePoints;
 import io.stageguard.update.FolderSwap;
@@ -356,7 +356,7 @@ public class LiveBackup {
                 Statement st = c.createStatement()) {
             for (String copy : copies) {
                 if (!copy.startsWith(copyHead(releaseId))) continue;
-                st.execute("DROP TABLE IF EXISTS " + io.stageguard.site.WordPressTables.quote(copy));
+                st.execute("DROP TABLE IF EXISTS " + io.stageguard.wordpress.WordPressTables.quote(copy));
                 jdbc.update(
                         "update sg_rollback_copy set dropped_at = ? where release_id = ? and copy_name = ?",
                         Timestamp.from(Instant.now()),

@@ -49,7 +49,7 @@ public record DatabaseConnection(
     }
 
     /** The same connection with another stored password (encrypted, or decrypted). */
-    DatabaseConnection withPassword(String stored) {
+    public DatabaseConnection withPassword(String stored) {
         return new DatabaseConnection(host, port, name, user, stored, tablePrefix, passwordRef);
     }
 

@@ -44,7 +44,7 @@ public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastl
     }
 
     /** The same caches with each stored token changed (sealed for storage, or opened). */
-    SiteCaches withSecrets(UnaryOperator<String> change) {
+    public SiteCaches withSecrets(UnaryOperator<String> change) {
         return new SiteCaches(
                 reverseProxy,
                 cloudflare == null
@@ -61,7 +61,7 @@ public record SiteCaches(ReverseProxy reverseProxy, Cloudflare cloudflare, Fastl
                 "fastly", fastly == null ? "none" : "service " + fastly.serviceId());
     }
 
-    static void check(SiteCaches caches, Map<String, String> errors) {
+    public static void check(SiteCaches caches, Map<String, String> errors) {
         if (caches.reverseProxy() != null
                 && (caches.reverseProxy().url() == null
                         || !caches.reverseProxy().url().matches("https?://\\S+"))) {

@@ -13,7 +13,7 @@ public record SiteWebhook(String url, String urlRef) {
         return SecretRef.resolve(url, urlRef);
     }
 
-    static void check(SiteWebhook webhook, Map<String, String> errors) {
+    public static void check(SiteWebhook webhook, Map<String, String> errors) {
         if (webhook == null) return;
         SecretRef.check("webhook.url", webhook.url(), "webhook.urlRef", webhook.urlRef(), errors);
         if (webhook.url() != null && !webhook.url().matches("https?://[^\\s/]+\\S*"))
@@ -21,7 +21,7 @@ public record SiteWebhook(String url, String urlRef) {
     }
 
     /** The same webhook with its stored URL changed (sealed for storage, or opened). */
-    SiteWebhook withSecret(java.util.function.UnaryOperator<String> change) {
+    public SiteWebhook withSecret(java.util.function.UnaryOperator<String> change) {
         return new SiteWebhook(change.apply(url), urlRef);
     }
 }

@@ -2,7 +2,7 @@ package io.stageguard.update;
 
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

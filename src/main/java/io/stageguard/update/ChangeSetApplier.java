@@ -2,7 +2,7 @@ package io.stageguard.update;
 
 import io.stageguard.clone.StagingAccess;
 import io.stageguard.site.Site;
-import io.stageguard.site.StagingProof;
+import io.stageguard.site.registry.StagingProof;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.stageguard.update;
 import io.stageguard.clone.ParityItems;
 import io.stageguard.clone.ParityReport;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.SiteInventoryReader;
+import io.stageguard.wordpress.SiteInventoryReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

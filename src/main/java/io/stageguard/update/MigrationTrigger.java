@@ -1,7 +1,7 @@
 package io.stageguard.update;
 
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 

@@ -1,8 +1,8 @@
 package io.stageguard.update;
 
 import io.stageguard.StageguardProperties;
-import io.stageguard.site.KnownSites;
 import io.stageguard.site.Site;
+import io.stageguard.site.registry.KnownSites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -27,7 +27,7 @@ public final class PackageHeader {
     /** The version of what {@code change} replaces at {@code documentRoot}: see {@link #version}. */
     public static String installed(Path documentRoot, Change change) throws IOException {
         if (change.type() == ChangeType.CORE)
-            return io.stageguard.site.SiteInventoryReader.wordpressVersion(documentRoot);
+            return io.stageguard.wordpress.SiteInventoryReader.wordpressVersion(documentRoot);
         return version(documentRoot.resolve(change.targetFolder()), change.type());
     }
 

@@ -1,7 +1,7 @@
 package io.stageguard.update;
 
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package io.stageguard.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
+import io.stageguard.wordpress.ServingPhp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.stageguard.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressPhp;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressPhp;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

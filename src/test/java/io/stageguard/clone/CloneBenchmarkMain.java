@@ -4,9 +4,9 @@ import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PhpProperties;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.StagingProof;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.site.registry.StagingProof;
 import io.stageguard.support.Sha256;
+import io.stageguard.wordpress.WordPressPhp;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.stageguard.demo;
 
 import io.stageguard.StageguardProperties;
 import io.stageguard.api.ReleaseService;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeType;
 import java.io.IOException;

@@ -2,16 +2,16 @@ package io.stageguard.demo;
 
 import io.stageguard.qa.PageDiscovery;
 import io.stageguard.site.DatabaseConnection;
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.PhpProperties;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteEnvironment;
 import io.stageguard.site.SiteQa;
-import io.stageguard.site.WordPressPhp;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.ChangeType;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

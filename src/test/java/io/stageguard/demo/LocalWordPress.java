@@ -2,7 +2,7 @@ package io.stageguard.demo;
 
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package io.stageguard.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.testsupport.LiveBehindVarnish;
 import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

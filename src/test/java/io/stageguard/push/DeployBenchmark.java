@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.clone.FileTreeCopier;
 import io.stageguard.demo.DemoSite;
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.ServingPhp;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.SiteHealthCheck;
-import io.stageguard.site.WordPressPhp;
 import io.stageguard.testsupport.ServingStack;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeInstaller;
 import io.stageguard.update.ChangeType;
 import io.stageguard.update.PackageInstaller;
 import io.stageguard.update.ServedCodeRefresher;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.ServingPhp;
+import io.stageguard.wordpress.SiteHealthCheck;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -222,7 +222,7 @@ class DeployBenchmark {
             assertThat(stageguard.visits)
                     .as("the probe ran while Stageguard updated core")
                     .isNotEmpty();
-            assertThat(io.stageguard.site.SiteInventoryReader.wordpressVersion(wpLive.documentRoot()))
+            assertThat(io.stageguard.wordpress.SiteInventoryReader.wordpressVersion(wpLive.documentRoot()))
                     .isEqualTo("6.5.5");
         }
     }

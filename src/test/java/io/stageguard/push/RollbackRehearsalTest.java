@@ -8,7 +8,7 @@ import io.stageguard.rollback.LiveBackup;
 import io.stageguard.site.DatabaseConnection;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import io.stageguard.testsupport.DemoSiteApplicationTest;
 import io.stageguard.testsupport.OwnPagesQa;
 import java.nio.file.Files;

@@ -3,13 +3,13 @@ package io.stageguard.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.FixturePlugin;
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.support.Sha256;
 import io.stageguard.testsupport.LiveVisitors;
 import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.wordpress.PageFetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,15 +2,15 @@ package io.stageguard.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.SiteHealthCheck;
 import io.stageguard.testsupport.CdnApiStandIn;
 import io.stageguard.testsupport.LiveBehindVarnish;
 import io.stageguard.testsupport.OwnPagesQa;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.SiteHealthCheck;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.demo.LocalWordPress;
 import io.stageguard.site.DatabaseConnection;
-import io.stageguard.site.PageFetcher;
+import io.stageguard.wordpress.PageFetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.demo.FixturePlugin;
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
 import io.stageguard.support.Sha256;
@@ -12,6 +11,7 @@ import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
+import io.stageguard.wordpress.PageFetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stageguard.demo.LocalMariaDb;
 import io.stageguard.site.DatabaseConnection;
-import io.stageguard.site.WordPressTables;
+import io.stageguard.wordpress.WordPressTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;

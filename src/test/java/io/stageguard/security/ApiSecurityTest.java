@@ -7,7 +7,7 @@ import io.stageguard.StageguardProperties;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import io.stageguard.testsupport.DemoSiteApplicationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -37,7 +37,7 @@ class BrowserSandboxTest {
             // as root Chromium becomes stageguard-browser; as anyone else it stays that user, who can sandbox it
             int ownUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             int browserUid = ownUid == 0
-                    ? io.stageguard.site.SiteCodeSandbox.Identity.of("stageguard-browser")
+                    ? io.stageguard.wordpress.SiteCodeSandbox.Identity.of("stageguard-browser")
                             .orElseThrow()
                             .uid()
                     : ownUid;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stageguard.site.PhpProperties;
-import io.stageguard.site.WordPressPhp;
+import io.stageguard.wordpress.WordPressPhp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.stageguard.testsupport;
 
 import io.stageguard.site.SiteEnvironment;
-import io.stageguard.site.WordPressTables;
 import io.stageguard.support.Sha256;
+import io.stageguard.wordpress.WordPressTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -3,7 +3,7 @@ package io.stageguard.testsupport;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import java.util.List;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;

@@ -2,15 +2,15 @@ package io.stageguard.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stageguard.site.PageFetcher;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteCaches;
-import io.stageguard.site.SiteInventoryReader;
 import io.stageguard.testsupport.LiveSnapshot;
 import io.stageguard.testsupport.QaFixtures;
 import io.stageguard.testsupport.ReleaseDriver;
 import io.stageguard.testsupport.ReleasingApplicationTest;
 import io.stageguard.testsupport.WordPressReleases;
+import io.stageguard.wordpress.PageFetcher;
+import io.stageguard.wordpress.SiteInventoryReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

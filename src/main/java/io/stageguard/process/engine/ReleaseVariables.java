@@ -10,7 +10,7 @@ import io.stageguard.qa.QaThumbnails;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.signoff.FrozenManifest;
 import io.stageguard.site.Site;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import io.stageguard.update.Change;
 import io.stageguard.update.ChangeSetApplier;
 import io.stageguard.update.ChangeSetRevision;

@@ -6,7 +6,7 @@ import io.stageguard.push.DeploymentWindow;
 import io.stageguard.release.ReleaseRecords;
 import io.stageguard.site.Site;
 import io.stageguard.site.SiteAccess;
-import io.stageguard.site.SiteRegistry;
+import io.stageguard.site.registry.SiteRegistry;
 import io.stageguard.support.Sha256;
 import io.stageguard.update.PackageFolders;
 import java.time.Instant;

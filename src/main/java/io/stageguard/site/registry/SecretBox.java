@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,14 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.SecretRef;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteAccess;
+import io.stageguard.site.SiteCaches;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
+import io.stageguard.site.SiteWebhook;
+import io.stageguard.site.UserFlow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

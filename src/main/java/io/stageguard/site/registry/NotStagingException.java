@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
 import java.util.Map;
 

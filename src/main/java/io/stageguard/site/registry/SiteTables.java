@@ -1,5 +1,7 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.wordpress.WordPressTables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.Site;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 

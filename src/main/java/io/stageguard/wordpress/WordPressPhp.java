@@ -1,6 +1,8 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
 import io.stageguard.ChildProcesses;
+import io.stageguard.site.PhpProperties;
+import io.stageguard.site.SiteEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

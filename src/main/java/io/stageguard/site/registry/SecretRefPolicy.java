@@ -1,5 +1,6 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.Site;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,7 +1,8 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.site.SiteEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
+import io.stageguard.site.SiteEnvironment;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
 import io.stageguard.ChildProcesses;
 import java.io.IOException;

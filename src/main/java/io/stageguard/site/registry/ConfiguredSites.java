@@ -1,5 +1,6 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.Site;
 import java.util.Map;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;

@@ -1,7 +1,8 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stageguard.site.SiteEnvironment;
 import io.stageguard.support.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

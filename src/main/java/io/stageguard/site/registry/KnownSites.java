@@ -1,5 +1,6 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.Site;
 import java.util.List;
 
 /** Every registered site: what a staging target must never collide with. */

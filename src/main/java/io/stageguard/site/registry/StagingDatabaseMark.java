@@ -1,5 +1,7 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.Site;
+import io.stageguard.wordpress.WordPressTables;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.stageguard.site;
+package io.stageguard.wordpress;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,5 +1,7 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.DatabaseConnection;
+import io.stageguard.site.Site;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,12 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stageguard.StageguardProperties;
+import io.stageguard.site.Site;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
+import io.stageguard.site.UserFlow;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,10 @@
-package io.stageguard.site;
+package io.stageguard.site.registry;
 
+import io.stageguard.site.SiteAccess;
+import io.stageguard.site.SiteCaches;
+import io.stageguard.site.SiteEnvironment;
+import io.stageguard.site.SiteQa;
+import io.stageguard.site.SiteWebhook;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
