@@ -103,26 +103,7 @@ public class ChangeSetApplier {
                 throw new IOException(change.label() + " on staging is not what was published: "
                         + String.join("; ", integrity.problems()));
             }
-            jdbc.update(
-                    "insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
-                            + "outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    releaseId,
-                    round,
-                    i,
-                    change.type().label(),
-                    change.slug(),
-                    replaces,
-                    change.version(),
-                    change.packagePath(),
-                    sha,
-                    outcome,
-                    change.allowDowngrade(),
-                    change.git() == null ? null : change.git().describe(),
-                    change.git() == null ? null : change.git().commit(),
-                    integrity.summary(),
-                    String.join("\n", schemaChanges),
-                    Timestamp.from(Instant.now()));
-            applied.add(new AppliedChange(
+            AppliedChange done = new AppliedChange(
                     i,
                     change.type(),
                     change.slug(),
@@ -135,7 +116,28 @@ public class ChangeSetApplier {
                     change.git() == null ? null : change.git().describe(),
                     change.git() == null ? null : change.git().commit(),
                     integrity.summary(),
-                    schemaChanges));
+                    schemaChanges);
+            // the row is the record: written from the same values the caller gets back
+            jdbc.update(
+                    "insert into sg_applied_change (release_id, qa_round, position, change_type, slug, replaces, version, package_path, package_sha256, "
+                            + "outcome, allow_downgrade, git_source, git_commit, integrity, schema_changes, applied_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    releaseId,
+                    round,
+                    done.position(),
+                    done.type().label(),
+                    done.slug(),
+                    done.replaces(),
+                    done.version(),
+                    done.packagePath(),
+                    done.sha256(),
+                    done.outcome(),
+                    done.allowDowngrade(),
+                    done.gitSource(),
+                    done.gitCommit(),
+                    done.integrity(),
+                    String.join("\n", done.schemaChanges()),
+                    Timestamp.from(Instant.now()));
+            applied.add(done);
         }
         requireServed(served, access, site, changes);
         return applied;
